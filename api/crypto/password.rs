@@ -1,0 +1,225 @@
+//! argon2id password hashing with bounded concurrency.
+//!
+//! Each hash takes ~19 MiB and tens of milliseconds of one core. Hashes run on a few dedicated
+//! threads (one per core), so at most that many 19 MiB blocks exist, and only those threads'
+//! allocator arenas ever hold them: on the general blocking pool, every thread that once hashed
+//! would keep its own 19 MiB. Callers also take a permit from [`PasswordHasher::permit`] before
+//! they go to the blocking pool, so a login storm queues there instead of tying up blocking
+//! threads and database connections while it waits.
+//!
+//! Each hashing thread keeps its argon2 memory between hashes instead of allocating 19 MiB per
+//! call: the allocator would otherwise keep the freed blocks (glibc raises its mmap threshold
+//! after the first one), and the resident size grows by hundreds of MiB in a login storm.
+
+use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use std::cell::RefCell;
+
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::error::ApiError;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+pub struct PasswordHasher {
+    params: Params,
+    jobs: Sender<Job>,
+    /// A hash of a random password, verified against when the account does not exist, so
+    /// that an unknown email costs the same time as a wrong password.
+    dummy_hash: String,
+    permits: Arc<Semaphore>,
+}
+
+pub struct Verification {
+    pub valid: bool,
+    /// The stored hash used other parameters than today's: store a fresh one.
+    pub needs_rehash: bool,
+}
+
+impl PasswordHasher {
+    /// argon2id with m = 19456 KiB, t = 2, p = 1 (OWASP's recommendation).
+    pub fn new(max_concurrent: usize) -> Result<Self, ApiError> {
+        Self::with_params(Params::DEFAULT, max_concurrent)
+    }
+
+    pub fn with_params(params: Params, max_concurrent: usize) -> Result<Self, ApiError> {
+        let threads = max_concurrent.max(1);
+        let (jobs, queue) = channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for i in 0..threads {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || run_jobs(&queue))
+                .map_err(|e| ApiError::internal(format!("cannot start a hashing thread: {e}")))?;
+        }
+        let mut hasher = PasswordHasher {
+            params,
+            jobs,
+            dummy_hash: String::new(),
+            permits: Arc::new(Semaphore::new(threads)),
+        };
+        let random = super::tokens::random_token("");
+        hasher.dummy_hash = hasher.hash(&random)?;
+        Ok(hasher)
+    }
+
+    /// Runs `work` on a hashing thread and waits for its result (callers are on the blocking
+    /// pool already, so waiting here blocks no async worker).
+    fn on_hashing_thread<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let (done, result) = sync_channel(1);
+        let job: Job = Box::new(move || {
+            let _ = done.send(work());
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| ApiError::internal("hashing threads are gone"))?;
+        result
+            .recv()
+            .map_err(|_| ApiError::internal("a hashing thread died"))
+    }
+
+    pub async fn permit(&self) -> OwnedSemaphorePermit {
+        self.permits
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the hashing semaphore is never closed")
+    }
+
+    pub fn hash(&self, password: &str) -> Result<String, ApiError> {
+        let (params, password) = (self.params.clone(), password.to_string());
+        self.on_hashing_thread(move || hash_phc(&params, password.as_bytes()))?
+            .map_err(|e| ApiError::internal(format!("argon2 hash: {e}")))
+    }
+
+    pub fn verify(&self, password: &str, stored: &str) -> Verification {
+        let Ok(parsed) = PasswordHash::new(stored) else {
+            return Verification {
+                valid: false,
+                needs_rehash: false,
+            };
+        };
+        let (password, hash) = (password.to_string(), parsed.clone());
+        let valid = self
+            .on_hashing_thread(move || verify_phc(password.as_bytes(), &hash))
+            .unwrap_or(false);
+        let current = parsed.algorithm.as_str() == "argon2id"
+            && Params::try_from(&parsed).is_ok_and(|p| {
+                p.m_cost() == self.params.m_cost()
+                    && p.t_cost() == self.params.t_cost()
+                    && p.p_cost() == self.params.p_cost()
+            });
+        Verification {
+            valid,
+            needs_rehash: valid && !current,
+        }
+    }
+
+    /// Spends the same work as [`verify`](Self::verify) and always fails.
+    pub fn verify_dummy(&self, password: &str) -> Verification {
+        let _ = self.verify(password, &self.dummy_hash);
+        Verification {
+            valid: false,
+            needs_rehash: false,
+        }
+    }
+}
+
+thread_local! {
+    /// This hashing thread's argon2 memory, reused from hash to hash.
+    static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+fn with_memory<T>(blocks: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
+    MEMORY.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        if memory.len() < blocks {
+            memory.resize(blocks, Block::default());
+        }
+        work(&mut memory[..])
+    })
+}
+
+/// argon2id with a fresh 128-bit salt, as a PHC string.
+fn hash_phc(params: &Params, password: &[u8]) -> Result<String, String> {
+    let salt = super::tokens::random_bytes::<16>();
+    let mut out = vec![0u8; params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN)];
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    with_memory(params.block_count(), |memory| {
+        argon2.hash_password_into_with_memory(password, &salt, &mut out, memory)
+    })
+    .map_err(|e| e.to_string())?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(|e| e.to_string())?,
+        salt: Some(Salt::new(&salt).map_err(|e| e.to_string())?),
+        hash: Some(Output::new(&out).map_err(|e| e.to_string())?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Recomputes the hash with the stored algorithm, version, parameters and salt; the outputs
+/// are compared in constant time (`Output`'s equality).
+fn verify_phc(password: &[u8], stored: &PasswordHash) -> bool {
+    let (Some(salt), Some(expected)) = (&stored.salt, &stored.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(stored.algorithm.as_str()) else {
+        return false;
+    };
+    let Ok(version) = Version::try_from(stored.version.unwrap_or(Version::V0x13.into())) else {
+        return false;
+    };
+    let Ok(params) = Params::try_from(stored) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    let computed = with_memory(params.block_count(), |memory| {
+        argon2.hash_password_into_with_memory(password, salt, &mut out, memory)
+    });
+    computed.is_ok() && Output::new(&out).is_ok_and(|output| output == *expected)
+}
+
+fn run_jobs(queue: &Mutex<Receiver<Job>>) {
+    loop {
+        let job = match queue.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        match job {
+            Ok(job) => job(),
+            Err(_) => return, // the hasher was dropped
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_outdated_parameters_ask_for_a_rehash() {
+        let hasher = PasswordHasher::new(1).unwrap();
+        let hash = hasher.hash("correct horse battery staple").unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        let ok = hasher.verify("correct horse battery staple", &hash);
+        assert!(ok.valid && !ok.needs_rehash);
+        assert!(!hasher.verify("wrong", &hash).valid);
+
+        let weak = PasswordHasher::with_params(Params::new(8192, 1, 1, None).unwrap(), 1).unwrap();
+        let old = weak.hash("correct horse battery staple").unwrap();
+        let upgraded = hasher.verify("correct horse battery staple", &old);
+        assert!(upgraded.valid && upgraded.needs_rehash);
+        assert!(!hasher.verify_dummy("anything").valid);
+        assert!(!hasher.verify("x", "not a phc string").valid);
+    }
+}

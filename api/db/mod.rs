@@ -1,0 +1,214 @@
+//! Database access: one connection type over SQLite (embedded default) and PostgreSQL,
+//! pooled with r2d2, migrated from the embedded migrations at start.
+
+pub mod models;
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{CustomizeConnection, Pool};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::ApiError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = Pool<SchemeConnectionManager>;
+
+/// Runs a query on the backend's own connection type. The multi-backend connection rewrites
+/// and prepares every statement anew; on the inner connection diesel's prepared-statement
+/// cache applies. For the hot paths.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$inner:ident| $query:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($inner) => $query,
+            $crate::db::DbConnection::Postgres($inner) => $query,
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// Connection settings that must hold for every pooled connection. For SQLite the busy
+/// timeout comes first, so that the statements after it already wait instead of failing.
+#[derive(Debug)]
+struct ConnectionSetup;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(conn) = conn {
+            conn.batch_execute(
+                "PRAGMA busy_timeout = 5000;
+                 PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Strips an optional `sqlite://` scheme: diesel's SQLite connection wants a path.
+fn connection_string(url: &str) -> String {
+    match Backend::of_url(url) {
+        Backend::Postgres => url.to_string(),
+        Backend::Sqlite => url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url)
+            .to_string(),
+    }
+}
+
+/// Establishes connections of the type the URL scheme names, never by trial: a SQLite
+/// connection would accept a PostgreSQL URL as a file name when PostgreSQL is down.
+#[derive(Debug)]
+pub struct SchemeConnectionManager {
+    conn_str: String,
+    backend: Backend,
+}
+
+impl r2d2::ManageConnection for SchemeConnectionManager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        match self.backend {
+            Backend::Postgres => {
+                PgConnection::establish(&self.conn_str).map(DbConnection::Postgres)
+            }
+            Backend::Sqlite => {
+                SqliteConnection::establish(&self.conn_str).map(DbConnection::Sqlite)
+            }
+        }
+        .map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        use diesel::r2d2::R2D2Connection;
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.is_broken()
+    }
+}
+
+pub fn build_pool(url: &str, max_size: u32) -> Result<DbPool, String> {
+    let conn_str = connection_string(url);
+    if Backend::of_url(url) == Backend::Sqlite
+        && let Some(parent) = std::path::Path::new(&conn_str).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    pool_builder(max_size)
+        .min_idle(Some(1))
+        .build(manager(url))
+        .map_err(|e| format!("cannot connect to the database: {e}"))
+}
+
+fn pool_builder(max_size: u32) -> r2d2::Builder<SchemeConnectionManager> {
+    Pool::builder()
+        .max_size(max_size.max(1))
+        // No ping on every checkout (a parsed statement and a round trip per request on the
+        // hot path); a connection that fails is marked broken and replaced after the failure.
+        .test_on_check_out(false)
+        .connection_timeout(Duration::from_secs(5))
+        .connection_customizer(Box::new(ConnectionSetup))
+}
+
+fn manager(url: &str) -> SchemeConnectionManager {
+    SchemeConnectionManager {
+        backend: Backend::of_url(url),
+        conn_str: connection_string(url),
+    }
+}
+
+/// A pool that connects on first use: the server starts (and says it is not ready) while
+/// the database is down.
+pub fn build_pool_lazily(url: &str, max_size: u32) -> DbPool {
+    pool_builder(max_size)
+        .min_idle(Some(0))
+        .connection_timeout(Duration::from_secs(1))
+        .build_unchecked(manager(url))
+}
+
+/// Applies pending migrations; returns how many ran.
+pub fn migrate(conn: &mut DbConnection) -> Result<usize, String> {
+    let applied = match conn {
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|e| format!("migration failed: {e}"))?;
+    Ok(applied.len())
+}
+
+/// Reverts every applied migration (used to prove each `down.sql` works).
+pub fn revert_all(conn: &mut DbConnection) -> Result<usize, String> {
+    let reverted = match conn {
+        DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|e| format!("revert failed: {e}"))?;
+    Ok(reverted.len())
+}
+
+/// Runs `f` in a write transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`)
+/// so that two writers queue on the busy timeout instead of failing on a lock upgrade.
+pub fn write_transaction<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    match conn {
+        DbConnection::Postgres(_) => conn.transaction(f),
+        DbConnection::Sqlite(_) => {
+            conn.batch_execute("BEGIN IMMEDIATE")?;
+            match f(conn) {
+                Ok(value) => match conn.batch_execute("COMMIT") {
+                    Ok(()) => Ok(value),
+                    Err(e) => {
+                        let _ = conn.batch_execute("ROLLBACK");
+                        Err(e.into())
+                    }
+                },
+                Err(e) => {
+                    let _ = conn.batch_execute("ROLLBACK");
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+pub fn ping(conn: &mut DbConnection) -> Result<(), ApiError> {
+    conn.batch_execute("SELECT 1")
+        .map_err(|e| ApiError::Unavailable(e.to_string()))
+}

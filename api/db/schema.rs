@@ -1,0 +1,140 @@
+// The portable schema: ids and JSON as text, timestamps as UTC `TIMESTAMP`, no booleans
+// (the multi-backend connection supports only the common subset of SQL types).
+
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        email -> Text,
+        password_hash -> Text,
+        display_name -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        whatsapp_number -> Nullable<Text>,
+        password_changed_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        account_id -> Text,
+        token_hash -> Text,
+        aal -> Text,
+        methods -> Text,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        location_country -> Nullable<Text>,
+        location_city -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_active_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_events (id) {
+        id -> Text,
+        account_id -> Nullable<Text>,
+        email -> Text,
+        occurred_at -> Timestamp,
+        method -> Text,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        location_country -> Nullable<Text>,
+        location_city -> Nullable<Text>,
+        outcome -> Text,
+        failure_reason -> Nullable<Text>,
+        mfa_method -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    login_throttles (subject) {
+        subject -> Text,
+        failures -> Integer,
+        window_started_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(login_events -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(accounts, sessions, login_events, login_throttles);
+
+diesel::table! {
+    mfa_factors (id) {
+        id -> Text,
+        account_id -> Text,
+        /// `totp` (more kinds later).
+        kind -> Text,
+        /// `pending` until one code is proven, then `active`.
+        status -> Text,
+        secret_ciphertext -> Text,
+        key_id -> Text,
+        digits -> Integer,
+        period -> Integer,
+        last_used_step -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        activated_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    recovery_code_sets (id) {
+        id -> Text,
+        account_id -> Text,
+        codes_ciphertext -> Text,
+        key_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Text,
+        set_id -> Text,
+        account_id -> Text,
+        code_digest -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_challenges (id_digest) {
+        id_digest -> Text,
+        account_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        failed_attempts -> Integer,
+        consumed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        account_id -> Text,
+        actor_account_id -> Nullable<Text>,
+        event -> Text,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        /// JSON object with event-specific details, or null.
+        details -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(mfa_factors -> accounts (account_id));
+diesel::joinable!(recovery_codes -> recovery_code_sets (set_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    mfa_factors,
+    recovery_code_sets,
+    recovery_codes,
+    login_challenges,
+    audit_events
+);

@@ -1,0 +1,281 @@
+//! The one error type of the API and its RFC 9457 `application/problem+json` shape.
+//!
+//! Service functions return [`ApiError`]; they never build HTTP responses. A 5xx body carries
+//! no internal text: the cause is logged with the request id instead.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+tokio::task_local! {
+    /// The id of the request being served; set by the request-id middleware.
+    pub static REQUEST_ID: String;
+}
+
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(|id| id.clone()).ok()
+}
+
+/// A validation message about one field of the request.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field, as named in the request body (`email`, `password`…).
+    #[schema(example = "password")]
+    pub field: String,
+    /// Stable machine code of the failure.
+    #[schema(example = "too_short")]
+    pub code: String,
+    /// Human-readable explanation.
+    #[schema(example = "must be at least 8 characters")]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.to_string(),
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    #[error("{detail}")]
+    BadRequest { code: &'static str, detail: String },
+    #[error("request body failed validation")]
+    Validation { errors: Vec<FieldError> },
+    #[error("{detail}")]
+    InvalidBody { code: &'static str, detail: String },
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("invalid code")]
+    InvalidCode { attempts_remaining: Option<i32> },
+    #[error("{detail}")]
+    Forbidden { code: &'static str, detail: String },
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("{detail}")]
+    Gone { code: &'static str, detail: String },
+    #[error("request body too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after_secs: i64 },
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// An RFC 9457 problem document, as every error of the API is answered.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// URI identifying the problem type.
+    #[schema(example = "urn:tessera:problem:invalid_credentials")]
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    #[schema(example = "Invalid credentials")]
+    pub title: String,
+    #[schema(example = 401)]
+    pub status: u16,
+    #[schema(example = "The email or password is wrong.")]
+    pub detail: String,
+    /// Stable machine-readable code; branch on this, not on `title` or `detail`.
+    #[schema(example = "invalid_credentials")]
+    pub code: String,
+    /// Id of the request, also in the `x-request-id` header and in the server log.
+    #[schema(example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Per-field validation messages (422).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+    /// Seconds until the action may be tried again (429).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<i64>,
+    /// Wrong answers still allowed before the challenge dies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempts_remaining: Option<i32>,
+}
+
+impl ApiError {
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError::Internal(cause.to_string())
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { code, .. }
+            | ApiError::InvalidBody { code, .. }
+            | ApiError::Forbidden { code, .. }
+            | ApiError::Conflict { code, .. }
+            | ApiError::Gone { code, .. } => code,
+            ApiError::Validation { .. } => "validation_failed",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::InvalidCode { .. } => "invalid_code",
+            ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::TooManyAttempts { .. } => "too_many_attempts",
+            ApiError::Unavailable(_) => "service_unavailable",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    fn title_and_detail(&self) -> (&'static str, String) {
+        match self {
+            ApiError::BadRequest { detail, .. } => ("Bad request", detail.clone()),
+            ApiError::Validation { .. } => (
+                "Validation failed",
+                "One or more fields are invalid; see `errors`.".into(),
+            ),
+            ApiError::InvalidBody { detail, .. } => ("Invalid request body", detail.clone()),
+            ApiError::Unauthenticated => (
+                "Authentication required",
+                "A valid session token is required (cookie or bearer).".into(),
+            ),
+            ApiError::InvalidCredentials => (
+                "Invalid credentials",
+                "The email or password is wrong.".into(),
+            ),
+            ApiError::InvalidCode { .. } => (
+                "Invalid code",
+                "The code is wrong, expired or already used.".into(),
+            ),
+            ApiError::Forbidden { detail, .. } => ("Forbidden", detail.clone()),
+            ApiError::NotFound => ("Not found", "No such resource.".into()),
+            ApiError::MethodNotAllowed { allow } => (
+                "Method not allowed",
+                format!("This resource allows: {allow}."),
+            ),
+            ApiError::Conflict { detail, .. } => ("Conflict", detail.clone()),
+            ApiError::Gone { detail, .. } => ("Gone", detail.clone()),
+            ApiError::PayloadTooLarge { limit } => (
+                "Payload too large",
+                format!("The request body exceeds {limit} bytes."),
+            ),
+            ApiError::UnsupportedMediaType => (
+                "Unsupported media type",
+                "Send the body as `application/json`.".into(),
+            ),
+            ApiError::TooManyAttempts { .. } => (
+                "Too many attempts",
+                "Too many failed attempts; try again later.".into(),
+            ),
+            ApiError::Unavailable(_) => (
+                "Service unavailable",
+                "The service cannot reach its database; try again shortly.".into(),
+            ),
+            ApiError::Internal(_) => (
+                "Internal server error",
+                "Something went wrong on our side; quote the request id when reporting it.".into(),
+            ),
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        let (title, detail) = self.title_and_detail();
+        Problem {
+            problem_type: format!("urn:tessera:problem:{}", self.code()),
+            title: title.to_string(),
+            status: self.status_code().as_u16(),
+            detail,
+            code: self.code().to_string(),
+            request_id: current_request_id(),
+            errors: match self {
+                ApiError::Validation { errors } => Some(errors.clone()),
+                _ => None,
+            },
+            retry_after: match self {
+                ApiError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+                _ => None,
+            },
+            attempts_remaining: match self {
+                ApiError::InvalidCode { attempts_remaining } => *attempts_remaining,
+                _ => None,
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Validation { .. } | ApiError::InvalidBody { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::Unauthenticated
+            | ApiError::InvalidCredentials
+            | ApiError::InvalidCode { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Gone { .. } => StatusCode::GONE,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Unavailable(cause) => tracing::error!(cause = %cause, "database unavailable"),
+            ApiError::Internal(cause) => tracing::error!(cause = %cause, "internal error"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        match self {
+            ApiError::TooManyAttempts { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::MethodNotAllowed { allow } => {
+                if let Ok(value) = HeaderValue::from_str(allow) {
+                    response.insert_header((header::ALLOW, value));
+                }
+            }
+            ApiError::Unauthenticated => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            _ => {}
+        }
+        let body = serde_json::to_vec(&self.to_problem()).unwrap_or_default();
+        response.body(body)
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => ApiError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                ApiError::Unavailable(info.message().to_string())
+            }
+            other => ApiError::Internal(format!("database: {other}")),
+        }
+    }
+}
+
+impl From<r2d2::Error> for ApiError {
+    fn from(e: r2d2::Error) -> Self {
+        ApiError::Unavailable(e.to_string())
+    }
+}

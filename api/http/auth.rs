@@ -1,0 +1,221 @@
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::{Body, Client, CurrentSession};
+use super::{cleared_session_cookie, session_cookie};
+use crate::error::ApiError;
+use crate::service::accounts::Account;
+use crate::service::login::{LoginOutcome, password_login};
+use crate::service::mfa::SecondFactor;
+use crate::service::mfa::challenges::{self, LoginChallenge};
+use crate::service::sessions::{self, IssuedSession, Session};
+use crate::state::AppState;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "ada@example.com", "password": "correct horse battery staple"}))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// Which shape a login answer has. Documented as a string: more statuses may be added.
+#[derive(Serialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginStatus {
+    Authenticated,
+    MfaRequired,
+}
+
+/// Signed in: a session was issued.
+#[derive(Serialize, ToSchema)]
+pub struct LoginAuthenticated {
+    /// Always `authenticated` here.
+    #[schema(value_type = String, example = "authenticated")]
+    pub status: LoginStatus,
+    /// The session token; also set as the `tessera_session` cookie. Shown only here.
+    pub session_token: String,
+    pub session: Session,
+    pub account: Account,
+}
+
+/// The password was right and the account has a second factor: answer the challenge with
+/// `POST /v1/auth/challenges/{id}/verify`. No session yet.
+#[derive(Serialize, ToSchema)]
+pub struct LoginMfaRequired {
+    /// Always `mfa_required` here.
+    #[schema(value_type = String, example = "mfa_required")]
+    pub status: LoginStatus,
+    pub challenge: LoginChallenge,
+}
+
+/// The result of a login; `status` says which shape it has: `authenticated` or
+/// `mfa_required` (more, such as `mfa_enrollment_required`, may be added: treat an unknown
+/// status as an error to show).
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[schema(discriminator(property_name = "status", mapping(
+    ("authenticated" = "#/components/schemas/LoginAuthenticated"),
+    ("mfa_required" = "#/components/schemas/LoginMfaRequired"),
+)))]
+// Built once per login and moved straight into the response: the size difference between
+// the variants costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
+pub enum LoginResponse {
+    Authenticated(LoginAuthenticated),
+    MfaRequired(LoginMfaRequired),
+}
+
+/// Log in with email and password.
+///
+/// Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
+/// lock password checks for the account for a while (429 with `Retry-After`).
+#[utoipa::path(
+    operation_id = "login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Login result", body = LoginResponse),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(()),
+)]
+#[post("/v1/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    Client(client): Client,
+    Body(body): Body<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { email, password } = body;
+    let now = state.now();
+    let st = state.clone();
+    let outcome = state
+        .db_hashing(move |conn| {
+            password_login(
+                conn,
+                &st.hasher,
+                st.policies(),
+                &email,
+                &password,
+                &client,
+                now,
+            )
+        })
+        .await?;
+    Ok(match outcome {
+        LoginOutcome::Authenticated { account, session } => authenticated(&state, account, session),
+        LoginOutcome::MfaRequired { challenge } => {
+            HttpResponse::Ok().json(LoginResponse::MfaRequired(LoginMfaRequired {
+                status: LoginStatus::MfaRequired,
+                challenge,
+            }))
+        }
+    })
+}
+
+fn authenticated(state: &AppState, account: Account, session: IssuedSession) -> HttpResponse {
+    HttpResponse::Ok()
+        .cookie(session_cookie(state, &session.token))
+        .json(LoginResponse::Authenticated(LoginAuthenticated {
+            status: LoginStatus::Authenticated,
+            session_token: session.token,
+            session: session.session,
+            account,
+        }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"method": "totp", "code": "123456"}))]
+pub struct VerifyChallengeRequest {
+    pub method: SecondFactor,
+    /// The 6-digit code, or a recovery code (dash, spaces and case do not matter).
+    #[schema(min_length = 1, max_length = 64)]
+    pub code: String,
+}
+
+/// Answer a login challenge with a second-factor code.
+///
+/// A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
+/// `attempts_remaining`; after 5 wrong codes, or 5 minutes, the challenge is gone (410).
+#[utoipa::path(
+    operation_id = "verifyLoginChallenge",
+    tag = "auth",
+    params(("id" = String, Path, description = "The challenge id from the login answer")),
+    request_body = VerifyChallengeRequest,
+    responses(
+        (status = 200, description = "Signed in", body = LoginResponse),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 410, response = crate::openapi::Gone),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(()),
+)]
+#[post("/v1/auth/challenges/{id}/verify")]
+pub async fn verify_challenge(
+    state: web::Data<AppState>,
+    Client(client): Client,
+    id: web::Path<String>,
+    Body(body): Body<VerifyChallengeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let VerifyChallengeRequest { method, code } = body;
+    let challenge_id = id.into_inner();
+    let now = state.now();
+    let st = state.clone();
+    let (account, session) = state
+        .db(move |conn| {
+            challenges::verify(
+                conn,
+                &st.sealer,
+                st.policies(),
+                &challenge_id,
+                method,
+                &code,
+                &client,
+                now,
+            )
+        })
+        .await?;
+    Ok(authenticated(&state, account, session))
+}
+
+/// Log out: end the current session.
+#[utoipa::path(
+    operation_id = "logout",
+    tag = "auth",
+    responses(
+        (status = 204, description = "Session ended; the cookie is cleared"),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    caller: CurrentSession,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.now();
+    let account_id = caller.account.id;
+    let session_id = caller.session.id;
+    state
+        .db(move |conn| sessions::revoke(conn, &account_id, &session_id, now))
+        .await?;
+    Ok(HttpResponse::NoContent()
+        .cookie(cleared_session_cookie(&state))
+        .finish())
+}

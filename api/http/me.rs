@@ -1,0 +1,139 @@
+use actix_web::{HttpResponse, get, patch, post, web};
+use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
+
+use super::extract::{Body, Client, CurrentSession};
+use crate::error::ApiError;
+use crate::service::accounts::{self, Account, PasswordChange, ProfileChange};
+use crate::state::AppState;
+
+/// The signed-in account's profile.
+#[utoipa::path(
+    operation_id = "getMe",
+    tag = "me",
+    responses(
+        (status = 200, description = "The account", body = Account),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[get("/v1/me")]
+pub async fn get(caller: CurrentSession) -> HttpResponse {
+    HttpResponse::Ok().json(Account::from(caller.account))
+}
+
+/// Present-and-null means "clear"; absent means "leave as it is".
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"display_name": "Ada", "phone": "+4915112345678"}))]
+pub struct UpdateProfileRequest {
+    /// Up to 100 characters, no control characters; blank or null clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 100, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
+    pub display_name: Option<Option<String>>,
+    /// E.164 number for SMS codes; null clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "+4915112345678", pattern = r"^\+[1-9][0-9]{6,14}$")]
+    pub phone: Option<Option<String>>,
+    /// E.164 number for WhatsApp codes; null clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "+4915112345678", pattern = r"^\+[1-9][0-9]{6,14}$")]
+    pub whatsapp_number: Option<Option<String>>,
+}
+
+/// Update the profile. Fields left out stay as they are; null clears a field.
+#[utoipa::path(
+    operation_id = "updateMe",
+    tag = "me",
+    request_body = UpdateProfileRequest,
+    responses(
+        (status = 200, description = "The updated account", body = Account),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[patch("/v1/me")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: CurrentSession,
+    Body(body): Body<UpdateProfileRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let change = ProfileChange {
+        display_name: body.display_name,
+        phone: body.phone,
+        whatsapp_number: body.whatsapp_number,
+    };
+    let now = state.now();
+    let account = state
+        .db(move |conn| accounts::update_profile(conn, &caller.account.id, change, now))
+        .await?;
+    Ok(HttpResponse::Ok().json(account))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "correct horse battery staple", "new_password": "a brand new passphrase"}))]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    /// 8 to 256 characters, not a common or easily guessed password (else 422).
+    #[schema(min_length = 8, max_length = 256)]
+    pub new_password: String,
+}
+
+/// Change the password. Every other session of the account is signed out; this one stays.
+#[utoipa::path(
+    operation_id = "changePassword",
+    tag = "me",
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: CurrentSession,
+    Client(client): Client,
+    Body(body): Body<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let change = PasswordChange {
+        current_password: body.current_password,
+        new_password: body.new_password,
+    };
+    let now = state.now();
+    let st = state.clone();
+    state
+        .db_hashing(move |conn| {
+            accounts::change_password(
+                conn,
+                &st.hasher,
+                st.policies(),
+                &caller.session,
+                change,
+                &client,
+                now,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,312 @@
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::{Body, Client, CurrentSession};
+use crate::db::DbConnection;
+use crate::db::models::AccountRow;
+use crate::error::ApiError;
+use crate::service::mfa::factors::{self, Activation, Keys, MfaStatus, StepUp, TotpEnrolment};
+use crate::service::mfa::recovery_codes::RecoveryCodes;
+use crate::state::AppState;
+
+/// The account's second factors and recovery codes.
+#[utoipa::path(
+    operation_id = "getMfaStatus",
+    tag = "mfa",
+    responses(
+        (status = 200, description = "MFA status", body = MfaStatus),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[get("/v1/me/mfa")]
+pub async fn status(
+    state: web::Data<AppState>,
+    caller: CurrentSession,
+) -> Result<HttpResponse, ApiError> {
+    let status = state
+        .db(move |conn| factors::status(conn, &caller.account.id))
+        .await?;
+    Ok(HttpResponse::Ok().json(status))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"password": "correct horse battery staple"}))]
+pub struct PasswordConfirmation {
+    /// The account's current password.
+    pub password: String,
+}
+
+/// Start adding an authenticator app.
+///
+/// Returns a pending factor: the secret (for manual entry), the `otpauth://` URI and the same
+/// as a QR code. It becomes active once a code from the app is proven with
+/// `POST /v1/me/mfa/factors/{id}/activate`, within 10 minutes.
+#[utoipa::path(
+    operation_id = "enrollTotp",
+    tag = "mfa",
+    request_body = PasswordConfirmation,
+    responses(
+        (status = 201, description = "Pending factor created", body = TotpEnrolment),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/me/mfa/totp")]
+pub async fn enroll_totp(
+    state: web::Data<AppState>,
+    caller: CurrentSession,
+    Body(body): Body<PasswordConfirmation>,
+) -> Result<HttpResponse, ApiError> {
+    let password = body.password;
+    let now = state.now();
+    let st = state.clone();
+    let enrolment = state
+        .db_hashing(move |conn| {
+            factors::start_totp(
+                conn,
+                st.keys(),
+                &st.settings.totp_issuer,
+                &caller.account,
+                &password,
+                now,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(enrolment))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "123456"}))]
+pub struct CodeConfirmation {
+    /// The 6-digit code the authenticator app shows now.
+    #[schema(pattern = r"^[0-9]{6}$")]
+    pub code: String,
+}
+
+/// Activate a pending factor with a code from the app.
+///
+/// For the account's first factor the answer carries 8 recovery codes, shown only here.
+#[utoipa::path(
+    operation_id = "activateFactor",
+    tag = "mfa",
+    params(("id" = uuid::Uuid, Path, description = "The pending factor's id")),
+    request_body = CodeConfirmation,
+    responses(
+        (status = 200, description = "Factor active", body = Activation),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 410, response = crate::openapi::Gone),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/me/mfa/factors/{id}/activate")]
+pub async fn activate(
+    state: web::Data<AppState>,
+    caller: CurrentSession,
+    Client(client): Client,
+    id: web::Path<uuid::Uuid>,
+    Body(body): Body<CodeConfirmation>,
+) -> Result<HttpResponse, ApiError> {
+    let factor_id = id.into_inner().to_string();
+    let code = body.code;
+    let now = state.now();
+    let st = state.clone();
+    let activation = state
+        .db(move |conn| {
+            factors::activate(
+                conn,
+                &st.sealer,
+                &caller.account.id,
+                &factor_id,
+                &code,
+                &client,
+                now,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(activation))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"password": "correct horse battery staple", "code": "123456"}))]
+pub struct StepUpRequest {
+    /// The account's current password.
+    pub password: String,
+    /// A current authenticator code, or an unused recovery code.
+    #[schema(min_length = 1, max_length = 64)]
+    pub code: String,
+}
+
+/// Runs a password-and-code guarded change on the blocking pool, with a hashing permit.
+async fn with_step_up<T, F>(
+    state: &AppState,
+    caller: CurrentSession,
+    body: StepUpRequest,
+    change: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(
+            &mut DbConnection,
+            Keys<'_>,
+            &AccountRow,
+            StepUp<'_>,
+            DateTime<Utc>,
+        ) -> Result<T, ApiError>
+        + Send
+        + 'static,
+{
+    let now = state.now();
+    let st = state.clone();
+    state
+        .db_hashing(move |conn| {
+            let proof = StepUp {
+                password: &body.password,
+                code: &body.code,
+            };
+            change(conn, st.keys(), &caller.account, proof, now)
+        })
+        .await
+}
+
+/// Turn MFA off. Needs the password and a code; removes every factor and the recovery codes.
+#[utoipa::path(
+    operation_id = "disableMfa",
+    tag = "mfa",
+    request_body = StepUpRequest,
+    responses(
+        (status = 204, description = "MFA disabled"),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/me/mfa/disable")]
+pub async fn disable(
+    state: web::Data<AppState>,
+    caller: CurrentSession,
+    Client(client): Client,
+    Body(body): Body<StepUpRequest>,
+) -> Result<HttpResponse, ApiError> {
+    with_step_up(
+        &state,
+        caller,
+        body,
+        move |conn, keys, account, proof, now| {
+            factors::disable(conn, keys, account, proof, &client, now)
+        },
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Replace the recovery codes with a new set; the old codes stop working at once.
+#[utoipa::path(
+    operation_id = "regenerateRecoveryCodes",
+    tag = "mfa",
+    request_body = StepUpRequest,
+    responses(
+        (status = 201, description = "New codes, shown only here", body = RecoveryCodes),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/me/mfa/recovery-codes")]
+pub async fn regenerate_recovery_codes(
+    state: web::Data<AppState>,
+    caller: CurrentSession,
+    Client(client): Client,
+    Body(body): Body<StepUpRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let codes = with_step_up(
+        &state,
+        caller,
+        body,
+        move |conn, keys, account, proof, now| {
+            factors::regenerate_recovery_codes(conn, keys, account, proof, &client, now)
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(codes))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnusedRecoveryCodes {
+    /// The codes of the current set that have not been used.
+    pub codes: Vec<String>,
+}
+
+/// Show the unused recovery codes again (password and code required).
+#[utoipa::path(
+    operation_id = "revealRecoveryCodes",
+    tag = "mfa",
+    request_body = StepUpRequest,
+    responses(
+        (status = 200, description = "The unused codes", body = UnusedRecoveryCodes),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/me/mfa/recovery-codes/reveal")]
+pub async fn reveal_recovery_codes(
+    state: web::Data<AppState>,
+    caller: CurrentSession,
+    Client(client): Client,
+    Body(body): Body<StepUpRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let codes = with_step_up(
+        &state,
+        caller,
+        body,
+        move |conn, keys, account, proof, now| {
+            factors::reveal_recovery_codes(conn, keys, account, proof, &client, now)
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(UnusedRecoveryCodes { codes }))
+}

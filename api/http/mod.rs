@@ -1,0 +1,100 @@
+//! HTTP handlers, one file per resource. Handlers only extract, authorise, call one service
+//! function and shape the response.
+
+pub mod accounts;
+pub mod audit_log;
+pub mod auth;
+pub mod extract;
+pub mod health;
+pub mod login_history;
+pub mod me;
+pub mod mfa;
+pub mod middleware;
+pub mod pages;
+pub mod sessions;
+
+use actix_web::cookie::{Cookie, SameSite, time};
+use actix_web::{HttpResponse, web};
+use utoipa::openapi::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::ApiError;
+use crate::openapi::COOKIE_NAME;
+use crate::state::AppState;
+
+/// Registers every documented operation. Shared by the server and the spec export, so the
+/// spec is exactly what is served.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::live)
+        .service(health::ready)
+        .service(accounts::sign_up)
+        .service(auth::login)
+        .service(auth::logout)
+        .service(sessions::current)
+        .service(sessions::list)
+        .service(sessions::revoke_others)
+        .service(sessions::revoke)
+        .service(me::get)
+        .service(me::update)
+        .service(me::change_password)
+        .service(login_history::list)
+        .service(auth::verify_challenge)
+        .service(mfa::status)
+        .service(mfa::enroll_totp)
+        .service(mfa::activate)
+        .service(mfa::disable)
+        .service(mfa::regenerate_recovery_codes)
+        .service(mfa::reveal_recovery_codes)
+        .service(audit_log::list);
+}
+
+/// For every documented path, a last-resort resource that answers 405 (with `Allow`) to the
+/// methods the path does not declare. Registered after the real handlers, which win.
+pub fn method_fallbacks(cfg: &mut web::ServiceConfig, spec: &OpenApi) {
+    for (path, item) in spec.paths.paths.iter() {
+        let methods = [
+            ("GET", &item.get),
+            ("PUT", &item.put),
+            ("POST", &item.post),
+            ("DELETE", &item.delete),
+            ("OPTIONS", &item.options),
+            ("HEAD", &item.head),
+            ("PATCH", &item.patch),
+            ("TRACE", &item.trace),
+        ];
+        let allow = methods
+            .iter()
+            .filter(|(_, op)| op.is_some())
+            .map(|(m, _)| *m)
+            .collect::<Vec<_>>()
+            .join(", ");
+        cfg.service(
+            web::resource(path.as_str()).default_service(web::to(move || {
+                let allow = allow.clone();
+                async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed { allow }) }
+            })),
+        );
+    }
+}
+
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound)
+}
+
+pub fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
+    Cookie::build(COOKIE_NAME, token.to_string())
+        .path("/")
+        .http_only(true)
+        .secure(state.settings.cookie_secure)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::seconds(
+            state.sessions.absolute.num_seconds(),
+        ))
+        .finish()
+}
+
+pub fn cleared_session_cookie(state: &AppState) -> Cookie<'static> {
+    let mut cookie = session_cookie(state, "");
+    cookie.make_removal();
+    cookie
+}

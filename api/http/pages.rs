@@ -1,0 +1,47 @@
+//! Named page types for the spec: one per item type, each referencing its item schema, so
+//! generated SDKs get clean names instead of inlined generics.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::service::audit::AuditEvent;
+use crate::service::history::LoginEvent;
+use crate::service::pagination::Page;
+use crate::service::sessions::SessionListItem;
+
+macro_rules! page_type {
+    ($name:ident, $item:ty, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(Serialize, ToSchema)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            /// Pass as `cursor` to get the next page; null on the last page.
+            pub next_cursor: Option<String>,
+        }
+
+        impl From<Page<$item>> for $name {
+            fn from(page: Page<$item>) -> Self {
+                $name {
+                    items: page.items,
+                    next_cursor: page.next_cursor,
+                }
+            }
+        }
+    };
+}
+
+page_type!(
+    SessionPage,
+    SessionListItem,
+    "A page of sessions, newest first."
+);
+page_type!(
+    LoginEventPage,
+    LoginEvent,
+    "A page of login attempts, newest first."
+);
+page_type!(
+    AuditEventPage,
+    AuditEvent,
+    "A page of audit events, newest first."
+);

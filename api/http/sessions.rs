@@ -1,0 +1,158 @@
+use actix_web::{HttpResponse, delete, get, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{Client, CurrentSession};
+use super::pages::SessionPage;
+use crate::error::ApiError;
+use crate::service::accounts::Account;
+use crate::service::pagination::PageRequest;
+use crate::service::sessions::{self, Session};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct CurrentSessionResponse {
+    pub account: Account,
+    pub session: Session,
+}
+
+/// Check a session: who is signed in, and how.
+///
+/// The integrators' session check. Answers 401 for a missing, expired or revoked token.
+#[utoipa::path(
+    operation_id = "getCurrentSession",
+    tag = "sessions",
+    responses(
+        (status = 200, description = "The session is valid", body = CurrentSessionResponse),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[get("/v1/sessions/current")]
+pub async fn current(state: web::Data<AppState>, caller: CurrentSession) -> HttpResponse {
+    HttpResponse::Ok().json(CurrentSessionResponse {
+        session: Session::from_row(&caller.session, &state.sessions),
+        account: caller.account.into(),
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` from the previous page (opaque; only cursors this server handed out work).
+    #[param(pattern = r"^[A-Za-z0-9_-]{1,256}$")]
+    pub cursor: Option<String>,
+}
+
+/// List the account's active sessions, newest first.
+#[utoipa::path(
+    operation_id = "listSessions",
+    tag = "sessions",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of active sessions", body = SessionPage),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[get("/v1/me/sessions")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: CurrentSession,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let now = state.now();
+    let policy = state.sessions;
+    let page = state
+        .db(move |conn| {
+            sessions::list(
+                conn,
+                &policy,
+                &caller.account.id,
+                &caller.session.id,
+                &page,
+                now,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(SessionPage::from(page)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevokedSessions {
+    /// How many sessions were ended.
+    #[schema(example = 2)]
+    pub revoked: usize,
+}
+
+/// Sign out everywhere else: end every session except the current one.
+#[utoipa::path(
+    operation_id = "revokeOtherSessions",
+    tag = "sessions",
+    responses(
+        (status = 200, description = "Other sessions ended", body = RevokedSessions),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[delete("/v1/me/sessions")]
+pub async fn revoke_others(
+    state: web::Data<AppState>,
+    caller: CurrentSession,
+    Client(client): Client,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.now();
+    let policy = state.sessions;
+    let revoked = state
+        .db(move |conn| {
+            sessions::sign_out_others(
+                conn,
+                &policy,
+                &caller.account.id,
+                &caller.session.id,
+                &client,
+                now,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(RevokedSessions { revoked }))
+}
+
+/// Sign out one session of the account (the current one included).
+#[utoipa::path(
+    operation_id = "revokeSession",
+    tag = "sessions",
+    params(("id" = uuid::Uuid, Path, description = "Session id")),
+    responses(
+        (status = 204, description = "Session ended"),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[delete("/v1/me/sessions/{id}")]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    caller: CurrentSession,
+    Client(client): Client,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.now();
+    let session_id = id.into_inner().to_string();
+    state
+        .db(move |conn| sessions::sign_out(conn, &caller.account.id, &session_id, &client, now))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

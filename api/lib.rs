@@ -1,0 +1,225 @@
+//! Tessera: headless identity and multi-factor-authentication API.
+//!
+//! `main.rs` parses the command line and calls into this library; the tests start the same
+//! server in-process on an ephemeral port.
+
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod service;
+pub mod state;
+
+use std::net::SocketAddr;
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use chrono::Duration;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::crypto::keys::ServerKeys;
+use crate::crypto::password::PasswordHasher;
+use crate::service::geo::GeoLocator;
+use crate::service::maintenance::{self, Pruned};
+use crate::service::{LoginPolicy, SessionPolicy};
+use crate::state::{AppState, Inner};
+
+/// The OpenAPI document, generated from the registered handlers.
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    let (_, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .configure(http::configure)
+        .split_for_parts();
+    spec
+}
+
+/// Everything the server needs, ready to serve: keys loaded (or generated), database
+/// connected and migrated.
+pub fn build_state(settings: Settings, clock: Clock) -> Result<AppState, String> {
+    let (keys, created) = ServerKeys::load_or_generate(&settings.keys_dir())?;
+    for path in created {
+        tracing::info!(path = %path.display(), "generated a new key (mode 0600); back it up");
+    }
+    let url = settings.database_url();
+    let pool = db::build_pool(&url, settings.database_pool_size)?;
+    let mut conn = pool.get().map_err(|e| format!("database: {e}"))?;
+    let applied = db::migrate(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, "applied database migrations");
+    }
+    drop(conn);
+    build_state_with_pool(settings, clock, keys, pool)
+}
+
+pub fn build_state_with_pool(
+    settings: Settings,
+    clock: Clock,
+    keys: ServerKeys,
+    pool: db::DbPool,
+) -> Result<AppState, String> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let hasher = PasswordHasher::new(cores).map_err(|e| e.to_string())?;
+    let geo = match &settings.geoip_database {
+        Some(path) => GeoLocator::open(path)?,
+        None => GeoLocator::disabled(),
+    };
+    let trusted_proxies = settings.trusted_proxy_nets()?;
+    let allowed_origins = settings.allowed_origin_list();
+    Ok(AppState::new(Inner {
+        pool,
+        clock,
+        sealer: crypto::sealing::Sealer::new(&keys),
+        keys,
+        hasher,
+        sessions: SessionPolicy {
+            idle: Duration::days(settings.session_idle_days),
+            absolute: Duration::days(settings.session_absolute_days),
+            activity_resolution: Duration::minutes(1),
+        },
+        login: LoginPolicy {
+            lockout_threshold: settings.lockout_threshold,
+            lockout_window: Duration::minutes(settings.lockout_minutes),
+            lockout_duration: Duration::minutes(settings.lockout_minutes),
+            history_retention: Duration::days(settings.login_history_days),
+        },
+        geo,
+        trusted_proxies,
+        allowed_origins,
+        settings,
+    }))
+}
+
+fn cors(state: &AppState) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers(["x-request-id", "retry-after"])
+        .supports_credentials()
+        .max_age(3600);
+    for origin in &state.allowed_origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
+/// The application: documented routes, 405 fallbacks, spec and docs, problem+json 404.
+pub fn build_app(
+    state: AppState,
+    metrics: PrometheusMetrics,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let cors = cors(&state);
+    let (app, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .app_data(web::Data::new(state))
+        .app_data(http::extract::json_config())
+        .app_data(http::extract::path_config())
+        .app_data(http::extract::query_config())
+        .configure(http::configure)
+        .split_for_parts();
+    let yaml = spec.to_yaml().unwrap_or_default();
+    app.configure(|cfg| http::method_fallbacks(cfg, &spec))
+        .route(
+            "/openapi.yaml",
+            web::get().to(move || {
+                let yaml = yaml.clone();
+                async move {
+                    HttpResponse::Ok()
+                        .content_type("application/yaml")
+                        .body(yaml)
+                }
+            }),
+        )
+        .route(
+            "/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header((header::LOCATION, "/docs/"))
+                    .finish()
+            }),
+        )
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec))
+        .default_service(web::to(http::not_found))
+        .wrap(metrics)
+        .wrap(cors)
+        .wrap(from_fn(http::middleware::request_context))
+}
+
+/// Prometheus metrics at `/metrics`: requests by method, route pattern and status, their
+/// durations, and process figures. Unknown paths are counted under one label, so a scan
+/// cannot blow up the number of series.
+fn request_metrics() -> std::io::Result<PrometheusMetrics> {
+    PrometheusMetricsBuilder::new("tessera")
+        .endpoint("/metrics")
+        .mask_unmatched_patterns("UNMATCHED")
+        .build()
+        .map_err(|e| std::io::Error::other(format!("metrics: {e}")))
+}
+
+/// Binds and starts the server; the returned future runs it until shutdown (SIGTERM or
+/// SIGINT stop it gracefully, finishing requests in flight).
+pub fn start(state: AppState) -> std::io::Result<(Server, SocketAddr)> {
+    let workers = state
+        .settings
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let bind = state.settings.bind.clone();
+    let metrics = request_metrics()?;
+    let server = HttpServer::new({
+        let state = state.clone();
+        move || build_app(state.clone(), metrics.clone())
+    })
+    .workers(workers)
+    .shutdown_timeout(30)
+    .bind(&bind)?;
+    let addr = server
+        .addrs()
+        .first()
+        .copied()
+        .ok_or_else(|| std::io::Error::other("bound to no address"))?;
+    Ok((server.run(), addr))
+}
+
+/// One round of periodic clean-up.
+pub async fn run_maintenance(state: &AppState) -> Result<Pruned, error::ApiError> {
+    let now = state.now();
+    let (sessions, login) = (state.sessions, state.login);
+    state
+        .db(move |conn| maintenance::prune_expired(conn, &sessions, &login, now))
+        .await
+}
+
+/// Runs [`run_maintenance`] every hour for as long as the server runs.
+pub fn spawn_maintenance(state: AppState) {
+    actix_web::rt::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match run_maintenance(&state).await {
+                Ok(pruned) => tracing::info!(?pruned, "maintenance finished"),
+                Err(e) => tracing::warn!(error = %e, "maintenance failed"),
+            }
+        }
+    });
+}

@@ -1,0 +1,132 @@
+//! The root of the OpenAPI document: info, tags, security schemes and the shared error
+//! responses. Paths are collected from the handlers as they are registered.
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToResponse};
+
+use crate::error::{FieldError, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tessera",
+        description = "Headless identity and multi-factor-authentication API.\n\n\
+            Errors are RFC 9457 `application/problem+json` documents with a stable `code`.\n\
+            Authenticate with the session token as `Authorization: Bearer tss_…` or as the \
+            `tessera_session` cookie (cookie-authenticated writes must come from an allowed Origin).",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    tags(
+        (name = "health", description = "Liveness and readiness probes"),
+        (name = "accounts", description = "Sign-up"),
+        (name = "auth", description = "Login and logout"),
+        (name = "me", description = "The signed-in account's profile and password"),
+        (name = "sessions", description = "The session check and the account's sessions"),
+        (name = "login-history", description = "The account's login attempts"),
+        (name = "mfa", description = "Second factors: authenticator apps and recovery codes"),
+        (name = "audit-log", description = "Security-relevant changes to the account"),
+    ),
+    components(
+        schemas(Problem, FieldError),
+        responses(
+            BadRequest,
+            Unauthenticated,
+            Forbidden,
+            NotFound,
+            Conflict,
+            Gone,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            ValidationFailed,
+            TooManyAttempts,
+            Unavailable,
+        )
+    ),
+    servers((url = "/", description = "The server this document was served from")),
+    modifiers(&SecuritySchemes),
+)]
+pub struct ApiDoc;
+
+pub const COOKIE_NAME: &str = "tessera_session";
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("opaque session token (tss_…)")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                COOKIE_NAME,
+                "Session token cookie set at sign-up and login (HttpOnly, SameSite=Lax).",
+            ))),
+        );
+    }
+}
+
+/// Malformed JSON, a bad path or query parameter, or an invalid cursor.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct BadRequest(pub Problem);
+
+/// No valid session, or wrong credentials.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Unauthenticated(pub Problem);
+
+/// Not allowed, e.g. a cookie-authenticated write from an origin that is not allowed.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Forbidden(pub Problem);
+
+/// No such resource (also for another account's resources).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct NotFound(pub Problem);
+
+/// The request conflicts with the current state.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Conflict(pub Problem);
+
+/// The challenge or pending item is no longer usable (expired, used up).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Gone(pub Problem);
+
+/// The request body is larger than the server accepts.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct PayloadTooLarge(pub Problem);
+
+/// The request body is not `application/json`.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct UnsupportedMediaType(pub Problem);
+
+/// The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct ValidationFailed(pub Problem);
+
+/// Too many failed attempts; retry after `Retry-After` seconds.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("Retry-After" = i64, description = "Seconds until the next attempt is allowed"))
+)]
+pub struct TooManyAttempts(pub Problem);
+
+/// The database cannot be reached.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Unavailable(pub Problem);

@@ -1,0 +1,133 @@
+//! Login history: every login attempt, kept for a configurable number of days.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::devices::{DeviceInfo, describe};
+use super::pagination::{Cursor, Page, PageRequest, page_from};
+use super::{ClientContext, Location, from_db, new_id, to_db};
+use crate::db::DbConnection;
+use crate::db::models::LoginEventRow;
+use crate::db::schema::login_events;
+use crate::error::ApiError;
+
+/// One login attempt.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LoginEvent {
+    pub id: String,
+    /// When the attempt happened (UTC).
+    pub occurred_at: DateTime<Utc>,
+    /// How the user signed in: `password`, `sso` or `api_key` (more may be added).
+    #[schema(example = "password")]
+    pub method: String,
+    /// `succeeded` or `failed`.
+    #[schema(example = "failed")]
+    pub outcome: String,
+    /// Why it failed: `invalid_credentials`, `too_many_attempts`, … (null on success).
+    #[schema(example = "invalid_credentials")]
+    pub failure_reason: Option<String>,
+    /// The second factor used, if any: `totp`, `recovery_code`, `sms`, `whatsapp`, `hardware_token`.
+    pub mfa_method: Option<String>,
+    #[schema(example = "203.0.113.7")]
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    #[serde(flatten)]
+    pub device: DeviceInfo,
+    pub location: Option<Location>,
+}
+
+impl From<LoginEventRow> for LoginEvent {
+    fn from(row: LoginEventRow) -> Self {
+        LoginEvent {
+            device: describe(row.user_agent.as_deref()),
+            location: Location::from_columns(row.location_country, row.location_city),
+            id: row.id,
+            occurred_at: from_db(row.occurred_at),
+            method: row.method,
+            outcome: row.outcome,
+            failure_reason: row.failure_reason,
+            mfa_method: row.mfa_method,
+            ip: row.ip,
+            user_agent: row.user_agent,
+        }
+    }
+}
+
+/// What happened at one attempt.
+pub struct Attempt<'a> {
+    pub account_id: Option<&'a str>,
+    pub email: &'a str,
+    pub method: &'a str,
+    pub failure_reason: Option<&'a str>,
+    pub mfa_method: Option<&'a str>,
+}
+
+pub fn record(
+    conn: &mut DbConnection,
+    attempt: Attempt<'_>,
+    client: &ClientContext,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let row = LoginEventRow {
+        id: new_id(),
+        account_id: attempt.account_id.map(str::to_string),
+        email: attempt.email.to_string(),
+        occurred_at: to_db(now),
+        method: attempt.method.to_string(),
+        ip: client.ip.clone(),
+        user_agent: client.user_agent.clone(),
+        location_country: client.location.as_ref().and_then(|l| l.country.clone()),
+        location_city: client.location.as_ref().and_then(|l| l.city.clone()),
+        outcome: if attempt.failure_reason.is_some() {
+            "failed"
+        } else {
+            "succeeded"
+        }
+        .to_string(),
+        failure_reason: attempt.failure_reason.map(str::to_string),
+        mfa_method: attempt.mfa_method.map(str::to_string),
+    };
+    diesel::insert_into(login_events::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    account_id: &str,
+    page: &PageRequest,
+) -> Result<Page<LoginEvent>, ApiError> {
+    let rows = crate::keyset_page!(
+        login_events::table
+            .filter(login_events::account_id.eq(account_id))
+            .select(LoginEventRow::as_select()),
+        login_events::occurred_at,
+        login_events::id,
+        page
+    )
+    .load::<LoginEventRow>(conn)?;
+    Ok(page_from(
+        rows,
+        page.limit,
+        |r| Cursor {
+            at: r.occurred_at,
+            id: r.id.clone(),
+        },
+        LoginEvent::from,
+    ))
+}
+
+/// Deletes entries older than the retention period.
+pub fn prune(
+    conn: &mut DbConnection,
+    retention: chrono::Duration,
+    now: DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    Ok(diesel::delete(
+        login_events::table.filter(login_events::occurred_at.lt(to_db(now - retention))),
+    )
+    .execute(conn)?)
+}

@@ -1,0 +1,226 @@
+//! Recovery codes: 8 per set, 10 characters of Crockford's base32 (50 bits) shown as
+//! `xxxxx-xxxxx`. Stored as keyed digests for checking, plus the set sealed as a whole so the
+//! owner can see the unused ones again after proving password and code.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::super::{from_db, new_id, to_db};
+use crate::crypto::sealing::Sealer;
+use crate::crypto::tokens::random_bytes;
+use crate::db::DbConnection;
+use crate::db::models::{RecoveryCodeRow, RecoveryCodeSetRow};
+use crate::db::schema::{recovery_code_sets, recovery_codes};
+use crate::error::ApiError;
+
+pub const CODES_PER_SET: usize = 8;
+const CODE_CHARS: usize = 10;
+/// Crockford's base32: no i, l, o or u, so nothing reads as something else.
+const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+
+/// A freshly generated set: the only time all codes are shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecoveryCodes {
+    /// Single-use codes, `xxxxx-xxxxx`. Store them somewhere safe; they are not shown again.
+    #[schema(example = json!(["7hx3k-q9m2d", "c4rt8-v1nzp"]))]
+    pub codes: Vec<String>,
+    pub generated_at: DateTime<Utc>,
+}
+
+/// How many codes of the current set are left.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecoveryCodeSummary {
+    #[schema(example = 7)]
+    pub remaining: i64,
+    #[schema(example = 8)]
+    pub total: i64,
+    pub generated_at: DateTime<Utc>,
+}
+
+pub fn generate_code() -> String {
+    // 10 five-bit symbols from 50 random bits: no modulo bias.
+    let bytes = random_bytes::<8>();
+    let bits = u64::from_le_bytes(bytes);
+    let chars: String = (0..CODE_CHARS)
+        .map(|i| ALPHABET[((bits >> (5 * i)) & 31) as usize] as char)
+        .collect();
+    format!("{}-{}", &chars[..5], &chars[5..])
+}
+
+/// The canonical form of what a user typed: dashes and spaces dropped, case folded, and the
+/// letters Crockford reads as digits (o → 0, i/l → 1) mapped. `None` if it cannot be a code.
+pub fn normalise(input: &str) -> Option<String> {
+    let canonical: String = input
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '\t'))
+        .map(|c| match c.to_ascii_lowercase() {
+            'o' => '0',
+            'i' | 'l' => '1',
+            other => other,
+        })
+        .collect();
+    (canonical.len() == CODE_CHARS && canonical.bytes().all(|b| ALPHABET.contains(&b)))
+        .then_some(canonical)
+}
+
+fn set_aad(set_id: &str) -> String {
+    format!("recovery_code_set:{set_id}")
+}
+
+/// Replaces the account's recovery codes with a new set; the old set stops working at once.
+/// Call inside a write transaction.
+pub fn replace_set(
+    conn: &mut DbConnection,
+    sealer: &Sealer,
+    account_id: &str,
+    now: DateTime<Utc>,
+) -> Result<RecoveryCodes, ApiError> {
+    delete_all(conn, account_id)?;
+    let codes: Vec<String> = (0..CODES_PER_SET).map(|_| generate_code()).collect();
+    let set_id = new_id();
+    let sealed = sealer.seal(
+        serde_json::to_string(&codes)
+            .map_err(ApiError::internal)?
+            .as_bytes(),
+        &set_aad(&set_id),
+    )?;
+    diesel::insert_into(recovery_code_sets::table)
+        .values(&RecoveryCodeSetRow {
+            id: set_id.clone(),
+            account_id: account_id.to_string(),
+            codes_ciphertext: sealed.ciphertext,
+            key_id: sealed.key_id,
+            created_at: to_db(now),
+        })
+        .execute(conn)?;
+    for code in &codes {
+        let canonical = normalise(code).ok_or_else(|| ApiError::internal("generated code"))?;
+        diesel::insert_into(recovery_codes::table)
+            .values(&RecoveryCodeRow {
+                id: new_id(),
+                set_id: set_id.clone(),
+                account_id: account_id.to_string(),
+                code_digest: sealer.digest(&canonical),
+                used_at: None,
+            })
+            .execute(conn)?;
+    }
+    Ok(RecoveryCodes {
+        codes,
+        generated_at: now,
+    })
+}
+
+pub fn delete_all(conn: &mut DbConnection, account_id: &str) -> Result<(), ApiError> {
+    diesel::delete(recovery_codes::table.filter(recovery_codes::account_id.eq(account_id)))
+        .execute(conn)?;
+    diesel::delete(recovery_code_sets::table.filter(recovery_code_sets::account_id.eq(account_id)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Marks the code used if it is one of the account's unused codes; the mark is made by the
+/// same statement that accepts it, inside the caller's transaction.
+pub fn use_code(
+    conn: &mut DbConnection,
+    sealer: &Sealer,
+    account_id: &str,
+    input: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let Some(canonical) = normalise(input) else {
+        return Ok(false);
+    };
+    let used = diesel::update(
+        recovery_codes::table
+            .filter(recovery_codes::account_id.eq(account_id))
+            .filter(recovery_codes::code_digest.eq(sealer.digest(&canonical)))
+            .filter(recovery_codes::used_at.is_null()),
+    )
+    .set(recovery_codes::used_at.eq(Some(to_db(now))))
+    .execute(conn)?;
+    Ok(used == 1)
+}
+
+fn current_set(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> Result<Option<RecoveryCodeSetRow>, ApiError> {
+    Ok(recovery_code_sets::table
+        .filter(recovery_code_sets::account_id.eq(account_id))
+        .select(RecoveryCodeSetRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn summary(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> Result<Option<RecoveryCodeSummary>, ApiError> {
+    let Some(set) = current_set(conn, account_id)? else {
+        return Ok(None);
+    };
+    let used: Vec<Option<chrono::NaiveDateTime>> = recovery_codes::table
+        .filter(recovery_codes::set_id.eq(&set.id))
+        .select(recovery_codes::used_at)
+        .load(conn)?;
+    Ok(Some(RecoveryCodeSummary {
+        remaining: used.iter().filter(|u| u.is_none()).count() as i64,
+        total: used.len() as i64,
+        generated_at: from_db(set.created_at),
+    }))
+}
+
+/// The unused codes of the current set, in their original order.
+pub fn unused_codes(
+    conn: &mut DbConnection,
+    sealer: &Sealer,
+    account_id: &str,
+) -> Result<Vec<String>, ApiError> {
+    let Some(set) = current_set(conn, account_id)? else {
+        return Ok(Vec::new());
+    };
+    let plaintext = sealer.open(&set.key_id, &set.codes_ciphertext, &set_aad(&set.id))?;
+    let codes: Vec<String> = serde_json::from_slice(&plaintext).map_err(ApiError::internal)?;
+    let unused: std::collections::HashSet<String> = recovery_codes::table
+        .filter(recovery_codes::set_id.eq(&set.id))
+        .filter(recovery_codes::used_at.is_null())
+        .select(recovery_codes::code_digest)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    Ok(codes
+        .into_iter()
+        .filter(|code| normalise(code).is_some_and(|c| unused.contains(&sealer.digest(&c))))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_grouped_unambiguous_and_normalise_from_what_people_type() {
+        let code = generate_code();
+        assert_eq!(code.len(), 11);
+        assert_eq!(&code[5..6], "-");
+        let canonical = normalise(&code).unwrap();
+        assert_eq!(canonical, code.replace('-', ""));
+        assert_eq!(
+            normalise(&code.to_uppercase()).as_deref(),
+            Some(canonical.as_str())
+        );
+        assert_eq!(
+            normalise(&format!("  {}  ", code.replace('-', " "))).as_deref(),
+            Some(canonical.as_str())
+        );
+        assert_eq!(normalise("0O1IL-abcde").as_deref(), Some("00111abcde"));
+        assert_eq!(normalise("abcde-fghu1"), None, "u is not in the alphabet");
+        assert_eq!(normalise("abcd"), None);
+        let distinct: std::collections::HashSet<String> =
+            (0..1000).map(|_| generate_code()).collect();
+        assert_eq!(distinct.len(), 1000);
+    }
+}

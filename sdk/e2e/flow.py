@@ -1,0 +1,133 @@
+"""End-to-end 2FA flow through the generated Python SDK, against a live Tessera.
+
+    TESSERA_BASE_URL=http://127.0.0.1:8080 python e2e/flow.py
+"""
+
+import os
+import time
+import uuid
+
+import pyotp
+from tessera_client import AuthenticatedClient, Client
+from tessera_client.api.accounts import create_account
+from tessera_client.api.auth import login, logout, verify_login_challenge
+from tessera_client.api.login_history import list_login_history
+from tessera_client.api.mfa import activate_factor, disable_mfa, enroll_totp, get_mfa_status
+from tessera_client.api.sessions import list_sessions, revoke_other_sessions
+from tessera_client.models import (
+    CodeConfirmation,
+    LoginAuthenticated,
+    LoginMfaRequired,
+    LoginRequest,
+    PasswordConfirmation,
+    Problem,
+    SecondFactor,
+    SignUpRequest,
+    StepUpRequest,
+    VerifyChallengeRequest,
+)
+
+BASE_URL = os.environ.get("TESSERA_BASE_URL", "http://127.0.0.1:8080")
+EMAIL = f"py-{uuid.uuid4().hex}@example.com"
+PASSWORD = "correct horse battery staple"
+
+anonymous = Client(base_url=BASE_URL, raise_on_unexpected_status=True)
+
+
+def authed(token: str) -> AuthenticatedClient:
+    return AuthenticatedClient(base_url=BASE_URL, token=token, raise_on_unexpected_status=True)
+
+
+def step(name: str) -> None:
+    print(f"- {name}", flush=True)
+
+
+def ok(value):
+    """The parsed body of a successful call; a problem document stops the flow."""
+    assert value is not None and not isinstance(value, Problem), value
+    return value
+
+
+def code_at(secret: str, ahead: int = 0) -> str:
+    """The code the authenticator shows `ahead` seconds from now."""
+    return pyotp.TOTP(secret).at(time.time() + ahead)
+
+
+def password_login() -> LoginAuthenticated | LoginMfaRequired:
+    return ok(login.sync(client=anonymous, body=LoginRequest(email=EMAIL, password=PASSWORD)))
+
+
+step("sign up")
+signed_up = ok(create_account.sync(client=anonymous, body=SignUpRequest(email=EMAIL, password=PASSWORD)))
+me = authed(signed_up.session_token)
+assert signed_up.account.email == EMAIL
+
+step("enrol an authenticator and activate it")
+enrolment = ok(enroll_totp.sync(client=me, body=PasswordConfirmation(password=PASSWORD)))
+assert enrolment.otpauth_uri.startswith("otpauth://totp/")
+activation = ok(
+    activate_factor.sync(
+        id=uuid.UUID(enrolment.factor_id),
+        client=me,
+        body=CodeConfirmation(code=code_at(enrolment.secret)),
+    )
+)
+recovery_codes = activation.recovery_codes.codes
+assert len(recovery_codes) == 8
+
+step("log out, log in: a second factor is required")
+logout.sync_detailed(client=me)
+challenged = password_login()
+assert isinstance(challenged, LoginMfaRequired), challenged
+assert challenged.challenge.methods == ["totp", "recovery_code"]
+
+step("answer the challenge with the next code")
+verified = ok(
+    verify_login_challenge.sync(
+        id=challenged.challenge.id,
+        client=anonymous,
+        body=VerifyChallengeRequest(method=SecondFactor.TOTP, code=code_at(enrolment.secret, 30)),
+    )
+)
+assert isinstance(verified, LoginAuthenticated), verified
+assert verified.session.aal == "aal2"
+
+step("log in on a second device with a recovery code")
+again = password_login()
+assert isinstance(again, LoginMfaRequired)
+by_recovery = ok(
+    verify_login_challenge.sync(
+        id=again.challenge.id,
+        client=anonymous,
+        body=VerifyChallengeRequest(method=SecondFactor.RECOVERY_CODE, code=recovery_codes[0].replace("-", "")),
+    )
+)
+assert isinstance(by_recovery, LoginAuthenticated)
+assert by_recovery.session.methods == ["password", "recovery_code"]
+me = authed(by_recovery.session_token)
+assert ok(get_mfa_status.sync(client=me)).recovery_codes.remaining == 7
+
+step("list sessions and sign out the other device")
+sessions = ok(list_sessions.sync(client=me))
+assert len(sessions.items) == 2
+assert sum(1 for s in sessions.items if s.current) == 1
+assert ok(revoke_other_sessions.sync(client=me)).revoked == 1
+assert len(ok(list_sessions.sync(client=me)).items) == 1
+
+step("read the login history")
+history = ok(list_login_history.sync(client=me, limit=10))
+assert [(e.outcome, e.mfa_method) for e in history.items] == [
+    ("succeeded", "recovery_code"),
+    ("succeeded", "totp"),
+]
+
+step("a wrong code is a typed problem")
+wrong = disable_mfa.sync(client=me, body=StepUpRequest(password=PASSWORD, code="000000"))
+assert isinstance(wrong, Problem) and wrong.code == "invalid_code", wrong
+
+step("disable MFA with the password and a recovery code")
+disabled = disable_mfa.sync_detailed(client=me, body=StepUpRequest(password=PASSWORD, code=recovery_codes[1]))
+assert disabled.status_code == 204, disabled
+assert isinstance(password_login(), LoginAuthenticated)
+
+print("Python SDK flow passed")

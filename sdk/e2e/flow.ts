@@ -1,0 +1,113 @@
+// End-to-end 2FA flow through the generated TypeScript SDK, against a live Tessera.
+//   TESSERA_BASE_URL=http://127.0.0.1:8080 npx tsx e2e/flow.ts
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+
+import { generate } from 'otplib';
+
+import { client } from '../typescript/src/client.gen';
+import * as tessera from '../typescript/src/sdk.gen';
+
+const baseUrl = process.env.TESSERA_BASE_URL ?? 'http://127.0.0.1:8080';
+const email = `ts-${randomUUID()}@example.com`;
+const password = 'correct horse battery staple';
+
+let token = '';
+client.setConfig({ baseUrl, auth: () => token });
+
+// The body of a successful call; anything else stops the flow with the problem document.
+function must<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.data === undefined) {
+    throw new Error(`${result.response.status}: ${JSON.stringify(result.error)}`);
+  }
+  return result.data;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+// The code the authenticator shows `ahead` seconds from now (the server accepts one step either
+// side, and each step only once).
+const codeAt = (secret: string, ahead = 0) => generate({ secret, epoch: now() + ahead });
+
+function step(name: string) {
+  console.log(`- ${name}`);
+}
+
+step('sign up');
+const signUp = must(await tessera.createAccount({ body: { email, password, display_name: 'TS' } }));
+token = signUp.session_token;
+assert.equal(signUp.account.email, email);
+
+step('enrol an authenticator and activate it');
+const enrolment = must(await tessera.enrollTotp({ body: { password } }));
+const secret = enrolment.secret;
+assert.match(enrolment.otpauth_uri, /^otpauth:\/\/totp\//);
+const activation = must(await tessera.activateFactor({
+  path: { id: enrolment.factor_id },
+  body: { code: await codeAt(secret) },
+}));
+const recoveryCodes = activation.recovery_codes?.codes ?? [];
+assert.equal(recoveryCodes.length, 8);
+
+step('log out, log in: a second factor is required');
+must(await tessera.logout());
+token = '';
+const login = must(await tessera.login({ body: { email, password } }));
+assert.equal(login.status, 'mfa_required');
+if (login.status !== 'mfa_required') throw new Error('expected a challenge');
+assert.deepEqual(login.challenge.methods, ['totp', 'recovery_code']);
+
+step('answer the challenge with the next code');
+const verified = must(await tessera.verifyLoginChallenge({
+  path: { id: login.challenge.id },
+  body: { method: 'totp', code: await codeAt(secret, 30) },
+}));
+assert.equal(verified.status, 'authenticated');
+if (verified.status !== 'authenticated') throw new Error('expected a session');
+assert.equal(verified.session.aal, 'aal2');
+token = verified.session_token;
+
+step('log in on a second device with a recovery code');
+const again = must(await tessera.login({ body: { email, password } }));
+if (again.status !== 'mfa_required') throw new Error('expected a challenge');
+const byRecovery = must(await tessera.verifyLoginChallenge({
+  path: { id: again.challenge.id },
+  body: { method: 'recovery_code', code: recoveryCodes[0].toUpperCase() },
+}));
+if (byRecovery.status !== 'authenticated') throw new Error('expected a session');
+assert.deepEqual(byRecovery.session.methods, ['password', 'recovery_code']);
+token = byRecovery.session_token;
+const status = must(await tessera.getMfaStatus());
+assert.equal(status.recovery_codes?.remaining, 7);
+
+step('list sessions and sign out the other device');
+const sessions = must(await tessera.listSessions());
+assert.equal(sessions.items.length, 2);
+assert.equal(sessions.items.filter((s) => s.current).length, 1);
+const revoked = must(await tessera.revokeOtherSessions());
+assert.equal(revoked.revoked, 1);
+assert.equal(must(await tessera.listSessions()).items.length, 1);
+
+step('read the login history');
+const history = must(await tessera.listLoginHistory({ query: { limit: 10 } }));
+assert.deepEqual(
+  history.items.map((e) => [e.outcome, e.mfa_method]),
+  [
+    ['succeeded', 'recovery_code'],
+    ['succeeded', 'totp'],
+  ],
+);
+
+step('a wrong code is a typed problem');
+const wrong = await tessera.disableMfa({
+  body: { password, code: '000000' },
+  throwOnError: false,
+});
+assert.equal(wrong.response.status, 401);
+assert.equal((wrong.error as { code?: string }).code, 'invalid_code');
+
+step('disable MFA with the password and a recovery code');
+must(await tessera.disableMfa({ body: { password, code: recoveryCodes[1] } }));
+const plain = must(await tessera.login({ body: { email, password } }));
+assert.equal(plain.status, 'authenticated');
+
+console.log('TypeScript SDK flow passed');

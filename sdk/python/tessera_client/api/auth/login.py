@@ -1,0 +1,229 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.login_authenticated import LoginAuthenticated
+from ...models.login_mfa_required import LoginMfaRequired
+from ...models.login_request import LoginRequest
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: LoginRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/auth/login",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> LoginAuthenticated | LoginMfaRequired | Problem | None:
+    if response.status_code == 200:
+
+        def _parse_response_200(data: object) -> LoginAuthenticated | LoginMfaRequired:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_login_response_type_0 = LoginAuthenticated.from_dict(data)
+
+                return componentsschemas_login_response_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_login_response_type_1 = LoginMfaRequired.from_dict(data)
+
+            return componentsschemas_login_response_type_1
+
+        response_200 = _parse_response_200(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[LoginAuthenticated | LoginMfaRequired | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: LoginRequest,
+) -> Response[LoginAuthenticated | LoginMfaRequired | Problem]:
+    """Log in with email and password.
+
+     Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
+    lock password checks for the account for a while (429 with `Retry-After`).
+
+    Args:
+        body (LoginRequest):  Example: {'email': 'ada@example.com', 'password': 'correct horse
+            battery staple'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[LoginAuthenticated | LoginMfaRequired | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: LoginRequest,
+) -> LoginAuthenticated | LoginMfaRequired | Problem | None:
+    """Log in with email and password.
+
+     Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
+    lock password checks for the account for a while (429 with `Retry-After`).
+
+    Args:
+        body (LoginRequest):  Example: {'email': 'ada@example.com', 'password': 'correct horse
+            battery staple'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        LoginAuthenticated | LoginMfaRequired | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: LoginRequest,
+) -> Response[LoginAuthenticated | LoginMfaRequired | Problem]:
+    """Log in with email and password.
+
+     Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
+    lock password checks for the account for a while (429 with `Retry-After`).
+
+    Args:
+        body (LoginRequest):  Example: {'email': 'ada@example.com', 'password': 'correct horse
+            battery staple'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[LoginAuthenticated | LoginMfaRequired | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: LoginRequest,
+) -> LoginAuthenticated | LoginMfaRequired | Problem | None:
+    """Log in with email and password.
+
+     Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
+    lock password checks for the account for a while (429 with `Retry-After`).
+
+    Args:
+        body (LoginRequest):  Example: {'email': 'ada@example.com', 'password': 'correct horse
+            battery staple'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        LoginAuthenticated | LoginMfaRequired | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

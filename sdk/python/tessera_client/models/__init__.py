@@ -1,0 +1,77 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .account import Account
+from .activation import Activation
+from .audit_event import AuditEvent
+from .audit_event_details_type_0 import AuditEventDetailsType0
+from .audit_event_page import AuditEventPage
+from .change_password_request import ChangePasswordRequest
+from .code_confirmation import CodeConfirmation
+from .current_session_response import CurrentSessionResponse
+from .device_info import DeviceInfo
+from .factor import Factor
+from .field_error import FieldError
+from .health import Health
+from .location import Location
+from .login_authenticated import LoginAuthenticated
+from .login_challenge import LoginChallenge
+from .login_event import LoginEvent
+from .login_event_page import LoginEventPage
+from .login_mfa_required import LoginMfaRequired
+from .login_request import LoginRequest
+from .mfa_status import MfaStatus
+from .password_confirmation import PasswordConfirmation
+from .problem import Problem
+from .recovery_code_summary import RecoveryCodeSummary
+from .recovery_codes import RecoveryCodes
+from .revoked_sessions import RevokedSessions
+from .second_factor import SecondFactor
+from .session import Session
+from .session_list_item import SessionListItem
+from .session_page import SessionPage
+from .sign_up_request import SignUpRequest
+from .sign_up_response import SignUpResponse
+from .step_up_request import StepUpRequest
+from .totp_enrolment import TotpEnrolment
+from .unused_recovery_codes import UnusedRecoveryCodes
+from .update_profile_request import UpdateProfileRequest
+from .verify_challenge_request import VerifyChallengeRequest
+
+__all__ = (
+    "Account",
+    "Activation",
+    "AuditEvent",
+    "AuditEventDetailsType0",
+    "AuditEventPage",
+    "ChangePasswordRequest",
+    "CodeConfirmation",
+    "CurrentSessionResponse",
+    "DeviceInfo",
+    "Factor",
+    "FieldError",
+    "Health",
+    "Location",
+    "LoginAuthenticated",
+    "LoginChallenge",
+    "LoginEvent",
+    "LoginEventPage",
+    "LoginMfaRequired",
+    "LoginRequest",
+    "MfaStatus",
+    "PasswordConfirmation",
+    "Problem",
+    "RecoveryCodes",
+    "RecoveryCodeSummary",
+    "RevokedSessions",
+    "SecondFactor",
+    "Session",
+    "SessionListItem",
+    "SessionPage",
+    "SignUpRequest",
+    "SignUpResponse",
+    "StepUpRequest",
+    "TotpEnrolment",
+    "UnusedRecoveryCodes",
+    "UpdateProfileRequest",
+    "VerifyChallengeRequest",
+)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.account import Account
+    from ..models.session import Session
+
+
+T = TypeVar("T", bound="CurrentSessionResponse")
+
+
+@_attrs_define
+class CurrentSessionResponse:
+    """
+    Attributes:
+        account (Account): An account as its owner sees it.
+        session (Session): A session as its owner sees it.
+    """
+
+    account: Account
+    session: Session
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        account = self.account.to_dict()
+
+        session = self.session.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "account": account,
+                "session": session,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.account import Account  # noqa: PLC0415
+        from ..models.session import Session  # noqa: PLC0415
+
+        d = dict(src_dict)
+        account = Account.from_dict(d.pop("account"))
+
+        session = Session.from_dict(d.pop("session"))
+
+        current_session_response = cls(
+            account=account,
+            session=session,
+        )
+
+        current_session_response.additional_properties = d
+        return current_session_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

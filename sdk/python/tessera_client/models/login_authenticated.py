@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.account import Account
+    from ..models.session import Session
+
+
+T = TypeVar("T", bound="LoginAuthenticated")
+
+
+@_attrs_define
+class LoginAuthenticated:
+    """Signed in: a session was issued.
+
+    Attributes:
+        status (str): Always `authenticated` here. Example: authenticated.
+        session_token (str): The session token; also set as the `tessera_session` cookie. Shown only here.
+        session (Session): A session as its owner sees it.
+        account (Account): An account as its owner sees it.
+    """
+
+    status: str
+    session_token: str
+    session: Session
+    account: Account
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        status = self.status
+
+        session_token = self.session_token
+
+        session = self.session.to_dict()
+
+        account = self.account.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "status": status,
+                "session_token": session_token,
+                "session": session,
+                "account": account,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.account import Account  # noqa: PLC0415
+        from ..models.session import Session  # noqa: PLC0415
+
+        d = dict(src_dict)
+        status = d.pop("status")
+
+        session_token = d.pop("session_token")
+
+        session = Session.from_dict(d.pop("session"))
+
+        account = Account.from_dict(d.pop("account"))
+
+        login_authenticated = cls(
+            status=status,
+            session_token=session_token,
+            session=session,
+            account=account,
+        )
+
+        login_authenticated.additional_properties = d
+        return login_authenticated
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

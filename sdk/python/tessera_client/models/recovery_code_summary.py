@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="RecoveryCodeSummary")
+
+
+@_attrs_define
+class RecoveryCodeSummary:
+    """How many codes of the current set are left.
+
+    Attributes:
+        remaining (int):  Example: 7.
+        total (int):  Example: 8.
+        generated_at (datetime.datetime):
+    """
+
+    remaining: int
+    total: int
+    generated_at: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        remaining = self.remaining
+
+        total = self.total
+
+        generated_at = self.generated_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "remaining": remaining,
+                "total": total,
+                "generated_at": generated_at,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        remaining = d.pop("remaining")
+
+        total = d.pop("total")
+
+        generated_at = datetime.datetime.fromisoformat(d.pop("generated_at"))
+
+        recovery_code_summary = cls(
+            remaining=remaining,
+            total=total,
+            generated_at=generated_at,
+        )
+
+        recovery_code_summary.additional_properties = d
+        return recovery_code_summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,444 @@
+//! The shared test harness: each test starts its own Tessera on an ephemeral port with a
+//! fresh database (a temporary SQLite file, or a schema of its own in the PostgreSQL named by
+//! `TESSERA_TEST_DATABASE_URL`) and a manual clock it can move.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::{Value, json};
+use tessera::clock::{Clock, ManualClock};
+use tessera::config::Settings;
+use tessera::state::AppState;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+pub const CHROME_UA: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+pub const FIREFOX_UA: &str =
+    "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: Arc<ManualClock>,
+    pub state: AppState,
+    pub http: reqwest::Client,
+    pub data_dir: tempfile::TempDir,
+    settings: Settings,
+    pg: Option<PgSchema>,
+}
+
+struct PgSchema {
+    admin_url: String,
+    schema: String,
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = PgConnection::establish(&self.admin_url) {
+            let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct TestAppBuilder {
+    trusted_proxies: Vec<String>,
+    allowed_origins: Vec<String>,
+    database_url: Option<String>,
+    geoip_database: Option<std::path::PathBuf>,
+}
+
+impl TestAppBuilder {
+    pub fn trusted_proxies(mut self, proxies: &[&str]) -> Self {
+        self.trusted_proxies = proxies.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    pub fn allowed_origins(mut self, origins: &[&str]) -> Self {
+        self.allowed_origins = origins.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    /// Locates with the test fixture, where 203.0.113.0/24 is Berlin, DE.
+    pub fn geoip_fixture(mut self) -> Self {
+        self.geoip_database = Some(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/geoip-city-test.mmdb"),
+        );
+        self
+    }
+
+    pub async fn spawn(self) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let pg = std::env::var("TESSERA_TEST_DATABASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+            .map(|admin_url| {
+                let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+                let mut conn = PgConnection::establish(&admin_url)
+                    .unwrap_or_else(|e| panic!("TESSERA_TEST_DATABASE_URL unreachable: {e}"));
+                conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
+                    .expect("create test schema");
+                PgSchema { admin_url, schema }
+            });
+        let database_url = self.database_url.unwrap_or_else(|| match &pg {
+            Some(pg) => {
+                let sep = if pg.admin_url.contains('?') { '&' } else { '?' };
+                format!("{}{sep}options=-csearch_path%3D{}", pg.admin_url, pg.schema)
+            }
+            None => data_dir
+                .path()
+                .join("tessera.db")
+                .to_string_lossy()
+                .into_owned(),
+        });
+        let settings = Settings {
+            bind: "127.0.0.1:0".into(),
+            data_dir: data_dir.path().to_path_buf(),
+            database_url: Some(database_url),
+            database_pool_size: 4,
+            workers: Some(2),
+            trusted_proxies: self.trusted_proxies,
+            allowed_origins: self.allowed_origins,
+            public_url: "http://tessera.test".into(),
+            cookie_secure: true,
+            geoip_database: self.geoip_database,
+            ..Settings::default()
+        };
+        let (clock, manual) = Clock::manual(start_time());
+        let state = tessera::build_state(settings.clone(), clock).expect("app state");
+        let (server, addr) = tessera::start(state.clone()).expect("server starts");
+        actix_web::rt::spawn(server);
+        TestApp {
+            base: format!("http://{addr}"),
+            clock: manual,
+            state,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            data_dir,
+            settings,
+            pg,
+        }
+    }
+}
+
+/// A fixed, realistic start time, so tests never depend on the wall clock.
+pub fn start_time() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A response read once: status, headers and JSON body (Null when there is none).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub async fn from(response: Response) -> Reply {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a problem+json answer with this status and code.
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "body: {}",
+            self.body
+        );
+        assert_eq!(self.body["code"], code, "body: {}", self.body);
+        assert_eq!(self.body["status"], status);
+        assert!(self.body["title"].is_string() && self.body["detail"].is_string());
+        assert!(self.body["type"].as_str().unwrap().ends_with(code));
+        assert_eq!(
+            self.body["request_id"].as_str(),
+            self.header("x-request-id"),
+            "the body and the header carry the same request id"
+        );
+    }
+}
+
+/// A signed-in user as a client holds it.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub email: String,
+    pub token: String,
+    pub account_id: String,
+    pub session_id: String,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        TestAppBuilder::default().spawn().await
+    }
+
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder::default()
+    }
+
+    /// Starts a second Tessera on the same database and keys (and clock), as a scaled-out
+    /// deployment would run; returns its base URL.
+    pub fn start_another_instance(&self) -> String {
+        let state = tessera::build_state(self.settings.clone(), Clock::Manual(self.clock.clone()))
+            .expect("second instance state");
+        let (server, addr) = tessera::start(state).expect("second instance starts");
+        actix_web::rt::spawn(server);
+        format!("http://{addr}")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http.request(method, self.url(path))
+    }
+
+    pub fn authed(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.request(method, path).bearer_auth(token)
+    }
+
+    pub async fn send(&self, request: RequestBuilder) -> Reply {
+        Reply::from(request.send().await.expect("request sent")).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.send(self.authed(Method::GET, path, token)).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> Reply {
+        self.send(self.request(Method::POST, path).json(&body))
+            .await
+    }
+
+    pub async fn sign_up(&self, email: &str) -> User {
+        let reply = self
+            .post_json(
+                "/v1/accounts",
+                json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "sign-up: {}", reply.body);
+        user_from(&reply)
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        self.post_json(
+            "/v1/auth/login",
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn login_with_agent(&self, email: &str, user_agent: &str) -> User {
+        let reply = self
+            .send(
+                self.request(Method::POST, "/v1/auth/login")
+                    .header("user-agent", user_agent)
+                    .json(&json!({"email": email, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "login: {}", reply.body);
+        assert_eq!(reply.body["status"], "authenticated");
+        user_from(&reply)
+    }
+
+    pub async fn session_check(&self, token: &str) -> StatusCode {
+        self.get("/v1/sessions/current", token).await.status
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    /// Everything the database holds, as text: the SQLite files (with the WAL), or every row
+    /// of every table of this test's PostgreSQL schema.
+    pub fn database_dump(&self) -> String {
+        match &self.pg {
+            Some(pg) => {
+                use diesel::RunQueryDsl;
+                use diesel::sql_types::Text;
+                #[derive(diesel::QueryableByName)]
+                struct Line {
+                    #[diesel(sql_type = Text)]
+                    line: String,
+                }
+                let mut conn = PgConnection::establish(&pg.admin_url).unwrap();
+                let tables: Vec<Line> = diesel::sql_query(format!(
+                    "SELECT table_name::text AS line FROM information_schema.tables WHERE table_schema = '{}'",
+                    pg.schema
+                ))
+                .load(&mut conn)
+                .unwrap();
+                let mut dump = String::new();
+                for table in tables {
+                    let rows: Vec<Line> = diesel::sql_query(format!(
+                        "SELECT row_to_json(t)::text AS line FROM {}.\"{}\" t",
+                        pg.schema, table.line
+                    ))
+                    .load(&mut conn)
+                    .unwrap();
+                    for row in rows {
+                        dump.push_str(&row.line);
+                        dump.push('\n');
+                    }
+                }
+                dump
+            }
+            None => {
+                let mut dump = String::new();
+                for entry in std::fs::read_dir(self.data_dir.path()).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path.to_string_lossy().contains("tessera.db") {
+                        dump.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap()));
+                    }
+                }
+                dump
+            }
+        }
+    }
+}
+
+pub fn user_from(reply: &Reply) -> User {
+    User {
+        email: reply.body["account"]["email"].as_str().unwrap().to_string(),
+        token: reply.body["session_token"].as_str().unwrap().to_string(),
+        account_id: reply.body["account"]["id"].as_str().unwrap().to_string(),
+        session_id: reply.body["session"]["id"].as_str().unwrap().to_string(),
+    }
+}
+
+/// RFC 6238 TOTP (SHA-1, 6 digits, 30 s) written from the RFCs for the tests, independent of
+/// the server's implementation.
+pub fn totp_code(base32_secret: &str, unix_seconds: i64) -> String {
+    use hmac::{Hmac, Mac};
+    let secret = base32::decode(base32::Alphabet::Rfc4648 { padding: false }, base32_secret)
+        .expect("base32 secret");
+    let counter = (unix_seconds / 30) as u64;
+    let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(&secret).unwrap();
+    mac.update(&counter.to_be_bytes());
+    let digest = mac.finalize().into_bytes();
+    let offset = (digest[19] & 0x0f) as usize;
+    let binary = ((digest[offset] as u32 & 0x7f) << 24)
+        | ((digest[offset + 1] as u32) << 16)
+        | ((digest[offset + 2] as u32) << 8)
+        | digest[offset + 3] as u32;
+    format!("{:06}", binary % 1_000_000)
+}
+
+/// An account with an active authenticator, as the user would have it after enrolling.
+pub struct MfaUser {
+    pub user: User,
+    pub secret: String,
+    pub recovery_codes: Vec<String>,
+}
+
+impl TestApp {
+    pub fn now_unix(&self) -> i64 {
+        self.clock.now().timestamp()
+    }
+
+    /// The code the user's authenticator app shows right now.
+    pub fn current_code(&self, secret: &str) -> String {
+        totp_code(secret, self.now_unix())
+    }
+
+    pub async fn enrol_totp(&self, user: &User) -> Reply {
+        self.send(
+            self.authed(Method::POST, "/v1/me/mfa/totp", &user.token)
+                .json(&json!({"password": PASSWORD})),
+        )
+        .await
+    }
+
+    pub async fn activate(&self, user: &User, factor_id: &str, code: &str) -> Reply {
+        self.send(
+            self.authed(
+                Method::POST,
+                &format!("/v1/me/mfa/factors/{factor_id}/activate"),
+                &user.token,
+            )
+            .json(&json!({"code": code})),
+        )
+        .await
+    }
+
+    /// Signs up and turns on an authenticator; the clock then moves to the next time step so
+    /// the activation code's step is behind.
+    pub async fn sign_up_with_mfa(&self, email: &str) -> MfaUser {
+        let user = self.sign_up(email).await;
+        let enrolment = self.enrol_totp(&user).await;
+        assert_eq!(enrolment.status, 201, "{}", enrolment.body);
+        let secret = enrolment.body["secret"].as_str().unwrap().to_string();
+        let factor_id = enrolment.body["factor_id"].as_str().unwrap();
+        let activation = self
+            .activate(&user, factor_id, &self.current_code(&secret))
+            .await;
+        assert_eq!(activation.status, 200, "{}", activation.body);
+        let recovery_codes = activation.body["recovery_codes"]["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        self.advance(Duration::seconds(30));
+        MfaUser {
+            user,
+            secret,
+            recovery_codes,
+        }
+    }
+
+    /// Logs in with the password and expects a second-factor challenge; returns its id.
+    pub async fn login_to_challenge(&self, email: &str) -> String {
+        let reply = self.login(email, PASSWORD).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert_eq!(reply.body["status"], "mfa_required", "{}", reply.body);
+        assert!(reply.body.get("session_token").is_none());
+        reply.body["challenge"]["id"].as_str().unwrap().to_string()
+    }
+
+    pub async fn verify(&self, challenge: &str, method: &str, code: &str) -> Reply {
+        self.post_json(
+            &format!("/v1/auth/challenges/{challenge}/verify"),
+            json!({"method": method, "code": code}),
+        )
+        .await
+    }
+
+    pub async fn step_up(&self, path: &str, token: &str, password: &str, code: &str) -> Reply {
+        self.send(
+            self.authed(Method::POST, path, token)
+                .json(&json!({"password": password, "code": code})),
+        )
+        .await
+    }
+}

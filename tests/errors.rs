@@ -1,0 +1,182 @@
+//! Every error the server can answer is problem+json with a stable code.
+
+mod common;
+
+use common::TestApp;
+use reqwest::Method;
+use serde_json::json;
+
+#[actix_web::test]
+async fn bad_requests_get_problem_documents_with_stable_codes() {
+    let app = TestApp::spawn().await;
+    let user = app.sign_up("ada@example.com").await;
+
+    let malformed = app
+        .send(
+            app.request(Method::POST, "/v1/auth/login")
+                .header("content-type", "application/json")
+                .body("{\"email\": "),
+        )
+        .await;
+    malformed.assert_problem(400, "malformed_json");
+
+    let unknown_field = app
+        .post_json(
+            "/v1/auth/login",
+            json!({"email": "ada@example.com", "password": "x", "remember_me": true}),
+        )
+        .await;
+    unknown_field.assert_problem(422, "unknown_field");
+    assert!(
+        unknown_field.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("remember_me")
+    );
+
+    app.post_json("/v1/auth/login", json!({"email": "ada@example.com"}))
+        .await
+        .assert_problem(422, "missing_field");
+    app.post_json("/v1/auth/login", json!({"email": 42, "password": "x"}))
+        .await
+        .assert_problem(422, "invalid_body");
+
+    let wrong_type = app
+        .send(
+            app.request(Method::POST, "/v1/auth/login")
+                .header("content-type", "text/plain")
+                .body("email=ada@example.com"),
+        )
+        .await;
+    wrong_type.assert_problem(415, "unsupported_media_type");
+
+    let huge = format!(
+        "{{\"email\": \"ada@example.com\", \"password\": \"{}\"}}",
+        "x".repeat(2 * 1024 * 1024)
+    );
+    let oversize = app
+        .send(
+            app.request(Method::POST, "/v1/auth/login")
+                .header("content-type", "application/json")
+                .body(huge),
+        )
+        .await;
+    oversize.assert_problem(413, "payload_too_large");
+
+    app.send(app.authed(Method::DELETE, "/v1/me/sessions/not-a-uuid", &user.token))
+        .await
+        .assert_problem(400, "invalid_path_parameter");
+
+    app.get("/v1/no-such-thing", &user.token)
+        .await
+        .assert_problem(404, "not_found");
+
+    let wrong_method = app
+        .send(app.authed(Method::PUT, "/v1/me", &user.token))
+        .await;
+    wrong_method.assert_problem(405, "method_not_allowed");
+    assert_eq!(wrong_method.header("allow"), Some("GET, PATCH"));
+    app.send(app.request(Method::GET, "/v1/auth/login"))
+        .await
+        .assert_problem(405, "method_not_allowed");
+
+    app.get("/v1/me", "tss_not-a-real-token")
+        .await
+        .assert_problem(401, "unauthenticated");
+    app.send(
+        app.request(Method::GET, "/v1/me")
+            .header("authorization", "Basic abc"),
+    )
+    .await
+    .assert_problem(401, "unauthenticated");
+    app.send(app.request(Method::GET, "/v1/me"))
+        .await
+        .assert_problem(401, "unauthenticated");
+}
+
+#[actix_web::test]
+async fn health_probes_answer_and_every_response_carries_a_request_id() {
+    let app = TestApp::spawn().await;
+    let live = app.send(app.request(Method::GET, "/health/live")).await;
+    assert_eq!(live.status, 200);
+    assert_eq!(live.body["status"], "ok");
+    assert!(live.header("x-request-id").is_some());
+    let ready = app.send(app.request(Method::GET, "/health/ready")).await;
+    assert_eq!(ready.status, 200);
+    let other = app.send(app.request(Method::GET, "/health/live")).await;
+    assert_ne!(live.header("x-request-id"), other.header("x-request-id"));
+
+    // Prometheus metrics count requests by route pattern, not by raw path.
+    app.get(
+        "/v1/me/sessions/01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a",
+        "tss_x",
+    )
+    .await;
+    app.get("/no/such/path", "tss_x").await;
+    let metrics = app
+        .http
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(
+            r#"tessera_http_requests_total{endpoint="/health/live",method="GET",status="200"} 2"#
+        ),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"endpoint="/v1/me/sessions/{id}""#),
+        "{metrics}"
+    );
+    assert!(metrics.contains(r#"endpoint="UNMATCHED""#), "{metrics}");
+    assert!(!metrics.contains("/no/such/path"));
+}
+
+#[actix_web::test]
+async fn an_unreachable_database_answers_503_without_internals() {
+    use tessera::clock::Clock;
+    use tessera::config::Settings;
+    use tessera::crypto::keys::ServerKeys;
+
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on port 9 (discard) here: every connection attempt is refused.
+    let url = "postgres://tessera@127.0.0.1:9/none?connect_timeout=1";
+    let settings = Settings {
+        bind: "127.0.0.1:0".into(),
+        data_dir: dir.path().to_path_buf(),
+        database_url: Some(url.into()),
+        workers: Some(1),
+        ..Settings::default()
+    };
+    let (keys, _) = ServerKeys::load_or_generate(dir.path()).unwrap();
+    let pool = tessera::db::build_pool_lazily(url, 2);
+    let state = tessera::build_state_with_pool(settings, Clock::System, keys, pool).unwrap();
+    let (server, addr) = tessera::start(state).unwrap();
+    actix_web::rt::spawn(server);
+    let http = reqwest::Client::new();
+
+    let live = http
+        .get(format!("http://{addr}/health/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(live.status(), 200);
+
+    for request in [
+        http.get(format!("http://{addr}/health/ready")),
+        http.post(format!("http://{addr}/v1/auth/login"))
+            .json(&json!({"email": "ada@example.com", "password": "x"})),
+    ] {
+        let reply = common::Reply::from(request.send().await.unwrap()).await;
+        reply.assert_problem(503, "service_unavailable");
+        let body = reply.body.to_string();
+        assert!(
+            !body.contains("127.0.0.1") && !body.contains("refused"),
+            "{body}"
+        );
+    }
+}

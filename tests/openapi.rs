@@ -1,0 +1,132 @@
+//! The checked-in spec is the generated one, and the docs page works offline.
+
+mod common;
+
+use common::TestApp;
+use reqwest::Method;
+
+const SPEC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml");
+
+#[test]
+fn openapi_yaml_matches_the_code() {
+    let generated = tessera::api_doc().to_yaml().unwrap();
+    if std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        std::fs::write(SPEC_PATH, &generated).unwrap();
+        return;
+    }
+    let checked_in = std::fs::read_to_string(SPEC_PATH).unwrap_or_default();
+    if checked_in != generated {
+        let diff = similar::TextDiff::from_lines(&checked_in, &generated);
+        panic!(
+            "openapi.yaml is out of date. Regenerate it with\n\n    UPDATE_OPENAPI=1 cargo test --test openapi\n\n(or `cargo run -- openapi > openapi.yaml`). Diff (- checked in, + generated):\n{}",
+            diff.unified_diff().context_radius(3)
+        );
+    }
+}
+
+#[test]
+fn every_operation_is_documented_for_sdk_generation() {
+    let spec = serde_json::to_value(tessera::api_doc()).unwrap();
+    let mut operation_ids = std::collections::HashSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let name = format!("{method} {path}");
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{name}: operationId"));
+            assert!(
+                operation_ids.insert(id.to_string()),
+                "{name}: duplicate operationId {id}"
+            );
+            assert!(op["summary"].is_string(), "{name}: summary");
+            assert_eq!(
+                op["tags"].as_array().map(Vec::len),
+                Some(1),
+                "{name}: one tag"
+            );
+            assert!(op["security"].is_array(), "{name}: security");
+            let responses = op["responses"].as_object().unwrap();
+            assert!(
+                responses.keys().any(|s| s.starts_with('2')),
+                "{name}: a success"
+            );
+            let secured = op["security"][0].as_object().is_some_and(|s| !s.is_empty());
+            if secured {
+                assert!(responses.contains_key("401"), "{name}: documents 401");
+            }
+            if let Some(body) = op.get("requestBody") {
+                for status in ["400", "413", "415", "422"] {
+                    assert!(responses.contains_key(status), "{name}: documents {status}");
+                }
+                let reference = body["content"]["application/json"]["schema"]["$ref"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{name}: the body is a named schema"));
+                let schema_name = reference.rsplit('/').next().unwrap();
+                let schema = &spec["components"]["schemas"][schema_name];
+                assert!(
+                    schema["example"].is_object(),
+                    "{name}: {schema_name} has an example"
+                );
+            }
+            for (status, response) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let reference = response["$ref"].as_str().unwrap_or_default();
+                    assert!(
+                        reference.starts_with("#/components/responses/"),
+                        "{name}: {status} is a shared problem response"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn the_spec_and_the_offline_docs_page_are_served() {
+    let app = TestApp::spawn().await;
+    let json = app.send(app.request(Method::GET, "/openapi.json")).await;
+    assert_eq!(json.status, 200);
+    assert_eq!(json.body["info"]["title"], "Tessera");
+    assert_eq!(json.body, serde_json::to_value(tessera::api_doc()).unwrap());
+
+    let yaml = app.http.get(app.url("/openapi.yaml")).send().await.unwrap();
+    assert_eq!(yaml.status(), 200);
+    assert_eq!(
+        yaml.text().await.unwrap(),
+        tessera::api_doc().to_yaml().unwrap()
+    );
+
+    let bare = app.http.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(bare.status(), 308);
+    assert_eq!(bare.headers()["location"], "/docs/");
+    let page = app.http.get(app.url("/docs/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    // Every script and stylesheet the page loads is served by Tessera itself.
+    for asset in [
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-initializer.js",
+    ] {
+        assert!(html.contains(asset), "{asset} referenced");
+        let served = app
+            .http
+            .get(app.url(&format!("/docs/{asset}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(served.status(), 200, "{asset}");
+    }
+    assert!(!html.contains("https://"), "no CDN: {html}");
+    let init = app
+        .http
+        .get(app.url("/docs/swagger-initializer.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("/openapi.json"), "{init}");
+}
