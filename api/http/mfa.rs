@@ -51,7 +51,12 @@ pub struct PasswordConfirmation {
     tag = "mfa",
     request_body = PasswordConfirmation,
     responses(
-        (status = 201, description = "Pending factor created", body = TotpEnrolment),
+        (status = 201, description = "Pending factor created", body = TotpEnrolment,
+            links(("activateFactor" = (
+                operation_id = "activateFactor",
+                parameters(("id" = "$response.body#/factor_id")),
+                description = "Prove a code from the app to activate the factor",
+            )))),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthenticated),
         (status = 403, response = crate::openapi::Forbidden),
