@@ -161,6 +161,7 @@ pub fn build_app(
         )
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec))
         .default_service(web::to(http::not_found))
+        .wrap(from_fn(http::middleware::head_as_get))
         .wrap(metrics)
         .wrap(cors)
         .wrap(from_fn(http::middleware::request_context))

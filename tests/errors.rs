@@ -75,7 +75,7 @@ async fn bad_requests_get_problem_documents_with_stable_codes() {
         .send(app.authed(Method::PUT, "/v1/me", &user.token))
         .await;
     wrong_method.assert_problem(405, "method_not_allowed");
-    assert_eq!(wrong_method.header("allow"), Some("GET, PATCH"));
+    assert_eq!(wrong_method.header("allow"), Some("GET, HEAD, PATCH"));
     app.send(app.request(Method::GET, "/v1/auth/login"))
         .await
         .assert_problem(405, "method_not_allowed");
@@ -179,4 +179,35 @@ async fn an_unreachable_database_answers_503_without_internals() {
             "{body}"
         );
     }
+}
+
+#[actix_web::test]
+async fn head_answers_like_get_without_a_body() {
+    let app = TestApp::spawn().await;
+    let user = app.sign_up("ada@example.com").await;
+
+    let live = app.send(app.request(Method::HEAD, "/health/live")).await;
+    assert_eq!(live.status, 200);
+    assert_eq!(
+        live.body,
+        serde_json::Value::Null,
+        "a HEAD answer has no body"
+    );
+    assert_eq!(live.header("content-type"), Some("application/json"));
+
+    let check = app
+        .send(app.authed(Method::HEAD, "/v1/sessions/current", &user.token))
+        .await;
+    assert_eq!(check.status, 200);
+    assert_eq!(check.body, serde_json::Value::Null);
+    let refused = app
+        .send(app.authed(Method::HEAD, "/v1/sessions/current", "tss_not-a-real-token"))
+        .await;
+    assert_eq!(refused.status, 401);
+    assert_eq!(refused.body, serde_json::Value::Null);
+
+    // A resource without GET has no HEAD either.
+    let login = app.send(app.request(Method::HEAD, "/v1/auth/login")).await;
+    assert_eq!(login.status, 405);
+    assert_eq!(login.header("allow"), Some("POST"));
 }

@@ -6,6 +6,7 @@ use std::time::Instant;
 use actix_web::Error;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use tracing::Instrument;
@@ -43,4 +44,17 @@ pub async fn request_context(
         }
     });
     Ok(response)
+}
+
+/// HEAD is GET without the body (RFC 9110 §9.3.2); load balancers and uptime monitors probe
+/// with it. The request is routed as the GET it stands for; actix's HTTP codec already
+/// decided from the request line to send the response head only.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
 }

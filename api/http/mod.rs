@@ -62,12 +62,16 @@ pub fn method_fallbacks(cfg: &mut web::ServiceConfig, spec: &OpenApi) {
             ("PATCH", &item.patch),
             ("TRACE", &item.trace),
         ];
-        let allow = methods
+        let mut allowed = methods
             .iter()
             .filter(|(_, op)| op.is_some())
             .map(|(m, _)| *m)
-            .collect::<Vec<_>>()
-            .join(", ");
+            .collect::<Vec<_>>();
+        // HEAD is answered wherever GET is (see middleware::head_as_get).
+        if item.get.is_some() && item.head.is_none() {
+            allowed.insert(1, "HEAD");
+        }
+        let allow = allowed.join(", ");
         cfg.service(
             web::resource(path.as_str()).default_service(web::to(move || {
                 let allow = allow.clone();
