@@ -99,6 +99,11 @@ pub struct Settings {
     #[arg(long, env = "TESSERA_TOTP_ISSUER", default_value = "Tessera")]
     pub totp_issuer: String,
 
+    /// Serve the Prometheus `/metrics` on this address (say an internal interface) instead of
+    /// the API's port; the API port then answers 404 for it. Default: on the API port.
+    #[arg(long, env = "TESSERA_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
+
     /// Worker threads for the HTTP server (default: one per core).
     #[arg(long, env = "TESSERA_WORKERS")]
     pub workers: Option<usize>,

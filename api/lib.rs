@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod metrics;
 pub mod openapi;
 pub mod service;
 pub mod state;
@@ -21,7 +22,7 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use actix_web_prom::PrometheusMetrics;
 use chrono::Duration;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -167,29 +168,33 @@ pub fn build_app(
         .wrap(from_fn(http::middleware::request_context))
 }
 
-/// Prometheus metrics at `/metrics`: requests by method, route pattern and status, their
-/// durations, and process figures. Unknown paths are counted under one label, so a scan
-/// cannot blow up the number of series.
-fn request_metrics() -> std::io::Result<PrometheusMetrics> {
-    PrometheusMetricsBuilder::new("tessera")
-        .endpoint("/metrics")
-        .mask_unmatched_patterns("UNMATCHED")
-        .build()
-        .map_err(|e| std::io::Error::other(format!("metrics: {e}")))
+/// A started server: run `server` until it stops.
+pub struct Listening {
+    pub server: Server,
+    pub addr: SocketAddr,
+    /// The separate metrics listener's address, when `TESSERA_METRICS_BIND` is set.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// Binds and starts the server; the returned future runs it until shutdown (SIGTERM or
-/// SIGINT stop it gracefully, finishing requests in flight).
-pub fn start(state: AppState) -> std::io::Result<(Server, SocketAddr)> {
+/// SIGINT stop it gracefully, finishing requests in flight). A separate metrics listener
+/// runs alongside and stops on the same signals.
+pub fn start(state: AppState) -> std::io::Result<Listening> {
     let workers = state
         .settings
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let bind = state.settings.bind.clone();
-    let metrics = request_metrics()?;
+    let metrics_bind = state
+        .settings
+        .metrics_bind
+        .clone()
+        .filter(|b| !b.is_empty());
+    let request_metrics = metrics::request_metrics(metrics_bind.is_none())?;
     let server = HttpServer::new({
         let state = state.clone();
-        move || build_app(state.clone(), metrics.clone())
+        let request_metrics = request_metrics.clone();
+        move || build_app(state.clone(), request_metrics.clone())
     })
     .workers(workers)
     .shutdown_timeout(30)
@@ -199,7 +204,19 @@ pub fn start(state: AppState) -> std::io::Result<(Server, SocketAddr)> {
         .first()
         .copied()
         .ok_or_else(|| std::io::Error::other("bound to no address"))?;
-    Ok((server.run(), addr))
+    let metrics_addr = match &metrics_bind {
+        Some(metrics_bind) => {
+            let (listener, addr) = metrics::metrics_listener(metrics_bind, request_metrics)?;
+            actix_web::rt::spawn(listener);
+            Some(addr)
+        }
+        None => None,
+    };
+    Ok(Listening {
+        server: server.run(),
+        addr,
+        metrics_addr,
+    })
 }
 
 /// One round of periodic clean-up.

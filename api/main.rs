@@ -97,7 +97,11 @@ fn serve(settings: Settings) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let (server, addr) = match tessera::start(state.clone()) {
+        let tessera::Listening {
+            server,
+            addr,
+            metrics_addr,
+        } = match tessera::start(state.clone()) {
             Ok(started) => started,
             Err(e) => {
                 tracing::error!("cannot listen: {e}");
@@ -106,6 +110,9 @@ fn serve(settings: Settings) -> ExitCode {
         };
         tessera::spawn_maintenance(state);
         tracing::info!(%addr, docs = %format!("{}/docs/", public_url.trim_end_matches('/')), "Tessera is listening");
+        if let Some(metrics_addr) = metrics_addr {
+            tracing::info!(%metrics_addr, "metrics listening at /metrics");
+        }
         match server.await {
             Ok(()) => {
                 tracing::info!("stopped");

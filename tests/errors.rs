@@ -155,7 +155,7 @@ async fn an_unreachable_database_answers_503_without_internals() {
     let (keys, _) = ServerKeys::load_or_generate(dir.path()).unwrap();
     let pool = tessera::db::build_pool_lazily(url, 2);
     let state = tessera::build_state_with_pool(settings, Clock::System, keys, pool).unwrap();
-    let (server, addr) = tessera::start(state).unwrap();
+    let tessera::Listening { server, addr, .. } = tessera::start(state).unwrap();
     actix_web::rt::spawn(server);
     let http = reqwest::Client::new();
 
@@ -210,4 +210,52 @@ async fn head_answers_like_get_without_a_body() {
     let login = app.send(app.request(Method::HEAD, "/v1/auth/login")).await;
     assert_eq!(login.status, 405);
     assert_eq!(login.header("allow"), Some("POST"));
+}
+
+#[actix_web::test]
+async fn metrics_can_move_off_the_api_port() {
+    let app = TestApp::builder().metrics_on_own_port().spawn().await;
+    let metrics_base = app.metrics_base.clone().expect("a metrics listener");
+    app.send(app.request(Method::GET, "/health/live")).await;
+
+    // The API port no longer publishes them.
+    app.send(app.request(Method::GET, "/metrics"))
+        .await
+        .assert_problem(404, "not_found");
+
+    let reply = app
+        .http
+        .get(format!("{metrics_base}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    assert!(
+        reply.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let metrics = reply.text().await.unwrap();
+    assert!(
+        metrics.contains(
+            r#"tessera_http_requests_total{endpoint="UNMATCHED",method="GET",status="404"} 1"#
+        ),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(
+            r#"tessera_http_requests_total{endpoint="/health/live",method="GET",status="200"} 1"#
+        ),
+        "{metrics}"
+    );
+
+    // The metrics listener answers nothing else.
+    let other = app
+        .http
+        .get(format!("{metrics_base}/health/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
 }

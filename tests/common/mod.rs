@@ -23,6 +23,8 @@ pub const FIREFOX_UA: &str =
 
 pub struct TestApp {
     pub base: String,
+    /// Base URL of the separate metrics listener, when the app was built with one.
+    pub metrics_base: Option<String>,
     pub clock: Arc<ManualClock>,
     pub state: AppState,
     pub http: reqwest::Client,
@@ -50,6 +52,7 @@ pub struct TestAppBuilder {
     allowed_origins: Vec<String>,
     database_url: Option<String>,
     geoip_database: Option<std::path::PathBuf>,
+    metrics_on_own_port: bool,
 }
 
 impl TestAppBuilder {
@@ -69,6 +72,12 @@ impl TestAppBuilder {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("tests/fixtures/geoip-city-test.mmdb"),
         );
+        self
+    }
+
+    /// Serves `/metrics` on a listener of its own (`TESSERA_METRICS_BIND`).
+    pub fn metrics_on_own_port(mut self) -> Self {
+        self.metrics_on_own_port = true;
         self
     }
 
@@ -107,14 +116,17 @@ impl TestAppBuilder {
             public_url: "http://tessera.test".into(),
             cookie_secure: true,
             geoip_database: self.geoip_database,
+            metrics_bind: self.metrics_on_own_port.then(|| "127.0.0.1:0".to_string()),
             ..Settings::default()
         };
         let (clock, manual) = Clock::manual(start_time());
         let state = tessera::build_state(settings.clone(), clock).expect("app state");
-        let (server, addr) = tessera::start(state.clone()).expect("server starts");
-        actix_web::rt::spawn(server);
+        let listening = tessera::start(state.clone()).expect("server starts");
+        actix_web::rt::spawn(listening.server);
+        let addr = listening.addr;
         TestApp {
             base: format!("http://{addr}"),
+            metrics_base: listening.metrics_addr.map(|a| format!("http://{a}")),
             clock: manual,
             state,
             http: reqwest::Client::builder()
@@ -209,9 +221,9 @@ impl TestApp {
     pub fn start_another_instance(&self) -> String {
         let state = tessera::build_state(self.settings.clone(), Clock::Manual(self.clock.clone()))
             .expect("second instance state");
-        let (server, addr) = tessera::start(state).expect("second instance starts");
-        actix_web::rt::spawn(server);
-        format!("http://{addr}")
+        let listening = tessera::start(state).expect("second instance starts");
+        actix_web::rt::spawn(listening.server);
+        format!("http://{}", listening.addr)
     }
 
     pub fn url(&self, path: &str) -> String {
