@@ -284,3 +284,54 @@ async fn a_password_hashed_with_old_parameters_is_upgraded_at_login() {
     );
     assert_eq!(app.login("ada@example.com", PASSWORD).await.status, 200);
 }
+
+#[actix_web::test]
+async fn a_burst_of_guesses_on_two_instances_gets_exactly_ten_checked() {
+    let app = TestApp::spawn().await;
+    app.sign_up("ada@example.com").await;
+    let other_instance = app.start_another_instance();
+
+    // 30 wrong passwords at once, spread over two instances that share the database, as an
+    // attacker with many connections would send them.
+    let replies = app
+        .send_at_once(&[app.base.clone(), other_instance], 30, |i, base| {
+            app.http
+                .post(format!("{base}/v1/auth/login"))
+                .json(&json!({"email": "ada@example.com", "password": format!("guess {i}")}))
+        })
+        .await;
+    let statuses = replies
+        .iter()
+        .map(|r| r.status.as_u16())
+        .collect::<Vec<_>>();
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((checked, refused), (10, 20), "{statuses:?}");
+
+    // The history says the same: ten wrong passwords, the rest refused unchecked.
+    app.advance(Duration::minutes(15));
+    let user = app.login("ada@example.com", PASSWORD).await;
+    assert_eq!(user.status, 200, "{}", user.body);
+    let token = user.body["session_token"].as_str().unwrap();
+    let history = app.get("/v1/me/login-history?limit=100", token).await;
+    let reasons = history.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["failure_reason"].as_str())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        reasons
+            .iter()
+            .filter(|r| **r == "invalid_credentials")
+            .count(),
+        10
+    );
+    assert_eq!(
+        reasons
+            .iter()
+            .filter(|r| **r == "too_many_attempts")
+            .count(),
+        20
+    );
+}

@@ -649,3 +649,41 @@ async fn instances_behind_one_database_answer_for_each_other() {
         .unwrap();
     assert_eq!(replay.status(), 401);
 }
+
+#[actix_web::test]
+async fn wrong_codes_sent_at_once_still_get_five_tries_per_challenge() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up_with_mfa("ada@example.com").await;
+    let other_instance = app.start_another_instance();
+    let challenge = app.login_to_challenge("ada@example.com").await;
+    let now = app.now_unix();
+    let valid = [now - 30, now, now + 30].map(|t| totp_code(&ada.secret, t));
+    let wrong_codes = (0..)
+        .map(|i| format!("{i:06}"))
+        .filter(|code| !valid.contains(code))
+        .take(12)
+        .collect::<Vec<_>>();
+
+    let replies = app
+        .send_at_once(&[app.base.clone(), other_instance], 12, |i, base| {
+            app.http
+                .post(format!("{base}/v1/auth/challenges/{challenge}/verify"))
+                .json(&json!({"method": "totp", "code": wrong_codes[i]}))
+        })
+        .await;
+    let mut remaining = replies
+        .iter()
+        .filter(|reply| reply.status == 401)
+        .map(|reply| reply.body["attempts_remaining"].as_i64().unwrap())
+        .collect::<Vec<_>>();
+    remaining.sort();
+    assert_eq!(remaining, [0, 1, 2, 3, 4]);
+    assert!(
+        replies
+            .iter()
+            .filter(|reply| reply.status != 401)
+            .all(|reply| reply.status == 410 && reply.body["code"] == "challenge_exhausted"),
+        "{:?}",
+        replies.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+}

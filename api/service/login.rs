@@ -10,7 +10,8 @@ use super::mfa::{
     challenges::{self, LoginChallenge},
 };
 use super::sessions::{self, IssuedSession};
-use super::{ClientContext, Policies, throttle};
+use super::throttle::{self, Counted};
+use super::{ClientContext, Policies};
 use crate::crypto::password::PasswordHasher;
 use crate::db::schema::accounts;
 use crate::db::{DbConnection, write_transaction};
@@ -51,10 +52,15 @@ pub fn password_login(
         mfa_method: None,
     };
 
-    if let Some(retry_after_secs) = throttle::locked_for(conn, &subject, now)? {
-        history::record(conn, attempt(Some("too_many_attempts")), client, now)?;
-        return Err(ApiError::TooManyAttempts { retry_after_secs });
-    }
+    let nth = write_transaction(conn, |conn| {
+        match throttle::count_attempt(conn, policies.login, &subject, now)? {
+            Counted::Allowed { nth } => Ok(Ok(nth)),
+            Counted::Locked { retry_after_secs } => {
+                history::record(conn, attempt(Some("too_many_attempts")), client, now)?;
+                Ok(Err(ApiError::TooManyAttempts { retry_after_secs }))
+            }
+        }
+    })??;
 
     let verification = match &account {
         Some(a) => hasher.verify(password, &a.password_hash),
@@ -62,7 +68,7 @@ pub fn password_login(
     };
     let Some(account) = account.filter(|_| verification.valid) else {
         write_transaction(conn, |conn| {
-            throttle::record_failure(conn, policies.login, &subject, now)?;
+            throttle::failed(conn, policies.login, &subject, nth, now)?;
             history::record(conn, attempt(Some("invalid_credentials")), client, now)
         })?;
         return Err(ApiError::InvalidCredentials);

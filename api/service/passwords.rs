@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{LoginPolicy, throttle};
+use super::LoginPolicy;
+use super::throttle::{self, Counted};
 use crate::crypto::password::PasswordHasher;
 use crate::db::models::AccountRow;
 use crate::db::{DbConnection, write_transaction};
@@ -59,16 +60,21 @@ pub fn verify_current(
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let subject = throttle::password_subject(&account.email);
-    if let Some(retry_after_secs) = throttle::locked_for(conn, &subject, now)? {
-        return Err(ApiError::TooManyAttempts { retry_after_secs });
-    }
+    let nth = match write_transaction(conn, |conn| {
+        throttle::count_attempt(conn, policy, &subject, now)
+    })? {
+        Counted::Allowed { nth } => nth,
+        Counted::Locked { retry_after_secs } => {
+            return Err(ApiError::TooManyAttempts { retry_after_secs });
+        }
+    };
     if !hasher.verify(password, &account.password_hash).valid {
         write_transaction(conn, |conn| {
-            throttle::record_failure(conn, policy, &subject, now)
+            throttle::failed(conn, policy, &subject, nth, now)
         })?;
         return Err(ApiError::InvalidCredentials);
     }
-    Ok(())
+    write_transaction(conn, |conn| throttle::undo(conn, &subject))
 }
 
 #[cfg(test)]

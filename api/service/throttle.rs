@@ -39,49 +39,104 @@ fn seconds_until(until: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     ((micros.saturating_add(999_999)) / 1_000_000).max(1)
 }
 
-/// Counts one failure inside the current window (starting a new window when the old one has
-/// passed) and locks the subject when the count reaches the threshold. Call inside a write
-/// transaction.
-pub fn record_failure(
+/// What [`count_attempt`] decided.
+#[derive(Debug, Clone, Copy)]
+pub enum Counted {
+    /// Go on and check the guess; it is the `nth` of the current window.
+    Allowed { nth: i32 },
+    /// Refused without a check, for this many seconds.
+    Locked { retry_after_secs: i64 },
+}
+
+/// Counts an attempt at `subject` *before* it is checked, as if it will fail. Checking a lock
+/// that was read before any of a burst of guesses was counted would let the whole burst
+/// through; one atomic increment per attempt gives each its place, so the attempt past the
+/// threshold is refused however many arrive at once, on however many instances. On
+/// PostgreSQL the increment also holds the subject's row lock until the transaction ends,
+/// which serialises the checks of one subject made inside that transaction.
+///
+/// Settle the attempt afterwards with [`failed`], [`undo`] or [`clear`].
+pub fn count_attempt(
     conn: &mut DbConnection,
     policy: &LoginPolicy,
     subject: &str,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<Counted, ApiError> {
     let window_open_since = to_db(now - policy.lockout_window);
-    // Atomic increment inside the window, so concurrent failures on several instances all count.
-    let counted = diesel::update(
-        login_throttles::table
-            .find(subject)
-            .filter(login_throttles::window_started_at.gt(window_open_since)),
-    )
-    .set(login_throttles::failures.eq(login_throttles::failures + 1))
-    .execute(conn)?;
-    if counted == 0 {
-        let fresh = LoginThrottleRow {
-            subject: subject.to_string(),
-            failures: 1,
-            window_started_at: to_db(now),
-            locked_until: None,
-        };
-        let restarted = diesel::update(login_throttles::table.find(subject))
-            .set((
-                login_throttles::failures.eq(1),
-                login_throttles::window_started_at.eq(fresh.window_started_at),
-                login_throttles::locked_until.eq(None::<chrono::NaiveDateTime>),
-            ))
-            .execute(conn)?;
-        if restarted == 0 {
-            diesel::insert_into(login_throttles::table)
-                .values(&fresh)
+    let row = LoginThrottleRow {
+        subject: subject.to_string(),
+        failures: 0,
+        window_started_at: to_db(now),
+        locked_until: None,
+    };
+    // Both backends speak ON CONFLICT; diesel's multi-backend connection does not.
+    crate::on_backend!(conn, |inner| diesel::insert_into(login_throttles::table)
+        .values(&row)
+        .on_conflict_do_nothing()
+        .execute(inner))?;
+    // Another attempt may restart the window between our statements: try again, a few times.
+    for _ in 0..3 {
+        let counted = diesel::update(
+            login_throttles::table
+                .find(subject)
+                .filter(login_throttles::window_started_at.gt(window_open_since))
+                .filter(login_throttles::locked_until.is_null()),
+        )
+        .set(login_throttles::failures.eq(login_throttles::failures + 1))
+        .execute(conn)?;
+        if counted == 1 {
+            let nth: i32 = login_throttles::table
+                .find(subject)
+                .select(login_throttles::failures)
+                .first(conn)?;
+            if nth <= policy.lockout_threshold {
+                return Ok(Counted::Allowed { nth });
+            }
+            // Past the threshold while the attempts before it are still being checked.
+            let until = now + policy.lockout_duration;
+            diesel::update(login_throttles::table.find(subject))
+                .set(login_throttles::locked_until.eq(Some(to_db(until))))
                 .execute(conn)?;
+            return Ok(Counted::Locked {
+                retry_after_secs: seconds_until(until, now),
+            });
+        }
+        if let Some(retry_after_secs) = locked_for(conn, subject, now)? {
+            return Ok(Counted::Locked { retry_after_secs });
+        }
+        // The window has passed, or its lock has: this attempt opens a new one.
+        let restarted = diesel::update(
+            login_throttles::table.find(subject).filter(
+                login_throttles::window_started_at
+                    .le(window_open_since)
+                    .or(login_throttles::locked_until.le(to_db(now))),
+            ),
+        )
+        .set((
+            login_throttles::failures.eq(1),
+            login_throttles::window_started_at.eq(to_db(now)),
+            login_throttles::locked_until.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)?;
+        if restarted == 1 {
+            return Ok(Counted::Allowed { nth: 1 });
         }
     }
-    let failures: i32 = login_throttles::table
-        .find(subject)
-        .select(login_throttles::failures)
-        .first(conn)?;
-    if failures >= policy.lockout_threshold {
+    Err(ApiError::internal(format!(
+        "throttle: could not count an attempt at {subject}"
+    )))
+}
+
+/// The counted attempt was wrong: it stays counted, and the one that reaches the threshold
+/// locks the subject.
+pub fn failed(
+    conn: &mut DbConnection,
+    policy: &LoginPolicy,
+    subject: &str,
+    nth: i32,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    if nth >= policy.lockout_threshold {
         diesel::update(login_throttles::table.find(subject))
             .set(login_throttles::locked_until.eq(Some(to_db(now + policy.lockout_duration))))
             .execute(conn)?;
@@ -89,6 +144,20 @@ pub fn record_failure(
     Ok(())
 }
 
+/// The counted attempt was right, but earlier failures still stand (a re-entered password
+/// for a sensitive change): take back only this attempt's count.
+pub fn undo(conn: &mut DbConnection, subject: &str) -> Result<(), ApiError> {
+    diesel::update(
+        login_throttles::table
+            .find(subject)
+            .filter(login_throttles::failures.gt(0)),
+    )
+    .set(login_throttles::failures.eq(login_throttles::failures - 1))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Forgets every failure of the subject (a completed login).
 pub fn clear(conn: &mut DbConnection, subject: &str) -> Result<(), ApiError> {
     diesel::delete(login_throttles::table.find(subject)).execute(conn)?;
     Ok(())

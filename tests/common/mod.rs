@@ -242,6 +242,29 @@ impl TestApp {
         Reply::from(request.send().await.expect("request sent")).await
     }
 
+    /// Sends `count` requests at once, spread over the instances at `bases` (as an attacker
+    /// with many connections would), and returns the replies.
+    pub async fn send_at_once(
+        &self,
+        bases: &[String],
+        count: usize,
+        request: impl Fn(usize, &str) -> RequestBuilder,
+    ) -> Vec<Reply> {
+        let in_flight = (0..count)
+            .map(|i| {
+                let request = request(i, &bases[i % bases.len()]);
+                actix_web::rt::spawn(async move {
+                    Reply::from(request.send().await.expect("response")).await
+                })
+            })
+            .collect::<Vec<_>>();
+        let mut replies = Vec::with_capacity(count);
+        for reply in in_flight {
+            replies.push(reply.await.expect("request task"));
+        }
+        replies
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Reply {
         self.send(self.authed(Method::GET, path, token)).await
     }

@@ -17,7 +17,8 @@ use crate::error::ApiError;
 use crate::service::accounts::{self, Account};
 use crate::service::history::{self, Attempt};
 use crate::service::sessions::{self, IssuedSession};
-use crate::service::{ClientContext, Policies, from_db, throttle, to_db};
+use crate::service::throttle::{self, Counted};
+use crate::service::{ClientContext, Policies, from_db, to_db};
 
 pub const TOKEN_PREFIX: &str = "tsc_";
 pub const LIFETIME_MINUTES: i64 = 5;
@@ -83,12 +84,23 @@ pub fn verify(
     now: DateTime<Utc>,
 ) -> Result<(Account, IssuedSession), ApiError> {
     write_transaction(conn, |conn| {
-        let challenge = login_challenges::table
-            .find(token_digest(challenge_id))
-            .select(LoginChallengeRow::as_select())
+        let digest = token_digest(challenge_id);
+        let account_id: String = login_challenges::table
+            .find(&digest)
+            .select(login_challenges::account_id)
             .first(conn)
             .optional()?
             .ok_or(ApiError::NotFound)?;
+        let subject = mfa_subject(&account_id);
+        // Counted before the challenge is read: on PostgreSQL the count holds the account's
+        // lock, so the row below is as the previous attempt left it and two wrong codes sent
+        // at once cannot both see the same number of tries left. A 404/410 below rolls the
+        // count back: only real guesses count.
+        let counted = throttle::count_attempt(conn, policies.login, &subject, now)?;
+        let challenge = login_challenges::table
+            .find(&digest)
+            .select(LoginChallengeRow::as_select())
+            .first(conn)?;
         if challenge.consumed_at.is_some() {
             return Err(gone(
                 "challenge_used",
@@ -115,20 +127,21 @@ pub fn verify(
             failure_reason,
             mfa_method: Some(method.name()),
         };
-        let subject = mfa_subject(&account.id);
-        if let Some(retry_after_secs) = throttle::locked_for(conn, &subject, now)? {
-            history::record(conn, attempt(Some("too_many_attempts")), client, now)?;
-            return Ok(Err(ApiError::TooManyAttempts { retry_after_secs }));
-        }
+        let nth = match counted {
+            Counted::Allowed { nth } => nth,
+            Counted::Locked { retry_after_secs } => {
+                history::record(conn, attempt(Some("too_many_attempts")), client, now)?;
+                return Ok(Err(ApiError::TooManyAttempts { retry_after_secs }));
+            }
+        };
         if use_second_factor(conn, sealer, &account.id, method, code, now)?.is_none() {
-            let failed = challenge.failed_attempts + 1;
             diesel::update(login_challenges::table.find(&challenge.id_digest))
-                .set(login_challenges::failed_attempts.eq(failed))
+                .set(login_challenges::failed_attempts.eq(login_challenges::failed_attempts + 1))
                 .execute(conn)?;
-            throttle::record_failure(conn, policies.login, &subject, now)?;
+            throttle::failed(conn, policies.login, &subject, nth, now)?;
             history::record(conn, attempt(Some("invalid_code")), client, now)?;
             return Ok(Err(ApiError::InvalidCode {
-                attempts_remaining: Some(MAX_WRONG_CODES - failed),
+                attempts_remaining: Some(MAX_WRONG_CODES - challenge.failed_attempts - 1),
             }));
         }
         // Claimed by the same statement that checks it was unclaimed: two concurrent right

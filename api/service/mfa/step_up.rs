@@ -7,7 +7,8 @@ use super::{SecondFactor, mfa_subject, use_second_factor};
 use crate::crypto::sealing::Sealer;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::ApiError;
-use crate::service::{LoginPolicy, throttle};
+use crate::service::LoginPolicy;
+use crate::service::throttle::{self, Counted};
 
 /// Within a write transaction: consumes a second-factor code (TOTP or recovery code, guessed
 /// from its shape) and runs `then` with the method that accepted it. A wrong code is counted
@@ -22,15 +23,21 @@ pub fn with_second_factor<T>(
     then: impl FnOnce(&mut DbConnection, SecondFactor) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
     let subject = mfa_subject(account_id);
-    if let Some(retry_after_secs) = throttle::locked_for(conn, &subject, now)? {
-        return Err(ApiError::TooManyAttempts { retry_after_secs });
-    }
     write_transaction(conn, |conn| {
+        let nth = match throttle::count_attempt(conn, policy, &subject, now)? {
+            Counted::Allowed { nth } => nth,
+            Counted::Locked { retry_after_secs } => {
+                return Ok(Err(ApiError::TooManyAttempts { retry_after_secs }));
+            }
+        };
         let method = SecondFactor::guess(code);
         match use_second_factor(conn, sealer, account_id, method, code, now)? {
-            Some(method) => then(conn, method).map(Ok),
+            Some(method) => {
+                throttle::undo(conn, &subject)?;
+                then(conn, method).map(Ok)
+            }
             None => {
-                throttle::record_failure(conn, policy, &subject, now)?;
+                throttle::failed(conn, policy, &subject, nth, now)?;
                 Ok(Err(ApiError::InvalidCode {
                     attempts_remaining: None,
                 }))
