@@ -687,3 +687,55 @@ async fn wrong_codes_sent_at_once_still_get_five_tries_per_challenge() {
         replies.iter().map(|r| &r.body).collect::<Vec<_>>()
     );
 }
+
+#[actix_web::test]
+async fn two_phones_enrolled_at_the_same_moment_leave_one_authenticator() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up("ada@example.com").await;
+    let both = [app.base.clone(), app.start_another_instance()];
+
+    let enrolments = app
+        .send_at_once(&both, 2, |_, base| {
+            app.http
+                .post(format!("{base}/v1/me/mfa/totp"))
+                .bearer_auth(&ada.token)
+                .json(&json!({"password": PASSWORD}))
+        })
+        .await;
+    let pending = enrolments
+        .iter()
+        .map(|e| {
+            assert_eq!(e.status, 201, "{}", e.body);
+            let secret = e.body["secret"].as_str().unwrap();
+            (
+                e.body["factor_id"].as_str().unwrap().to_string(),
+                app.current_code(secret),
+            )
+        })
+        .collect::<Vec<_>>();
+    let activations = app
+        .send_at_once(&both, 2, |i, base| {
+            let (factor_id, code) = &pending[i];
+            app.http
+                .post(format!("{base}/v1/me/mfa/factors/{factor_id}/activate"))
+                .bearer_auth(&ada.token)
+                .json(&json!({"code": code}))
+        })
+        .await;
+
+    // The later enrolment replaced the earlier one (404), or the second activation found the
+    // first one done (409): never two authenticators, never a server error.
+    let mut statuses = activations
+        .iter()
+        .map(|r| r.status.as_u16())
+        .collect::<Vec<_>>();
+    statuses.sort();
+    assert!(
+        statuses == [200, 404] || statuses == [200, 409],
+        "{:?}",
+        activations.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    let status = app.get("/v1/me/mfa", &ada.token).await;
+    assert_eq!(status.body["factors"].as_array().unwrap().len(), 1);
+    assert_eq!(status.body["recovery_codes"]["remaining"], 8);
+}

@@ -175,6 +175,20 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Acco
         .optional()?)
 }
 
+/// Inside a write transaction: waits for, then holds until the end, the account's row lock,
+/// so that changes to one account's factors happen one after the other. (PostgreSQL; SQLite's
+/// write transactions are serial already. A no-op update, because diesel's multi-backend
+/// connection has no `FOR UPDATE`.)
+pub fn lock(conn: &mut DbConnection, account_id: &str) -> Result<(), ApiError> {
+    let locked = diesel::update(accounts::table.find(account_id))
+        .set(accounts::updated_at.eq(accounts::updated_at))
+        .execute(conn)?;
+    if locked == 0 {
+        return Err(ApiError::NotFound);
+    }
+    Ok(())
+}
+
 pub fn get(conn: &mut DbConnection, account_id: &str) -> Result<AccountRow, ApiError> {
     Ok(accounts::table
         .find(account_id)

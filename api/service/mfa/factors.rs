@@ -17,7 +17,7 @@ use crate::db::schema::mfa_factors;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::ApiError;
 use crate::service::audit::{self, AuditAction};
-use crate::service::{ClientContext, LoginPolicy, from_db, new_id, passwords, to_db};
+use crate::service::{ClientContext, LoginPolicy, accounts, from_db, new_id, passwords, to_db};
 
 pub const PENDING_LIFETIME_MINUTES: i64 = 10;
 
@@ -132,15 +132,17 @@ pub fn start_totp(
     now: DateTime<Utc>,
 ) -> Result<TotpEnrolment, ApiError> {
     passwords::verify_current(conn, keys.hasher, keys.policy, account, password, now)?;
-    if active_totp(conn, &account.id)?.is_some() {
-        return Err(totp_already_active());
-    }
     let params = TotpParams::default();
     let secret = totp::generate_secret();
     let factor_id = new_id();
     let sealed = keys.sealer.seal(&secret, &factor_aad(&factor_id))?;
     let expires_at = now + Duration::minutes(PENDING_LIFETIME_MINUTES);
     write_transaction(conn, |conn| {
+        // Two enrolments at once must not leave two pending factors behind.
+        accounts::lock(conn, &account.id)?;
+        if active_totp(conn, &account.id)?.is_some() {
+            return Err(totp_already_active());
+        }
         diesel::delete(
             mfa_factors::table
                 .filter(mfa_factors::account_id.eq(&account.id))
@@ -191,6 +193,7 @@ pub fn activate(
     now: DateTime<Utc>,
 ) -> Result<Activation, ApiError> {
     write_transaction(conn, |conn| {
+        accounts::lock(conn, account_id)?;
         let factor = mfa_factors::table
             .find(factor_id)
             .filter(mfa_factors::account_id.eq(account_id))
