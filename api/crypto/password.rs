@@ -60,7 +60,10 @@ impl PasswordHasher {
             params,
             jobs,
             dummy_hash: String::new(),
-            permits: Arc::new(Semaphore::new(threads)),
+            // Two permits per hashing thread: a login also reads and writes the database
+            // before and after its hash, and with one permit per thread the hashing threads
+            // would sit idle during that work. Memory stays bounded by the threads.
+            permits: Arc::new(Semaphore::new(threads * 2)),
         };
         let random = super::tokens::random_token("");
         hasher.dummy_hash = hasher.hash(&random)?;
