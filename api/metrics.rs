@@ -56,7 +56,7 @@ async fn exposition(metrics: web::Data<PrometheusMetrics>) -> Result<HttpRespons
     let mut text = Vec::new();
     encoder
         .encode(&families, &mut text)
-        .map_err(|e| ApiError::Internal(format!("metrics: {e}")))?;
+        .map_err(|e| ApiError::internal(format!("metrics: {e}")))?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, encoder.format_type()))
         .body(text))
