@@ -230,6 +230,29 @@ async fn the_profile_can_be_read_updated_and_cleared() {
     assert_eq!(invalid.body["errors"].as_array().unwrap().len(), 2);
     assert_eq!(invalid.body["errors"][0]["code"], "invalid_e164");
 
+    // Values are checked as sent, as the spec's patterns say: a control character is refused
+    // even where trimming would remove it, and numbers carry no spaces.
+    let as_sent = app
+        .send(
+            app.authed(Method::PATCH, "/v1/me", &user.token)
+                .json(&json!({"display_name": "Ada\r", "phone": " +4915112345678"})),
+        )
+        .await;
+    as_sent.assert_problem(422, "validation_failed");
+    let fields = as_sent.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect::<Vec<_>>();
+    assert_eq!(fields, ["display_name", "phone"]);
+    app.post_json(
+        "/v1/accounts",
+        json!({"email": "grace@example.com", "password": PASSWORD, "display_name": "Grace\n"}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+
     // Leaving a field out keeps it; null clears it.
     let cleared = app
         .send(

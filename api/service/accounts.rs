@@ -102,11 +102,12 @@ pub fn check_e164(field: &str, number: &str) -> Option<FieldError> {
 /// Checks a sign-up request before any password hashing is spent on it.
 pub fn validate_sign_up(input: &mut SignUp) -> Result<(), ApiError> {
     input.email = normalise_email(&input.email);
-    input.display_name = tidy_display_name(input.display_name.take());
     let mut errors: Vec<FieldError> = check_email(&input.email).into_iter().collect();
+    // Checked as sent, as the schema states it; only then trimmed.
     if let Some(name) = &input.display_name {
         errors.extend(check_display_name(name));
     }
+    input.display_name = tidy_display_name(input.display_name.take());
     if let Err(ApiError::Validation { errors: e }) =
         passwords::check_new_password("password", &input.password, &input.email)
     {
@@ -211,18 +212,17 @@ pub fn update_profile(
     now: DateTime<Utc>,
 ) -> Result<Account, ApiError> {
     let mut errors = Vec::new();
-    if let Some(name) = change.display_name.take() {
-        change.display_name = Some(tidy_display_name(name));
-    }
+    // Checked as sent, as the schema states it; only then trimmed.
     if let Some(Some(name)) = &change.display_name {
         errors.extend(check_display_name(name));
     }
-    if let Some(Some(phone)) = &mut change.phone {
-        *phone = phone.trim().to_string();
+    if let Some(name) = change.display_name.take() {
+        change.display_name = Some(tidy_display_name(name));
+    }
+    if let Some(Some(phone)) = &change.phone {
         errors.extend(check_e164("phone", phone));
     }
-    if let Some(Some(number)) = &mut change.whatsapp_number {
-        *number = number.trim().to_string();
+    if let Some(Some(number)) = &change.whatsapp_number {
         errors.extend(check_e164("whatsapp_number", number));
     }
     if !errors.is_empty() {
