@@ -12,8 +12,8 @@ use crate::crypto::password::PasswordHasher;
 use crate::crypto::sealing::Sealer;
 use crate::db::{DbConnection, DbPool};
 use crate::error::ApiError;
+use crate::service::Keys;
 use crate::service::geo::GeoLocator;
-use crate::service::mfa::factors::Keys;
 use crate::service::{LoginPolicy, SessionPolicy};
 
 #[derive(Clone)]

@@ -13,8 +13,21 @@ async fn a_database_dump_holds_no_session_token_or_password_in_clear() {
         .login_with_agent("ada@example.com", common::CHROME_UA)
         .await;
 
+    // People type their password into the email field. An email with no account is kept
+    // only as a keyed digest, in the lockout counter and in the login history.
+    let typed_in_the_wrong_field = "Tr0ub4dor&3 in the email field";
+    app.login(typed_in_the_wrong_field, PASSWORD)
+        .await
+        .assert_problem(401, "invalid_credentials");
+
     let dump = app.database_dump();
     assert!(dump.contains("ada@example.com"), "the dump is readable");
+    assert!(
+        !dump
+            .to_lowercase()
+            .contains(&typed_in_the_wrong_field.to_lowercase()),
+        "{dump}"
+    );
     for token in [&signed_up.token, &logged_in.token] {
         assert!(!dump.contains(token.as_str()));
         // Nor the token without its prefix.

@@ -100,8 +100,8 @@ pub async fn login(
         .db_hashing(move |conn| {
             password_login(
                 conn,
-                &st.hasher,
-                st.policies(),
+                st.keys(),
+                &st.sessions,
                 &email,
                 &password,
                 &client,

@@ -126,8 +126,8 @@ pub async fn change_password(
         .db_hashing(move |conn| {
             accounts::change_password(
                 conn,
-                &st.hasher,
-                st.policies(),
+                st.keys(),
+                &st.sessions,
                 &caller.session,
                 change,
                 &client,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::sessions::{self, IssuedSession};
-use super::{ClientContext, SessionPolicy, from_db, new_id, passwords, to_db};
+use super::{ClientContext, Keys, SessionPolicy, from_db, new_id, passwords, to_db};
 use crate::crypto::password::PasswordHasher;
 use crate::db::models::{AccountRow, SessionRow};
 use crate::db::schema::accounts;
@@ -262,8 +262,8 @@ pub struct PasswordChange {
 /// same lockout as failed logins.
 pub fn change_password(
     conn: &mut DbConnection,
-    hasher: &PasswordHasher,
-    policies: super::Policies<'_>,
+    keys: Keys<'_>,
+    sessions_policy: &SessionPolicy,
     current: &SessionRow,
     change: PasswordChange,
     client: &ClientContext,
@@ -273,16 +273,9 @@ pub fn change_password(
     let current_session_id = current.id.as_str();
     let account = get(conn, account_id)?;
     passwords::check_new_password("new_password", &change.new_password, &account.email)?;
-    passwords::verify_current(
-        conn,
-        hasher,
-        policies.login,
-        &account,
-        &change.current_password,
-        now,
-    )?;
-    let subject = super::throttle::password_subject(&account.email);
-    let new_hash = hasher.hash(&change.new_password)?;
+    passwords::verify_current(conn, keys, &account, &change.current_password, now)?;
+    let subject = super::throttle::password_subject(keys.sealer, &account.email);
+    let new_hash = keys.hasher.hash(&change.new_password)?;
     write_transaction(conn, |conn| {
         diesel::update(accounts::table.find(account_id))
             .set((
@@ -294,7 +287,7 @@ pub fn change_password(
         super::throttle::clear(conn, &subject)?;
         let revoked = sessions::revoke_all_except(
             conn,
-            policies.sessions,
+            sessions_policy,
             account_id,
             Some(current_session_id),
             now,

@@ -5,14 +5,14 @@ use diesel::prelude::*;
 
 use super::accounts::{Account, find_by_email, normalise_email};
 use super::history::{self, Attempt};
+use super::mfa::factors::Keys;
 use super::mfa::{
     self,
     challenges::{self, LoginChallenge},
 };
 use super::sessions::{self, IssuedSession};
 use super::throttle::{self, Counted};
-use super::{ClientContext, Policies};
-use crate::crypto::password::PasswordHasher;
+use super::{ClientContext, SessionPolicy};
 use crate::db::schema::accounts;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::ApiError;
@@ -33,27 +33,36 @@ pub enum LoginOutcome {
 /// dummy hash is verified) and give the same answer; both count towards the lockout.
 pub fn password_login(
     conn: &mut DbConnection,
-    hasher: &PasswordHasher,
-    policies: Policies<'_>,
+    keys: Keys<'_>,
+    sessions_policy: &SessionPolicy,
     email: &str,
     password: &str,
     client: &ClientContext,
     now: DateTime<Utc>,
 ) -> Result<LoginOutcome, ApiError> {
     let email = normalise_email(email);
-    let subject = throttle::password_subject(&email);
+    let Keys {
+        hasher,
+        sealer,
+        policy: login_policy,
+    } = keys;
+    let subject = throttle::password_subject(sealer, &email);
     let account = find_by_email(conn, &email)?;
     let account_id = account.as_ref().map(|a| a.id.clone());
+    let recorded_email = match &account {
+        Some(_) => email.clone(),
+        None => format!("digest:{}", throttle::email_digest(sealer, &email)),
+    };
     let attempt = |failure_reason| Attempt {
         account_id: account_id.as_deref(),
-        email: &email,
+        email: &recorded_email,
         method: "password",
         failure_reason,
         mfa_method: None,
     };
 
     let nth = write_transaction(conn, |conn| {
-        match throttle::count_attempt(conn, policies.login, &subject, now)? {
+        match throttle::count_attempt(conn, login_policy, &subject, now)? {
             Counted::Allowed { nth } => Ok(Ok(nth)),
             Counted::Locked { retry_after_secs } => {
                 history::record(conn, attempt(Some("too_many_attempts")), client, now)?;
@@ -68,7 +77,7 @@ pub fn password_login(
     };
     let Some(account) = account.filter(|_| verification.valid) else {
         write_transaction(conn, |conn| {
-            throttle::failed(conn, policies.login, &subject, nth, now)?;
+            throttle::failed(conn, login_policy, &subject, nth, now)?;
             history::record(conn, attempt(Some("invalid_credentials")), client, now)
         })?;
         return Err(ApiError::InvalidCredentials);
@@ -93,7 +102,7 @@ pub fn password_login(
         }
         let session = sessions::issue(
             conn,
-            policies.sessions,
+            sessions_policy,
             &account.id,
             "aal1",
             &["password"],

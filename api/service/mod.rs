@@ -17,6 +17,9 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::crypto::password::PasswordHasher;
+use crate::crypto::sealing::Sealer;
+
 /// Where a request came from, as far as the server can tell.
 #[derive(Debug, Clone, Default)]
 pub struct ClientContext {
@@ -55,6 +58,14 @@ pub struct LoginPolicy {
     pub lockout_window: Duration,
     pub lockout_duration: Duration,
     pub history_retention: Duration,
+}
+
+/// What checking passwords and codes needs.
+#[derive(Clone, Copy)]
+pub struct Keys<'a> {
+    pub hasher: &'a PasswordHasher,
+    pub sealer: &'a Sealer,
+    pub policy: &'a LoginPolicy,
 }
 
 /// The policies a login-related action needs.

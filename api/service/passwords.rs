@@ -4,9 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::LoginPolicy;
+use super::Keys;
 use super::throttle::{self, Counted};
-use crate::crypto::password::PasswordHasher;
 use crate::db::models::AccountRow;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{ApiError, FieldError};
@@ -53,13 +52,17 @@ pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<()
 /// Run on the blocking pool with a hashing permit: it verifies an argon2 hash.
 pub fn verify_current(
     conn: &mut DbConnection,
-    hasher: &PasswordHasher,
-    policy: &LoginPolicy,
+    keys: Keys<'_>,
     account: &AccountRow,
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let subject = throttle::password_subject(&account.email);
+    let Keys {
+        hasher,
+        sealer,
+        policy,
+    } = keys;
+    let subject = throttle::password_subject(sealer, &account.email);
     let nth = match write_transaction(conn, |conn| {
         throttle::count_attempt(conn, policy, &subject, now)
     })? {

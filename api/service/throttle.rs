@@ -5,14 +5,22 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::{LoginPolicy, from_db, to_db};
+use crate::crypto::sealing::Sealer;
 use crate::db::DbConnection;
 use crate::db::models::LoginThrottleRow;
 use crate::db::schema::login_throttles;
 use crate::error::ApiError;
 
+/// A keyed digest of a normalised email. The lockout subject, and the login history of an
+/// email that has no account, keep only this: people type passwords into the email field, and
+/// a database dump must not show them.
+pub fn email_digest(sealer: &Sealer, normalised_email: &str) -> String {
+    sealer.digest(&format!("login-email:{normalised_email}"))
+}
+
 /// Unknown emails get a subject too, so a lockout answer reveals nothing about existence.
-pub fn password_subject(normalised_email: &str) -> String {
-    format!("password:{normalised_email}")
+pub fn password_subject(sealer: &Sealer, normalised_email: &str) -> String {
+    format!("password:{}", email_digest(sealer, normalised_email))
 }
 
 /// Seconds until the subject may be tried again, if it is locked now.

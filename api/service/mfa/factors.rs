@@ -9,15 +9,15 @@ use utoipa::ToSchema;
 
 use super::recovery_codes::{self, RecoveryCodeSummary, RecoveryCodes};
 use super::{ACTIVE, PENDING, SecondFactor, TOTP, active_totp, factor_aad, step_up, use_totp_code};
-use crate::crypto::password::PasswordHasher;
 use crate::crypto::sealing::Sealer;
 use crate::crypto::totp::{self, TotpParams};
 use crate::db::models::{AccountRow, MfaFactorRow};
 use crate::db::schema::mfa_factors;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::ApiError;
+pub use crate::service::Keys;
 use crate::service::audit::{self, AuditAction};
-use crate::service::{ClientContext, LoginPolicy, accounts, from_db, new_id, passwords, to_db};
+use crate::service::{ClientContext, accounts, from_db, new_id, passwords, to_db};
 
 pub const PENDING_LIFETIME_MINUTES: i64 = 10;
 
@@ -131,7 +131,7 @@ pub fn start_totp(
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<TotpEnrolment, ApiError> {
-    passwords::verify_current(conn, keys.hasher, keys.policy, account, password, now)?;
+    passwords::verify_current(conn, keys, account, password, now)?;
     let params = TotpParams::default();
     let secret = totp::generate_secret();
     let factor_id = new_id();
@@ -272,14 +272,6 @@ pub fn status(conn: &mut DbConnection, account_id: &str) -> Result<MfaStatus, Ap
     })
 }
 
-/// What checking passwords and codes needs.
-#[derive(Clone, Copy)]
-pub struct Keys<'a> {
-    pub hasher: &'a PasswordHasher,
-    pub sealer: &'a Sealer,
-    pub policy: &'a LoginPolicy,
-}
-
 pub struct StepUp<'a> {
     pub password: &'a str,
     pub code: &'a str,
@@ -306,7 +298,7 @@ fn with_step_up<T>(
             detail: "The account has no active second factor.".into(),
         });
     }
-    passwords::verify_current(conn, keys.hasher, keys.policy, account, proof.password, now)?;
+    passwords::verify_current(conn, keys, account, proof.password, now)?;
     step_up::with_second_factor(
         conn,
         keys.sealer,
