@@ -7,7 +7,8 @@ use super::extract::{Body, Client, CurrentSession};
 use crate::db::DbConnection;
 use crate::db::models::AccountRow;
 use crate::error::ApiError;
-use crate::service::mfa::factors::{self, Activation, Keys, MfaStatus, StepUp, TotpEnrolment};
+use crate::service::Keys;
+use crate::service::mfa::factors::{self, Activation, MfaStatus, StepUp, TotpEnrolment};
 use crate::service::mfa::recovery_codes::RecoveryCodes;
 use crate::state::AppState;
 

@@ -5,14 +5,13 @@ use diesel::prelude::*;
 
 use super::accounts::{Account, find_by_email, normalise_email};
 use super::history::{self, Attempt};
-use super::mfa::factors::Keys;
 use super::mfa::{
     self,
     challenges::{self, LoginChallenge},
 };
 use super::sessions::{self, IssuedSession};
 use super::throttle::{self, Counted};
-use super::{ClientContext, SessionPolicy};
+use super::{ClientContext, Keys, SessionPolicy};
 use crate::db::schema::accounts;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::ApiError;

@@ -15,9 +15,8 @@ use crate::db::models::{AccountRow, MfaFactorRow};
 use crate::db::schema::mfa_factors;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::ApiError;
-pub use crate::service::Keys;
 use crate::service::audit::{self, AuditAction};
-use crate::service::{ClientContext, accounts, from_db, new_id, passwords, to_db};
+use crate::service::{ClientContext, Keys, accounts, from_db, new_id, passwords, to_db};
 
 pub const PENDING_LIFETIME_MINUTES: i64 = 10;
 
