@@ -83,13 +83,43 @@ pub struct Settings {
     #[arg(long, env = "TESSERA_SESSION_ABSOLUTE_DAYS", default_value_t = 30)]
     pub session_absolute_days: i64,
 
-    /// Failed password attempts for one account that lock its password checks.
+    /// Failed password (or second-factor code) attempts for one account from one client IP
+    /// that lock that account for that IP. Other IPs are not affected.
     #[arg(long, env = "TESSERA_LOCKOUT_THRESHOLD", default_value_t = 10)]
     pub lockout_threshold: i32,
+
+    /// Failed password (or code) attempts for one account, from all IPs together, that lock
+    /// the account for every IP: the backstop against guessing from many addresses.
+    #[arg(long, env = "TESSERA_LOCKOUT_ACCOUNT_THRESHOLD", default_value_t = 100)]
+    pub lockout_account_threshold: i32,
 
     /// Window (minutes) in which failures are counted, and how long the lock lasts.
     #[arg(long, env = "TESSERA_LOCKOUT_MINUTES", default_value_t = 15)]
     pub lockout_minutes: i64,
+
+    /// Password attempts (login, sign-up, re-authentication) allowed per client IP (IPv6: per
+    /// /64) and minute; a burst may use the whole minute's allowance at once.
+    #[arg(long, env = "TESSERA_RATE_PASSWORD_PER_MINUTE", default_value_t = 30)]
+    pub rate_password_per_minute: i64,
+
+    /// Second-factor code attempts (challenge verify, factor activation) per client IP and minute.
+    #[arg(long, env = "TESSERA_RATE_CODE_PER_MINUTE", default_value_t = 30)]
+    pub rate_code_per_minute: i64,
+
+    /// Sign-ups per client IP and hour.
+    #[arg(long, env = "TESSERA_RATE_SIGNUP_PER_HOUR", default_value_t = 10)]
+    pub rate_signup_per_hour: i64,
+
+    /// Requests that may wait for a password-hashing thread, per thread; beyond that a
+    /// request is refused at once with 503 `overloaded` and `Retry-After: 1`.
+    #[arg(long, env = "TESSERA_HASH_QUEUE_PER_THREAD", default_value_t = 64)]
+    pub hash_queue_per_thread: i64,
+
+    /// Also return the session token in the JSON body to browsers (requests with an `Origin`
+    /// header). Off by default: a browser gets the session only as the HttpOnly cookie, out of
+    /// reach of scripts. Turn on only for a front-end that must send bearer tokens cross-site.
+    #[arg(long, env = "TESSERA_BROWSER_BEARER", default_value_t = false, action = clap::ArgAction::Set)]
+    pub browser_bearer: bool,
 
     /// Days of login history kept before the periodic task prunes it.
     #[arg(long, env = "TESSERA_LOGIN_HISTORY_DAYS", default_value_t = 90)]
@@ -122,7 +152,107 @@ impl Default for Settings {
     }
 }
 
+/// A setting that cannot work, found before anything starts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct InvalidSetting {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn invalid(variable: &'static str, problem: impl Into<String>) -> InvalidSetting {
+    InvalidSetting {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+fn at_least(variable: &'static str, value: i64, min: i64, unit: &str) -> Result<(), InvalidSetting> {
+    if value < min {
+        return Err(invalid(
+            variable,
+            format!("must be at least {min} {unit} (got {value})"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a front-end origin: `scheme://host[:port]`, http or https, nothing after it.
+fn check_origin(origin: &str) -> Result<(), String> {
+    if origin == "*" {
+        return Err(
+            "`*` cannot be an allowed origin: cookies and credentials are sent to allowed \
+             origins, so each must be named"
+                .into(),
+        );
+    }
+    let (scheme, rest) = origin
+        .split_once("://")
+        .ok_or_else(|| format!("`{origin}` is not an origin like https://app.example.com"))?;
+    let well_formed = matches!(scheme, "http" | "https")
+        && !rest.is_empty()
+        && !rest.contains(['/', '?', '#', '@', ' ', '*'])
+        && rest
+            .rsplit_once(':')
+            .is_none_or(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+    if !well_formed {
+        return Err(format!(
+            "`{origin}` is not an origin like https://app.example.com (scheme, host and port only)"
+        ));
+    }
+    Ok(())
+}
+
 impl Settings {
+    /// Every check that can be made before starting: a setting that cannot work stops the
+    /// start with one line naming it, instead of a surprise at the first request.
+    pub fn validate(&self) -> Result<(), InvalidSetting> {
+        at_least("TESSERA_SESSION_IDLE_DAYS", self.session_idle_days, 1, "day")?;
+        at_least("TESSERA_SESSION_ABSOLUTE_DAYS", self.session_absolute_days, 1, "day")?;
+        at_least("TESSERA_LOGIN_HISTORY_DAYS", self.login_history_days, 1, "day")?;
+        at_least("TESSERA_LOCKOUT_THRESHOLD", self.lockout_threshold.into(), 1, "attempt")?;
+        at_least(
+            "TESSERA_LOCKOUT_ACCOUNT_THRESHOLD",
+            self.lockout_account_threshold.into(),
+            1,
+            "attempt",
+        )?;
+        at_least("TESSERA_LOCKOUT_MINUTES", self.lockout_minutes, 1, "minute")?;
+        at_least("TESSERA_RATE_PASSWORD_PER_MINUTE", self.rate_password_per_minute, 1, "attempt")?;
+        at_least("TESSERA_RATE_CODE_PER_MINUTE", self.rate_code_per_minute, 1, "attempt")?;
+        at_least("TESSERA_RATE_SIGNUP_PER_HOUR", self.rate_signup_per_hour, 1, "sign-up")?;
+        at_least("TESSERA_HASH_QUEUE_PER_THREAD", self.hash_queue_per_thread, 1, "request")?;
+        at_least("TESSERA_DATABASE_POOL_SIZE", self.database_pool_size.into(), 1, "connection")?;
+        if self.workers == Some(0) {
+            return Err(invalid("TESSERA_WORKERS", "must be at least 1 (or unset)"));
+        }
+        for origin in self.allowed_origin_list() {
+            check_origin(&origin).map_err(|p| invalid("TESSERA_ALLOWED_ORIGINS", p))?;
+        }
+        // A public URL may have a path (a server behind a prefix); its origin must be sound.
+        let public_origin = match self.public_url.split_once("://") {
+            Some((scheme, rest)) => format!("{scheme}://{}", rest.split(['/', '?', '#']).next().unwrap_or("")),
+            None => self.public_url.clone(),
+        };
+        check_origin(&public_origin).map_err(|p| invalid("TESSERA_PUBLIC_URL", p))?;
+        self.trusted_proxy_nets()?;
+        if self.totp_issuer.trim().is_empty() || self.totp_issuer.contains(':') {
+            return Err(invalid(
+                "TESSERA_TOTP_ISSUER",
+                "must be a non-blank name without `:` (authenticator apps split on it)",
+            ));
+        }
+        if let Some(path) = &self.geoip_database {
+            std::fs::File::open(path).map_err(|e| {
+                invalid(
+                    "TESSERA_GEOIP_DATABASE",
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+        }
+        Ok(())
+    }
+
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) if !url.is_empty() => url.clone(),
@@ -140,7 +270,7 @@ impl Settings {
             .unwrap_or_else(|| self.data_dir.clone())
     }
 
-    pub fn trusted_proxy_nets(&self) -> Result<Vec<IpNet>, String> {
+    pub fn trusted_proxy_nets(&self) -> Result<Vec<IpNet>, InvalidSetting> {
         self.trusted_proxies
             .iter()
             .map(|s| s.trim())
@@ -149,7 +279,10 @@ impl Settings {
                 s.parse::<IpNet>()
                     .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
                     .map_err(|_| {
-                        format!("TESSERA_TRUSTED_PROXIES: `{s}` is not an IP or CIDR range")
+                        invalid(
+                            "TESSERA_TRUSTED_PROXIES",
+                            format!("`{s}` is not an IP or CIDR range"),
+                        )
                     })
             })
             .collect()

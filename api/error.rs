@@ -72,6 +72,20 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: i64 },
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: i64 },
+    /// A password or code given to confirm a change on a valid session was wrong: 403, not
+    /// 401, because front-ends take 401 as "signed out".
+    #[error("re-authentication failed")]
+    ReauthenticationFailed {
+        errors: Vec<FieldError>,
+        attempts_remaining: Option<i32>,
+    },
+    /// A wrong code on a valid session (factor activation): 403, for the same reason.
+    #[error("code rejected")]
+    CodeRejected { attempts_remaining: Option<i32> },
+    #[error("overloaded")]
+    Overloaded,
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -130,6 +144,10 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::TooManyAttempts { .. } => "too_many_attempts",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::ReauthenticationFailed { .. } => "reauthentication_failed",
+            ApiError::CodeRejected { .. } => "invalid_code",
+            ApiError::Overloaded => "overloaded",
             ApiError::Unavailable(_) => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -175,6 +193,24 @@ impl ApiError {
                 "Too many attempts",
                 "Too many failed attempts; try again later.".into(),
             ),
+            ApiError::RateLimited { .. } => (
+                "Rate limited",
+                "Too many requests of this kind from your network; try again later.".into(),
+            ),
+            ApiError::ReauthenticationFailed { .. } => (
+                "Re-authentication failed",
+                "The password or code given to confirm this change is wrong; see `errors`. \
+                 The session is still valid."
+                    .into(),
+            ),
+            ApiError::CodeRejected { .. } => (
+                "Invalid code",
+                "The code is wrong, expired or already used.".into(),
+            ),
+            ApiError::Overloaded => (
+                "Overloaded",
+                "The server is busy checking passwords; try again in a second.".into(),
+            ),
             ApiError::Unavailable(_) => (
                 "Service unavailable",
                 "The service cannot reach its database; try again shortly.".into(),
@@ -196,17 +232,43 @@ impl ApiError {
             code: self.code().to_string(),
             request_id: current_request_id(),
             errors: match self {
-                ApiError::Validation { errors } => Some(errors.clone()),
+                ApiError::Validation { errors } | ApiError::ReauthenticationFailed { errors, .. } => {
+                    Some(errors.clone())
+                }
                 _ => None,
             },
-            retry_after: match self {
-                ApiError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
-                _ => None,
-            },
+            retry_after: self.retry_after_secs(),
             attempts_remaining: match self {
-                ApiError::InvalidCode { attempts_remaining } => *attempts_remaining,
+                ApiError::InvalidCode { attempts_remaining }
+                | ApiError::CodeRejected { attempts_remaining }
+                | ApiError::ReauthenticationFailed {
+                    attempts_remaining, ..
+                } => *attempts_remaining,
                 _ => None,
             },
+        }
+    }
+}
+
+impl ApiError {
+    /// Seconds a client should wait before trying again, sent as `Retry-After` too.
+    pub fn retry_after_secs(&self) -> Option<i64> {
+        match self {
+            ApiError::TooManyAttempts { retry_after_secs }
+            | ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            ApiError::Overloaded | ApiError::Unavailable(_) => Some(1),
+            _ => None,
+        }
+    }
+
+    pub fn reauthentication_failed(field: &str) -> Self {
+        let message = match field {
+            "code" => "is wrong, expired or already used",
+            _ => "is wrong",
+        };
+        ApiError::ReauthenticationFailed {
+            errors: vec![FieldError::new(field, "invalid", message)],
+            attempts_remaining: None,
         }
     }
 }
@@ -221,15 +283,19 @@ impl ResponseError for ApiError {
             ApiError::Unauthenticated
             | ApiError::InvalidCredentials
             | ApiError::InvalidCode { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Forbidden { .. }
+            | ApiError::ReauthenticationFailed { .. }
+            | ApiError::CodeRejected { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Gone { .. } => StatusCode::GONE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooManyAttempts { .. } | ApiError::RateLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            ApiError::Unavailable(_) | ApiError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -242,10 +308,10 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if let Some(seconds) = self.retry_after_secs() {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
         match self {
-            ApiError::TooManyAttempts { retry_after_secs } => {
-                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
-            }
             ApiError::MethodNotAllowed { allow } => {
                 if let Ok(value) = HeaderValue::from_str(allow) {
                     response.insert_header((header::ALLOW, value));
@@ -269,9 +335,23 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 ApiError::Unavailable(info.message().to_string())
             }
+            // Contention, not a fault: SQLite's busy timeout ran out, or PostgreSQL gave up a
+            // transaction for another. The client may simply try again.
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                ApiError::Unavailable(info.message().to_string())
+            }
+            Error::DatabaseError(_, info) if is_contention(info.message()) => {
+                ApiError::Unavailable(info.message().to_string())
+            }
             other => ApiError::Internal(format!("database: {other}")),
         }
     }
+}
+
+fn is_contention(message: &str) -> bool {
+    ["database is locked", "database is busy", "database table is locked", "deadlock detected"]
+        .iter()
+        .any(|m| message.contains(m))
 }
 
 impl From<r2d2::Error> for ApiError {

@@ -3,6 +3,7 @@
 //! `main.rs` parses the command line and calls into this library; the tests start the same
 //! server in-process on an ephemeral port.
 
+pub mod admin;
 pub mod clock;
 pub mod config;
 pub mod crypto;
@@ -34,6 +35,7 @@ use crate::crypto::keys::ServerKeys;
 use crate::crypto::password::PasswordHasher;
 use crate::service::geo::GeoLocator;
 use crate::service::maintenance::{self, Pruned};
+use crate::service::rate_limit::{Rate, RateLimits};
 use crate::service::{LoginPolicy, SessionPolicy};
 use crate::state::{AppState, Inner};
 
@@ -50,7 +52,9 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
 /// Everything the server needs, ready to serve: keys loaded (or generated), database
 /// connected and migrated.
 pub fn build_state(settings: Settings, clock: Clock) -> Result<AppState, String> {
-    let (keys, created) = ServerKeys::load_or_generate(&settings.keys_dir())?;
+    settings.validate().map_err(|e| e.to_string())?;
+    let (keys, created) =
+        ServerKeys::load_or_generate(&settings.keys_dir()).map_err(|e| e.to_string())?;
     for path in created {
         tracing::info!(path = %path.display(), "generated a new key (mode 0600); back it up");
     }
@@ -71,18 +75,20 @@ pub fn build_state_with_pool(
     keys: ServerKeys,
     pool: db::DbPool,
 ) -> Result<AppState, String> {
+    settings.validate().map_err(|e| e.to_string())?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let hasher = PasswordHasher::new(cores).map_err(|e| e.to_string())?;
+    let queue = usize::try_from(settings.hash_queue_per_thread).unwrap_or(1);
+    let hasher = PasswordHasher::new(cores, queue).map_err(|e| e.to_string())?;
     let geo = match &settings.geoip_database {
         Some(path) => GeoLocator::open(path)?,
         None => GeoLocator::disabled(),
     };
-    let trusted_proxies = settings.trusted_proxy_nets()?;
+    let trusted_proxies = settings.trusted_proxy_nets().map_err(|e| e.to_string())?;
     let allowed_origins = settings.allowed_origin_list();
     Ok(AppState::new(Inner {
         pool,
         clock,
-        sealer: crypto::sealing::Sealer::new(&keys),
+        sealer: crypto::sealing::Sealer::new(&keys.keyring),
         keys,
         hasher,
         sessions: SessionPolicy {
@@ -92,9 +98,15 @@ pub fn build_state_with_pool(
         },
         login: LoginPolicy {
             lockout_threshold: settings.lockout_threshold,
+            account_lockout_threshold: settings.lockout_account_threshold,
             lockout_window: Duration::minutes(settings.lockout_minutes),
             lockout_duration: Duration::minutes(settings.lockout_minutes),
             history_retention: Duration::days(settings.login_history_days),
+        },
+        rate_limits: RateLimits {
+            password: Rate::per_minute(settings.rate_password_per_minute),
+            code: Rate::per_minute(settings.rate_code_per_minute),
+            sign_up: Rate::per_hour(settings.rate_signup_per_hour),
         },
         geo,
         trusted_proxies,
@@ -165,6 +177,7 @@ pub fn build_app(
         .wrap(from_fn(http::middleware::head_as_get))
         .wrap(metrics)
         .wrap(cors)
+        .wrap(from_fn(http::middleware::security_headers))
         .wrap(from_fn(http::middleware::request_context))
 }
 

@@ -24,6 +24,27 @@ enum Command {
         #[arg(long, value_enum, default_value = "yaml")]
         format: SpecFormat,
     },
+    /// Manage the server keys (the keyring in the keys directory).
+    Keys {
+        #[command(subcommand)]
+        action: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Add a new key and make it active; restart the servers to use it.
+    Rotate,
+    /// Show each key: id, creation time, whether it is active, and how many sealed items it
+    /// still protects.
+    List,
+    /// Re-seal every secret and digest under older keys with the active key.
+    Reseal,
+    /// Remove a key; refused (exit 1) while anything is still sealed under it.
+    Retire {
+        /// The key's id, as `tessera keys list` shows it.
+        id: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -46,9 +67,25 @@ fn init_logging(format: LogFormat) {
     }
 }
 
+/// A setting that cannot work: the start stops with one line naming it, and exit code 2 (as
+/// for any other usage error).
+fn check_settings(settings: &Settings) -> Result<(), ExitCode> {
+    settings.validate().map_err(|e| {
+        eprintln!("tessera: invalid setting {e}");
+        ExitCode::from(2)
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if !matches!(command, Command::Openapi { .. })
+        && let Err(code) = check_settings(&cli.settings)
+    {
+        return code;
+    }
+    match command {
+        Command::Keys { action } => keys(&cli.settings, action),
         Command::Openapi { format } => {
             let spec = tessera::api_doc();
             let text = match format {
@@ -82,6 +119,40 @@ fn main() -> ExitCode {
         Command::Serve => {
             init_logging(cli.settings.log_format);
             serve(cli.settings)
+        }
+    }
+}
+
+fn keys(settings: &Settings, action: KeysCommand) -> ExitCode {
+    use tessera::admin;
+    let outcome = match action {
+        KeysCommand::Rotate => admin::rotate(settings).map(|id| {
+            println!("added key {id}; it is active from the next server start");
+        }),
+        KeysCommand::List => admin::list(settings).map(|keys| {
+            println!("{:<24} {:<25} {:<6} sealed_items", "id", "created_at", "active");
+            for key in keys {
+                println!(
+                    "{:<24} {:<25} {:<6} {}",
+                    key.id,
+                    key.created_at.format("%Y-%m-%dT%H:%M:%SZ"),
+                    if key.active { "yes" } else { "no" },
+                    key.sealed_items
+                );
+            }
+        }),
+        KeysCommand::Reseal => admin::reseal(settings).map(|count| {
+            println!("re-sealed {count} item(s) under the active key");
+        }),
+        KeysCommand::Retire { id } => admin::retire(settings, &id).map(|()| {
+            println!("retired key {id}");
+        }),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tessera keys: {e}");
+            ExitCode::FAILURE
         }
     }
 }

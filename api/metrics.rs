@@ -40,6 +40,7 @@ pub fn metrics_listener(
             .route("/metrics", web::get().to(exposition))
             .default_service(web::to(http::not_found))
             .wrap(from_fn(http::middleware::head_as_get))
+            .wrap(from_fn(http::middleware::security_headers))
             .wrap(from_fn(http::middleware::request_context))
     })
     .workers(1)

@@ -14,6 +14,8 @@ use crate::db::{DbConnection, DbPool};
 use crate::error::ApiError;
 use crate::service::Keys;
 use crate::service::geo::GeoLocator;
+use crate::service::ClientContext;
+use crate::service::rate_limit::{self, Kind, RateLimits};
 use crate::service::{LoginPolicy, SessionPolicy};
 
 #[derive(Clone)]
@@ -28,6 +30,7 @@ pub struct Inner {
     pub settings: Settings,
     pub sessions: SessionPolicy,
     pub login: LoginPolicy,
+    pub rate_limits: RateLimits,
     pub geo: GeoLocator,
     pub trusted_proxies: Vec<IpNet>,
     pub allowed_origins: Vec<String>,
@@ -81,14 +84,39 @@ impl AppState {
         .map_err(|e| ApiError::internal(format!("blocking pool: {e}")))?
     }
 
-    /// Like [`db`](Self::db) for work that hashes passwords: waits for a hashing permit first,
-    /// so at most one hash per core runs at a time.
-    pub async fn db_hashing<T, F>(&self, f: F) -> Result<T, ApiError>
+    /// An admission step for [`hashing`](Self::hashing) or a code check: takes one request
+    /// from each of the client's rate-limit buckets of `kinds` (429 `rate_limited` when one
+    /// is spent).
+    pub fn rate_limit(
+        &self,
+        kinds: &'static [Kind],
+        client: &ClientContext,
+    ) -> impl FnOnce(&mut DbConnection) -> Result<(), ApiError> + Send + 'static {
+        let (limits, ip_key, now) = (self.rate_limits, client.ip_key(), self.now());
+        move |conn| {
+            for kind in kinds {
+                rate_limit::take(conn, &limits, *kind, &ip_key, now)?;
+            }
+            Ok(())
+        }
+    }
+
+    /// For work that hashes a password. In order: a place in the hashing queue (503
+    /// `overloaded` at once when it is full, before any database work); `admit` on the
+    /// blocking pool (rate limits and the cheap checks that may refuse the request before a
+    /// hash is spent on it); a hashing permit; then `work` on the blocking pool.
+    pub async fn hashing<A, T>(
+        &self,
+        admit: impl FnOnce(&mut DbConnection) -> Result<A, ApiError> + Send + 'static,
+        work: impl FnOnce(&mut DbConnection, A) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        A: Send + 'static,
         T: Send + 'static,
     {
-        let _permit = self.hasher.permit().await;
-        self.db(f).await
+        let place = self.hasher.queue()?;
+        let admitted = self.db(admit).await?;
+        let _permit = place.permit().await;
+        self.db(move |conn| work(conn, admitted)).await
     }
 }

@@ -94,9 +94,10 @@ async fn enrol_activate_log_out_and_sign_in_with_a_code_at_aal2() {
         "authenticated"
     );
 
+    // A wrong code is no sign-out: 403, and the session stays.
     app.activate(&user, factor_id, "000000")
         .await
-        .assert_problem(401, "invalid_code");
+        .assert_problem(403, "invalid_code");
     let activation = app
         .activate(&user, factor_id, &app.current_code(secret))
         .await;
@@ -348,7 +349,7 @@ async fn recovery_codes_work_once_in_any_spelling_and_can_be_regenerated_and_rev
         "000000",
     )
     .await
-    .assert_problem(401, "invalid_code");
+    .assert_problem(403, "reauthentication_failed");
     app.step_up(
         "/v1/me/mfa/recovery-codes/reveal",
         &ada.user.token,
@@ -356,7 +357,7 @@ async fn recovery_codes_work_once_in_any_spelling_and_can_be_regenerated_and_rev
         &new_codes[1],
     )
     .await
-    .assert_problem(401, "invalid_credentials");
+    .assert_problem(403, "reauthentication_failed");
 }
 
 #[actix_web::test]
@@ -365,17 +366,23 @@ async fn disabling_needs_both_password_and_code_and_makes_login_single_step_agai
     let ada = app.sign_up_with_mfa("ada@example.com").await;
     let token = &ada.user.token;
 
-    app.step_up("/v1/me/mfa/disable", token, PASSWORD, "000000")
-        .await
-        .assert_problem(401, "invalid_code");
-    app.step_up(
-        "/v1/me/mfa/disable",
-        token,
-        "wrong password",
-        &app.current_code(&ada.secret),
-    )
-    .await
-    .assert_problem(401, "invalid_credentials");
+    let wrong_code = app
+        .step_up("/v1/me/mfa/disable", token, PASSWORD, "000000")
+        .await;
+    wrong_code.assert_problem(403, "reauthentication_failed");
+    assert_eq!(wrong_code.body["errors"][0]["field"], "code");
+    let wrong_password = app
+        .step_up(
+            "/v1/me/mfa/disable",
+            token,
+            "wrong password",
+            &app.current_code(&ada.secret),
+        )
+        .await;
+    wrong_password.assert_problem(403, "reauthentication_failed");
+    assert_eq!(wrong_password.body["errors"][0]["field"], "password");
+    // A typo is no sign-out.
+    assert_eq!(app.session_check(token).await, 200);
     let missing_code = app
         .send(
             app.authed(Method::POST, "/v1/me/mfa/disable", token)
@@ -435,7 +442,7 @@ async fn enrolment_rules_password_one_authenticator_expiry_and_ownership() {
             .json(&json!({"password": "wrong password"})),
     )
     .await
-    .assert_problem(401, "invalid_credentials");
+    .assert_problem(403, "reauthentication_failed");
 
     let enrolment = app.enrol_totp(&ada).await;
     let factor_id = enrolment.body["factor_id"].as_str().unwrap().to_string();
@@ -530,14 +537,19 @@ async fn audit_log_and_login_history_tell_what_happened() {
         .await;
     app.send(app.authed(Method::DELETE, "/v1/me/sessions", &token))
         .await;
-    app.send(
-        app.authed(Method::POST, "/v1/me/password", &token)
-            .header("user-agent", common::FIREFOX_UA)
-            .json(
-                &json!({"current_password": PASSWORD, "new_password": "another fine passphrase"}),
-            ),
-    )
-    .await;
+    app.advance(Duration::seconds(30));
+    let changed = app
+        .send(
+            app.authed(Method::POST, "/v1/me/password", &token)
+                .header("user-agent", common::FIREFOX_UA)
+                .json(&json!({
+                    "current_password": PASSWORD,
+                    "new_password": "another fine passphrase",
+                    "code": app.current_code(&ada.secret),
+                })),
+        )
+        .await;
+    assert_eq!(changed.status, 204, "{}", changed.body);
     app.advance(Duration::seconds(30));
     app.step_up(
         "/v1/me/mfa/disable",
@@ -564,7 +576,9 @@ async fn audit_log_and_login_history_tell_what_happened() {
             "session.revoked",
             "recovery_codes.regenerated",
             "recovery_codes.revealed",
+            "sessions.revoked_others",
             "mfa.enabled",
+            "account.created",
         ]
     );
     let password_changed = &log.body["items"][1];
@@ -578,7 +592,9 @@ async fn audit_log_and_login_history_tell_what_happened() {
             .ends_with('Z')
     );
     assert_eq!(log.body["items"][0]["details"]["confirmed_with"], "totp");
-    assert_eq!(log.body["items"][6]["details"]["type"], "totp");
+    assert_eq!(password_changed["details"]["confirmed_with"], "totp");
+    assert_eq!(log.body["items"][6]["details"]["reason"], "mfa_enabled");
+    assert_eq!(log.body["items"][7]["details"]["type"], "totp");
 
     let history = app.get("/v1/me/login-history", &token).await;
     let entries: Vec<(String, String, Value)> = history.body["items"]

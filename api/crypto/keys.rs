@@ -1,7 +1,12 @@
-//! The server's keys, generated on first start and kept in the data directory (mode 0600).
+//! The server's keys, generated on first start and kept in the keys directory (mode 0600).
 //!
-//! - the server secret (256 bits, with an id so it can rotate) keys HMACs and encryption at rest;
+//! - the keyring (`keyring.json`): 256-bit server secrets, each with an id, one of them
+//!   active. The active key seals new secrets and makes new keyed digests; older keys still
+//!   open and check what they made until `tessera keys retire` removes them.
 //! - the Ed25519 signing key signs JWT access tokens.
+//!
+//! The files are read at start: a rotation takes effect when the server restarts. Instances
+//! that share a database mount the same files.
 
 use std::fs;
 use std::io::Write;
@@ -10,75 +15,276 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, spki::der::pem::LineEnding};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use super::tokens::random_bytes;
 
-pub const SECRET_FILE: &str = "server-secret.json";
+pub const KEYRING_FILE: &str = "keyring.json";
+/// The single-secret file of earlier versions; converted into a keyring on first load.
+pub const LEGACY_SECRET_FILE: &str = "server-secret.json";
 pub const SIGNING_KEY_FILE: &str = "signing-key.pem";
 
-pub struct ServerKeys {
-    pub secret_id: String,
-    pub secret: [u8; 32],
-    pub signing_key: SigningKey,
+/// One server secret.
+pub struct ServerKey {
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    secret: Zeroizing<[u8; 32]>,
+}
+
+impl ServerKey {
+    fn generate(now: DateTime<Utc>) -> ServerKey {
+        // Date for people, random suffix so two rotations in one second cannot collide. No
+        // `:` — keyed digests are stored as `key_id:hex`.
+        let suffix: String = random_bytes::<3>().iter().map(|b| format!("{b:02x}")).collect();
+        ServerKey {
+            id: format!("k{}-{suffix}", now.format("%Y%m%d%H%M%S")),
+            created_at: now,
+            secret: Zeroizing::new(random_bytes::<32>()),
+        }
+    }
+
+    pub fn secret(&self) -> &[u8; 32] {
+        &self.secret
+    }
+}
+
+impl std::fmt::Debug for ServerKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerKey")
+            .field("id", &self.id)
+            .field("created_at", &self.created_at)
+            .field("secret", &"[redacted]")
+            .finish()
+    }
+}
+
+/// The server secrets: every key that may still have sealed something, and the active one.
+#[derive(Debug)]
+pub struct Keyring {
+    active: String,
+    keys: Vec<ServerKey>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct SecretFile {
+struct KeyringFile {
+    active: String,
+    keys: Vec<KeyEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct KeyEntry {
+    id: String,
+    created_at: DateTime<Utc>,
+    secret: String,
+}
+
+#[derive(Deserialize)]
+struct LegacySecretFile {
     id: String,
     secret: String,
+}
+
+/// Why a key operation was refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("{0}")]
+    Io(String),
+    #[error("no key {0} in the keyring")]
+    UnknownKey(String),
+    #[error("{0} is the active key; rotate first, then retire it")]
+    RetiringActiveKey(String),
+}
+
+fn decode_secret(path: &Path, text: &str) -> Result<Zeroizing<[u8; 32]>, KeyError> {
+    let bytes = Zeroizing::new(
+        STANDARD
+            .decode(text)
+            .map_err(|_| KeyError::Io(format!("{}: a secret is not base64", path.display())))?,
+    );
+    let secret: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
+        KeyError::Io(format!("{}: a secret must be 32 bytes", path.display()))
+    })?;
+    Ok(Zeroizing::new(secret))
+}
+
+impl Keyring {
+    pub fn active(&self) -> &ServerKey {
+        // `load` and `rotate` guarantee the active id names a key.
+        self.keys
+            .iter()
+            .find(|k| k.id == self.active)
+            .unwrap_or(&self.keys[0])
+    }
+
+    pub fn keys(&self) -> &[ServerKey] {
+        &self.keys
+    }
+
+    /// Loads the keyring from `dir`, creating it (and saying so in `created`) when there is
+    /// none, or converting the single secret of earlier versions.
+    pub fn load_or_generate(dir: &Path, created: &mut Vec<PathBuf>) -> Result<Keyring, KeyError> {
+        let path = dir.join(KEYRING_FILE);
+        if path.exists() {
+            return Keyring::load(dir);
+        }
+        let legacy_path = dir.join(LEGACY_SECRET_FILE);
+        let keyring = if legacy_path.exists() {
+            let text = read_private(&legacy_path)?;
+            let legacy: LegacySecretFile = serde_json::from_str(&text).map_err(|e| {
+                KeyError::Io(format!("{}: not a server secret file: {e}", legacy_path.display()))
+            })?;
+            let created_at = fs::metadata(&legacy_path)
+                .and_then(|m| m.modified())
+                .map(DateTime::<Utc>::from)
+                .unwrap_or_else(|_| Utc::now());
+            Keyring {
+                active: legacy.id.clone(),
+                keys: vec![ServerKey {
+                    id: legacy.id,
+                    created_at,
+                    secret: decode_secret(&legacy_path, &legacy.secret)?,
+                }],
+            }
+        } else {
+            let key = ServerKey::generate(Utc::now());
+            Keyring {
+                active: key.id.clone(),
+                keys: vec![key],
+            }
+        };
+        keyring.save(dir)?;
+        if legacy_path.exists() {
+            // The keyring holds the same secret now; one copy of a secret is enough.
+            fs::remove_file(&legacy_path)
+                .map_err(|e| KeyError::Io(format!("cannot remove {}: {e}", legacy_path.display())))?;
+        } else {
+            created.push(path);
+        }
+        Ok(keyring)
+    }
+
+    /// Loads an existing keyring.
+    pub fn load(dir: &Path) -> Result<Keyring, KeyError> {
+        let path = dir.join(KEYRING_FILE);
+        let text = Zeroizing::new(read_private(&path)?);
+        let file: KeyringFile = serde_json::from_str(&text)
+            .map_err(|e| KeyError::Io(format!("{}: not a keyring: {e}", path.display())))?;
+        let keys = file
+            .keys
+            .iter()
+            .map(|entry| {
+                Ok(ServerKey {
+                    id: entry.id.clone(),
+                    created_at: entry.created_at,
+                    secret: decode_secret(&path, &entry.secret)?,
+                })
+            })
+            .collect::<Result<Vec<_>, KeyError>>()?;
+        if !keys.iter().any(|k| k.id == file.active) {
+            return Err(KeyError::Io(format!(
+                "{}: the active key {} is not in the keyring",
+                path.display(),
+                file.active
+            )));
+        }
+        Ok(Keyring {
+            active: file.active,
+            keys,
+        })
+    }
+
+    /// Adds a new key and makes it active; returns its id.
+    pub fn rotate(dir: &Path, now: DateTime<Utc>) -> Result<String, KeyError> {
+        let mut keyring = Keyring::load(dir)?;
+        let key = ServerKey::generate(now);
+        let id = key.id.clone();
+        keyring.keys.push(key);
+        keyring.active = id.clone();
+        keyring.save(dir)?;
+        Ok(id)
+    }
+
+    /// Removes a key that is not the active one. The caller checks first that nothing is
+    /// sealed under it any more.
+    pub fn remove(dir: &Path, id: &str) -> Result<(), KeyError> {
+        let mut keyring = Keyring::load(dir)?;
+        if keyring.active == id {
+            return Err(KeyError::RetiringActiveKey(id.to_string()));
+        }
+        let before = keyring.keys.len();
+        keyring.keys.retain(|k| k.id != id);
+        if keyring.keys.len() == before {
+            return Err(KeyError::UnknownKey(id.to_string()));
+        }
+        keyring.save(dir)
+    }
+
+    /// Writes the keyring to a temporary file and renames it into place, so an instance that
+    /// starts meanwhile reads either the old keyring or the new one, never half of one.
+    fn save(&self, dir: &Path) -> Result<(), KeyError> {
+        let file = KeyringFile {
+            active: self.active.clone(),
+            keys: self
+                .keys
+                .iter()
+                .map(|k| KeyEntry {
+                    id: k.id.clone(),
+                    created_at: k.created_at,
+                    secret: STANDARD.encode(k.secret.as_slice()),
+                })
+                .collect(),
+        };
+        let json = Zeroizing::new(
+            serde_json::to_vec_pretty(&file).map_err(|e| KeyError::Io(e.to_string()))?,
+        );
+        let path = dir.join(KEYRING_FILE);
+        let temporary = dir.join(format!(".{KEYRING_FILE}.{}", std::process::id()));
+        let _ = fs::remove_file(&temporary);
+        write_private(&temporary, &json)?;
+        fs::rename(&temporary, &path)
+            .map_err(|e| KeyError::Io(format!("cannot replace {}: {e}", path.display())))
+    }
+}
+
+pub struct ServerKeys {
+    pub keyring: Keyring,
+    pub signing_key: SigningKey,
 }
 
 impl ServerKeys {
     /// Loads the keys from `dir`, generating any that are missing. Returns the keys and the
     /// paths of the files it created.
-    pub fn load_or_generate(dir: &Path) -> Result<(ServerKeys, Vec<PathBuf>), String> {
+    pub fn load_or_generate(dir: &Path) -> Result<(ServerKeys, Vec<PathBuf>), KeyError> {
         if !dir.exists() {
             // The data directory holds the keys and the embedded database: owner only.
             fs::create_dir_all(dir)
                 .and_then(|_| fs::set_permissions(dir, fs::Permissions::from_mode(0o700)))
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                .map_err(|e| KeyError::Io(format!("cannot create {}: {e}", dir.display())))?;
         }
         let mut created = Vec::new();
-
-        let secret_path = dir.join(SECRET_FILE);
-        if !secret_path.exists() {
-            let file = SecretFile {
-                id: format!("k{}", chrono::Utc::now().format("%Y%m%d%H%M%S")),
-                secret: STANDARD.encode(random_bytes::<32>()),
-            };
-            let json = serde_json::to_vec_pretty(&file).map_err(|e| e.to_string())?;
-            write_private(&secret_path, &json)?;
-            created.push(secret_path.clone());
-        }
-        let text = read_private(&secret_path)?;
-        let file: SecretFile = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a server secret file: {e}", secret_path.display()))?;
-        let secret: [u8; 32] = STANDARD
-            .decode(&file.secret)
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| format!("{}: the secret must be 32 bytes", secret_path.display()))?;
+        let keyring = Keyring::load_or_generate(dir, &mut created)?;
 
         let key_path = dir.join(SIGNING_KEY_FILE);
         if !key_path.exists() {
             let key = SigningKey::from_bytes(&random_bytes::<32>());
             let pem = key
                 .to_pkcs8_pem(LineEnding::LF)
-                .map_err(|e| format!("cannot encode the signing key: {e}"))?;
+                .map_err(|e| KeyError::Io(format!("cannot encode the signing key: {e}")))?;
             write_private(&key_path, pem.as_bytes())?;
             created.push(key_path.clone());
         }
-        let pem = read_private(&key_path)?;
-        let signing_key = SigningKey::from_pkcs8_pem(&pem)
-            .map_err(|e| format!("{}: not an Ed25519 PKCS#8 key: {e}", key_path.display()))?;
+        let pem = Zeroizing::new(read_private(&key_path)?);
+        let signing_key = SigningKey::from_pkcs8_pem(&pem).map_err(|e| {
+            KeyError::Io(format!("{}: not an Ed25519 PKCS#8 key: {e}", key_path.display()))
+        })?;
 
         Ok((
             ServerKeys {
-                secret_id: file.id,
-                secret,
+                keyring,
                 signing_key,
             },
             created,
@@ -86,27 +292,27 @@ impl ServerKeys {
     }
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
     let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
         .open(path)
-        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        .map_err(|e| KeyError::Io(format!("cannot create {}: {e}", path.display())))?;
     file.write_all(bytes)
         .and_then(|_| file.sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        .map_err(|e| KeyError::Io(format!("cannot write {}: {e}", path.display())))
 }
 
-fn read_private(path: &Path) -> Result<String, String> {
+fn read_private(path: &Path) -> Result<String, KeyError> {
     let mode = fs::metadata(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+        .map_err(|e| KeyError::Io(format!("cannot read {}: {e}", path.display())))?
         .permissions()
         .mode();
     if mode & 0o077 != 0 {
         tracing::warn!(path = %path.display(), mode = format!("{:o}", mode & 0o777), "key file is readable by others; chmod 600 it");
     }
-    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    fs::read_to_string(path).map_err(|e| KeyError::Io(format!("cannot read {}: {e}", path.display())))
 }
 
 #[cfg(test)]
@@ -124,8 +330,48 @@ mod tests {
         }
         let (again, created) = ServerKeys::load_or_generate(dir.path()).unwrap();
         assert!(created.is_empty());
-        assert_eq!(first.secret, again.secret);
-        assert_eq!(first.secret_id, again.secret_id);
+        assert_eq!(first.keyring.active().secret(), again.keyring.active().secret());
+        assert_eq!(first.keyring.active().id, again.keyring.active().id);
         assert_eq!(first.signing_key.to_bytes(), again.signing_key.to_bytes());
+        assert!(!format!("{:?}", first.keyring).contains(&STANDARD.encode(first.keyring.active().secret())));
+    }
+
+    #[test]
+    fn rotation_adds_an_active_key_and_only_an_inactive_one_can_be_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (keys, _) = ServerKeys::load_or_generate(dir.path()).unwrap();
+        let old = keys.keyring.active().id.clone();
+        let new = Keyring::rotate(dir.path(), Utc::now()).unwrap();
+        assert_ne!(old, new);
+        let keyring = Keyring::load(dir.path()).unwrap();
+        assert_eq!(keyring.active().id, new);
+        assert_eq!(keyring.keys().len(), 2);
+        let mode = fs::metadata(dir.path().join(KEYRING_FILE)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert!(matches!(
+            Keyring::remove(dir.path(), &new),
+            Err(KeyError::RetiringActiveKey(_))
+        ));
+        assert!(matches!(
+            Keyring::remove(dir.path(), "nope"),
+            Err(KeyError::UnknownKey(_))
+        ));
+        Keyring::remove(dir.path(), &old).unwrap();
+        let keyring = Keyring::load(dir.path()).unwrap();
+        assert_eq!(keyring.keys().len(), 1);
+        assert_eq!(keyring.active().id, new);
+    }
+
+    #[test]
+    fn the_single_secret_of_earlier_versions_becomes_a_keyring() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = [7u8; 32];
+        let legacy = serde_json::json!({"id": "k20260101000000", "secret": STANDARD.encode(secret)});
+        write_private(&dir.path().join(LEGACY_SECRET_FILE), legacy.to_string().as_bytes()).unwrap();
+        let (keys, created) = ServerKeys::load_or_generate(dir.path()).unwrap();
+        assert_eq!(keys.keyring.active().id, "k20260101000000");
+        assert_eq!(keys.keyring.active().secret(), &secret);
+        assert!(!dir.path().join(LEGACY_SECRET_FILE).exists());
+        assert_eq!(created, vec![dir.path().join(SIGNING_KEY_FILE)]);
     }
 }

@@ -11,6 +11,7 @@
 //! call: the allocator would otherwise keep the freed blocks (glibc raises its mmap threshold
 //! after the first one), and the resident size grows by hundreds of MiB in a login storm.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -19,6 +20,8 @@ use std::cell::RefCell;
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use unicode_normalization::UnicodeNormalization;
+use zeroize::Zeroizing;
 
 use crate::error::ApiError;
 
@@ -31,6 +34,30 @@ pub struct PasswordHasher {
     /// that an unknown email costs the same time as a wrong password.
     dummy_hash: String,
     permits: Arc<Semaphore>,
+    /// Requests holding or waiting for a permit, and how many may.
+    admitted: Arc<AtomicUsize>,
+    capacity: usize,
+}
+
+/// A place in the hashing queue, held from admission until the request is done.
+pub struct QueuePlace {
+    permits: Arc<Semaphore>,
+    admitted: Arc<AtomicUsize>,
+}
+
+impl QueuePlace {
+    /// Waits for a hashing permit; the wait is bounded by the queue's length.
+    pub async fn permit(&self) -> Option<OwnedSemaphorePermit> {
+        // The semaphore is never closed; if it were, hashing would go on unthrottled rather
+        // than fail the request.
+        self.permits.clone().acquire_owned().await.ok()
+    }
+}
+
+impl Drop for QueuePlace {
+    fn drop(&mut self) {
+        self.admitted.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 pub struct Verification {
@@ -40,12 +67,17 @@ pub struct Verification {
 }
 
 impl PasswordHasher {
-    /// argon2id with m = 19456 KiB, t = 2, p = 1 (OWASP's recommendation).
-    pub fn new(max_concurrent: usize) -> Result<Self, ApiError> {
-        Self::with_params(Params::DEFAULT, max_concurrent)
+    /// argon2id with m = 19456 KiB, t = 2, p = 1 (OWASP's recommendation), on
+    /// `max_concurrent` threads, with up to `queue_per_thread` requests waiting per thread.
+    pub fn new(max_concurrent: usize, queue_per_thread: usize) -> Result<Self, ApiError> {
+        Self::with_params(Params::DEFAULT, max_concurrent, queue_per_thread)
     }
 
-    pub fn with_params(params: Params, max_concurrent: usize) -> Result<Self, ApiError> {
+    pub fn with_params(
+        params: Params,
+        max_concurrent: usize,
+        queue_per_thread: usize,
+    ) -> Result<Self, ApiError> {
         let threads = max_concurrent.max(1);
         let (jobs, queue) = channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
@@ -64,6 +96,8 @@ impl PasswordHasher {
             // before and after its hash, and with one permit per thread the hashing threads
             // would sit idle during that work. Memory stays bounded by the threads.
             permits: Arc::new(Semaphore::new(threads * 2)),
+            admitted: Arc::new(AtomicUsize::new(0)),
+            capacity: threads * 2 + threads * queue_per_thread.max(1),
         };
         let random = super::tokens::random_token("");
         hasher.dummy_hash = hasher.hash(&random)?;
@@ -88,28 +122,54 @@ impl PasswordHasher {
             .map_err(|_| ApiError::internal("a hashing thread died"))
     }
 
-    pub async fn permit(&self) -> OwnedSemaphorePermit {
-        self.permits
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("the hashing semaphore is never closed")
+    /// A place in the queue for a permit, or 503 `overloaded` at once when the queue is
+    /// full: under a login storm the excess is refused in microseconds instead of waiting
+    /// (and holding a connection) for seconds.
+    pub fn queue(&self) -> Result<QueuePlace, ApiError> {
+        let before = self.admitted.fetch_add(1, Ordering::AcqRel);
+        let place = QueuePlace {
+            permits: self.permits.clone(),
+            admitted: self.admitted.clone(),
+        };
+        if before >= self.capacity {
+            return Err(ApiError::Overloaded); // dropping `place` gives the count back
+        }
+        Ok(place)
     }
 
+    /// Hashes the password's NFKC form (NIST SP 800-63B §5.1.1.2): the same passphrase typed
+    /// on another keyboard or system, composed differently, is the same password.
     pub fn hash(&self, password: &str) -> Result<String, ApiError> {
-        let (params, password) = (self.params.clone(), password.to_string());
+        let params = self.params.clone();
+        let password = Zeroizing::new(password.nfkc().collect::<String>());
         self.on_hashing_thread(move || hash_phc(&params, password.as_bytes()))?
             .map_err(|e| ApiError::internal(format!("argon2 hash: {e}")))
     }
 
+    /// Checks the password's NFKC form; a hash made before passwords were normalised may hold
+    /// the password as typed, so that is tried too (only when it differs) and, if it matches,
+    /// the hash is due for renewal.
     pub fn verify(&self, password: &str, stored: &str) -> Verification {
+        let normalised: String = password.nfkc().collect();
+        let verification = self.verify_exact(&normalised, stored);
+        if verification.valid || normalised == password {
+            return verification;
+        }
+        let legacy = self.verify_exact(password, stored);
+        Verification {
+            valid: legacy.valid,
+            needs_rehash: legacy.valid,
+        }
+    }
+
+    fn verify_exact(&self, password: &str, stored: &str) -> Verification {
         let Ok(parsed) = PasswordHash::new(stored) else {
             return Verification {
                 valid: false,
                 needs_rehash: false,
             };
         };
-        let (password, hash) = (password.to_string(), parsed.clone());
+        let (password, hash) = (Zeroizing::new(password.to_string()), parsed.clone());
         let valid = self
             .on_hashing_thread(move || verify_phc(password.as_bytes(), &hash))
             .unwrap_or(false);
@@ -210,19 +270,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_queue_refuses_past_its_length_and_frees_places_when_requests_finish() {
+        // One thread: two permits and one waiting place.
+        let hasher = PasswordHasher::new(1, 1).unwrap();
+        let places: Vec<QueuePlace> = (0..3).map(|_| hasher.queue().unwrap()).collect();
+        assert!(matches!(hasher.queue(), Err(ApiError::Overloaded)));
+        drop(places);
+        assert!(hasher.queue().is_ok());
+    }
+
+    #[test]
     fn hashes_verify_and_outdated_parameters_ask_for_a_rehash() {
-        let hasher = PasswordHasher::new(1).unwrap();
+        let hasher = PasswordHasher::new(1, 1).unwrap();
         let hash = hasher.hash("correct horse battery staple").unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         let ok = hasher.verify("correct horse battery staple", &hash);
         assert!(ok.valid && !ok.needs_rehash);
         assert!(!hasher.verify("wrong", &hash).valid);
 
-        let weak = PasswordHasher::with_params(Params::new(8192, 1, 1, None).unwrap(), 1).unwrap();
+        let weak =
+            PasswordHasher::with_params(Params::new(8192, 1, 1, None).unwrap(), 1, 1).unwrap();
         let old = weak.hash("correct horse battery staple").unwrap();
         let upgraded = hasher.verify("correct horse battery staple", &old);
         assert!(upgraded.valid && upgraded.needs_rehash);
         assert!(!hasher.verify_dummy("anything").valid);
         assert!(!hasher.verify("x", "not a phc string").valid);
+    }
+
+    #[test]
+    fn passwords_are_compared_in_their_nfkc_form_and_old_hashes_of_the_raw_form_still_work() {
+        let hasher = PasswordHasher::new(1, 1).unwrap();
+        // "é" precomposed, and as "e" + combining acute; a full-width "Ａ" and an "A".
+        let composed = "caf\u{e9} \u{ff21}bc passphrase";
+        let decomposed = "cafe\u{301} Abc passphrase";
+        let hash = hasher.hash(composed).unwrap();
+        let check = hasher.verify(decomposed, &hash);
+        assert!(check.valid && !check.needs_rehash);
+
+        let raw = hash_phc(&Params::DEFAULT, composed.as_bytes()).unwrap();
+        let legacy = hasher.verify(composed, &raw);
+        assert!(legacy.valid && legacy.needs_rehash, "a raw-form hash is upgraded");
+        assert!(!hasher.verify("something else", &raw).valid);
     }
 }

@@ -1,7 +1,10 @@
 //! Secrets at rest. Values that must be read back (TOTP secrets, the recovery-code set) are
-//! sealed with XChaCha20-Poly1305 under a key derived from the server secret; values that only
+//! sealed with XChaCha20-Poly1305 under a key derived from a server secret; values that only
 //! need checking (recovery codes) are stored as keyed digests (HMAC-SHA-256). Each sealed value
 //! is bound to its row by associated data, so a ciphertext moved to another row does not open.
+//!
+//! Every sealed value and digest names the key that made it (digests as `key_id:hex`), so
+//! the keyring can rotate: new values use the active key, old ones open and check with theirs.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -9,18 +12,26 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
 
-use super::keys::ServerKeys;
+use super::keys::Keyring;
 use super::tokens::random_bytes;
 use crate::error::ApiError;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// Keys derived from the server secret, one per purpose.
+/// Keys derived from one server secret, one per purpose.
+struct DerivedKeys {
+    id: String,
+    aead: Zeroizing<[u8; 32]>,
+    digest: Zeroizing<[u8; 32]>,
+}
+
+/// Seals, opens and digests with the keyring's keys.
 pub struct Sealer {
-    key_id: String,
-    aead_key: [u8; 32],
-    digest_key: [u8; 32],
+    active: usize,
+    keys: Vec<DerivedKeys>,
 }
 
 /// A sealed value and the id of the key that sealed it.
@@ -29,23 +40,62 @@ pub struct Sealed {
     pub ciphertext: String,
 }
 
-fn derive(secret: &[u8; 32], purpose: &str) -> [u8; 32] {
-    let mut mac = <HmacSha256 as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(purpose.as_bytes());
+fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key).unwrap_or_else(|_| {
+        unreachable!("HMAC takes keys of any length")
+    });
+    mac.update(message);
     mac.finalize().into_bytes().into()
 }
 
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 impl Sealer {
-    pub fn new(keys: &ServerKeys) -> Self {
-        Sealer {
-            key_id: keys.secret_id.clone(),
-            aead_key: derive(&keys.secret, "tessera/seal/xchacha20poly1305/v1"),
-            digest_key: derive(&keys.secret, "tessera/digest/hmac-sha256/v1"),
-        }
+    pub fn new(keyring: &Keyring) -> Self {
+        let keys: Vec<DerivedKeys> = keyring
+            .keys()
+            .iter()
+            .map(|key| DerivedKeys {
+                id: key.id.clone(),
+                aead: Zeroizing::new(hmac(key.secret(), b"tessera/seal/xchacha20poly1305/v1")),
+                digest: Zeroizing::new(hmac(key.secret(), b"tessera/digest/hmac-sha256/v1")),
+            })
+            .collect();
+        let active = keys
+            .iter()
+            .position(|k| k.id == keyring.active().id)
+            .unwrap_or(0);
+        Sealer { active, keys }
+    }
+
+    fn active(&self) -> &DerivedKeys {
+        &self.keys[self.active]
+    }
+
+    fn key(&self, key_id: &str) -> Result<&DerivedKeys, ApiError> {
+        self.keys
+            .iter()
+            .find(|k| k.id == key_id)
+            .ok_or_else(|| ApiError::internal(format!("value sealed with unknown key {key_id}")))
+    }
+
+    pub fn active_key_id(&self) -> &str {
+        &self.active().id
+    }
+
+    pub fn is_active(&self, key_id: &str) -> bool {
+        key_id == self.active().id
+    }
+
+    pub fn key_ids(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map(|k| k.id.as_str())
     }
 
     pub fn seal(&self, plaintext: &[u8], bound_to: &str) -> Result<Sealed, ApiError> {
-        let cipher = XChaCha20Poly1305::new((&self.aead_key).into());
+        let key = self.active();
+        let cipher = XChaCha20Poly1305::new(key.aead.as_slice().into());
         let nonce = random_bytes::<24>();
         let ciphertext = cipher
             .encrypt(
@@ -59,7 +109,7 @@ impl Sealer {
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ciphertext);
         Ok(Sealed {
-            key_id: self.key_id.clone(),
+            key_id: key.id.clone(),
             ciphertext: STANDARD.encode(out),
         })
     }
@@ -69,12 +119,8 @@ impl Sealer {
         key_id: &str,
         ciphertext: &str,
         bound_to: &str,
-    ) -> Result<Vec<u8>, ApiError> {
-        if key_id != self.key_id {
-            return Err(ApiError::internal(format!(
-                "value sealed with unknown key {key_id}"
-            )));
-        }
+    ) -> Result<Zeroizing<Vec<u8>>, ApiError> {
+        let key = self.key(key_id)?;
         let raw = STANDARD
             .decode(ciphertext)
             .map_err(|_| ApiError::internal("sealed value is not base64"))?;
@@ -82,7 +128,7 @@ impl Sealer {
             return Err(ApiError::internal("sealed value too short"));
         }
         let (nonce, body) = raw.split_at(24);
-        XChaCha20Poly1305::new((&self.aead_key).into())
+        XChaCha20Poly1305::new(key.aead.as_slice().into())
             .decrypt(
                 XNonce::from_slice(nonce),
                 Payload {
@@ -90,30 +136,54 @@ impl Sealer {
                     aad: bound_to.as_bytes(),
                 },
             )
+            .map(Zeroizing::new)
             .map_err(|_| ApiError::internal("sealed value does not open"))
     }
 
-    /// Keyed digest, hex: a database dump alone cannot test guesses against it.
+    /// Keyed digest under the active key, as `key_id:hex`: a database dump alone cannot test
+    /// guesses against it.
     pub fn digest(&self, value: &str) -> String {
-        let mut mac =
-            <HmacSha256 as Mac>::new_from_slice(&self.digest_key).expect("any key length");
-        mac.update(value.as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        digest_with(self.active(), value)
     }
+
+    /// The digest of `value` under every key of the keyring: what to look a stored digest up
+    /// by, whichever key made it.
+    pub fn digest_candidates(&self, value: &str) -> Vec<String> {
+        self.keys.iter().map(|key| digest_with(key, value)).collect()
+    }
+
+    /// Whether `stored` (a `key_id:hex` digest) is the digest of `value`, checked with the key
+    /// that made it, in constant time.
+    pub fn digest_matches(&self, stored: &str, value: &str) -> bool {
+        let Some((key_id, _)) = stored.split_once(':') else {
+            return false;
+        };
+        let Ok(key) = self.key(key_id) else {
+            return false;
+        };
+        digest_with(key, value).as_bytes().ct_eq(stored.as_bytes()).into()
+    }
+}
+
+/// The key id a stored `key_id:hex` digest names.
+pub fn digest_key_id(stored: &str) -> Option<&str> {
+    stored.split_once(':').map(|(key_id, _)| key_id)
+}
+
+fn digest_with(key: &DerivedKeys, value: &str) -> String {
+    format!("{}:{}", key.id, hex(&hmac(key.digest.as_slice(), value.as_bytes())))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::crypto::keys::ServerKeys;
+
     fn sealer() -> Sealer {
         let dir = tempfile::tempdir().unwrap();
         let (keys, _) = ServerKeys::load_or_generate(dir.path()).unwrap();
-        Sealer::new(&keys)
+        Sealer::new(&keys.keyring)
     }
 
     #[test]
@@ -124,7 +194,7 @@ mod tests {
         let opened = sealer
             .open(&sealed.key_id, &sealed.ciphertext, "totp:1")
             .unwrap();
-        assert_eq!(opened, b"JBSWY3DPEHPK3PXP");
+        assert_eq!(opened.as_slice(), b"JBSWY3DPEHPK3PXP");
         assert!(
             sealer
                 .open(&sealed.key_id, &sealed.ciphertext, "totp:2")
@@ -141,5 +211,31 @@ mod tests {
         let b = sealer();
         assert_eq!(a.digest("abcde12345"), a.digest("abcde12345"));
         assert_ne!(a.digest("abcde12345"), b.digest("abcde12345"));
+        let stored = a.digest("abcde12345");
+        assert_eq!(digest_key_id(&stored), Some(a.active_key_id()));
+        assert!(a.digest_matches(&stored, "abcde12345"));
+        assert!(!a.digest_matches(&stored, "abcde12346"));
+        assert!(!b.digest_matches(&stored, "abcde12345"));
+    }
+
+    #[test]
+    fn after_a_rotation_old_values_still_open_and_new_ones_use_the_new_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let (keys, _) = ServerKeys::load_or_generate(dir.path()).unwrap();
+        let before = Sealer::new(&keys.keyring);
+        let sealed = before.seal(b"secret", "row:1").unwrap();
+        let digest = before.digest("code");
+        crate::crypto::keys::Keyring::rotate(dir.path(), chrono::Utc::now()).unwrap();
+        let keyring = crate::crypto::keys::Keyring::load(dir.path()).unwrap();
+        let after = Sealer::new(&keyring);
+        assert!(!after.is_active(&sealed.key_id));
+        assert_eq!(
+            after.open(&sealed.key_id, &sealed.ciphertext, "row:1").unwrap().as_slice(),
+            b"secret"
+        );
+        assert!(after.digest_matches(&digest, "code"));
+        assert!(after.digest_candidates("code").contains(&digest));
+        assert_ne!(after.digest("code"), digest);
+        assert_eq!(after.seal(b"x", "row:2").unwrap().key_id, after.active_key_id());
     }
 }

@@ -183,27 +183,33 @@ pub fn revert_all(conn: &mut DbConnection) -> Result<usize, String> {
 
 /// Runs `f` in a write transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`)
 /// so that two writers queue on the busy timeout instead of failing on a lock upgrade.
+///
+/// On SQLite this is what `SqliteConnection::immediate_transaction` does, through diesel's
+/// transaction manager of the inner connection (the closure must get the multi-backend
+/// connection, which `immediate_transaction` cannot hand it). The manager tracks the open
+/// transaction: if `f` panics, the connection reports itself broken and the pool drops it
+/// instead of handing out a connection that still holds the write lock.
 pub fn write_transaction<T>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    match conn {
-        DbConnection::Postgres(_) => conn.transaction(f),
-        DbConnection::Sqlite(_) => {
-            conn.batch_execute("BEGIN IMMEDIATE")?;
-            match f(conn) {
-                Ok(value) => match conn.batch_execute("COMMIT") {
-                    Ok(()) => Ok(value),
-                    Err(e) => {
-                        let _ = conn.batch_execute("ROLLBACK");
-                        Err(e.into())
-                    }
-                },
-                Err(e) => {
-                    let _ = conn.batch_execute("ROLLBACK");
-                    Err(e)
-                }
-            }
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConnection::Sqlite(inner) = conn else {
+        return conn.transaction(f);
+    };
+    AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+    let result = f(conn);
+    let DbConnection::Sqlite(inner) = conn else {
+        return Err(ApiError::internal("the connection changed its backend"));
+    };
+    match result {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(inner)?;
+            Ok(value)
+        }
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(inner)?;
+            Err(e)
         }
     }
 }

@@ -81,6 +81,7 @@ pub struct MfaFactorRow {
     pub expires_at: Option<NaiveDateTime>,
     pub activated_at: Option<NaiveDateTime>,
     pub last_used_at: Option<NaiveDateTime>,
+    pub failed_attempts: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -80,6 +80,8 @@ diesel::table! {
         expires_at -> Nullable<Timestamp>,
         activated_at -> Nullable<Timestamp>,
         last_used_at -> Nullable<Timestamp>,
+        /// Wrong codes given to activate the pending factor.
+        failed_attempts -> Integer,
     }
 }
 
@@ -138,3 +140,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_challenges,
     audit_events
 );
+
+diesel::table! {
+    /// Per-client rate limits (GCRA): `tat`, the bucket's theoretical arrival time, in
+    /// microseconds since the epoch.
+    rate_limits (bucket) {
+        bucket -> Text,
+        tat -> BigInt,
+    }
+}

@@ -2,10 +2,12 @@ use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{Body, Client};
+use super::extract::{Body, Client, PasswordBody, SessionDelivery};
 use super::session_cookie;
 use crate::error::ApiError;
 use crate::service::accounts::{self, Account, SignUp};
+use crate::service::passwords;
+use crate::service::rate_limit::Kind;
 use crate::service::sessions::Session;
 use crate::state::AppState;
 
@@ -28,12 +30,17 @@ pub struct SignUpRequest {
 pub struct SignUpResponse {
     pub account: Account,
     pub session: Session,
-    /// The session token; also set as the `tessera_session` cookie. Shown only here.
+    /// The session token, shown only here; the session is also set as the `tessera_session`
+    /// cookie. Absent for browsers (requests with an `Origin` header), which get the session
+    /// only as the HttpOnly cookie, unless the server runs with `TESSERA_BROWSER_BEARER=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "tss_3q2+7w…")]
-    pub session_token: String,
+    pub session_token: Option<String>,
 }
 
 /// Sign up: create an account and its first session.
+///
+/// Sign-ups and password attempts from one client IP are rate limited (429 `rate_limited`).
 #[utoipa::path(
     operation_id = "createAccount",
     tag = "accounts",
@@ -41,10 +48,12 @@ pub struct SignUpResponse {
     responses(
         (status = 201, description = "Account created and signed in", body = SignUpResponse),
         (status = 400, response = crate::openapi::BadRequest),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 409, response = crate::openapi::Conflict),
         (status = 413, response = crate::openapi::PayloadTooLarge),
         (status = 415, response = crate::openapi::UnsupportedMediaType),
         (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
         (status = 503, response = crate::openapi::Unavailable),
     ),
     security(()),
@@ -53,26 +62,37 @@ pub struct SignUpResponse {
 pub async fn sign_up(
     state: web::Data<AppState>,
     Client(client): Client,
-    Body(body): Body<SignUpRequest>,
+    delivery: SessionDelivery,
+    Body(body): PasswordBody<SignUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let mut input = SignUp {
         email: body.email,
         password: body.password,
         display_name: body.display_name,
     };
-    accounts::validate_sign_up(&mut input)?;
+    passwords::check_size("password", &input.password)?;
     let now = state.now();
     let st = state.clone();
+    let rate_limit = state.rate_limit(&[Kind::SignUp, Kind::Password], &client);
     let (account, issued) = state
-        .db_hashing(move |conn| {
-            accounts::sign_up(conn, &st.hasher, &st.sessions, input, &client, now)
-        })
+        .hashing(
+            move |conn| {
+                rate_limit(conn)?;
+                // The strength estimate is CPU work: here on the blocking pool, not on an
+                // async worker.
+                accounts::validate_sign_up(&mut input)?;
+                Ok(input)
+            },
+            move |conn, input| {
+                accounts::sign_up(conn, &st.hasher, &st.sessions, input, &client, now)
+            },
+        )
         .await?;
     Ok(HttpResponse::Created()
         .cookie(session_cookie(&state, &issued.token))
         .json(SignUpResponse {
             account,
             session: issued.session,
-            session_token: issued.token,
+            session_token: delivery.token_in_body.then_some(issued.token),
         }))
 }

@@ -2,13 +2,15 @@ use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{Body, Client, CurrentSession};
+use super::extract::{Body, Client, CurrentSession, PasswordBody, SessionDelivery};
 use super::{cleared_session_cookie, session_cookie};
 use crate::error::ApiError;
 use crate::service::accounts::Account;
 use crate::service::login::{LoginOutcome, password_login};
 use crate::service::mfa::SecondFactor;
 use crate::service::mfa::challenges::{self, LoginChallenge};
+use crate::service::passwords;
+use crate::service::rate_limit::Kind;
 use crate::service::sessions::{self, IssuedSession, Session};
 use crate::state::AppState;
 
@@ -34,8 +36,12 @@ pub struct LoginAuthenticated {
     /// Always `authenticated` here.
     #[schema(value_type = String, example = "authenticated")]
     pub status: LoginStatus,
-    /// The session token; also set as the `tessera_session` cookie. Shown only here.
-    pub session_token: String,
+    /// The session token, shown only here; the session is also set as the `tessera_session`
+    /// cookie. Absent for browsers (requests with an `Origin` header), which get the session
+    /// only as the HttpOnly cookie, unless the server runs with `TESSERA_BROWSER_BEARER=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "tss_3q2+7w…")]
+    pub session_token: Option<String>,
     pub session: Session,
     pub account: Account,
 }
@@ -70,7 +76,10 @@ pub enum LoginResponse {
 /// Log in with email and password.
 ///
 /// Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
-/// lock password checks for the account for a while (429 with `Retry-After`).
+/// lock password checks for the account from the client's IP (and, past a much higher
+/// number from all IPs, for every IP) for a while: 429 `too_many_attempts` with
+/// `Retry-After`. Too many password attempts from one client IP of any kind answer 429
+/// `rate_limited`; a server busy hashing passwords answers 503 `overloaded`.
 #[utoipa::path(
     operation_id = "login",
     tag = "auth",
@@ -79,6 +88,7 @@ pub enum LoginResponse {
         (status = 200, description = "Login result", body = LoginResponse),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 413, response = crate::openapi::PayloadTooLarge),
         (status = 415, response = crate::openapi::UnsupportedMediaType),
         (status = 422, response = crate::openapi::ValidationFailed),
@@ -91,26 +101,33 @@ pub enum LoginResponse {
 pub async fn login(
     state: web::Data<AppState>,
     Client(client): Client,
-    Body(body): Body<LoginRequest>,
+    delivery: SessionDelivery,
+    Body(body): PasswordBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body;
+    passwords::check_size("password", &password)?;
     let now = state.now();
     let st = state.clone();
     let outcome = state
-        .db_hashing(move |conn| {
-            password_login(
-                conn,
-                st.keys(),
-                &st.sessions,
-                &email,
-                &password,
-                &client,
-                now,
-            )
-        })
+        .hashing(
+            state.rate_limit(&[Kind::Password], &client),
+            move |conn, ()| {
+                password_login(
+                    conn,
+                    st.keys(),
+                    &st.sessions,
+                    &email,
+                    &password,
+                    &client,
+                    now,
+                )
+            },
+        )
         .await?;
     Ok(match outcome {
-        LoginOutcome::Authenticated { account, session } => authenticated(&state, account, session),
+        LoginOutcome::Authenticated { account, session } => {
+            authenticated(&state, &delivery, account, session)
+        }
         LoginOutcome::MfaRequired { challenge } => {
             HttpResponse::Ok().json(LoginResponse::MfaRequired(LoginMfaRequired {
                 status: LoginStatus::MfaRequired,
@@ -120,12 +137,17 @@ pub async fn login(
     })
 }
 
-fn authenticated(state: &AppState, account: Account, session: IssuedSession) -> HttpResponse {
+fn authenticated(
+    state: &AppState,
+    delivery: &SessionDelivery,
+    account: Account,
+    session: IssuedSession,
+) -> HttpResponse {
     HttpResponse::Ok()
         .cookie(session_cookie(state, &session.token))
         .json(LoginResponse::Authenticated(LoginAuthenticated {
             status: LoginStatus::Authenticated,
-            session_token: session.token,
+            session_token: delivery.token_in_body.then_some(session.token),
             session: session.session,
             account,
         }))
@@ -145,6 +167,8 @@ pub struct VerifyChallengeRequest {
 ///
 /// A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
 /// `attempts_remaining`; after 5 wrong codes, or 5 minutes, the challenge is gone (410).
+/// Wrong codes also count towards the second-factor lockouts (429 `too_many_attempts`), and
+/// code attempts from one client IP are rate limited (429 `rate_limited`).
 #[utoipa::path(
     operation_id = "verifyLoginChallenge",
     tag = "auth",
@@ -154,6 +178,7 @@ pub struct VerifyChallengeRequest {
         (status = 200, description = "Signed in", body = LoginResponse),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 410, response = crate::openapi::Gone),
         (status = 413, response = crate::openapi::PayloadTooLarge),
@@ -168,6 +193,7 @@ pub struct VerifyChallengeRequest {
 pub async fn verify_challenge(
     state: web::Data<AppState>,
     Client(client): Client,
+    delivery: SessionDelivery,
     id: web::Path<String>,
     Body(body): Body<VerifyChallengeRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -175,8 +201,10 @@ pub async fn verify_challenge(
     let challenge_id = id.into_inner();
     let now = state.now();
     let st = state.clone();
+    let admit = state.rate_limit(&[Kind::Code], &client);
     let (account, session) = state
         .db(move |conn| {
+            admit(conn)?;
             challenges::verify(
                 conn,
                 &st.sealer,
@@ -189,7 +217,7 @@ pub async fn verify_challenge(
             )
         })
         .await?;
-    Ok(authenticated(&state, account, session))
+    Ok(authenticated(&state, &delivery, account, session))
 }
 
 /// Log out: end the current session.
@@ -208,12 +236,13 @@ pub async fn verify_challenge(
 pub async fn logout(
     state: web::Data<AppState>,
     caller: CurrentSession,
+    Client(client): Client,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.now();
     let account_id = caller.account.id;
     let session_id = caller.session.id;
     state
-        .db(move |conn| sessions::revoke(conn, &account_id, &session_id, now))
+        .db(move |conn| sessions::sign_out(conn, &account_id, &session_id, &client, now))
         .await?;
     Ok(HttpResponse::NoContent()
         .cookie(cleared_session_cookie(&state))

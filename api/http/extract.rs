@@ -4,7 +4,7 @@
 use std::future::{Ready, ready};
 use std::net::IpAddr;
 
-use actix_web::dev::Payload;
+use actix_web::dev::{JsonBody, Payload};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpRequest, web};
@@ -17,6 +17,9 @@ use crate::service::{ClientContext, sessions};
 use crate::state::AppState;
 
 pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
+/// Bodies that carry passwords may be larger, so that an overlong password gets a 422 that
+/// names the field (passwords are refused past 1,024 bytes) rather than a bare 413.
+pub const PASSWORD_JSON_LIMIT_BYTES: usize = 1024 * 1024 + 4096;
 
 pub fn state(req: &HttpRequest) -> Result<AppState, ApiError> {
     req.app_data::<web::Data<AppState>>()
@@ -68,18 +71,58 @@ fn check_origin(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
             let url = url_origin(referer)?;
             Some(url)
         });
-    let allowed = origin.is_some_and(|origin| {
-        let origin = origin.trim_end_matches('/');
-        state.allowed_origins.iter().any(|o| o == origin)
-            || url_origin(&state.settings.public_url).as_deref() == Some(origin)
-    });
-    if allowed {
+    if origin.is_some_and(|origin| is_allowed_origin(state, &origin)) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden {
-            code: "origin_not_allowed",
-            detail: "Cookie-authenticated writes must come from an allowed Origin.".into(),
-        })
+        Err(origin_not_allowed(
+            "Cookie-authenticated writes must come from an allowed Origin.",
+        ))
+    }
+}
+
+fn is_allowed_origin(state: &AppState, origin: &str) -> bool {
+    let origin = origin.trim_end_matches('/');
+    state.allowed_origins.iter().any(|o| o == origin)
+        || url_origin(&state.settings.public_url).as_deref() == Some(origin)
+}
+
+/// How a newly issued session reaches the caller. A browser (its requests carry `Origin`)
+/// gets it only as the HttpOnly cookie, out of reach of scripts, unless the deployment opted
+/// into bearer tokens for browsers; other callers (apps, back-ends) also get it in the body.
+/// A browser whose origin is not an allowed one is refused: it could only be another site
+/// signing the user in behind their back.
+pub struct SessionDelivery {
+    pub token_in_body: bool,
+}
+
+impl FromRequest for SessionDelivery {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(state(req).and_then(|state| {
+            let Some(origin) = req.headers().get(header::ORIGIN) else {
+                return Ok(SessionDelivery {
+                    token_in_body: true,
+                });
+            };
+            let allowed = origin
+                .to_str()
+                .is_ok_and(|origin| is_allowed_origin(&state, origin));
+            if !allowed {
+                return Err(origin_not_allowed("Sign-in from a browser must come from an allowed Origin."));
+            }
+            Ok(SessionDelivery {
+                token_in_body: state.settings.browser_bearer,
+            })
+        }))
+    }
+}
+
+fn origin_not_allowed(detail: &str) -> ApiError {
+    ApiError::Forbidden {
+        code: "origin_not_allowed",
+        detail: detail.into(),
     }
 }
 
@@ -90,21 +133,25 @@ fn url_origin(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| format!("{scheme}://{host}"))
 }
 
+/// The caller's token, with the CSRF check for cookies done.
+fn caller_token(req: &HttpRequest) -> Result<(AppState, String), ApiError> {
+    let state = state(req)?;
+    let token = match session_token(req)? {
+        TokenSource::Bearer(token) => token,
+        TokenSource::Cookie(token) => {
+            check_origin(req, &state)?;
+            token
+        }
+    };
+    Ok((state, token))
+}
+
 impl FromRequest for CurrentSession {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let prepared = state(req).and_then(|state| {
-            let token = match session_token(req)? {
-                TokenSource::Bearer(token) => token,
-                TokenSource::Cookie(token) => {
-                    check_origin(req, &state)?;
-                    token
-                }
-            };
-            Ok((state, token))
-        });
+        let prepared = caller_token(req);
         Box::pin(async move {
             let (state, token) = prepared?;
             let now = state.now();
@@ -113,6 +160,28 @@ impl FromRequest for CurrentSession {
                 .db(move |conn| sessions::authenticate(conn, &policy, &token, now))
                 .await?;
             Ok(CurrentSession { session, account })
+        })
+    }
+}
+
+/// The session check's answer: the signed-in session and account as the owner sees them,
+/// shaped on the blocking pool (the User-Agent parsing is CPU work for no async worker).
+pub struct CheckedSession(pub sessions::CheckedSession);
+
+impl FromRequest for CheckedSession {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let prepared = caller_token(req);
+        Box::pin(async move {
+            let (state, token) = prepared?;
+            let now = state.now();
+            let policy = state.sessions;
+            let checked = state
+                .db(move |conn| sessions::check(conn, &policy, &token, now))
+                .await?;
+            Ok(CheckedSession(checked))
         })
     }
 }
@@ -174,26 +243,22 @@ pub fn json_config() -> web::JsonConfig {
         .error_handler(|err, _req| json_error(err).into())
 }
 
-/// A JSON request body that must be an object. (Serde would also fill a struct from a JSON
-/// array, field by field, which no client means.) Errors are the problem+json ones of
-/// [`json_config`].
-pub struct Body<T>(pub T);
+/// A JSON request body that must be an object, of at most `LIMIT` bytes. (Serde would also
+/// fill a struct from a JSON array, field by field, which no client means.) Errors are the
+/// problem+json ones of [`json_config`].
+pub struct Body<T, const LIMIT: usize = JSON_LIMIT_BYTES>(pub T);
 
-impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Body<T> {
+/// A body with passwords in it: see [`PASSWORD_JSON_LIMIT_BYTES`].
+pub type PasswordBody<T> = Body<T, PASSWORD_JSON_LIMIT_BYTES>;
+
+impl<T: serde::de::DeserializeOwned + 'static, const LIMIT: usize> FromRequest for Body<T, LIMIT> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let value = web::Json::<serde_json::Value>::from_request(req, payload);
+        let value = JsonBody::<serde_json::Value>::new(req, payload, None, true).limit(LIMIT);
         Box::pin(async move {
-            let value = value.await.map_err(|e| match e.as_error::<ApiError>() {
-                Some(api) => api.clone(),
-                None => ApiError::BadRequest {
-                    code: "unreadable_body",
-                    detail: "The request body could not be read.".into(),
-                },
-            })?;
-            let value = value.into_inner();
+            let value = value.await.map_err(json_error)?;
             if !value.is_object() {
                 return Err(ApiError::InvalidBody {
                     code: "invalid_body",

@@ -2,9 +2,11 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
-use super::extract::{Body, Client, CurrentSession};
+use super::extract::{Body, Client, CurrentSession, PasswordBody};
 use crate::error::ApiError;
 use crate::service::accounts::{self, Account, PasswordChange, ProfileChange};
+use crate::service::passwords;
+use crate::service::rate_limit::Kind;
 use crate::state::AppState;
 
 /// The signed-in account's profile.
@@ -67,6 +69,7 @@ pub struct UpdateProfileRequest {
 pub async fn update(
     state: web::Data<AppState>,
     caller: CurrentSession,
+    Client(client): Client,
     Body(body): Body<UpdateProfileRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let change = ProfileChange {
@@ -76,22 +79,30 @@ pub async fn update(
     };
     let now = state.now();
     let account = state
-        .db(move |conn| accounts::update_profile(conn, &caller.account.id, change, now))
+        .db(move |conn| accounts::update_profile(conn, &caller.account.id, change, &client, now))
         .await?;
     Ok(HttpResponse::Ok().json(account))
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"current_password": "correct horse battery staple", "new_password": "a brand new passphrase"}))]
+#[schema(example = json!({"current_password": "correct horse battery staple", "new_password": "a brand new passphrase", "code": "123456"}))]
 pub struct ChangePasswordRequest {
     pub current_password: String,
     /// 8 to 256 characters, not a common or easily guessed password (else 422).
     #[schema(min_length = 8, max_length = 256)]
     pub new_password: String,
+    /// A current authenticator code or an unused recovery code: required when MFA is on.
+    #[schema(min_length = 1, max_length = 64)]
+    pub code: Option<String>,
 }
 
-/// Change the password. Every other session of the account is signed out; this one stays.
+/// Change the password.
+///
+/// Needs the current password, and with MFA on a current code too; a wrong or missing one
+/// answers 403 `reauthentication_failed` with `errors` naming it (the session stays valid).
+/// Every other session of the account is signed out, and its open login challenges and
+/// pending enrolments end; this session stays.
 #[utoipa::path(
     operation_id = "changePassword",
     tag = "me",
@@ -114,26 +125,32 @@ pub async fn change_password(
     state: web::Data<AppState>,
     caller: CurrentSession,
     Client(client): Client,
-    Body(body): Body<ChangePasswordRequest>,
+    Body(body): PasswordBody<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    passwords::check_size("current_password", &body.current_password)?;
+    passwords::check_size("new_password", &body.new_password)?;
     let change = PasswordChange {
         current_password: body.current_password,
         new_password: body.new_password,
+        code: body.code,
     };
     let now = state.now();
     let st = state.clone();
     state
-        .db_hashing(move |conn| {
-            accounts::change_password(
-                conn,
-                st.keys(),
-                &st.sessions,
-                &caller.session,
-                change,
-                &client,
-                now,
-            )
-        })
+        .hashing(
+            state.rate_limit(&[Kind::Password], &client),
+            move |conn, ()| {
+                accounts::change_password(
+                    conn,
+                    st.keys(),
+                    &st.sessions,
+                    &caller.session,
+                    change,
+                    &client,
+                    now,
+                )
+            },
+        )
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,11 +3,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{Body, Client, CurrentSession};
+use super::extract::{Body, Client, CurrentSession, PasswordBody};
 use crate::db::DbConnection;
 use crate::db::models::AccountRow;
 use crate::error::ApiError;
-use crate::service::Keys;
+use crate::service::rate_limit::Kind;
+use crate::service::{ClientContext, Keys, passwords};
 use crate::service::mfa::factors::{self, Activation, MfaStatus, StepUp, TotpEnrolment};
 use crate::service::mfa::recovery_codes::RecoveryCodes;
 use crate::state::AppState;
@@ -74,22 +75,28 @@ pub struct PasswordConfirmation {
 pub async fn enroll_totp(
     state: web::Data<AppState>,
     caller: CurrentSession,
-    Body(body): Body<PasswordConfirmation>,
+    Client(client): Client,
+    Body(body): PasswordBody<PasswordConfirmation>,
 ) -> Result<HttpResponse, ApiError> {
     let password = body.password;
+    passwords::check_size("password", &password)?;
     let now = state.now();
     let st = state.clone();
     let enrolment = state
-        .db_hashing(move |conn| {
-            factors::start_totp(
-                conn,
-                st.keys(),
-                &st.settings.totp_issuer,
-                &caller.account,
-                &password,
-                now,
-            )
-        })
+        .hashing(
+            state.rate_limit(&[Kind::Password], &client),
+            move |conn, ()| {
+                factors::start_totp(
+                    conn,
+                    st.keys(),
+                    &st.settings.totp_issuer,
+                    &caller.account,
+                    &password,
+                    &client,
+                    now,
+                )
+            },
+        )
         .await?;
     Ok(HttpResponse::Created().json(enrolment))
 }
@@ -106,6 +113,9 @@ pub struct CodeConfirmation {
 /// Activate a pending factor with a code from the app.
 ///
 /// For the account's first factor the answer carries 8 recovery codes, shown only here.
+/// With MFA on, every other session of the account is signed out (they proved only the
+/// password) and this one becomes `aal2`. A wrong code answers 403 `invalid_code` with
+/// `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts over.
 #[utoipa::path(
     operation_id = "activateFactor",
     tag = "mfa",
@@ -122,6 +132,7 @@ pub struct CodeConfirmation {
         (status = 413, response = crate::openapi::PayloadTooLarge),
         (status = 415, response = crate::openapi::UnsupportedMediaType),
         (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
         (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []), ("session_cookie" = [])),
@@ -138,12 +149,15 @@ pub async fn activate(
     let code = body.code;
     let now = state.now();
     let st = state.clone();
+    let admit = state.rate_limit(&[Kind::Code], &client);
     let activation = state
         .db(move |conn| {
+            admit(conn)?;
             factors::activate(
                 conn,
-                &st.sealer,
-                &caller.account.id,
+                st.keys(),
+                &st.sessions,
+                &caller.session,
                 &factor_id,
                 &code,
                 &client,
@@ -165,35 +179,35 @@ pub struct StepUpRequest {
     pub code: String,
 }
 
-/// Runs a password-and-code guarded change on the blocking pool, with a hashing permit.
+/// Runs a password-and-code guarded change: rate limited as a password attempt, on the
+/// blocking pool with a hashing permit.
 async fn with_step_up<T, F>(
     state: &AppState,
     caller: CurrentSession,
+    client: ClientContext,
     body: StepUpRequest,
     change: F,
 ) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(
-            &mut DbConnection,
-            Keys<'_>,
-            &AccountRow,
-            StepUp<'_>,
-            DateTime<Utc>,
-        ) -> Result<T, ApiError>
+    F: FnOnce(&mut DbConnection, Keys<'_>, &AccountRow, StepUp<'_>, &ClientContext, DateTime<Utc>) -> Result<T, ApiError>
         + Send
         + 'static,
 {
+    passwords::check_size("password", &body.password)?;
     let now = state.now();
     let st = state.clone();
     state
-        .db_hashing(move |conn| {
-            let proof = StepUp {
-                password: &body.password,
-                code: &body.code,
-            };
-            change(conn, st.keys(), &caller.account, proof, now)
-        })
+        .hashing(
+            state.rate_limit(&[Kind::Password], &client),
+            move |conn, ()| {
+                let proof = StepUp {
+                    password: &body.password,
+                    code: &body.code,
+                };
+                change(conn, st.keys(), &caller.account, proof, &client, now)
+            },
+        )
         .await
 }
 
@@ -221,16 +235,9 @@ pub async fn disable(
     state: web::Data<AppState>,
     caller: CurrentSession,
     Client(client): Client,
-    Body(body): Body<StepUpRequest>,
+    Body(body): PasswordBody<StepUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    with_step_up(
-        &state,
-        caller,
-        body,
-        move |conn, keys, account, proof, now| {
-            factors::disable(conn, keys, account, proof, &client, now)
-        },
-    )
+    with_step_up(&state, caller, client, body, factors::disable)
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -259,16 +266,9 @@ pub async fn regenerate_recovery_codes(
     state: web::Data<AppState>,
     caller: CurrentSession,
     Client(client): Client,
-    Body(body): Body<StepUpRequest>,
+    Body(body): PasswordBody<StepUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let codes = with_step_up(
-        &state,
-        caller,
-        body,
-        move |conn, keys, account, proof, now| {
-            factors::regenerate_recovery_codes(conn, keys, account, proof, &client, now)
-        },
-    )
+    let codes = with_step_up(&state, caller, client, body, factors::regenerate_recovery_codes)
     .await?;
     Ok(HttpResponse::Created().json(codes))
 }
@@ -303,16 +303,9 @@ pub async fn reveal_recovery_codes(
     state: web::Data<AppState>,
     caller: CurrentSession,
     Client(client): Client,
-    Body(body): Body<StepUpRequest>,
+    Body(body): PasswordBody<StepUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let codes = with_step_up(
-        &state,
-        caller,
-        body,
-        move |conn, keys, account, proof, now| {
-            factors::reveal_recovery_codes(conn, keys, account, proof, &client, now)
-        },
-    )
+    let codes = with_step_up(&state, caller, client, body, factors::reveal_recovery_codes)
     .await?;
     Ok(HttpResponse::Ok().json(UnusedRecoveryCodes { codes }))
 }

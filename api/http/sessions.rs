@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, delete, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{Client, CurrentSession};
+use super::extract::{CheckedSession, Client, CurrentSession};
 use super::pages::SessionPage;
 use crate::error::ApiError;
 use crate::service::accounts::Account;
@@ -30,10 +30,10 @@ pub struct CurrentSessionResponse {
     security(("bearer" = []), ("session_cookie" = [])),
 )]
 #[get("/v1/sessions/current")]
-pub async fn current(state: web::Data<AppState>, caller: CurrentSession) -> HttpResponse {
+pub async fn current(CheckedSession(checked): CheckedSession) -> HttpResponse {
     HttpResponse::Ok().json(CurrentSessionResponse {
-        session: Session::from_row(&caller.session, &state.sessions),
-        account: caller.account.into(),
+        session: checked.session,
+        account: checked.account,
     })
 }
 

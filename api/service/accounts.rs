@@ -5,8 +5,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::audit::{self, AuditAction};
 use super::sessions::{self, IssuedSession};
-use super::{ClientContext, Keys, SessionPolicy, from_db, new_id, passwords, to_db};
+use super::throttle::{self, Guard, Secret};
+use super::{ClientContext, Keys, SessionPolicy, from_db, mfa, new_id, passwords, to_db};
 use crate::crypto::password::PasswordHasher;
 use crate::db::models::{AccountRow, SessionRow};
 use crate::db::schema::accounts;
@@ -52,9 +54,11 @@ pub struct SignUp {
     pub display_name: Option<String>,
 }
 
-/// Trimmed and lower-cased: one person, one account, however they type it.
+/// Trimmed, NFC-normalised and lower-cased: one person, one account, however they type it
+/// (an "é" typed as one character or as "e" and an accent is the same address).
 pub fn normalise_email(email: &str) -> String {
-    email.trim().to_lowercase()
+    use unicode_normalization::UnicodeNormalization;
+    email.trim().nfc().collect::<String>().to_lowercase()
 }
 
 fn check_email(email: &str) -> Option<FieldError> {
@@ -164,6 +168,7 @@ pub fn sign_up(
                 other => other.into(),
             })?;
         let session = sessions::issue(conn, policy, &row.id, "aal1", &["password"], client, now)?;
+        audit::record(conn, &row.id, AuditAction::AccountCreated, None, client, now)?;
         Ok((Account::from(row.clone()), session))
     })
 }
@@ -205,10 +210,13 @@ pub struct ProfileChange {
     pub whatsapp_number: Option<Option<String>>,
 }
 
+/// Changes the profile; the change is audited with the names of the fields that changed,
+/// never their values.
 pub fn update_profile(
     conn: &mut DbConnection,
     account_id: &str,
     mut change: ProfileChange,
+    client: &ClientContext,
     now: DateTime<Utc>,
 ) -> Result<Account, ApiError> {
     let mut errors = Vec::new();
@@ -230,14 +238,27 @@ pub fn update_profile(
     }
     write_transaction(conn, |conn| {
         let mut row = get(conn, account_id)?;
-        if let Some(v) = change.display_name {
+        let mut changed = Vec::new();
+        if let Some(v) = change.display_name
+            && v != row.display_name
+        {
             row.display_name = v;
+            changed.push("display_name");
         }
-        if let Some(v) = change.phone {
+        if let Some(v) = change.phone
+            && v != row.phone
+        {
             row.phone = v;
+            changed.push("phone");
         }
-        if let Some(v) = change.whatsapp_number {
+        if let Some(v) = change.whatsapp_number
+            && v != row.whatsapp_number
+        {
             row.whatsapp_number = v;
+            changed.push("whatsapp_number");
+        }
+        if changed.is_empty() {
+            return Ok(Account::from(row));
         }
         row.updated_at = to_db(now);
         diesel::update(accounts::table.find(account_id))
@@ -248,6 +269,14 @@ pub fn update_profile(
                 accounts::updated_at.eq(row.updated_at),
             ))
             .execute(conn)?;
+        audit::record(
+            conn,
+            account_id,
+            AuditAction::ProfileUpdated,
+            Some(serde_json::json!({"fields": changed})),
+            client,
+            now,
+        )?;
         Ok(Account::from(row))
     })
 }
@@ -255,11 +284,14 @@ pub fn update_profile(
 pub struct PasswordChange {
     pub current_password: String,
     pub new_password: String,
+    /// A current second-factor code: required when the account has MFA on.
+    pub code: Option<String>,
 }
 
-/// Changes the password after checking the current one; every other session of the
-/// account is revoked, the current one stays. Wrong current passwords count towards the
-/// same lockout as failed logins.
+/// Changes the password after checking the current one (and, with MFA on, a current code).
+/// Every other session of the account ends, and so do its open login challenges and pending
+/// enrolments, which were started with the old password; the current session stays. Wrong
+/// passwords and codes count towards the same lockouts as failed logins.
 pub fn change_password(
     conn: &mut DbConnection,
     keys: Keys<'_>,
@@ -273,10 +305,24 @@ pub fn change_password(
     let current_session_id = current.id.as_str();
     let account = get(conn, account_id)?;
     passwords::check_new_password("new_password", &change.new_password, &account.email)?;
-    passwords::verify_current(conn, keys, &account, &change.current_password, now)?;
-    let subject = super::throttle::password_subject(keys.sealer, &account.email);
+    let mfa_on = mfa::active_totp(conn, account_id)?.is_some();
+    let code = match (mfa_on, change.code.as_deref()) {
+        (true, None) => {
+            return Err(ApiError::ReauthenticationFailed {
+                errors: vec![FieldError::new(
+                    "code",
+                    "required",
+                    "a current authenticator or recovery code is required: MFA is on",
+                )],
+                attempts_remaining: None,
+            });
+        }
+        (true, Some(code)) => Some(code),
+        (false, _) => None,
+    };
+    passwords::verify_current(conn, keys, &account, &change.current_password, client, now)?;
     let new_hash = keys.hasher.hash(&change.new_password)?;
-    write_transaction(conn, |conn| {
+    let apply = |conn: &mut DbConnection, confirmed_with: Option<&str>| {
         diesel::update(accounts::table.find(account_id))
             .set((
                 accounts::password_hash.eq(&new_hash),
@@ -284,7 +330,8 @@ pub fn change_password(
                 accounts::updated_at.eq(to_db(now)),
             ))
             .execute(conn)?;
-        super::throttle::clear(conn, &subject)?;
+        let guard = Guard::new(Secret::Password, account_id, &client.ip_key());
+        throttle::clear_account(conn, &guard)?;
         let revoked = sessions::revoke_all_except(
             conn,
             sessions_policy,
@@ -292,13 +339,33 @@ pub fn change_password(
             Some(current_session_id),
             now,
         )?;
-        super::audit::record(
+        let challenges = mfa::challenges::end_open(conn, account_id, now)?;
+        let enrolments = mfa::factors::discard_pending(conn, account_id)?;
+        audit::record(
             conn,
             account_id,
-            super::audit::AuditAction::PasswordChanged,
-            Some(serde_json::json!({"sessions_revoked": revoked})),
+            AuditAction::PasswordChanged,
+            Some(serde_json::json!({
+                "sessions_revoked": revoked,
+                "challenges_ended": challenges,
+                "pending_factors_discarded": enrolments,
+                "confirmed_with": confirmed_with,
+            })),
             client,
             now,
         )
-    })
+    };
+    match code {
+        Some(code) => mfa::step_up::with_second_factor(
+            conn,
+            keys.sealer,
+            keys.policy,
+            account_id,
+            code,
+            client,
+            now,
+            |conn, method| apply(conn, Some(method.name())),
+        ),
+        None => write_transaction(conn, |conn| apply(conn, None)),
+    }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::pagination::{Cursor, Page, PageRequest, page_from};
+use super::throttle::{NewLock, Secret};
 use super::{ClientContext, from_db, new_id, to_db};
 use crate::db::DbConnection;
 use crate::db::models::AuditEventRow;
@@ -15,6 +16,9 @@ use crate::error::ApiError;
 /// What happened. Stored and shown as its dotted name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditAction {
+    AccountCreated,
+    AccountLocked,
+    ProfileUpdated,
     MfaEnabled,
     MfaDisabled,
     RecoveryCodesRegenerated,
@@ -27,6 +31,9 @@ pub enum AuditAction {
 impl AuditAction {
     pub fn name(self) -> &'static str {
         match self {
+            AuditAction::AccountCreated => "account.created",
+            AuditAction::AccountLocked => "account.locked",
+            AuditAction::ProfileUpdated => "profile.updated",
             AuditAction::MfaEnabled => "mfa.enabled",
             AuditAction::MfaDisabled => "mfa.disabled",
             AuditAction::RecoveryCodesRegenerated => "recovery_codes.regenerated",
@@ -42,8 +49,9 @@ impl AuditAction {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuditEvent {
     pub id: String,
-    /// `mfa.enabled`, `mfa.disabled`, `recovery_codes.regenerated`, `recovery_codes.revealed`,
-    /// `password.changed`, `session.revoked`, `sessions.revoked_others` (more may be added).
+    /// `account.created`, `account.locked`, `profile.updated`, `mfa.enabled`, `mfa.disabled`,
+    /// `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
+    /// `session.revoked`, `sessions.revoked_others` (more may be added).
     #[schema(example = "mfa.enabled")]
     pub event: String,
     /// The account that acted: the owner, or an administrator.
@@ -93,6 +101,27 @@ pub fn record(
     diesel::insert_into(audit_events::table)
         .values(&row)
         .execute(conn)?;
+    Ok(())
+}
+
+/// Records that an attempt locked the account (for the client's IP, or for every IP), when
+/// it did: once per lock, not once per refused attempt.
+pub fn record_lock(
+    conn: &mut DbConnection,
+    account_id: &str,
+    secret: Secret,
+    new_locks: impl IntoIterator<Item = NewLock>,
+    client: &ClientContext,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    for lock in new_locks {
+        let details = serde_json::json!({
+            "scope": lock.scope.name(),
+            "secret": secret.name(),
+            "locked_until": lock.until,
+        });
+        record(conn, account_id, AuditAction::AccountLocked, Some(details), client, now)?;
+    }
     Ok(())
 }
 

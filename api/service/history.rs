@@ -120,14 +120,22 @@ pub fn list(
     ))
 }
 
-/// Deletes entries older than the retention period.
+/// Deletes entries older than the retention period, in batches.
 pub fn prune(
     conn: &mut DbConnection,
     retention: chrono::Duration,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
-    Ok(diesel::delete(
-        login_events::table.filter(login_events::occurred_at.lt(to_db(now - retention))),
-    )
-    .execute(conn)?)
+    use super::maintenance::{BATCH, in_batches};
+    let cutoff = to_db(now - retention);
+    in_batches(|| {
+        let batch: Vec<String> = login_events::table
+            .filter(login_events::occurred_at.lt(cutoff))
+            .select(login_events::id)
+            .limit(BATCH).load(conn)?;
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        Ok(diesel::delete(login_events::table.filter(login_events::id.eq_any(&batch))).execute(conn)?)
+    })
 }

@@ -10,8 +10,8 @@ use super::mfa::{
     challenges::{self, LoginChallenge},
 };
 use super::sessions::{self, IssuedSession};
-use super::throttle::{self, Counted};
-use super::{ClientContext, Keys, SessionPolicy};
+use super::throttle::{self, Counted, Guard, NewLock, Secret};
+use super::{ClientContext, Keys, SessionPolicy, audit};
 use crate::db::schema::accounts;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::ApiError;
@@ -29,7 +29,8 @@ pub enum LoginOutcome {
 }
 
 /// Checks email and password. Unknown emails and wrong passwords cost the same time (a
-/// dummy hash is verified) and give the same answer; both count towards the lockout.
+/// dummy hash is verified) and give the same answer; both count towards the lockouts, per
+/// (account, client IP) and per account.
 pub fn password_login(
     conn: &mut DbConnection,
     keys: Keys<'_>,
@@ -45,9 +46,13 @@ pub fn password_login(
         sealer,
         policy: login_policy,
     } = keys;
-    let subject = throttle::password_subject(sealer, &email);
     let account = find_by_email(conn, &email)?;
     let account_id = account.as_ref().map(|a| a.id.clone());
+    let ip_key = client.ip_key();
+    let guard = match &account {
+        Some(a) => Guard::new(Secret::Password, &a.id, &ip_key),
+        None => Guard::for_unknown_email(sealer, &email, &ip_key),
+    };
     let recorded_email = match &account {
         Some(_) => email.clone(),
         None => format!("digest:{}", throttle::email_digest(sealer, &email)),
@@ -59,11 +64,19 @@ pub fn password_login(
         failure_reason,
         mfa_method: None,
     };
+    let audit_lock = |conn: &mut DbConnection, new_locks: Vec<NewLock>| match &account_id {
+        Some(id) => audit::record_lock(conn, id, Secret::Password, new_locks, client, now),
+        None => Ok(()),
+    };
 
-    let nth = write_transaction(conn, |conn| {
-        match throttle::count_attempt(conn, login_policy, &subject, now)? {
-            Counted::Allowed { nth } => Ok(Ok(nth)),
-            Counted::Locked { retry_after_secs } => {
+    let ticket = write_transaction(conn, |conn| {
+        match throttle::count(conn, login_policy, &guard, now)? {
+            Counted::Allowed(ticket) => Ok(Ok(ticket)),
+            Counted::Locked {
+                retry_after_secs,
+                new_lock,
+            } => {
+                audit_lock(conn, new_lock.into_iter().collect())?;
                 history::record(conn, attempt(Some("too_many_attempts")), client, now)?;
                 Ok(Err(ApiError::TooManyAttempts { retry_after_secs }))
             }
@@ -76,7 +89,8 @@ pub fn password_login(
     };
     let Some(account) = account.filter(|_| verification.valid) else {
         write_transaction(conn, |conn| {
-            throttle::failed(conn, login_policy, &subject, nth, now)?;
+            let new_lock = throttle::failed(conn, login_policy, &guard, ticket, now)?;
+            audit_lock(conn, new_lock)?;
             history::record(conn, attempt(Some("invalid_credentials")), client, now)
         })?;
         return Err(ApiError::InvalidCredentials);
@@ -88,7 +102,7 @@ pub fn password_login(
         None
     };
     write_transaction(conn, |conn| {
-        throttle::clear(conn, &subject)?;
+        throttle::succeeded(conn, &guard)?;
         if let Some(hash) = &upgraded_hash {
             diesel::update(accounts::table.find(&account.id))
                 .set(accounts::password_hash.eq(hash))

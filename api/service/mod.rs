@@ -5,11 +5,13 @@ pub mod audit;
 pub mod devices;
 pub mod geo;
 pub mod history;
+pub mod keyring;
 pub mod login;
 pub mod maintenance;
 pub mod mfa;
 pub mod pagination;
 pub mod passwords;
+pub mod rate_limit;
 pub mod sessions;
 pub mod throttle;
 
@@ -26,6 +28,13 @@ pub struct ClientContext {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub location: Option<Location>,
+}
+
+impl ClientContext {
+    /// The address rate limits and lockouts count this client under (IPv6 by /64).
+    pub fn ip_key(&self) -> String {
+        rate_limit::ip_key(self.ip.as_deref())
+    }
 }
 
 /// Coarse location of an IP address, from the configured MaxMind-format database.
@@ -54,7 +63,10 @@ pub struct SessionPolicy {
 
 #[derive(Debug, Clone, Copy)]
 pub struct LoginPolicy {
+    /// Failures of one account from one client IP that lock that pair.
     pub lockout_threshold: i32,
+    /// Failures of one account from all IPs that lock it for every IP.
+    pub account_lockout_threshold: i32,
     pub lockout_window: Duration,
     pub lockout_duration: Duration,
     pub history_retention: Duration,

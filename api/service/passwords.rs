@@ -4,14 +4,31 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Keys;
-use super::throttle::{self, Counted};
+use super::throttle::{self, Counted, Guard, Secret};
+use super::{ClientContext, Keys, audit};
 use crate::db::models::AccountRow;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{ApiError, FieldError};
 
 pub const MIN_CHARS: usize = 8;
 pub const MAX_CHARS: usize = 256;
+/// What any password field may carry at all. Longer ones are refused before anything else is
+/// done with them: hashing a megabyte is a denial of service, not a login.
+pub const MAX_BYTES: usize = 1024;
+
+/// Refuses a password field over [`MAX_BYTES`] with 422, before any lookup or hash.
+pub fn check_size(field: &str, password: &str) -> Result<(), ApiError> {
+    if password.len() > MAX_BYTES {
+        return Err(ApiError::Validation {
+            errors: vec![FieldError::new(
+                field,
+                "too_long",
+                format!("must be at most {MAX_BYTES} bytes"),
+            )],
+        });
+    }
+    Ok(())
+}
 
 pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<(), ApiError> {
     let fail = |code: &str, message: String| {
@@ -33,7 +50,9 @@ pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<()
         );
     }
     let local_part = email.split('@').next().unwrap_or_default();
-    let estimate = zxcvbn::zxcvbn(password, &[email, local_part]);
+    // The estimator's cost grows with the length: it never sees more than MAX_CHARS.
+    let estimated: String = password.chars().take(MAX_CHARS).collect();
+    let estimate = zxcvbn::zxcvbn(&estimated, &[email, local_part]);
     if (estimate.score() as u8) < 2 {
         let reason = estimate
             .feedback()
@@ -48,36 +67,44 @@ pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<()
     Ok(())
 }
 
-/// Checks the account's password; a wrong one is recorded (and committed) before refusing.
-/// Run on the blocking pool with a hashing permit: it verifies an argon2 hash.
+/// Checks the account's password given to confirm a change. Counted towards the password
+/// lockouts before the check; a wrong one is committed as a failure and refused with 403
+/// `reauthentication_failed` (the session stays valid). Run on the blocking pool with a
+/// hashing permit: it verifies an argon2 hash.
 pub fn verify_current(
     conn: &mut DbConnection,
     keys: Keys<'_>,
     account: &AccountRow,
     password: &str,
+    client: &ClientContext,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let Keys {
         hasher,
-        sealer,
+        sealer: _,
         policy,
     } = keys;
-    let subject = throttle::password_subject(sealer, &account.email);
-    let nth = match write_transaction(conn, |conn| {
-        throttle::count_attempt(conn, policy, &subject, now)
-    })? {
-        Counted::Allowed { nth } => nth,
-        Counted::Locked { retry_after_secs } => {
-            return Err(ApiError::TooManyAttempts { retry_after_secs });
+    let guard = Guard::new(Secret::Password, &account.id, &client.ip_key());
+    let ticket = write_transaction(conn, |conn| {
+        match throttle::count(conn, policy, &guard, now)? {
+            Counted::Allowed(ticket) => Ok(Ok(ticket)),
+            Counted::Locked {
+                retry_after_secs,
+                new_lock,
+            } => {
+                audit::record_lock(conn, &account.id, Secret::Password, new_lock, client, now)?;
+                Ok(Err(ApiError::TooManyAttempts { retry_after_secs }))
+            }
         }
-    };
+    })??;
     if !hasher.verify(password, &account.password_hash).valid {
         write_transaction(conn, |conn| {
-            throttle::failed(conn, policy, &subject, nth, now)
+            let new_lock = throttle::failed(conn, policy, &guard, ticket, now)?;
+            audit::record_lock(conn, &account.id, Secret::Password, new_lock, client, now)
         })?;
-        return Err(ApiError::InvalidCredentials);
+        return Err(ApiError::reauthentication_failed("password"));
     }
-    write_transaction(conn, |conn| throttle::undo(conn, &subject))
+    write_transaction(conn, |conn| throttle::undo(conn, &guard))
 }
 
 #[cfg(test)]

@@ -151,12 +151,65 @@ pub fn authenticate(
         return Err(ApiError::Unauthenticated);
     }
     if now - from_db(session.last_active_at) >= policy.activity_resolution {
-        session.last_active_at = to_db(now);
-        diesel::update(sessions::table.find(&session.id))
-            .set(sessions::last_active_at.eq(session.last_active_at))
-            .execute(conn)?;
+        // Conditional in the statement, so instances that check the same session at once
+        // write it once; and best-effort: a busy database must not turn a valid session into
+        // an error, and a missed write only makes "last active" a minute older.
+        let written = diesel::update(
+            sessions::table.find(&session.id).filter(
+                sessions::last_active_at.le(to_db(now - policy.activity_resolution)),
+            ),
+        )
+        .set(sessions::last_active_at.eq(to_db(now)))
+        .execute(conn);
+        match written {
+            Ok(_) => session.last_active_at = to_db(now),
+            Err(e) => tracing::debug!(error = %e, "last activity not recorded"),
+        }
     }
     Ok((session, account))
+}
+
+/// The session check's answer, as the session's owner sees it.
+pub struct CheckedSession {
+    pub session: Session,
+    pub account: super::accounts::Account,
+}
+
+/// [`authenticate`], shaped for the owner.
+pub fn check(
+    conn: &mut DbConnection,
+    policy: &SessionPolicy,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<CheckedSession, ApiError> {
+    let (session, account) = authenticate(conn, policy, token, now)?;
+    Ok(CheckedSession {
+        session: Session::from_row(&session, policy),
+        account: account.into(),
+    })
+}
+
+/// The session proved a second factor (`method`) on top of the password: `aal2` from now on.
+pub fn raise_to_aal2(
+    conn: &mut DbConnection,
+    session_id: &str,
+    method: &str,
+) -> Result<(), ApiError> {
+    let methods: String = sessions::table
+        .find(session_id)
+        .select(sessions::methods)
+        .first(conn)?;
+    let mut methods = parse_methods(&methods);
+    if !methods.iter().any(|m| m == method) {
+        methods.push(method.to_string());
+    }
+    diesel::update(sessions::table.find(session_id))
+        .set((
+            sessions::aal.eq("aal2"),
+            sessions::methods.eq(serde_json::to_string(&methods).map_err(ApiError::internal)?),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The account's live sessions, newest first.
@@ -281,21 +334,45 @@ pub fn revoke_all_except(
     .execute(conn)?)
 }
 
-/// Deletes sessions that ended more than `grace` ago (they can no longer be listed or used).
+/// Deletes sessions that ended more than a day ago (they can no longer be listed or used),
+/// in batches, one indexed condition at a time.
 pub fn prune(
     conn: &mut DbConnection,
     policy: &SessionPolicy,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
+    use super::maintenance::{BATCH, in_batches};
     let cutoff = to_db(now - chrono::Duration::days(1));
-    Ok(diesel::delete(
-        sessions::table.filter(
-            sessions::expires_at
-                .lt(cutoff)
-                .or(sessions::revoked_at.lt(cutoff))
-                .or(sessions::last_active_at
-                    .lt(to_db(now - policy.idle - chrono::Duration::days(1)))),
-        ),
-    )
-    .execute(conn)?)
+    let idle_cutoff = to_db(now - policy.idle - chrono::Duration::days(1));
+    let mut pruned = in_batches(|| {
+        let batch: Vec<String> = sessions::table
+            .filter(sessions::expires_at.lt(cutoff))
+            .select(sessions::id)
+            .limit(BATCH).load(conn)?;
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        Ok(diesel::delete(sessions::table.filter(sessions::id.eq_any(&batch))).execute(conn)?)
+    })?;
+    pruned += in_batches(|| {
+        let batch: Vec<String> = sessions::table
+            .filter(sessions::revoked_at.lt(cutoff))
+            .select(sessions::id)
+            .limit(BATCH).load(conn)?;
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        Ok(diesel::delete(sessions::table.filter(sessions::id.eq_any(&batch))).execute(conn)?)
+    })?;
+    pruned += in_batches(|| {
+        let batch: Vec<String> = sessions::table
+            .filter(sessions::last_active_at.lt(idle_cutoff))
+            .select(sessions::id)
+            .limit(BATCH).load(conn)?;
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        Ok(diesel::delete(sessions::table.filter(sessions::id.eq_any(&batch))).execute(conn)?)
+    })?;
+    Ok(pruned)
 }

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{SecondFactor, mfa_subject, usable_methods, use_second_factor};
+use super::{SecondFactor, usable_methods, use_second_factor};
 use crate::crypto::sealing::Sealer;
 use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::models::{LoginChallengeRow, MfaFactorRow};
@@ -17,8 +17,8 @@ use crate::error::ApiError;
 use crate::service::accounts::{self, Account};
 use crate::service::history::{self, Attempt};
 use crate::service::sessions::{self, IssuedSession};
-use crate::service::throttle::{self, Counted};
-use crate::service::{ClientContext, Policies, from_db, to_db};
+use crate::service::throttle::{self, Counted, Guard, Secret};
+use crate::service::{ClientContext, Policies, audit, from_db, to_db};
 
 pub const TOKEN_PREFIX: &str = "tsc_";
 pub const LIFETIME_MINUTES: i64 = 5;
@@ -91,12 +91,12 @@ pub fn verify(
             .first(conn)
             .optional()?
             .ok_or(ApiError::NotFound)?;
-        let subject = mfa_subject(&account_id);
-        // Counted before the challenge is read: on PostgreSQL the count holds the account's
-        // lock, so the row below is as the previous attempt left it and two wrong codes sent
-        // at once cannot both see the same number of tries left. A 404/410 below rolls the
-        // count back: only real guesses count.
-        let counted = throttle::count_attempt(conn, policies.login, &subject, now)?;
+        let guard = Guard::new(Secret::SecondFactor, &account_id, &client.ip_key());
+        // Counted before the challenge is read: on PostgreSQL the count holds the counters'
+        // row locks, so the row below is as the previous attempt left it and two wrong codes
+        // sent at once cannot both see the same number of tries left. A 404/410 below rolls
+        // the count back: only real guesses count.
+        let counted = throttle::count(conn, policies.login, &guard, now)?;
         let challenge = login_challenges::table
             .find(&digest)
             .select(LoginChallengeRow::as_select())
@@ -127,9 +127,13 @@ pub fn verify(
             failure_reason,
             mfa_method: Some(method.name()),
         };
-        let nth = match counted {
-            Counted::Allowed { nth } => nth,
-            Counted::Locked { retry_after_secs } => {
+        let ticket = match counted {
+            Counted::Allowed(ticket) => ticket,
+            Counted::Locked {
+                retry_after_secs,
+                new_lock,
+            } => {
+                audit::record_lock(conn, &account.id, Secret::SecondFactor, new_lock, client, now)?;
                 history::record(conn, attempt(Some("too_many_attempts")), client, now)?;
                 return Ok(Err(ApiError::TooManyAttempts { retry_after_secs }));
             }
@@ -138,7 +142,8 @@ pub fn verify(
             diesel::update(login_challenges::table.find(&challenge.id_digest))
                 .set(login_challenges::failed_attempts.eq(login_challenges::failed_attempts + 1))
                 .execute(conn)?;
-            throttle::failed(conn, policies.login, &subject, nth, now)?;
+            let new_lock = throttle::failed(conn, policies.login, &guard, ticket, now)?;
+            audit::record_lock(conn, &account.id, Secret::SecondFactor, new_lock, client, now)?;
             history::record(conn, attempt(Some("invalid_code")), client, now)?;
             return Ok(Err(ApiError::InvalidCode {
                 attempts_remaining: Some(MAX_WRONG_CODES - challenge.failed_attempts - 1),
@@ -159,7 +164,7 @@ pub fn verify(
                 "This challenge was already answered; log in again.",
             ));
         }
-        throttle::clear(conn, &subject)?;
+        throttle::succeeded(conn, &guard)?;
         let session = sessions::issue(
             conn,
             policies.sessions,
@@ -174,11 +179,36 @@ pub fn verify(
     })?
 }
 
-/// Deletes challenges that expired more than a day ago.
-pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiError> {
-    Ok(diesel::delete(
+/// Ends the account's open challenges (a password change: they stand for the old password).
+/// Returns how many ended.
+pub fn end_open(
+    conn: &mut DbConnection,
+    account_id: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    Ok(diesel::update(
         login_challenges::table
-            .filter(login_challenges::expires_at.lt(to_db(now - Duration::days(1)))),
+            .filter(login_challenges::account_id.eq(account_id))
+            .filter(login_challenges::consumed_at.is_null())
+            .filter(login_challenges::expires_at.gt(to_db(now))),
     )
+    .set(login_challenges::expires_at.eq(to_db(now)))
     .execute(conn)?)
+}
+
+/// Deletes challenges that expired more than a day ago, in batches.
+pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiError> {
+    use crate::service::maintenance::{BATCH, in_batches};
+    let cutoff = to_db(now - Duration::days(1));
+    in_batches(|| {
+        let batch: Vec<String> = login_challenges::table
+            .filter(login_challenges::expires_at.lt(cutoff))
+            .select(login_challenges::id_digest)
+            .limit(BATCH).load(conn)?;
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        Ok(diesel::delete(login_challenges::table.filter(login_challenges::id_digest.eq_any(&batch)))
+                .execute(conn)?)
+    })
 }

@@ -9,16 +9,20 @@ use utoipa::ToSchema;
 
 use super::recovery_codes::{self, RecoveryCodeSummary, RecoveryCodes};
 use super::{ACTIVE, PENDING, SecondFactor, TOTP, active_totp, factor_aad, step_up, use_totp_code};
-use crate::crypto::sealing::Sealer;
 use crate::crypto::totp::{self, TotpParams};
-use crate::db::models::{AccountRow, MfaFactorRow};
+use crate::db::models::{AccountRow, MfaFactorRow, SessionRow};
 use crate::db::schema::mfa_factors;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::ApiError;
 use crate::service::audit::{self, AuditAction};
-use crate::service::{ClientContext, Keys, accounts, from_db, new_id, passwords, to_db};
+use crate::service::throttle::{self, Counted, Guard, Secret};
+use crate::service::{
+    ClientContext, Keys, SessionPolicy, accounts, from_db, new_id, passwords, sessions, to_db,
+};
 
 pub const PENDING_LIFETIME_MINUTES: i64 = 10;
+/// Wrong codes a pending factor takes before it dies.
+pub const MAX_WRONG_ACTIVATION_CODES: i32 = 5;
 
 /// What the user needs to add the account to an authenticator app.
 #[derive(Debug, Serialize, ToSchema)]
@@ -128,9 +132,10 @@ pub fn start_totp(
     issuer: &str,
     account: &AccountRow,
     password: &str,
+    client: &ClientContext,
     now: DateTime<Utc>,
 ) -> Result<TotpEnrolment, ApiError> {
-    passwords::verify_current(conn, keys, account, password, now)?;
+    passwords::verify_current(conn, keys, account, password, client, now)?;
     let params = TotpParams::default();
     let secret = totp::generate_secret();
     let factor_id = new_id();
@@ -163,6 +168,7 @@ pub fn start_totp(
                 expires_at: Some(to_db(expires_at)),
                 activated_at: None,
                 last_used_at: None,
+                failed_attempts: 0,
             })
             .execute(conn)?;
         Ok(())
@@ -181,17 +187,27 @@ pub fn start_totp(
 }
 
 /// Activates a pending factor once the user proves one code from it. The account's first
-/// factor comes with a fresh set of recovery codes.
+/// factor comes with a fresh set of recovery codes. With MFA on, the account's other sessions
+/// (signed in with the password alone) end, and the activating one becomes `aal2`.
+///
+/// Wrong codes count towards the second-factor lockouts, and the fifth kills the pending
+/// factor: enrolment starts over.
 pub fn activate(
     conn: &mut DbConnection,
-    sealer: &Sealer,
-    account_id: &str,
+    keys: Keys<'_>,
+    sessions_policy: &SessionPolicy,
+    current: &SessionRow,
     factor_id: &str,
     code: &str,
     client: &ClientContext,
     now: DateTime<Utc>,
 ) -> Result<Activation, ApiError> {
+    let account_id = current.account_id.as_str();
+    let guard = Guard::new(Secret::SecondFactor, account_id, &client.ip_key());
     write_transaction(conn, |conn| {
+        // Counted first, as at login; an answer other than a checked code (404, 409, 410)
+        // rolls the count back with the transaction.
+        let counted = throttle::count(conn, keys.policy, &guard, now)?;
         accounts::lock(conn, account_id)?;
         let factor = mfa_factors::table
             .find(factor_id)
@@ -214,26 +230,50 @@ pub fn activate(
                 ),
             });
         }
+        if factor.failed_attempts >= MAX_WRONG_ACTIVATION_CODES {
+            return Err(ApiError::Gone {
+                code: "factor_exhausted",
+                detail: "Too many wrong codes for this pending factor; start the enrolment again."
+                    .into(),
+            });
+        }
         if active_totp(conn, account_id)?.is_some() {
             return Err(totp_already_active());
         }
-        if !use_totp_code(conn, sealer, &factor, code, now)? {
-            return Err(ApiError::InvalidCode {
-                attempts_remaining: None,
-            });
+        let ticket = match counted {
+            Counted::Allowed(ticket) => ticket,
+            Counted::Locked {
+                retry_after_secs,
+                new_lock,
+            } => {
+                audit::record_lock(conn, account_id, Secret::SecondFactor, new_lock, client, now)?;
+                return Ok(Err(ApiError::TooManyAttempts { retry_after_secs }));
+            }
+        };
+        if !use_totp_code(conn, keys.sealer, &factor, code, now)? {
+            diesel::update(mfa_factors::table.find(factor_id))
+                .set(mfa_factors::failed_attempts.eq(mfa_factors::failed_attempts + 1))
+                .execute(conn)?;
+            let new_lock = throttle::failed(conn, keys.policy, &guard, ticket, now)?;
+            audit::record_lock(conn, account_id, Secret::SecondFactor, new_lock, client, now)?;
+            return Ok(Err(ApiError::CodeRejected {
+                attempts_remaining: Some(MAX_WRONG_ACTIVATION_CODES - factor.failed_attempts - 1),
+            }));
         }
+        throttle::undo(conn, &guard)?;
         let had_codes = recovery_codes::summary(conn, account_id)?.is_some();
         diesel::update(mfa_factors::table.find(factor_id))
             .set((
                 mfa_factors::status.eq(ACTIVE),
                 mfa_factors::activated_at.eq(Some(to_db(now))),
                 mfa_factors::expires_at.eq(None::<chrono::NaiveDateTime>),
+                mfa_factors::failed_attempts.eq(0),
             ))
             .execute(conn)?;
         let codes = if had_codes {
             None
         } else {
-            Some(recovery_codes::replace_set(conn, sealer, account_id, now)?)
+            Some(recovery_codes::replace_set(conn, keys.sealer, account_id, now)?)
         };
         audit::record(
             conn,
@@ -243,15 +283,27 @@ pub fn activate(
             client,
             now,
         )?;
+        // The other sessions proved only the password: with MFA on, they must sign in again.
+        let revoked =
+            sessions::revoke_all_except(conn, sessions_policy, account_id, Some(&current.id), now)?;
+        sessions::raise_to_aal2(conn, &current.id, TOTP)?;
+        audit::record(
+            conn,
+            account_id,
+            AuditAction::SessionsRevokedOthers,
+            Some(json!({"revoked": revoked, "reason": "mfa_enabled"})),
+            client,
+            now,
+        )?;
         let factor = mfa_factors::table
             .find(factor_id)
             .select(MfaFactorRow::as_select())
             .first(conn)?;
-        Ok(Activation {
+        Ok(Ok(Activation {
             factor: factor.into(),
             recovery_codes: codes,
-        })
-    })
+        }))
+    })?
 }
 
 pub fn status(conn: &mut DbConnection, account_id: &str) -> Result<MfaStatus, ApiError> {
@@ -297,13 +349,14 @@ fn with_step_up<T>(
             detail: "The account has no active second factor.".into(),
         });
     }
-    passwords::verify_current(conn, keys, account, proof.password, now)?;
+    passwords::verify_current(conn, keys, account, proof.password, client, now)?;
     step_up::with_second_factor(
         conn,
         keys.sealer,
         keys.policy,
         &account.id,
         proof.code,
+        client,
         now,
         |conn, method| {
             let (result, action, details) = change(conn, method)?;
@@ -361,12 +414,28 @@ pub fn reveal_recovery_codes(
     })
 }
 
-/// Deletes pending factors that were never activated and have expired.
-pub fn prune_pending(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiError> {
+/// Discards the account's pending enrolments; returns how many.
+pub fn discard_pending(conn: &mut DbConnection, account_id: &str) -> Result<usize, ApiError> {
     Ok(diesel::delete(
         mfa_factors::table
-            .filter(mfa_factors::status.eq(PENDING))
-            .filter(mfa_factors::expires_at.le(to_db(now))),
+            .filter(mfa_factors::account_id.eq(account_id))
+            .filter(mfa_factors::status.eq(PENDING)),
     )
     .execute(conn)?)
+}
+
+/// Deletes pending factors that were never activated and have expired, in batches.
+pub fn prune_pending(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiError> {
+    use crate::service::maintenance::{BATCH, in_batches};
+    in_batches(|| {
+        let batch: Vec<String> = mfa_factors::table
+            .filter(mfa_factors::status.eq(PENDING))
+            .filter(mfa_factors::expires_at.le(to_db(now)))
+            .select(mfa_factors::id)
+            .limit(BATCH).load(conn)?;
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        Ok(diesel::delete(mfa_factors::table.filter(mfa_factors::id.eq_any(&batch))).execute(conn)?)
+    })
 }

@@ -69,7 +69,10 @@ pub fn factor_aad(factor_id: &str) -> String {
     format!("mfa_factor:{factor_id}")
 }
 
-pub fn open_secret(sealer: &Sealer, factor: &MfaFactorRow) -> Result<Vec<u8>, ApiError> {
+pub fn open_secret(
+    sealer: &Sealer,
+    factor: &MfaFactorRow,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, ApiError> {
     sealer.open(
         &factor.key_id,
         &factor.secret_ciphertext,
@@ -86,7 +89,8 @@ pub fn params_of(factor: &MfaFactorRow) -> TotpParams {
 
 /// Checks `code` as a TOTP code of `factor`; on success records its time step as used, so the
 /// same code (or an older one) is refused from then on. The conditional update makes two
-/// concurrent uses of one code succeed at most once.
+/// concurrent uses of one code succeed at most once. A secret sealed under an older key is
+/// re-sealed under the active one on the way.
 pub fn use_totp_code(
     conn: &mut DbConnection,
     sealer: &Sealer,
@@ -116,7 +120,27 @@ pub fn use_totp_code(
         mfa_factors::last_used_at.eq(Some(to_db(now))),
     ))
     .execute(conn)?;
+    if claimed == 1 && !sealer.is_active(&factor.key_id) {
+        reseal_secret(conn, sealer, factor, &secret)?;
+    }
     Ok(claimed == 1)
+}
+
+/// Seals the factor's secret under the active key.
+pub fn reseal_secret(
+    conn: &mut DbConnection,
+    sealer: &Sealer,
+    factor: &MfaFactorRow,
+    secret: &[u8],
+) -> Result<(), ApiError> {
+    let sealed = sealer.seal(secret, &factor_aad(&factor.id))?;
+    diesel::update(mfa_factors::table.find(&factor.id))
+        .set((
+            mfa_factors::secret_ciphertext.eq(sealed.ciphertext),
+            mfa_factors::key_id.eq(sealed.key_id),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Checks a second-factor code for the account and consumes it (TOTP step or recovery code).
@@ -157,8 +181,4 @@ pub fn usable_methods(
         methods.push(RECOVERY_CODE.to_string());
     }
     Ok(methods)
-}
-
-pub fn mfa_subject(account_id: &str) -> String {
-    format!("mfa:{account_id}")
 }

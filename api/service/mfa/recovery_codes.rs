@@ -8,7 +8,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::super::{from_db, new_id, to_db};
-use crate::crypto::sealing::Sealer;
+use zeroize::Zeroizing;
+
+use crate::crypto::sealing::{Sealed, Sealer, digest_key_id};
 use crate::crypto::tokens::random_bytes;
 use crate::db::DbConnection;
 use crate::db::models::{RecoveryCodeRow, RecoveryCodeSetRow};
@@ -80,12 +82,7 @@ pub fn replace_set(
     delete_all(conn, account_id)?;
     let codes: Vec<String> = (0..CODES_PER_SET).map(|_| generate_code()).collect();
     let set_id = new_id();
-    let sealed = sealer.seal(
-        serde_json::to_string(&codes)
-            .map_err(ApiError::internal)?
-            .as_bytes(),
-        &set_aad(&set_id),
-    )?;
+    let sealed = seal_codes(sealer, &codes, &set_id)?;
     diesel::insert_into(recovery_code_sets::table)
         .values(&RecoveryCodeSetRow {
             id: set_id.clone(),
@@ -122,7 +119,8 @@ pub fn delete_all(conn: &mut DbConnection, account_id: &str) -> Result<(), ApiEr
 }
 
 /// Marks the code used if it is one of the account's unused codes; the mark is made by the
-/// same statement that accepts it, inside the caller's transaction.
+/// same statement that accepts it, inside the caller's transaction. A set made under an older
+/// key is re-sealed under the active one on the way.
 pub fn use_code(
     conn: &mut DbConnection,
     sealer: &Sealer,
@@ -136,15 +134,69 @@ pub fn use_code(
     let used = diesel::update(
         recovery_codes::table
             .filter(recovery_codes::account_id.eq(account_id))
-            .filter(recovery_codes::code_digest.eq(sealer.digest(&canonical)))
+            .filter(recovery_codes::code_digest.eq_any(sealer.digest_candidates(&canonical)))
             .filter(recovery_codes::used_at.is_null()),
     )
     .set(recovery_codes::used_at.eq(Some(to_db(now))))
     .execute(conn)?;
+    if used == 1
+        && let Some(set) = current_set(conn, account_id)?
+    {
+        reseal_if_outdated(conn, sealer, &set)?;
+    }
     Ok(used == 1)
 }
 
-fn current_set(
+/// Re-seals a set, and re-digests its codes, under the active key if anything of it is under
+/// an older one. Returns whether it did. Call inside a write transaction.
+pub fn reseal_if_outdated(
+    conn: &mut DbConnection,
+    sealer: &Sealer,
+    set: &RecoveryCodeSetRow,
+) -> Result<bool, ApiError> {
+    let rows: Vec<(String, String)> = recovery_codes::table
+        .filter(recovery_codes::set_id.eq(&set.id))
+        .select((recovery_codes::id, recovery_codes::code_digest))
+        .load(conn)?;
+    let current = sealer.is_active(&set.key_id)
+        && rows
+            .iter()
+            .all(|(_, digest)| digest_key_id(digest) == Some(sealer.active_key_id()));
+    if current {
+        return Ok(false);
+    }
+    let codes = open_set(sealer, set)?;
+    let sealed = seal_codes(sealer, &codes, &set.id)?;
+    diesel::update(recovery_code_sets::table.find(&set.id))
+        .set((
+            recovery_code_sets::codes_ciphertext.eq(sealed.ciphertext),
+            recovery_code_sets::key_id.eq(sealed.key_id),
+        ))
+        .execute(conn)?;
+    for (row_id, stored) in rows {
+        let canonical = codes
+            .iter()
+            .filter_map(|code| normalise(code))
+            .find(|canonical| sealer.digest_matches(&stored, canonical))
+            .ok_or_else(|| ApiError::internal("a recovery code matches no code of its set"))?;
+        diesel::update(recovery_codes::table.find(&row_id))
+            .set(recovery_codes::code_digest.eq(sealer.digest(&canonical)))
+            .execute(conn)?;
+    }
+    Ok(true)
+}
+
+fn seal_codes(sealer: &Sealer, codes: &[String], set_id: &str) -> Result<Sealed, ApiError> {
+    let json = Zeroizing::new(serde_json::to_string(codes).map_err(ApiError::internal)?);
+    sealer.seal(json.as_bytes(), &set_aad(set_id))
+}
+
+fn open_set(sealer: &Sealer, set: &RecoveryCodeSetRow) -> Result<Vec<String>, ApiError> {
+    let plaintext = sealer.open(&set.key_id, &set.codes_ciphertext, &set_aad(&set.id))?;
+    serde_json::from_slice(&plaintext).map_err(ApiError::internal)
+}
+
+pub fn current_set(
     conn: &mut DbConnection,
     account_id: &str,
 ) -> Result<Option<RecoveryCodeSetRow>, ApiError> {
@@ -182,18 +234,18 @@ pub fn unused_codes(
     let Some(set) = current_set(conn, account_id)? else {
         return Ok(Vec::new());
     };
-    let plaintext = sealer.open(&set.key_id, &set.codes_ciphertext, &set_aad(&set.id))?;
-    let codes: Vec<String> = serde_json::from_slice(&plaintext).map_err(ApiError::internal)?;
-    let unused: std::collections::HashSet<String> = recovery_codes::table
+    reseal_if_outdated(conn, sealer, &set)?;
+    let codes = open_set(sealer, &set)?;
+    let unused: Vec<String> = recovery_codes::table
         .filter(recovery_codes::set_id.eq(&set.id))
         .filter(recovery_codes::used_at.is_null())
         .select(recovery_codes::code_digest)
-        .load::<String>(conn)?
-        .into_iter()
-        .collect();
+        .load::<String>(conn)?;
     Ok(codes
         .into_iter()
-        .filter(|code| normalise(code).is_some_and(|c| unused.contains(&sealer.digest(&c))))
+        .filter(|code| {
+            normalise(code).is_some_and(|c| unused.iter().any(|d| sealer.digest_matches(d, &c)))
+        })
         .collect())
 }
 

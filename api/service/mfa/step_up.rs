@@ -3,44 +3,50 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{SecondFactor, mfa_subject, use_second_factor};
+use super::{SecondFactor, use_second_factor};
 use crate::crypto::sealing::Sealer;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::ApiError;
-use crate::service::LoginPolicy;
-use crate::service::throttle::{self, Counted};
+use crate::service::throttle::{self, Counted, Guard, Secret};
+use crate::service::{ClientContext, LoginPolicy, audit};
 
 /// Within a write transaction: consumes a second-factor code (TOTP or recovery code, guessed
 /// from its shape) and runs `then` with the method that accepted it. A wrong code is counted
-/// towards the second-factor lockout and the transaction still commits that count.
+/// towards the second-factor lockouts, the transaction still commits that count, and the
+/// answer is 403 `reauthentication_failed` naming `code`.
+#[allow(clippy::too_many_arguments)]
 pub fn with_second_factor<T>(
     conn: &mut DbConnection,
     sealer: &Sealer,
     policy: &LoginPolicy,
     account_id: &str,
     code: &str,
+    client: &ClientContext,
     now: DateTime<Utc>,
     then: impl FnOnce(&mut DbConnection, SecondFactor) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    let subject = mfa_subject(account_id);
+    let guard = Guard::new(Secret::SecondFactor, account_id, &client.ip_key());
     write_transaction(conn, |conn| {
-        let nth = match throttle::count_attempt(conn, policy, &subject, now)? {
-            Counted::Allowed { nth } => nth,
-            Counted::Locked { retry_after_secs } => {
+        let ticket = match throttle::count(conn, policy, &guard, now)? {
+            Counted::Allowed(ticket) => ticket,
+            Counted::Locked {
+                retry_after_secs,
+                new_lock,
+            } => {
+                audit::record_lock(conn, account_id, Secret::SecondFactor, new_lock, client, now)?;
                 return Ok(Err(ApiError::TooManyAttempts { retry_after_secs }));
             }
         };
         let method = SecondFactor::guess(code);
         match use_second_factor(conn, sealer, account_id, method, code, now)? {
             Some(method) => {
-                throttle::undo(conn, &subject)?;
+                throttle::undo(conn, &guard)?;
                 then(conn, method).map(Ok)
             }
             None => {
-                throttle::failed(conn, policy, &subject, nth, now)?;
-                Ok(Err(ApiError::InvalidCode {
-                    attempts_remaining: None,
-                }))
+                let new_lock = throttle::failed(conn, policy, &guard, ticket, now)?;
+                audit::record_lock(conn, account_id, Secret::SecondFactor, new_lock, client, now)?;
+                Ok(Err(ApiError::reauthentication_failed("code")))
             }
         }
     })?

@@ -1,0 +1,121 @@
+//! What the keyring's keys protect in the database: counting it per key, re-sealing it under
+//! the active key, and forgetting what a retired key made that cannot be re-sealed.
+
+use diesel::prelude::*;
+
+use super::mfa::recovery_codes;
+use super::mfa::{open_secret, reseal_secret};
+use crate::crypto::sealing::Sealer;
+use crate::db::models::{MfaFactorRow, RecoveryCodeSetRow};
+use crate::db::schema::{login_events, login_throttles, mfa_factors, recovery_code_sets};
+use crate::db::{DbConnection, write_transaction};
+use crate::error::ApiError;
+
+/// How many stored items one key still protects: sealed TOTP secrets, sealed recovery-code
+/// sets, and recovery-code digests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyUsage {
+    pub key_id: String,
+    pub sealed_items: i64,
+}
+
+fn digest_pattern(key_id: &str) -> String {
+    format!("{key_id}:%")
+}
+
+pub fn usage(conn: &mut DbConnection, key_id: &str) -> Result<KeyUsage, ApiError> {
+    use crate::db::schema::recovery_codes as codes;
+    let factors: i64 = mfa_factors::table
+        .filter(mfa_factors::key_id.eq(key_id))
+        .count()
+        .get_result(conn)?;
+    let sets: i64 = recovery_code_sets::table
+        .filter(recovery_code_sets::key_id.eq(key_id))
+        .count()
+        .get_result(conn)?;
+    let digests: i64 = codes::table
+        .filter(codes::code_digest.like(digest_pattern(key_id)))
+        .count()
+        .get_result(conn)?;
+    Ok(KeyUsage {
+        key_id: key_id.to_string(),
+        sealed_items: factors + sets + digests,
+    })
+}
+
+/// Re-seals everything sealed or digested under an older key with the active key, one
+/// account's items per transaction. Returns how many factors and sets were re-sealed.
+pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize, ApiError> {
+    let active = sealer.active_key_id().to_string();
+    let factor_ids: Vec<String> = mfa_factors::table
+        .filter(mfa_factors::key_id.ne(&active))
+        .select(mfa_factors::id)
+        .load(conn)?;
+    let mut resealed = 0;
+    for factor_id in factor_ids {
+        resealed += write_transaction(conn, |conn| {
+            let Some(factor) = mfa_factors::table
+                .find(&factor_id)
+                .select(MfaFactorRow::as_select())
+                .first(conn)
+                .optional()?
+            else {
+                return Ok(0); // deleted meanwhile
+            };
+            if sealer.is_active(&factor.key_id) {
+                return Ok(0); // re-sealed on use meanwhile
+            }
+            let secret = open_secret(sealer, &factor)?;
+            reseal_secret(conn, sealer, &factor, &secret)?;
+            Ok(1)
+        })?;
+    }
+    use crate::db::schema::recovery_codes as codes;
+    let mut set_ids: Vec<String> = recovery_code_sets::table
+        .filter(recovery_code_sets::key_id.ne(&active))
+        .select(recovery_code_sets::id)
+        .load(conn)?;
+    set_ids.extend(
+        codes::table
+            .filter(codes::code_digest.not_like(digest_pattern(&active)))
+            .select(codes::set_id)
+            .distinct()
+            .load::<String>(conn)?,
+    );
+    set_ids.sort();
+    set_ids.dedup();
+    for set_id in set_ids {
+        resealed += write_transaction(conn, |conn| {
+            let Some(set) = recovery_code_sets::table
+                .find(&set_id)
+                .select(RecoveryCodeSetRow::as_select())
+                .first(conn)
+                .optional()?
+            else {
+                return Ok(0);
+            };
+            Ok(usize::from(recovery_codes::reseal_if_outdated(conn, sealer, &set)?))
+        })?;
+    }
+    Ok(resealed)
+}
+
+/// After `key_id` left the keyring: what it made and nobody can re-seal is dropped, so no row
+/// names it. Lockout counters of unknown emails keyed under it are deleted (no attempt can
+/// reach them any more), and login-history entries of unknown emails lose their digest.
+pub fn forget(conn: &mut DbConnection, key_id: &str) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        diesel::delete(
+            login_throttles::table
+                .filter(login_throttles::subject.like(format!("%?{key_id}:%"))),
+        )
+        .execute(conn)?;
+        diesel::update(
+            login_events::table
+                .filter(login_events::email.like(format!("digest:{}", digest_pattern(key_id)))),
+        )
+        .set(login_events::email.eq("digest:retired"))
+        .execute(conn)?;
+        Ok(())
+    })
+}
