@@ -53,6 +53,7 @@ pub struct TestAppBuilder {
     database_url: Option<String>,
     geoip_database: Option<std::path::PathBuf>,
     metrics_on_own_port: bool,
+    tweak: Option<fn(&mut Settings)>,
 }
 
 impl TestAppBuilder {
@@ -72,6 +73,12 @@ impl TestAppBuilder {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("tests/fixtures/geoip-city-test.mmdb"),
         );
+        self
+    }
+
+    /// Changes settings beyond the harness's defaults.
+    pub fn settings(mut self, tweak: fn(&mut Settings)) -> Self {
+        self.tweak = Some(tweak);
         self
     }
 
@@ -105,7 +112,7 @@ impl TestAppBuilder {
                 .to_string_lossy()
                 .into_owned(),
         });
-        let settings = Settings {
+        let mut settings = Settings {
             bind: "127.0.0.1:0".into(),
             data_dir: data_dir.path().to_path_buf(),
             database_url: Some(database_url),
@@ -119,6 +126,9 @@ impl TestAppBuilder {
             metrics_bind: self.metrics_on_own_port.then(|| "127.0.0.1:0".to_string()),
             ..Settings::default()
         };
+        if let Some(tweak) = self.tweak {
+            tweak(&mut settings);
+        }
         let (clock, manual) = Clock::manual(start_time());
         let state = tessera::build_state(settings.clone(), clock).expect("app state");
         let listening = tessera::start(state.clone()).expect("server starts");
@@ -226,6 +236,39 @@ impl TestApp {
         format!("http://{}", listening.addr)
     }
 
+    /// Stops serving from this instance's state and starts anew on the same database, keys
+    /// directory and clock, as a restarted server would (new base URL).
+    pub fn restart(&mut self) {
+        let state = tessera::build_state(self.settings.clone(), Clock::Manual(self.clock.clone()))
+            .expect("restarted state");
+        let listening = tessera::start(state.clone()).expect("restarted server starts");
+        actix_web::rt::spawn(listening.server);
+        self.base = format!("http://{}", listening.addr);
+        self.state = state;
+    }
+
+    /// Runs the `tessera` binary with this app's settings (data and keys directory,
+    /// database); returns its exit code, standard output and standard error.
+    pub fn run_cli(&self, args: &[&str]) -> (i32, String, String) {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("TESSERA_DATA_DIR", &self.settings.data_dir)
+            .env(
+                "TESSERA_DATABASE_URL",
+                self.settings.database_url.clone().unwrap_or_default(),
+            )
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("the tessera binary runs");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
@@ -283,6 +326,17 @@ impl TestApp {
             .await;
         assert_eq!(reply.status, 201, "sign-up: {}", reply.body);
         user_from(&reply)
+    }
+
+    /// A login as a client at `ip` would send it through the trusted proxy (the app must be
+    /// built with `trusted_proxies(&["127.0.0.1"])`).
+    pub async fn login_from(&self, ip: &str, email: &str, password: &str) -> Reply {
+        self.send(
+            self.request(Method::POST, "/v1/auth/login")
+                .header("x-forwarded-for", ip)
+                .json(&json!({"email": email, "password": password})),
+        )
+        .await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Reply {
