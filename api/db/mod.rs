@@ -54,7 +54,9 @@ impl Backend {
 }
 
 /// Connection settings that must hold for every pooled connection. For SQLite the busy
-/// timeout comes first, so that the statements after it already wait instead of failing.
+/// timeout comes first, so that the statements after it already wait instead of failing;
+/// `secure_delete` zeroes what a delete frees, so a disabled authenticator's sealed secret or
+/// a used-up code set does not linger in the file's free pages for a dump to find.
 #[derive(Debug)]
 struct ConnectionSetup;
 
@@ -63,6 +65,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup 
         if let DbConnection::Sqlite(conn) = conn {
             conn.batch_execute(
                 "PRAGMA busy_timeout = 5000;
+                 PRAGMA secure_delete = ON;
                  PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = NORMAL;
                  PRAGMA foreign_keys = ON;",

@@ -368,6 +368,52 @@ impl TestApp {
         self.clock.advance(by);
     }
 
+    /// Every row of every table, as text (one JSON array per row), on either backend.
+    pub fn rows_dump(&self) -> String {
+        if self.pg.is_some() {
+            return self.database_dump();
+        }
+        use diesel::sql_types::Text;
+        use diesel::{RunQueryDsl, SqliteConnection};
+        #[derive(diesel::QueryableByName)]
+        struct Line {
+            #[diesel(sql_type = Text)]
+            line: String,
+        }
+        let path = self.settings.database_url.clone().unwrap();
+        let mut conn = SqliteConnection::establish(&path).unwrap();
+        let tables: Vec<Line> = diesel::sql_query(
+            "SELECT name AS line FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )
+        .load(&mut conn)
+        .unwrap();
+        let mut dump = String::new();
+        for table in tables {
+            let columns: Vec<Line> = diesel::sql_query(format!(
+                "SELECT name AS line FROM pragma_table_info('{}')",
+                table.line
+            ))
+            .load(&mut conn)
+            .unwrap();
+            let columns = columns
+                .iter()
+                .map(|c| format!("\"{}\"", c.line))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let rows: Vec<Line> = diesel::sql_query(format!(
+                "SELECT json_array({columns}) AS line FROM \"{}\"",
+                table.line
+            ))
+            .load(&mut conn)
+            .unwrap();
+            for row in rows {
+                dump.push_str(&row.line);
+                dump.push('\n');
+            }
+        }
+        dump
+    }
+
     /// Everything the database holds, as text: the SQLite files (with the WAL), or every row
     /// of every table of this test's PostgreSQL schema.
     pub fn database_dump(&self) -> String {
