@@ -30,7 +30,9 @@ pub enum AdminError {
     Refused(String),
 }
 
-fn connect(settings: &Settings) -> Result<r2d2::PooledConnection<db::SchemeConnectionManager>, AdminError> {
+fn connect(
+    settings: &Settings,
+) -> Result<r2d2::PooledConnection<db::SchemeConnectionManager>, AdminError> {
     let pool = db::build_pool(&settings.database_url(), 1).map_err(AdminError::Database)?;
     pool.get().map_err(|e| AdminError::Database(e.to_string()))
 }

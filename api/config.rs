@@ -167,7 +167,12 @@ fn invalid(variable: &'static str, problem: impl Into<String>) -> InvalidSetting
     }
 }
 
-fn at_least(variable: &'static str, value: i64, min: i64, unit: &str) -> Result<(), InvalidSetting> {
+fn at_least(
+    variable: &'static str,
+    value: i64,
+    min: i64,
+    unit: &str,
+) -> Result<(), InvalidSetting> {
     if value < min {
         return Err(invalid(
             variable,
@@ -207,10 +212,30 @@ impl Settings {
     /// Every check that can be made before starting: a setting that cannot work stops the
     /// start with one line naming it, instead of a surprise at the first request.
     pub fn validate(&self) -> Result<(), InvalidSetting> {
-        at_least("TESSERA_SESSION_IDLE_DAYS", self.session_idle_days, 1, "day")?;
-        at_least("TESSERA_SESSION_ABSOLUTE_DAYS", self.session_absolute_days, 1, "day")?;
-        at_least("TESSERA_LOGIN_HISTORY_DAYS", self.login_history_days, 1, "day")?;
-        at_least("TESSERA_LOCKOUT_THRESHOLD", self.lockout_threshold.into(), 1, "attempt")?;
+        at_least(
+            "TESSERA_SESSION_IDLE_DAYS",
+            self.session_idle_days,
+            1,
+            "day",
+        )?;
+        at_least(
+            "TESSERA_SESSION_ABSOLUTE_DAYS",
+            self.session_absolute_days,
+            1,
+            "day",
+        )?;
+        at_least(
+            "TESSERA_LOGIN_HISTORY_DAYS",
+            self.login_history_days,
+            1,
+            "day",
+        )?;
+        at_least(
+            "TESSERA_LOCKOUT_THRESHOLD",
+            self.lockout_threshold.into(),
+            1,
+            "attempt",
+        )?;
         at_least(
             "TESSERA_LOCKOUT_ACCOUNT_THRESHOLD",
             self.lockout_account_threshold.into(),
@@ -218,11 +243,36 @@ impl Settings {
             "attempt",
         )?;
         at_least("TESSERA_LOCKOUT_MINUTES", self.lockout_minutes, 1, "minute")?;
-        at_least("TESSERA_RATE_PASSWORD_PER_MINUTE", self.rate_password_per_minute, 1, "attempt")?;
-        at_least("TESSERA_RATE_CODE_PER_MINUTE", self.rate_code_per_minute, 1, "attempt")?;
-        at_least("TESSERA_RATE_SIGNUP_PER_HOUR", self.rate_signup_per_hour, 1, "sign-up")?;
-        at_least("TESSERA_HASH_QUEUE_PER_THREAD", self.hash_queue_per_thread, 1, "request")?;
-        at_least("TESSERA_DATABASE_POOL_SIZE", self.database_pool_size.into(), 1, "connection")?;
+        at_least(
+            "TESSERA_RATE_PASSWORD_PER_MINUTE",
+            self.rate_password_per_minute,
+            1,
+            "attempt",
+        )?;
+        at_least(
+            "TESSERA_RATE_CODE_PER_MINUTE",
+            self.rate_code_per_minute,
+            1,
+            "attempt",
+        )?;
+        at_least(
+            "TESSERA_RATE_SIGNUP_PER_HOUR",
+            self.rate_signup_per_hour,
+            1,
+            "sign-up",
+        )?;
+        at_least(
+            "TESSERA_HASH_QUEUE_PER_THREAD",
+            self.hash_queue_per_thread,
+            1,
+            "request",
+        )?;
+        at_least(
+            "TESSERA_DATABASE_POOL_SIZE",
+            self.database_pool_size.into(),
+            1,
+            "connection",
+        )?;
         if self.workers == Some(0) {
             return Err(invalid("TESSERA_WORKERS", "must be at least 1 (or unset)"));
         }
@@ -231,7 +281,10 @@ impl Settings {
         }
         // A public URL may have a path (a server behind a prefix); its origin must be sound.
         let public_origin = match self.public_url.split_once("://") {
-            Some((scheme, rest)) => format!("{scheme}://{}", rest.split(['/', '?', '#']).next().unwrap_or("")),
+            Some((scheme, rest)) => format!(
+                "{scheme}://{}",
+                rest.split(['/', '?', '#']).next().unwrap_or("")
+            ),
             None => self.public_url.clone(),
         };
         check_origin(&public_origin).map_err(|p| invalid("TESSERA_PUBLIC_URL", p))?;
@@ -294,5 +347,88 @@ impl Settings {
             .map(|s| s.trim().trim_end_matches('/').to_string())
             .filter(|s| !s.is_empty())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem_of(tweak: impl FnOnce(&mut Settings)) -> Option<&'static str> {
+        let mut settings = Settings::default();
+        tweak(&mut settings);
+        settings.validate().err().map(|e| e.variable)
+    }
+
+    #[test]
+    fn settings_that_cannot_work_are_named() {
+        assert_eq!(problem_of(|_| {}), None);
+        assert_eq!(
+            problem_of(|s| s.session_idle_days = -1),
+            Some("TESSERA_SESSION_IDLE_DAYS")
+        );
+        assert_eq!(
+            problem_of(|s| s.session_absolute_days = 0),
+            Some("TESSERA_SESSION_ABSOLUTE_DAYS")
+        );
+        assert_eq!(
+            problem_of(|s| s.lockout_threshold = 0),
+            Some("TESSERA_LOCKOUT_THRESHOLD")
+        );
+        assert_eq!(
+            problem_of(|s| s.lockout_account_threshold = 0),
+            Some("TESSERA_LOCKOUT_ACCOUNT_THRESHOLD")
+        );
+        assert_eq!(
+            problem_of(|s| s.rate_signup_per_hour = 0),
+            Some("TESSERA_RATE_SIGNUP_PER_HOUR")
+        );
+        assert_eq!(
+            problem_of(|s| s.hash_queue_per_thread = 0),
+            Some("TESSERA_HASH_QUEUE_PER_THREAD")
+        );
+        assert_eq!(
+            problem_of(|s| s.allowed_origins = vec!["*".into()]),
+            Some("TESSERA_ALLOWED_ORIGINS")
+        );
+        for bad in [
+            "app.example.com",
+            "https://app.example.com/path",
+            "ftp://x.y",
+            "https://x.y:99999",
+        ] {
+            assert_eq!(
+                problem_of(|s| s.allowed_origins = vec![bad.into()]),
+                Some("TESSERA_ALLOWED_ORIGINS"),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            problem_of(|s| s.allowed_origins = vec![
+                "http://localhost:3000".into(),
+                "https://app.example.com/".into()
+            ]),
+            None
+        );
+        assert_eq!(
+            problem_of(|s| s.trusted_proxies = vec!["not-an-ip".into()]),
+            Some("TESSERA_TRUSTED_PROXIES")
+        );
+        assert_eq!(
+            problem_of(|s| s.geoip_database = Some("/nonexistent/city.mmdb".into())),
+            Some("TESSERA_GEOIP_DATABASE")
+        );
+        assert_eq!(
+            problem_of(|s| s.public_url = "tessera.example.com".into()),
+            Some("TESSERA_PUBLIC_URL")
+        );
+        assert_eq!(
+            problem_of(|s| s.public_url = "https://example.com/auth".into()),
+            None
+        );
+        assert_eq!(
+            problem_of(|s| s.totp_issuer = "A:B".into()),
+            Some("TESSERA_TOTP_ISSUER")
+        );
     }
 }

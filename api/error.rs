@@ -232,9 +232,8 @@ impl ApiError {
             code: self.code().to_string(),
             request_id: current_request_id(),
             errors: match self {
-                ApiError::Validation { errors } | ApiError::ReauthenticationFailed { errors, .. } => {
-                    Some(errors.clone())
-                }
+                ApiError::Validation { errors }
+                | ApiError::ReauthenticationFailed { errors, .. } => Some(errors.clone()),
                 _ => None,
             },
             retry_after: self.retry_after_secs(),
@@ -349,13 +348,79 @@ impl From<diesel::result::Error> for ApiError {
 }
 
 fn is_contention(message: &str) -> bool {
-    ["database is locked", "database is busy", "database table is locked", "deadlock detected"]
-        .iter()
-        .any(|m| message.contains(m))
+    [
+        "database is locked",
+        "database is busy",
+        "database table is locked",
+        "deadlock detected",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
 }
 
 impl From<r2d2::Error> for ApiError {
     fn from(e: r2d2::Error) -> Self {
         ApiError::Unavailable(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorInformation, DatabaseErrorKind, Error};
+
+    struct Info(&'static str);
+
+    impl DatabaseErrorInformation for Info {
+        fn message(&self) -> &str {
+            self.0
+        }
+        fn details(&self) -> Option<&str> {
+            None
+        }
+        fn hint(&self) -> Option<&str> {
+            None
+        }
+        fn table_name(&self) -> Option<&str> {
+            None
+        }
+        fn column_name(&self) -> Option<&str> {
+            None
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            None
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    #[test]
+    fn contention_is_a_503_to_retry_and_other_database_errors_stay_internal() {
+        for (kind, message) in [
+            (DatabaseErrorKind::Unknown, "database is locked"),
+            (DatabaseErrorKind::Unknown, "database is busy"),
+            (
+                DatabaseErrorKind::SerializationFailure,
+                "could not serialize access",
+            ),
+            (DatabaseErrorKind::Unknown, "deadlock detected"),
+        ] {
+            let error = ApiError::from(Error::DatabaseError(kind, Box::new(Info(message))));
+            assert_eq!(
+                error.status_code(),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{message}"
+            );
+            assert_eq!(error.retry_after_secs(), Some(1));
+            let response = error.error_response();
+            assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "1");
+        }
+        let other = ApiError::from(Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new(Info("no such column: x")),
+        ));
+        assert_eq!(other.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!other.to_problem().detail.contains("no such column"));
     }
 }

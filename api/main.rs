@@ -130,7 +130,10 @@ fn keys(settings: &Settings, action: KeysCommand) -> ExitCode {
             println!("added key {id}; it is active from the next server start");
         }),
         KeysCommand::List => admin::list(settings).map(|keys| {
-            println!("{:<24} {:<25} {:<6} sealed_items", "id", "created_at", "active");
+            println!(
+                "{:<24} {:<25} {:<6} sealed_items",
+                "id", "created_at", "active"
+            );
             for key in keys {
                 println!(
                     "{:<24} {:<25} {:<6} {}",

@@ -12,9 +12,9 @@ use crate::crypto::password::PasswordHasher;
 use crate::crypto::sealing::Sealer;
 use crate::db::{DbConnection, DbPool};
 use crate::error::ApiError;
+use crate::service::ClientContext;
 use crate::service::Keys;
 use crate::service::geo::GeoLocator;
-use crate::service::ClientContext;
 use crate::service::rate_limit::{self, Kind, RateLimits};
 use crate::service::{LoginPolicy, SessionPolicy};
 

@@ -359,3 +359,72 @@ async fn a_burst_of_guesses_on_two_instances_gets_exactly_ten_checked() {
         19
     );
 }
+
+#[actix_web::test]
+async fn the_audit_log_records_sign_up_profile_changes_and_logout_without_values() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up("ada@example.com").await;
+    let second = app.login("ada@example.com", PASSWORD).await;
+    let second_token = second.body["session_token"].as_str().unwrap();
+    let updated = app
+        .send(
+            app.authed(Method::PATCH, "/v1/me", &ada.token)
+                .json(&json!({"display_name": "Ada", "phone": "+4915112345678"})),
+        )
+        .await;
+    assert_eq!(updated.status, 200, "{}", updated.body);
+    // Sending the same values again changes nothing and records nothing.
+    app.send(
+        app.authed(Method::PATCH, "/v1/me", &ada.token)
+            .json(&json!({"display_name": "Ada"})),
+    )
+    .await;
+    let logout = app
+        .send(app.authed(Method::POST, "/v1/auth/logout", second_token))
+        .await;
+    assert_eq!(logout.status, 204);
+
+    let log = app.get("/v1/me/audit-log", &ada.token).await;
+    let items = log.body["items"].as_array().unwrap();
+    let events: Vec<&str> = items.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert_eq!(
+        events,
+        ["session.revoked", "profile.updated", "account.created"]
+    );
+    assert_eq!(
+        items[0]["details"]["session_id"],
+        second.body["session"]["id"]
+    );
+    assert_eq!(
+        items[1]["details"],
+        json!({"fields": ["display_name", "phone"]})
+    );
+    assert!(!log.body.to_string().contains("+4915112345678"));
+    assert_eq!(items[2]["ip"], "127.0.0.1");
+}
+
+#[actix_web::test]
+async fn emails_and_passwords_match_however_their_characters_are_composed() {
+    let app = TestApp::spawn().await;
+    // "é" as one character at sign-up, as "e" + a combining accent at login.
+    let composed_email = "ren\u{e9}@example.com";
+    let decomposed_email = "RENE\u{301}@example.com";
+    let composed_password = "caf\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e";
+    let decomposed_password = "cafe\u{301} cre\u{300}me bru\u{302}le\u{301}e";
+    let signed_up = app
+        .post_json(
+            "/v1/accounts",
+            json!({"email": composed_email, "password": composed_password}),
+        )
+        .await;
+    assert_eq!(signed_up.status, 201, "{}", signed_up.body);
+    let login = app.login(decomposed_email, decomposed_password).await;
+    assert_eq!(login.status, 200, "{}", login.body);
+    assert_eq!(login.body["account"]["email"], composed_email);
+    app.post_json(
+        "/v1/accounts",
+        json!({"email": decomposed_email, "password": PASSWORD}),
+    )
+    .await
+    .assert_problem(409, "email_taken");
+}

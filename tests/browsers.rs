@@ -10,7 +10,10 @@ use serde_json::json;
 const FRONT_END: &str = "https://app.example.com";
 
 async fn app_for_front_end() -> TestApp {
-    TestApp::builder().allowed_origins(&[FRONT_END]).spawn().await
+    TestApp::builder()
+        .allowed_origins(&[FRONT_END])
+        .spawn()
+        .await
 }
 
 fn session_cookie(reply: &common::Reply) -> String {
@@ -32,11 +35,18 @@ async fn a_browser_gets_the_session_only_as_the_cookie_and_apps_get_it_in_the_bo
         )
         .await;
     assert_eq!(signed_up.status, 201, "{}", signed_up.body);
-    assert!(signed_up.body.get("session_token").is_none(), "{}", signed_up.body);
+    assert!(
+        signed_up.body.get("session_token").is_none(),
+        "{}",
+        signed_up.body
+    );
     assert_eq!(signed_up.header("cache-control"), Some("no-store"));
     let cookie = session_cookie(&signed_up);
     let me = app
-        .send(app.request(Method::GET, "/v1/sessions/current").header("cookie", &cookie))
+        .send(
+            app.request(Method::GET, "/v1/sessions/current")
+                .header("cookie", &cookie),
+        )
         .await;
     assert_eq!(me.status, 200);
     assert_eq!(me.body["account"]["email"], "ada@example.com");
@@ -66,7 +76,12 @@ async fn a_browser_gets_the_session_only_as_the_cookie_and_apps_get_it_in_the_bo
 
     // A mobile app or a back-end (no Origin) gets the token in the body.
     let from_app = app.login("ada@example.com", PASSWORD).await;
-    assert!(from_app.body["session_token"].as_str().unwrap().starts_with("tss_"));
+    assert!(
+        from_app.body["session_token"]
+            .as_str()
+            .unwrap()
+            .starts_with("tss_")
+    );
     assert_eq!(from_app.header("cache-control"), Some("no-store"));
 }
 
@@ -86,12 +101,19 @@ async fn a_browser_answering_a_challenge_gets_the_cookie_only() {
         )
         .await;
     assert_eq!(verified.status, 200, "{}", verified.body);
-    assert!(verified.body.get("session_token").is_none(), "{}", verified.body);
+    assert!(
+        verified.body.get("session_token").is_none(),
+        "{}",
+        verified.body
+    );
     assert_eq!(verified.body["session"]["aal"], "aal2");
     assert_eq!(verified.header("cache-control"), Some("no-store"));
     let cookie = session_cookie(&verified);
     let current = app
-        .send(app.request(Method::GET, "/v1/sessions/current").header("cookie", &cookie))
+        .send(
+            app.request(Method::GET, "/v1/sessions/current")
+                .header("cookie", &cookie),
+        )
         .await;
     assert_eq!(current.body["session"]["aal"], "aal2");
 }
@@ -101,8 +123,14 @@ async fn another_site_cannot_sign_a_browser_in() {
     let app = app_for_front_end().await;
     app.sign_up("ada@example.com").await;
     for (path, body) in [
-        ("/v1/auth/login", json!({"email": "ada@example.com", "password": PASSWORD})),
-        ("/v1/accounts", json!({"email": "eve@example.com", "password": PASSWORD})),
+        (
+            "/v1/auth/login",
+            json!({"email": "ada@example.com", "password": PASSWORD}),
+        ),
+        (
+            "/v1/accounts",
+            json!({"email": "eve@example.com", "password": PASSWORD}),
+        ),
     ] {
         let reply = app
             .send(
@@ -146,8 +174,16 @@ async fn every_answer_carries_the_protective_headers() {
         ("/no-such-thing", false),
     ] {
         let reply = app.get(path, &user.token).await;
-        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{path}");
-        assert_eq!(reply.header("referrer-policy"), Some("no-referrer"), "{path}");
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            reply.header("referrer-policy"),
+            Some("no-referrer"),
+            "{path}"
+        );
         assert_eq!(
             reply.header("cache-control") == Some("no-store"),
             no_store,
@@ -157,7 +193,11 @@ async fn every_answer_carries_the_protective_headers() {
     let docs = app.send(app.request(Method::GET, "/docs/")).await;
     assert_eq!(docs.status, 200);
     let csp = docs.header("content-security-policy").unwrap();
-    for directive in ["default-src 'none'", "script-src 'self'", "frame-ancestors 'none'"] {
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
         assert!(csp.contains(directive), "{csp}");
     }
 }
@@ -168,10 +208,14 @@ async fn metrics_never_carry_a_challenge_id_or_a_token() {
     let ada = app.sign_up_with_mfa("ada@example.com").await;
     let challenge = app.login_to_challenge("ada@example.com").await;
     app.verify(&challenge, "totp", "000000").await;
-    app.verify(&challenge, "totp", &app.current_code(&ada.secret)).await;
-    // Paths that match no route are counted under one label, whatever they hold.
-    app.get(&format!("/v1/auth/challenges/{challenge}/nope"), &ada.user.token)
+    app.verify(&challenge, "totp", &app.current_code(&ada.secret))
         .await;
+    // Paths that match no route are counted under one label, whatever they hold.
+    app.get(
+        &format!("/v1/auth/challenges/{challenge}/nope"),
+        &ada.user.token,
+    )
+    .await;
 
     let metrics = app.send(app.request(Method::GET, "/metrics")).await;
     let text = metrics.body.as_str().unwrap();

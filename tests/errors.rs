@@ -252,3 +252,29 @@ async fn metrics_can_move_off_the_api_port() {
         .await
         .assert_problem(404, "not_found");
 }
+
+#[test]
+fn a_setting_that_cannot_work_stops_the_start_with_exit_code_2_naming_it() {
+    let data_dir = tempfile::tempdir().unwrap();
+    for (variable, value) in [
+        ("TESSERA_SESSION_IDLE_DAYS", "-1"),
+        ("TESSERA_ALLOWED_ORIGINS", "*"),
+        ("TESSERA_LOCKOUT_THRESHOLD", "0"),
+        ("TESSERA_GEOIP_DATABASE", "/nonexistent/city.mmdb"),
+    ] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .arg("serve")
+            .env("TESSERA_DATA_DIR", data_dir.path())
+            .env("TESSERA_BIND", "127.0.0.1:0")
+            .env(variable, value)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{variable}={value}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        assert!(lines[0].contains(variable), "{stderr}");
+    }
+    // Nothing was created for a start that did not happen.
+    assert_eq!(std::fs::read_dir(data_dir.path()).unwrap().count(), 0);
+}

@@ -115,7 +115,9 @@ async fn failed_logins_of_unknown_emails_keyed_under_a_retired_key_keep_no_trace
     app.restart();
     assert!(!app.rows_dump().contains(&old));
     assert_eq!(
-        app.login("nobody@example.com", "wrong password").await.status,
+        app.login("nobody@example.com", "wrong password")
+            .await
+            .status,
         401
     );
 }

@@ -35,7 +35,11 @@ async fn guessing_random_emails_from_one_address_is_rate_limited_and_others_stil
     // The sign-up came from 127.0.0.1; the attacker is 198.51.100.7.
     for i in 0..30 {
         let reply = app
-            .login_from("198.51.100.7", &format!("guess{i}@example.com"), "wrong password")
+            .login_from(
+                "198.51.100.7",
+                &format!("guess{i}@example.com"),
+                "wrong password",
+            )
             .await;
         reply.assert_problem(401, "invalid_credentials");
     }
@@ -52,7 +56,9 @@ async fn guessing_random_emails_from_one_address_is_rate_limited_and_others_stil
         .assert_problem(429, "rate_limited");
 
     // Someone else, elsewhere, is not affected.
-    let ada = app.login_from("203.0.113.9", "ada@example.com", PASSWORD).await;
+    let ada = app
+        .login_from("203.0.113.9", "ada@example.com", PASSWORD)
+        .await;
     assert_eq!(ada.status, 200, "{}", ada.body);
 
     // The bucket refills: after Retry-After, one more attempt goes through.
@@ -103,7 +109,11 @@ async fn sign_ups_are_limited_per_address_and_hour() {
     limited.assert_problem(429, "rate_limited");
     assert_eq!(app.database_dump().matches("user10@example.com").count(), 0);
     app.advance(Duration::minutes(6));
-    assert_eq!(app.send(sign_up(11)).await.status, 201, "one more after 1/10 hour");
+    assert_eq!(
+        app.send(sign_up(11)).await.status,
+        201,
+        "one more after 1/10 hour"
+    );
 }
 
 #[actix_web::test]
@@ -125,7 +135,9 @@ async fn a_stranger_locks_out_only_their_own_address_and_the_lock_is_audited_onc
     }
 
     // Ada, at home, signs in as usual.
-    let home = app.login_from("203.0.113.9", "ada@example.com", PASSWORD).await;
+    let home = app
+        .login_from("203.0.113.9", "ada@example.com", PASSWORD)
+        .await;
     assert_eq!(home.status, 200, "{}", home.body);
 
     let log = app.get("/v1/me/audit-log", &ada.token).await;
@@ -241,8 +253,14 @@ async fn a_megabyte_password_is_refused_before_any_hashing() {
     app.sign_up("ada@example.com").await;
     let huge = "x".repeat(1024 * 1024);
     for (path, body) in [
-        ("/v1/auth/login", json!({"email": "ada@example.com", "password": huge})),
-        ("/v1/accounts", json!({"email": "bob@example.com", "password": huge})),
+        (
+            "/v1/auth/login",
+            json!({"email": "ada@example.com", "password": huge}),
+        ),
+        (
+            "/v1/accounts",
+            json!({"email": "bob@example.com", "password": huge}),
+        ),
     ] {
         let started = Instant::now();
         let reply = app.post_json(path, body).await;

@@ -148,7 +148,8 @@ async fn a_password_change_signs_out_every_other_session_and_retires_the_old_pas
                 .json(&json!({"current_password": "not it", "new_password": new_password})),
         )
         .await;
-    wrong_current.assert_problem(401, "invalid_credentials");
+    wrong_current.assert_problem(403, "reauthentication_failed");
+    assert_eq!(wrong_current.body["errors"][0]["field"], "current_password");
     assert_eq!(app.session_check(&phone.token).await, 200);
 
     let weak_new = app

@@ -39,7 +39,10 @@ impl ServerKey {
     fn generate(now: DateTime<Utc>) -> ServerKey {
         // Date for people, random suffix so two rotations in one second cannot collide. No
         // `:` — keyed digests are stored as `key_id:hex`.
-        let suffix: String = random_bytes::<3>().iter().map(|b| format!("{b:02x}")).collect();
+        let suffix: String = random_bytes::<3>()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         ServerKey {
             id: format!("k{}-{suffix}", now.format("%Y%m%d%H%M%S")),
             created_at: now,
@@ -105,9 +108,10 @@ fn decode_secret(path: &Path, text: &str) -> Result<Zeroizing<[u8; 32]>, KeyErro
             .decode(text)
             .map_err(|_| KeyError::Io(format!("{}: a secret is not base64", path.display())))?,
     );
-    let secret: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
-        KeyError::Io(format!("{}: a secret must be 32 bytes", path.display()))
-    })?;
+    let secret: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| KeyError::Io(format!("{}: a secret must be 32 bytes", path.display())))?;
     Ok(Zeroizing::new(secret))
 }
 
@@ -135,7 +139,10 @@ impl Keyring {
         let keyring = if legacy_path.exists() {
             let text = read_private(&legacy_path)?;
             let legacy: LegacySecretFile = serde_json::from_str(&text).map_err(|e| {
-                KeyError::Io(format!("{}: not a server secret file: {e}", legacy_path.display()))
+                KeyError::Io(format!(
+                    "{}: not a server secret file: {e}",
+                    legacy_path.display()
+                ))
             })?;
             let created_at = fs::metadata(&legacy_path)
                 .and_then(|m| m.modified())
@@ -159,8 +166,9 @@ impl Keyring {
         keyring.save(dir)?;
         if legacy_path.exists() {
             // The keyring holds the same secret now; one copy of a secret is enough.
-            fs::remove_file(&legacy_path)
-                .map_err(|e| KeyError::Io(format!("cannot remove {}: {e}", legacy_path.display())))?;
+            fs::remove_file(&legacy_path).map_err(|e| {
+                KeyError::Io(format!("cannot remove {}: {e}", legacy_path.display()))
+            })?;
         } else {
             created.push(path);
         }
@@ -279,7 +287,10 @@ impl ServerKeys {
         }
         let pem = Zeroizing::new(read_private(&key_path)?);
         let signing_key = SigningKey::from_pkcs8_pem(&pem).map_err(|e| {
-            KeyError::Io(format!("{}: not an Ed25519 PKCS#8 key: {e}", key_path.display()))
+            KeyError::Io(format!(
+                "{}: not an Ed25519 PKCS#8 key: {e}",
+                key_path.display()
+            ))
         })?;
 
         Ok((
@@ -312,7 +323,8 @@ fn read_private(path: &Path) -> Result<String, KeyError> {
     if mode & 0o077 != 0 {
         tracing::warn!(path = %path.display(), mode = format!("{:o}", mode & 0o777), "key file is readable by others; chmod 600 it");
     }
-    fs::read_to_string(path).map_err(|e| KeyError::Io(format!("cannot read {}: {e}", path.display())))
+    fs::read_to_string(path)
+        .map_err(|e| KeyError::Io(format!("cannot read {}: {e}", path.display())))
 }
 
 #[cfg(test)]
@@ -330,10 +342,16 @@ mod tests {
         }
         let (again, created) = ServerKeys::load_or_generate(dir.path()).unwrap();
         assert!(created.is_empty());
-        assert_eq!(first.keyring.active().secret(), again.keyring.active().secret());
+        assert_eq!(
+            first.keyring.active().secret(),
+            again.keyring.active().secret()
+        );
         assert_eq!(first.keyring.active().id, again.keyring.active().id);
         assert_eq!(first.signing_key.to_bytes(), again.signing_key.to_bytes());
-        assert!(!format!("{:?}", first.keyring).contains(&STANDARD.encode(first.keyring.active().secret())));
+        assert!(
+            !format!("{:?}", first.keyring)
+                .contains(&STANDARD.encode(first.keyring.active().secret()))
+        );
     }
 
     #[test]
@@ -346,7 +364,10 @@ mod tests {
         let keyring = Keyring::load(dir.path()).unwrap();
         assert_eq!(keyring.active().id, new);
         assert_eq!(keyring.keys().len(), 2);
-        let mode = fs::metadata(dir.path().join(KEYRING_FILE)).unwrap().permissions().mode();
+        let mode = fs::metadata(dir.path().join(KEYRING_FILE))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
         assert!(matches!(
             Keyring::remove(dir.path(), &new),
@@ -366,8 +387,13 @@ mod tests {
     fn the_single_secret_of_earlier_versions_becomes_a_keyring() {
         let dir = tempfile::tempdir().unwrap();
         let secret = [7u8; 32];
-        let legacy = serde_json::json!({"id": "k20260101000000", "secret": STANDARD.encode(secret)});
-        write_private(&dir.path().join(LEGACY_SECRET_FILE), legacy.to_string().as_bytes()).unwrap();
+        let legacy =
+            serde_json::json!({"id": "k20260101000000", "secret": STANDARD.encode(secret)});
+        write_private(
+            &dir.path().join(LEGACY_SECRET_FILE),
+            legacy.to_string().as_bytes(),
+        )
+        .unwrap();
         let (keys, created) = ServerKeys::load_or_generate(dir.path()).unwrap();
         assert_eq!(keys.keyring.active().id, "k20260101000000");
         assert_eq!(keys.keyring.active().secret(), &secret);

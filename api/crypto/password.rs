@@ -309,7 +309,10 @@ mod tests {
 
         let raw = hash_phc(&Params::DEFAULT, composed.as_bytes()).unwrap();
         let legacy = hasher.verify(composed, &raw);
-        assert!(legacy.valid && legacy.needs_rehash, "a raw-form hash is upgraded");
+        assert!(
+            legacy.valid && legacy.needs_rehash,
+            "a raw-form hash is upgraded"
+        );
         assert!(!hasher.verify("something else", &raw).valid);
     }
 }

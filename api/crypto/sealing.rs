@@ -41,9 +41,8 @@ pub struct Sealed {
 }
 
 fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut mac = <HmacSha256 as Mac>::new_from_slice(key).unwrap_or_else(|_| {
-        unreachable!("HMAC takes keys of any length")
-    });
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
     mac.update(message);
     mac.finalize().into_bytes().into()
 }
@@ -149,7 +148,10 @@ impl Sealer {
     /// The digest of `value` under every key of the keyring: what to look a stored digest up
     /// by, whichever key made it.
     pub fn digest_candidates(&self, value: &str) -> Vec<String> {
-        self.keys.iter().map(|key| digest_with(key, value)).collect()
+        self.keys
+            .iter()
+            .map(|key| digest_with(key, value))
+            .collect()
     }
 
     /// Whether `stored` (a `key_id:hex` digest) is the digest of `value`, checked with the key
@@ -161,7 +163,10 @@ impl Sealer {
         let Ok(key) = self.key(key_id) else {
             return false;
         };
-        digest_with(key, value).as_bytes().ct_eq(stored.as_bytes()).into()
+        digest_with(key, value)
+            .as_bytes()
+            .ct_eq(stored.as_bytes())
+            .into()
     }
 }
 
@@ -171,7 +176,11 @@ pub fn digest_key_id(stored: &str) -> Option<&str> {
 }
 
 fn digest_with(key: &DerivedKeys, value: &str) -> String {
-    format!("{}:{}", key.id, hex(&hmac(key.digest.as_slice(), value.as_bytes())))
+    format!(
+        "{}:{}",
+        key.id,
+        hex(&hmac(key.digest.as_slice(), value.as_bytes()))
+    )
 }
 
 #[cfg(test)]
@@ -230,12 +239,18 @@ mod tests {
         let after = Sealer::new(&keyring);
         assert!(!after.is_active(&sealed.key_id));
         assert_eq!(
-            after.open(&sealed.key_id, &sealed.ciphertext, "row:1").unwrap().as_slice(),
+            after
+                .open(&sealed.key_id, &sealed.ciphertext, "row:1")
+                .unwrap()
+                .as_slice(),
             b"secret"
         );
         assert!(after.digest_matches(&digest, "code"));
         assert!(after.digest_candidates("code").contains(&digest));
         assert_ne!(after.digest("code"), digest);
-        assert_eq!(after.seal(b"x", "row:2").unwrap().key_id, after.active_key_id());
+        assert_eq!(
+            after.seal(b"x", "row:2").unwrap().key_id,
+            after.active_key_id()
+        );
     }
 }

@@ -221,3 +221,35 @@ pub fn ping(conn: &mut DbConnection) -> Result<(), ApiError> {
     conn.batch_execute("SELECT 1")
         .map_err(|e| ApiError::Unavailable(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_a_write_transaction_does_not_leave_a_locked_connection_in_the_pool() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("t.db").to_string_lossy().into_owned();
+        let pool = build_pool(&url, 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = write_transaction(&mut conn, |_| -> Result<(), ApiError> {
+                panic!("a bug inside a transaction")
+            });
+        }));
+        assert!(panicked.is_err());
+        drop(conn);
+        // The pool's only connection was dropped as broken; the next one starts clean, and
+        // the database is not held locked by a transaction that never ended.
+        let mut conn = pool.get().unwrap();
+        write_transaction(&mut conn, |conn| {
+            conn.batch_execute("CREATE TABLE t (x INTEGER)")?;
+            Ok(())
+        })
+        .unwrap();
+        let mut other = SqliteConnection::establish(&url).unwrap();
+        other
+            .batch_execute("PRAGMA busy_timeout = 100; BEGIN IMMEDIATE; COMMIT;")
+            .unwrap();
+    }
+}

@@ -110,7 +110,9 @@ impl FromRequest for SessionDelivery {
                 .to_str()
                 .is_ok_and(|origin| is_allowed_origin(&state, origin));
             if !allowed {
-                return Err(origin_not_allowed("Sign-in from a browser must come from an allowed Origin."));
+                return Err(origin_not_allowed(
+                    "Sign-in from a browser must come from an allowed Origin.",
+                ));
             }
             Ok(SessionDelivery {
                 token_in_body: state.settings.browser_bearer,

@@ -7,10 +7,12 @@ use super::extract::{Body, Client, CurrentSession, PasswordBody};
 use crate::db::DbConnection;
 use crate::db::models::AccountRow;
 use crate::error::ApiError;
+use crate::service::mfa::factors::{
+    self, Activation, FactorProof, MfaStatus, StepUp, TotpEnrolment,
+};
+use crate::service::mfa::recovery_codes::RecoveryCodes;
 use crate::service::rate_limit::Kind;
 use crate::service::{ClientContext, Keys, passwords};
-use crate::service::mfa::factors::{self, Activation, MfaStatus, StepUp, TotpEnrolment};
-use crate::service::mfa::recovery_codes::RecoveryCodes;
 use crate::state::AppState;
 
 /// The account's second factors and recovery codes.
@@ -158,8 +160,10 @@ pub async fn activate(
                 st.keys(),
                 &st.sessions,
                 &caller.session,
-                &factor_id,
-                &code,
+                FactorProof {
+                    factor_id: &factor_id,
+                    code: &code,
+                },
                 &client,
                 now,
             )
@@ -190,7 +194,14 @@ async fn with_step_up<T, F>(
 ) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut DbConnection, Keys<'_>, &AccountRow, StepUp<'_>, &ClientContext, DateTime<Utc>) -> Result<T, ApiError>
+    F: FnOnce(
+            &mut DbConnection,
+            Keys<'_>,
+            &AccountRow,
+            StepUp<'_>,
+            &ClientContext,
+            DateTime<Utc>,
+        ) -> Result<T, ApiError>
         + Send
         + 'static,
 {
@@ -237,8 +248,7 @@ pub async fn disable(
     Client(client): Client,
     Body(body): PasswordBody<StepUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    with_step_up(&state, caller, client, body, factors::disable)
-    .await?;
+    with_step_up(&state, caller, client, body, factors::disable).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -268,7 +278,13 @@ pub async fn regenerate_recovery_codes(
     Client(client): Client,
     Body(body): PasswordBody<StepUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let codes = with_step_up(&state, caller, client, body, factors::regenerate_recovery_codes)
+    let codes = with_step_up(
+        &state,
+        caller,
+        client,
+        body,
+        factors::regenerate_recovery_codes,
+    )
     .await?;
     Ok(HttpResponse::Created().json(codes))
 }
@@ -305,7 +321,6 @@ pub async fn reveal_recovery_codes(
     Client(client): Client,
     Body(body): PasswordBody<StepUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let codes = with_step_up(&state, caller, client, body, factors::reveal_recovery_codes)
-    .await?;
+    let codes = with_step_up(&state, caller, client, body, factors::reveal_recovery_codes).await?;
     Ok(HttpResponse::Ok().json(UnusedRecoveryCodes { codes }))
 }

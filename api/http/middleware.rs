@@ -96,7 +96,10 @@ pub async fn security_headers(
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
         Section::Docs => {
-            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCS_CSP));
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(DOCS_CSP),
+            );
             headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         }
         Section::Other => {}
@@ -127,4 +130,25 @@ pub async fn head_as_get(
         req.head_mut().method = Method::GET;
     }
     next.call(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::loggable_path;
+
+    #[test]
+    fn unmatched_paths_are_logged_without_tokens() {
+        let req = TestRequest::with_uri(
+            "/v1/auth/challenges/tsc_8Zq0aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/verifyy",
+        )
+        .to_srv_request();
+        assert_eq!(
+            loggable_path(&req),
+            "/v1/auth/challenges/[redacted]/verifyy"
+        );
+        let req = TestRequest::with_uri("/v1/me/sessions/abc").to_srv_request();
+        assert_eq!(loggable_path(&req), "/v1/me/sessions/abc");
+    }
 }

@@ -168,7 +168,14 @@ pub fn sign_up(
                 other => other.into(),
             })?;
         let session = sessions::issue(conn, policy, &row.id, "aal1", &["password"], client, now)?;
-        audit::record(conn, &row.id, AuditAction::AccountCreated, None, client, now)?;
+        audit::record(
+            conn,
+            &row.id,
+            AuditAction::AccountCreated,
+            None,
+            client,
+            now,
+        )?;
         Ok((Account::from(row.clone()), session))
     })
 }
@@ -320,7 +327,14 @@ pub fn change_password(
         (true, Some(code)) => Some(code),
         (false, _) => None,
     };
-    passwords::verify_current(conn, keys, &account, &change.current_password, client, now)?;
+    passwords::verify_current(conn, keys, &account, &change.current_password, client, now)
+        .map_err(|e| match e {
+            // This request names its password field `current_password`.
+            ApiError::ReauthenticationFailed { .. } => {
+                ApiError::reauthentication_failed("current_password")
+            }
+            other => other,
+        })?;
     let new_hash = keys.hasher.hash(&change.new_password)?;
     let apply = |conn: &mut DbConnection, confirmed_with: Option<&str>| {
         diesel::update(accounts::table.find(account_id))

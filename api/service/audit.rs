@@ -120,7 +120,14 @@ pub fn record_lock(
             "secret": secret.name(),
             "locked_until": lock.until,
         });
-        record(conn, account_id, AuditAction::AccountLocked, Some(details), client, now)?;
+        record(
+            conn,
+            account_id,
+            AuditAction::AccountLocked,
+            Some(details),
+            client,
+            now,
+        )?;
     }
     Ok(())
 }

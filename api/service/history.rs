@@ -132,10 +132,14 @@ pub fn prune(
         let batch: Vec<String> = login_events::table
             .filter(login_events::occurred_at.lt(cutoff))
             .select(login_events::id)
-            .limit(BATCH).load(conn)?;
+            .limit(BATCH)
+            .load(conn)?;
         if batch.is_empty() {
             return Ok(0);
         }
-        Ok(diesel::delete(login_events::table.filter(login_events::id.eq_any(&batch))).execute(conn)?)
+        Ok(
+            diesel::delete(login_events::table.filter(login_events::id.eq_any(&batch)))
+                .execute(conn)?,
+        )
     })
 }

@@ -94,7 +94,9 @@ pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize, Api
             else {
                 return Ok(0);
             };
-            Ok(usize::from(recovery_codes::reseal_if_outdated(conn, sealer, &set)?))
+            Ok(usize::from(recovery_codes::reseal_if_outdated(
+                conn, sealer, &set,
+            )?))
         })?;
     }
     Ok(resealed)
@@ -106,8 +108,7 @@ pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize, Api
 pub fn forget(conn: &mut DbConnection, key_id: &str) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
         diesel::delete(
-            login_throttles::table
-                .filter(login_throttles::subject.like(format!("%?{key_id}:%"))),
+            login_throttles::table.filter(login_throttles::subject.like(format!("%?{key_id}:%"))),
         )
         .execute(conn)?;
         diesel::update(

@@ -170,12 +170,15 @@ pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiEr
         let batch: Vec<String> = rate_limits::table
             .filter(rate_limits::tat.lt(micros(now)))
             .select(rate_limits::bucket)
-            .limit(super::maintenance::BATCH).load(conn)?;
+            .limit(super::maintenance::BATCH)
+            .load(conn)?;
         if batch.is_empty() {
             return Ok(0);
         }
-        Ok(diesel::delete(rate_limits::table.filter(rate_limits::bucket.eq_any(&batch)))
-            .execute(conn)?)
+        Ok(
+            diesel::delete(rate_limits::table.filter(rate_limits::bucket.eq_any(&batch)))
+                .execute(conn)?,
+        )
     })
 }
 
@@ -190,8 +193,14 @@ mod tests {
             ip_key(Some("2001:db8:1:2:aaaa:bbbb:cccc:dddd")),
             "2001:db8:1:2::/64"
         );
-        assert_eq!(ip_key(Some("2001:db8:1:2::1")), ip_key(Some("2001:db8:1:2:ffff::9")));
-        assert_ne!(ip_key(Some("2001:db8:1:2::1")), ip_key(Some("2001:db8:1:3::1")));
+        assert_eq!(
+            ip_key(Some("2001:db8:1:2::1")),
+            ip_key(Some("2001:db8:1:2:ffff::9"))
+        );
+        assert_ne!(
+            ip_key(Some("2001:db8:1:2::1")),
+            ip_key(Some("2001:db8:1:3::1"))
+        );
         assert_eq!(ip_key(Some("::ffff:198.51.100.4")), "198.51.100.4");
         assert_eq!(ip_key(None), "unknown");
         assert_eq!(ip_key(Some("garbage")), "unknown");

@@ -155,9 +155,9 @@ pub fn authenticate(
         // write it once; and best-effort: a busy database must not turn a valid session into
         // an error, and a missed write only makes "last active" a minute older.
         let written = diesel::update(
-            sessions::table.find(&session.id).filter(
-                sessions::last_active_at.le(to_db(now - policy.activity_resolution)),
-            ),
+            sessions::table
+                .find(&session.id)
+                .filter(sessions::last_active_at.le(to_db(now - policy.activity_resolution))),
         )
         .set(sessions::last_active_at.eq(to_db(now)))
         .execute(conn);
@@ -348,7 +348,8 @@ pub fn prune(
         let batch: Vec<String> = sessions::table
             .filter(sessions::expires_at.lt(cutoff))
             .select(sessions::id)
-            .limit(BATCH).load(conn)?;
+            .limit(BATCH)
+            .load(conn)?;
         if batch.is_empty() {
             return Ok(0);
         }
@@ -358,7 +359,8 @@ pub fn prune(
         let batch: Vec<String> = sessions::table
             .filter(sessions::revoked_at.lt(cutoff))
             .select(sessions::id)
-            .limit(BATCH).load(conn)?;
+            .limit(BATCH)
+            .load(conn)?;
         if batch.is_empty() {
             return Ok(0);
         }
@@ -368,7 +370,8 @@ pub fn prune(
         let batch: Vec<String> = sessions::table
             .filter(sessions::last_active_at.lt(idle_cutoff))
             .select(sessions::id)
-            .limit(BATCH).load(conn)?;
+            .limit(BATCH)
+            .load(conn)?;
         if batch.is_empty() {
             return Ok(0);
         }

@@ -157,16 +157,16 @@ pub fn count(
         Ok(nth) => nth,
         Err(locked) => return Ok(locked),
     };
-    let account_nth =
-        match count_one(conn, account_limit, &guard.account, LockScope::Account, now)? {
-            Ok(nth) => nth,
-            Err(locked) => {
-                // Refused by the backstop: this attempt was never checked, so it is no
-                // failure of this IP's either.
-                take_back(conn, &guard.pair)?;
-                return Ok(locked);
-            }
-        };
+    let account_nth = match count_one(conn, account_limit, &guard.account, LockScope::Account, now)?
+    {
+        Ok(nth) => nth,
+        Err(locked) => {
+            // Refused by the backstop: this attempt was never checked, so it is no
+            // failure of this IP's either.
+            take_back(conn, &guard.pair)?;
+            return Ok(locked);
+        }
+    };
     Ok(Counted::Allowed(Ticket {
         pair_nth,
         account_nth,
@@ -305,7 +305,13 @@ pub fn failed(
         new_locks.extend(lock(conn, pair_limit, &guard.pair, LockScope::Ip, now)?);
     }
     if ticket.account_nth >= account_limit.threshold {
-        new_locks.extend(lock(conn, account_limit, &guard.account, LockScope::Account, now)?);
+        new_locks.extend(lock(
+            conn,
+            account_limit,
+            &guard.account,
+            LockScope::Account,
+            now,
+        )?);
     }
     Ok(new_locks)
 }
@@ -365,11 +371,14 @@ pub fn prune(
                     .or(login_throttles::locked_until.lt(to_db(now))),
             )
             .select(login_throttles::subject)
-            .limit(super::maintenance::BATCH).load(conn)?;
+            .limit(super::maintenance::BATCH)
+            .load(conn)?;
         if batch.is_empty() {
             return Ok(0);
         }
-        Ok(diesel::delete(login_throttles::table.filter(login_throttles::subject.eq_any(&batch)))
-                .execute(conn)?)
+        Ok(
+            diesel::delete(login_throttles::table.filter(login_throttles::subject.eq_any(&batch)))
+                .execute(conn)?,
+        )
     })
 }

@@ -133,7 +133,14 @@ pub fn verify(
                 retry_after_secs,
                 new_lock,
             } => {
-                audit::record_lock(conn, &account.id, Secret::SecondFactor, new_lock, client, now)?;
+                audit::record_lock(
+                    conn,
+                    &account.id,
+                    Secret::SecondFactor,
+                    new_lock,
+                    client,
+                    now,
+                )?;
                 history::record(conn, attempt(Some("too_many_attempts")), client, now)?;
                 return Ok(Err(ApiError::TooManyAttempts { retry_after_secs }));
             }
@@ -143,7 +150,14 @@ pub fn verify(
                 .set(login_challenges::failed_attempts.eq(login_challenges::failed_attempts + 1))
                 .execute(conn)?;
             let new_lock = throttle::failed(conn, policies.login, &guard, ticket, now)?;
-            audit::record_lock(conn, &account.id, Secret::SecondFactor, new_lock, client, now)?;
+            audit::record_lock(
+                conn,
+                &account.id,
+                Secret::SecondFactor,
+                new_lock,
+                client,
+                now,
+            )?;
             history::record(conn, attempt(Some("invalid_code")), client, now)?;
             return Ok(Err(ApiError::InvalidCode {
                 attempts_remaining: Some(MAX_WRONG_CODES - challenge.failed_attempts - 1),
@@ -204,11 +218,14 @@ pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiEr
         let batch: Vec<String> = login_challenges::table
             .filter(login_challenges::expires_at.lt(cutoff))
             .select(login_challenges::id_digest)
-            .limit(BATCH).load(conn)?;
+            .limit(BATCH)
+            .load(conn)?;
         if batch.is_empty() {
             return Ok(0);
         }
-        Ok(diesel::delete(login_challenges::table.filter(login_challenges::id_digest.eq_any(&batch)))
-                .execute(conn)?)
+        Ok(diesel::delete(
+            login_challenges::table.filter(login_challenges::id_digest.eq_any(&batch)),
+        )
+        .execute(conn)?)
     })
 }

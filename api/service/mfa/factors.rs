@@ -186,6 +186,12 @@ pub fn start_totp(
     })
 }
 
+/// A code from a pending factor, given to activate it.
+pub struct FactorProof<'a> {
+    pub factor_id: &'a str,
+    pub code: &'a str,
+}
+
 /// Activates a pending factor once the user proves one code from it. The account's first
 /// factor comes with a fresh set of recovery codes. With MFA on, the account's other sessions
 /// (signed in with the password alone) end, and the activating one becomes `aal2`.
@@ -197,11 +203,11 @@ pub fn activate(
     keys: Keys<'_>,
     sessions_policy: &SessionPolicy,
     current: &SessionRow,
-    factor_id: &str,
-    code: &str,
+    proof: FactorProof<'_>,
     client: &ClientContext,
     now: DateTime<Utc>,
 ) -> Result<Activation, ApiError> {
+    let FactorProof { factor_id, code } = proof;
     let account_id = current.account_id.as_str();
     let guard = Guard::new(Secret::SecondFactor, account_id, &client.ip_key());
     write_transaction(conn, |conn| {
@@ -246,7 +252,14 @@ pub fn activate(
                 retry_after_secs,
                 new_lock,
             } => {
-                audit::record_lock(conn, account_id, Secret::SecondFactor, new_lock, client, now)?;
+                audit::record_lock(
+                    conn,
+                    account_id,
+                    Secret::SecondFactor,
+                    new_lock,
+                    client,
+                    now,
+                )?;
                 return Ok(Err(ApiError::TooManyAttempts { retry_after_secs }));
             }
         };
@@ -255,7 +268,14 @@ pub fn activate(
                 .set(mfa_factors::failed_attempts.eq(mfa_factors::failed_attempts + 1))
                 .execute(conn)?;
             let new_lock = throttle::failed(conn, keys.policy, &guard, ticket, now)?;
-            audit::record_lock(conn, account_id, Secret::SecondFactor, new_lock, client, now)?;
+            audit::record_lock(
+                conn,
+                account_id,
+                Secret::SecondFactor,
+                new_lock,
+                client,
+                now,
+            )?;
             return Ok(Err(ApiError::CodeRejected {
                 attempts_remaining: Some(MAX_WRONG_ACTIVATION_CODES - factor.failed_attempts - 1),
             }));
@@ -273,7 +293,12 @@ pub fn activate(
         let codes = if had_codes {
             None
         } else {
-            Some(recovery_codes::replace_set(conn, keys.sealer, account_id, now)?)
+            Some(recovery_codes::replace_set(
+                conn,
+                keys.sealer,
+                account_id,
+                now,
+            )?)
         };
         audit::record(
             conn,
@@ -432,10 +457,14 @@ pub fn prune_pending(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usiz
             .filter(mfa_factors::status.eq(PENDING))
             .filter(mfa_factors::expires_at.le(to_db(now)))
             .select(mfa_factors::id)
-            .limit(BATCH).load(conn)?;
+            .limit(BATCH)
+            .load(conn)?;
         if batch.is_empty() {
             return Ok(0);
         }
-        Ok(diesel::delete(mfa_factors::table.filter(mfa_factors::id.eq_any(&batch))).execute(conn)?)
+        Ok(
+            diesel::delete(mfa_factors::table.filter(mfa_factors::id.eq_any(&batch)))
+                .execute(conn)?,
+        )
     })
 }

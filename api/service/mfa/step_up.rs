@@ -33,7 +33,14 @@ pub fn with_second_factor<T>(
                 retry_after_secs,
                 new_lock,
             } => {
-                audit::record_lock(conn, account_id, Secret::SecondFactor, new_lock, client, now)?;
+                audit::record_lock(
+                    conn,
+                    account_id,
+                    Secret::SecondFactor,
+                    new_lock,
+                    client,
+                    now,
+                )?;
                 return Ok(Err(ApiError::TooManyAttempts { retry_after_secs }));
             }
         };
@@ -45,7 +52,14 @@ pub fn with_second_factor<T>(
             }
             None => {
                 let new_lock = throttle::failed(conn, policy, &guard, ticket, now)?;
-                audit::record_lock(conn, account_id, Secret::SecondFactor, new_lock, client, now)?;
+                audit::record_lock(
+                    conn,
+                    account_id,
+                    Secret::SecondFactor,
+                    new_lock,
+                    client,
+                    now,
+                )?;
                 Ok(Err(ApiError::reauthentication_failed("code")))
             }
         }
