@@ -83,7 +83,10 @@ pub struct BadRequest(pub Problem);
 #[response(content_type = "application/problem+json")]
 pub struct Unauthenticated(pub Problem);
 
-/// Not allowed, e.g. a cookie-authenticated write from an origin that is not allowed.
+/// Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+/// wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+/// on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+/// from an origin that is not allowed).
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct Forbidden(pub Problem);
@@ -118,7 +121,9 @@ pub struct UnsupportedMediaType(pub Problem);
 #[response(content_type = "application/problem+json")]
 pub struct ValidationFailed(pub Problem);
 
-/// Too many failed attempts; retry after `Retry-After` seconds.
+/// `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+/// repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+/// IP); retry after `Retry-After` seconds.
 #[derive(ToResponse)]
 #[response(
     content_type = "application/problem+json",
@@ -126,7 +131,11 @@ pub struct ValidationFailed(pub Problem);
 )]
 pub struct TooManyAttempts(pub Problem);
 
-/// The database cannot be reached.
+/// `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+/// password checks are queued); retry after `Retry-After` seconds.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(
+    content_type = "application/problem+json",
+    headers(("Retry-After" = i64, description = "Seconds to wait before trying again"))
+)]
 pub struct Unavailable(pub Problem);

@@ -40,7 +40,7 @@ pub struct LoginAuthenticated {
     /// cookie. Absent for browsers (requests with an `Origin` header), which get the session
     /// only as the HttpOnly cookie, unless the server runs with `TESSERA_BROWSER_BEARER=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "tss_3q2+7w…")]
+    #[schema(example = "tss_3q2+7w…", nullable = false)]
     pub session_token: Option<String>,
     pub session: Session,
     pub account: Account,

@@ -13,7 +13,7 @@ from tessera_client.api.accounts import create_account
 from tessera_client.api.auth import login, logout, verify_login_challenge
 from tessera_client.api.login_history import list_login_history
 from tessera_client.api.mfa import activate_factor, disable_mfa, enroll_totp, get_mfa_status
-from tessera_client.api.sessions import list_sessions, revoke_other_sessions
+from tessera_client.api.sessions import get_current_session, list_sessions, revoke_other_sessions
 from tessera_client.models import (
     CodeConfirmation,
     LoginAuthenticated,
@@ -121,9 +121,11 @@ assert [(e.outcome, e.mfa_method) for e in history.items] == [
     ("succeeded", "totp"),
 ]
 
-step("a wrong code is a typed problem")
+step("a wrong code is a typed problem, and no sign-out")
 wrong = disable_mfa.sync(client=me, body=StepUpRequest(password=PASSWORD, code="000000"))
-assert isinstance(wrong, Problem) and wrong.code == "invalid_code", wrong
+assert isinstance(wrong, Problem) and wrong.code == "reauthentication_failed", wrong
+assert wrong.errors[0].field == "code", wrong
+ok(get_current_session.sync(client=me))
 
 step("disable MFA with the password and a recovery code")
 disabled = disable_mfa.sync_detailed(client=me, body=StepUpRequest(password=PASSWORD, code=recovery_codes[1]))

@@ -15,6 +15,12 @@ const password = 'correct horse battery staple';
 let token = '';
 client.setConfig({ baseUrl, auth: () => token });
 
+// The session token of a sign-in answer: outside a browser (no Origin header) it is in the body.
+function tokenOf(answer: { session_token?: string }): string {
+  assert.ok(answer.session_token, 'a session token in the body');
+  return answer.session_token;
+}
+
 // The body of a successful call; anything else stops the flow with the problem document.
 function must<T>(result: { data?: T; error?: unknown; response: Response }): T {
   if (result.data === undefined) {
@@ -34,7 +40,7 @@ function step(name: string) {
 
 step('sign up');
 const signUp = must(await tessera.createAccount({ body: { email, password, display_name: 'TS' } }));
-token = signUp.session_token;
+token = tokenOf(signUp);
 assert.equal(signUp.account.email, email);
 
 step('enrol an authenticator and activate it');
@@ -64,7 +70,7 @@ const verified = must(await tessera.verifyLoginChallenge({
 assert.equal(verified.status, 'authenticated');
 if (verified.status !== 'authenticated') throw new Error('expected a session');
 assert.equal(verified.session.aal, 'aal2');
-token = verified.session_token;
+token = tokenOf(verified);
 
 step('log in on a second device with a recovery code');
 const again = must(await tessera.login({ body: { email, password } }));
@@ -75,7 +81,7 @@ const byRecovery = must(await tessera.verifyLoginChallenge({
 }));
 if (byRecovery.status !== 'authenticated') throw new Error('expected a session');
 assert.deepEqual(byRecovery.session.methods, ['password', 'recovery_code']);
-token = byRecovery.session_token;
+token = tokenOf(byRecovery);
 const status = must(await tessera.getMfaStatus());
 assert.equal(status.recovery_codes?.remaining, 7);
 
@@ -97,13 +103,16 @@ assert.deepEqual(
   ],
 );
 
-step('a wrong code is a typed problem');
+step('a wrong code is a typed problem, and no sign-out');
 const wrong = await tessera.disableMfa({
   body: { password, code: '000000' },
   throwOnError: false,
 });
-assert.equal(wrong.response.status, 401);
-assert.equal((wrong.error as { code?: string }).code, 'invalid_code');
+assert.equal(wrong.response.status, 403);
+const problem = wrong.error as { code?: string; errors?: { field: string }[] };
+assert.equal(problem.code, 'reauthentication_failed');
+assert.equal(problem.errors?.[0]?.field, 'code');
+must(await tessera.getCurrentSession());
 
 step('disable MFA with the password and a recovery code');
 must(await tessera.disableMfa({ body: { password, code: recoveryCodes[1] } }));

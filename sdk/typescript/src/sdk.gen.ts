@@ -30,6 +30,8 @@ export const getReadiness = <ThrowOnError extends boolean = false>(options?: Opt
 
 /**
  * Sign up: create an account and its first session.
+ *
+ * Sign-ups and password attempts from one client IP are rate limited (429 `rate_limited`).
  */
 export const createAccount = <ThrowOnError extends boolean = false>(options: Options<CreateAccountData, ThrowOnError>) => (options.client ?? client).post<CreateAccountResponses, CreateAccountErrors, ThrowOnError>({
     url: '/v1/accounts',
@@ -45,6 +47,8 @@ export const createAccount = <ThrowOnError extends boolean = false>(options: Opt
  *
  * A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
  * `attempts_remaining`; after 5 wrong codes, or 5 minutes, the challenge is gone (410).
+ * Wrong codes also count towards the second-factor lockouts (429 `too_many_attempts`), and
+ * code attempts from one client IP are rate limited (429 `rate_limited`).
  */
 export const verifyLoginChallenge = <ThrowOnError extends boolean = false>(options: Options<VerifyLoginChallengeData, ThrowOnError>) => (options.client ?? client).post<VerifyLoginChallengeResponses, VerifyLoginChallengeErrors, ThrowOnError>({
     url: '/v1/auth/challenges/{id}/verify',
@@ -59,7 +63,10 @@ export const verifyLoginChallenge = <ThrowOnError extends boolean = false>(optio
  * Log in with email and password.
  *
  * Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
- * lock password checks for the account for a while (429 with `Retry-After`).
+ * lock password checks for the account from the client's IP (and, past a much higher
+ * number from all IPs, for every IP) for a while: 429 `too_many_attempts` with
+ * `Retry-After`. Too many password attempts from one client IP of any kind answer 429
+ * `rate_limited`; a server busy hashing passwords answers 503 `overloaded`.
  */
 export const login = <ThrowOnError extends boolean = false>(options: Options<LoginData, ThrowOnError>) => (options.client ?? client).post<LoginResponses, LoginErrors, ThrowOnError>({
     url: '/v1/auth/login',
@@ -173,6 +180,9 @@ export const disableMfa = <ThrowOnError extends boolean = false>(options: Option
  * Activate a pending factor with a code from the app.
  *
  * For the account's first factor the answer carries 8 recovery codes, shown only here.
+ * With MFA on, every other session of the account is signed out (they proved only the
+ * password) and this one becomes `aal2`. A wrong code answers 403 `invalid_code` with
+ * `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts over.
  */
 export const activateFactor = <ThrowOnError extends boolean = false>(options: Options<ActivateFactorData, ThrowOnError>) => (options.client ?? client).post<ActivateFactorResponses, ActivateFactorErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -244,7 +254,12 @@ export const enrollTotp = <ThrowOnError extends boolean = false>(options: Option
 });
 
 /**
- * Change the password. Every other session of the account is signed out; this one stays.
+ * Change the password.
+ *
+ * Needs the current password, and with MFA on a current code too; a wrong or missing one
+ * answers 403 `reauthentication_failed` with `errors` naming it (the session stays valid).
+ * Every other session of the account is signed out, and its open login challenges and
+ * pending enrolments end; this session stays.
  */
 export const changePassword = <ThrowOnError extends boolean = false>(options: Options<ChangePasswordData, ThrowOnError>) => (options.client ?? client).post<ChangePasswordResponses, ChangePasswordErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {

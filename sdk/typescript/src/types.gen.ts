@@ -34,8 +34,9 @@ export type Activation = {
 export type AuditEvent = {
     id: string;
     /**
-     * `mfa.enabled`, `mfa.disabled`, `recovery_codes.regenerated`, `recovery_codes.revealed`,
-     * `password.changed`, `session.revoked`, `sessions.revoked_others` (more may be added).
+     * `account.created`, `account.locked`, `profile.updated`, `mfa.enabled`, `mfa.disabled`,
+     * `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
+     * `session.revoked`, `sessions.revoked_others` (more may be added).
      */
     event: string;
     /**
@@ -70,6 +71,10 @@ export type ChangePasswordRequest = {
      * 8 to 256 characters, not a common or easily guessed password (else 422).
      */
     new_password: string;
+    /**
+     * A current authenticator code or an unused recovery code: required when MFA is on.
+     */
+    code?: string | null;
 };
 
 export type CodeConfirmation = {
@@ -151,9 +156,11 @@ export type LoginAuthenticated = {
      */
     status: string;
     /**
-     * The session token; also set as the `tessera_session` cookie. Shown only here.
+     * The session token, shown only here; the session is also set as the `tessera_session`
+     * cookie. Absent for browsers (requests with an `Origin` header), which get the session
+     * only as the HttpOnly cookie, unless the server runs with `TESSERA_BROWSER_BEARER=true`.
      */
-    session_token: string;
+    session_token?: string;
     session: Session;
     account: Account;
 };
@@ -388,9 +395,11 @@ export type SignUpResponse = {
     account: Account;
     session: Session;
     /**
-     * The session token; also set as the `tessera_session` cookie. Shown only here.
+     * The session token, shown only here; the session is also set as the `tessera_session`
+     * cookie. Absent for browsers (requests with an `Origin` header), which get the session
+     * only as the HttpOnly cookie, unless the server runs with `TESSERA_BROWSER_BEARER=true`.
      */
-    session_token: string;
+    session_token?: string;
 };
 
 export type StepUpRequest = {
@@ -486,7 +495,8 @@ export type GetReadinessData = {
 
 export type GetReadinessErrors = {
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -515,6 +525,13 @@ export type CreateAccountErrors = {
      */
     400: Problem;
     /**
+     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+     * from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
      * The request conflicts with the current state.
      */
     409: Problem;
@@ -531,7 +548,14 @@ export type CreateAccountErrors = {
      */
     422: Problem;
     /**
-     * The database cannot be reached.
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -569,6 +593,13 @@ export type VerifyLoginChallengeErrors = {
      */
     401: Problem;
     /**
+     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+     * from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
      * No such resource (also for another account's resources).
      */
     404: Problem;
@@ -589,11 +620,14 @@ export type VerifyLoginChallengeErrors = {
      */
     422: Problem;
     /**
-     * Too many failed attempts; retry after `Retry-After` seconds.
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
      */
     429: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -626,6 +660,13 @@ export type LoginErrors = {
      */
     401: Problem;
     /**
+     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+     * from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
      * The request body is larger than the server accepts.
      */
     413: Problem;
@@ -638,11 +679,14 @@ export type LoginErrors = {
      */
     422: Problem;
     /**
-     * Too many failed attempts; retry after `Retry-After` seconds.
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
      */
     429: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -671,11 +715,15 @@ export type LogoutErrors = {
      */
     401: Problem;
     /**
-     * Not allowed, e.g. a cookie-authenticated write from an origin that is not allowed.
+     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+     * from an origin that is not allowed).
      */
     403: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -704,7 +752,8 @@ export type GetMeErrors = {
      */
     401: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -737,7 +786,10 @@ export type UpdateMeErrors = {
      */
     401: Problem;
     /**
-     * Not allowed, e.g. a cookie-authenticated write from an origin that is not allowed.
+     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+     * from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -753,7 +805,8 @@ export type UpdateMeErrors = {
      */
     422: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -795,7 +848,8 @@ export type ListAuditLogErrors = {
      */
     401: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -837,7 +891,8 @@ export type ListLoginHistoryErrors = {
      */
     401: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -866,7 +921,8 @@ export type GetMfaStatusErrors = {
      */
     401: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -899,7 +955,10 @@ export type DisableMfaErrors = {
      */
     401: Problem;
     /**
-     * Not allowed, e.g. a cookie-authenticated write from an origin that is not allowed.
+     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+     * from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -919,11 +978,14 @@ export type DisableMfaErrors = {
      */
     422: Problem;
     /**
-     * Too many failed attempts; retry after `Retry-After` seconds.
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
      */
     429: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -961,7 +1023,10 @@ export type ActivateFactorErrors = {
      */
     401: Problem;
     /**
-     * Not allowed, e.g. a cookie-authenticated write from an origin that is not allowed.
+     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+     * from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -989,7 +1054,14 @@ export type ActivateFactorErrors = {
      */
     422: Problem;
     /**
-     * The database cannot be reached.
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -1022,7 +1094,10 @@ export type RegenerateRecoveryCodesErrors = {
      */
     401: Problem;
     /**
-     * Not allowed, e.g. a cookie-authenticated write from an origin that is not allowed.
+     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+     * from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -1042,11 +1117,14 @@ export type RegenerateRecoveryCodesErrors = {
      */
     422: Problem;
     /**
-     * Too many failed attempts; retry after `Retry-After` seconds.
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
      */
     429: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -1079,7 +1157,10 @@ export type RevealRecoveryCodesErrors = {
      */
     401: Problem;
     /**
-     * Not allowed, e.g. a cookie-authenticated write from an origin that is not allowed.
+     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+     * from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -1099,11 +1180,14 @@ export type RevealRecoveryCodesErrors = {
      */
     422: Problem;
     /**
-     * Too many failed attempts; retry after `Retry-After` seconds.
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
      */
     429: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -1136,7 +1220,10 @@ export type EnrollTotpErrors = {
      */
     401: Problem;
     /**
-     * Not allowed, e.g. a cookie-authenticated write from an origin that is not allowed.
+     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+     * from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -1156,11 +1243,14 @@ export type EnrollTotpErrors = {
      */
     422: Problem;
     /**
-     * Too many failed attempts; retry after `Retry-After` seconds.
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
      */
     429: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -1193,7 +1283,10 @@ export type ChangePasswordErrors = {
      */
     401: Problem;
     /**
-     * Not allowed, e.g. a cookie-authenticated write from an origin that is not allowed.
+     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+     * from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -1209,11 +1302,14 @@ export type ChangePasswordErrors = {
      */
     422: Problem;
     /**
-     * Too many failed attempts; retry after `Retry-After` seconds.
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
      */
     429: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -1242,11 +1338,15 @@ export type RevokeOtherSessionsErrors = {
      */
     401: Problem;
     /**
-     * Not allowed, e.g. a cookie-authenticated write from an origin that is not allowed.
+     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+     * from an origin that is not allowed).
      */
     403: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -1288,7 +1388,8 @@ export type ListSessionsErrors = {
      */
     401: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -1326,7 +1427,10 @@ export type RevokeSessionErrors = {
      */
     401: Problem;
     /**
-     * Not allowed, e.g. a cookie-authenticated write from an origin that is not allowed.
+     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
+     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
+     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
+     * from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -1334,7 +1438,8 @@ export type RevokeSessionErrors = {
      */
     404: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };
@@ -1363,7 +1468,8 @@ export type GetCurrentSessionErrors = {
      */
     401: Problem;
     /**
-     * The database cannot be reached.
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
      */
     503: Problem;
 };

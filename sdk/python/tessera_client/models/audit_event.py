@@ -22,8 +22,9 @@ class AuditEvent:
 
     Attributes:
         id (str):
-        event (str): `mfa.enabled`, `mfa.disabled`, `recovery_codes.regenerated`, `recovery_codes.revealed`,
-            `password.changed`, `session.revoked`, `sessions.revoked_others` (more may be added). Example: mfa.enabled.
+        event (str): `account.created`, `account.locked`, `profile.updated`, `mfa.enabled`, `mfa.disabled`,
+            `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
+            `session.revoked`, `sessions.revoked_others` (more may be added). Example: mfa.enabled.
         occurred_at (datetime.datetime):
         actor_id (None | str | Unset): The account that acted: the owner, or an administrator.
         ip (None | str | Unset):  Example: 203.0.113.7.

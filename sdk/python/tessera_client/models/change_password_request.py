@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ChangePasswordRequest")
 
@@ -12,20 +14,28 @@ T = TypeVar("T", bound="ChangePasswordRequest")
 class ChangePasswordRequest:
     """
     Example:
-        {'current_password': 'correct horse battery staple', 'new_password': 'a brand new passphrase'}
+        {'code': '123456', 'current_password': 'correct horse battery staple', 'new_password': 'a brand new passphrase'}
 
     Attributes:
         current_password (str):
         new_password (str): 8 to 256 characters, not a common or easily guessed password (else 422).
+        code (None | str | Unset): A current authenticator code or an unused recovery code: required when MFA is on.
     """
 
     current_password: str
     new_password: str
+    code: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         current_password = self.current_password
 
         new_password = self.new_password
+
+        code: None | str | Unset
+        if isinstance(self.code, Unset):
+            code = UNSET
+        else:
+            code = self.code
 
         field_dict: dict[str, Any] = {}
 
@@ -35,6 +45,8 @@ class ChangePasswordRequest:
                 "new_password": new_password,
             }
         )
+        if code is not UNSET:
+            field_dict["code"] = code
 
         return field_dict
 
@@ -45,9 +57,19 @@ class ChangePasswordRequest:
 
         new_password = d.pop("new_password")
 
+        def _parse_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        code = _parse_code(d.pop("code", UNSET))
+
         change_password_request = cls(
             current_password=current_password,
             new_password=new_password,
+            code=code,
         )
 
         return change_password_request

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.account import Account
     from ..models.session import Session
@@ -20,36 +22,40 @@ class LoginAuthenticated:
 
     Attributes:
         status (str): Always `authenticated` here. Example: authenticated.
-        session_token (str): The session token; also set as the `tessera_session` cookie. Shown only here.
         session (Session): A session as its owner sees it.
         account (Account): An account as its owner sees it.
+        session_token (str | Unset): The session token, shown only here; the session is also set as the
+            `tessera_session`
+            cookie. Absent for browsers (requests with an `Origin` header), which get the session
+            only as the HttpOnly cookie, unless the server runs with `TESSERA_BROWSER_BEARER=true`. Example: tss_3q2+7w….
     """
 
     status: str
-    session_token: str
     session: Session
     account: Account
+    session_token: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status
 
-        session_token = self.session_token
-
         session = self.session.to_dict()
 
         account = self.account.to_dict()
+
+        session_token = self.session_token
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "status": status,
-                "session_token": session_token,
                 "session": session,
                 "account": account,
             }
         )
+        if session_token is not UNSET:
+            field_dict["session_token"] = session_token
 
         return field_dict
 
@@ -61,17 +67,17 @@ class LoginAuthenticated:
         d = dict(src_dict)
         status = d.pop("status")
 
-        session_token = d.pop("session_token")
-
         session = Session.from_dict(d.pop("session"))
 
         account = Account.from_dict(d.pop("account"))
 
+        session_token = d.pop("session_token", UNSET)
+
         login_authenticated = cls(
             status=status,
-            session_token=session_token,
             session=session,
             account=account,
+            session_token=session_token,
         )
 
         login_authenticated.additional_properties = d

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.account import Account
     from ..models.session import Session
@@ -20,13 +22,15 @@ class SignUpResponse:
     Attributes:
         account (Account): An account as its owner sees it.
         session (Session): A session as its owner sees it.
-        session_token (str): The session token; also set as the `tessera_session` cookie. Shown only here. Example:
-            tss_3q2+7w….
+        session_token (str | Unset): The session token, shown only here; the session is also set as the
+            `tessera_session`
+            cookie. Absent for browsers (requests with an `Origin` header), which get the session
+            only as the HttpOnly cookie, unless the server runs with `TESSERA_BROWSER_BEARER=true`. Example: tss_3q2+7w….
     """
 
     account: Account
     session: Session
-    session_token: str
+    session_token: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,9 +46,10 @@ class SignUpResponse:
             {
                 "account": account,
                 "session": session,
-                "session_token": session_token,
             }
         )
+        if session_token is not UNSET:
+            field_dict["session_token"] = session_token
 
         return field_dict
 
@@ -58,7 +63,7 @@ class SignUpResponse:
 
         session = Session.from_dict(d.pop("session"))
 
-        session_token = d.pop("session_token")
+        session_token = d.pop("session_token", UNSET)
 
         sign_up_response = cls(
             account=account,

@@ -43,6 +43,11 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 409:
         response_409 = Problem.from_dict(response.json())
 
@@ -62,6 +67,11 @@ def _parse_response(
         response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if response.status_code == 503:
         response_503 = Problem.from_dict(response.json())
@@ -91,6 +101,8 @@ def sync_detailed(
     body: SignUpRequest,
 ) -> Response[Problem | SignUpResponse]:
     """Sign up: create an account and its first session.
+
+     Sign-ups and password attempts from one client IP are rate limited (429 `rate_limited`).
 
     Args:
         body (SignUpRequest):  Example: {'display_name': 'Ada', 'email': 'ada@example.com',
@@ -122,6 +134,8 @@ def sync(
 ) -> Problem | SignUpResponse | None:
     """Sign up: create an account and its first session.
 
+     Sign-ups and password attempts from one client IP are rate limited (429 `rate_limited`).
+
     Args:
         body (SignUpRequest):  Example: {'display_name': 'Ada', 'email': 'ada@example.com',
             'password': 'correct horse battery staple'}.
@@ -146,6 +160,8 @@ async def asyncio_detailed(
     body: SignUpRequest,
 ) -> Response[Problem | SignUpResponse]:
     """Sign up: create an account and its first session.
+
+     Sign-ups and password attempts from one client IP are rate limited (429 `rate_limited`).
 
     Args:
         body (SignUpRequest):  Example: {'display_name': 'Ada', 'email': 'ada@example.com',
@@ -174,6 +190,8 @@ async def asyncio(
     body: SignUpRequest,
 ) -> Problem | SignUpResponse | None:
     """Sign up: create an account and its first session.
+
+     Sign-ups and password attempts from one client IP are rate limited (429 `rate_limited`).
 
     Args:
         body (SignUpRequest):  Example: {'display_name': 'Ada', 'email': 'ada@example.com',

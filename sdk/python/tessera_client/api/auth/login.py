@@ -65,6 +65,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -115,7 +120,10 @@ def sync_detailed(
     """Log in with email and password.
 
      Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
-    lock password checks for the account for a while (429 with `Retry-After`).
+    lock password checks for the account from the client's IP (and, past a much higher
+    number from all IPs, for every IP) for a while: 429 `too_many_attempts` with
+    `Retry-After`. Too many password attempts from one client IP of any kind answer 429
+    `rate_limited`; a server busy hashing passwords answers 503 `overloaded`.
 
     Args:
         body (LoginRequest):  Example: {'email': 'ada@example.com', 'password': 'correct horse
@@ -148,7 +156,10 @@ def sync(
     """Log in with email and password.
 
      Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
-    lock password checks for the account for a while (429 with `Retry-After`).
+    lock password checks for the account from the client's IP (and, past a much higher
+    number from all IPs, for every IP) for a while: 429 `too_many_attempts` with
+    `Retry-After`. Too many password attempts from one client IP of any kind answer 429
+    `rate_limited`; a server busy hashing passwords answers 503 `overloaded`.
 
     Args:
         body (LoginRequest):  Example: {'email': 'ada@example.com', 'password': 'correct horse
@@ -176,7 +187,10 @@ async def asyncio_detailed(
     """Log in with email and password.
 
      Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
-    lock password checks for the account for a while (429 with `Retry-After`).
+    lock password checks for the account from the client's IP (and, past a much higher
+    number from all IPs, for every IP) for a while: 429 `too_many_attempts` with
+    `Retry-After`. Too many password attempts from one client IP of any kind answer 429
+    `rate_limited`; a server busy hashing passwords answers 503 `overloaded`.
 
     Args:
         body (LoginRequest):  Example: {'email': 'ada@example.com', 'password': 'correct horse
@@ -207,7 +221,10 @@ async def asyncio(
     """Log in with email and password.
 
      Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
-    lock password checks for the account for a while (429 with `Retry-After`).
+    lock password checks for the account from the client's IP (and, past a much higher
+    number from all IPs, for every IP) for a while: 429 `too_many_attempts` with
+    `Retry-After`. Too many password attempts from one client IP of any kind answer 429
+    `rate_limited`; a server busy hashing passwords answers 503 `overloaded`.
 
     Args:
         body (LoginRequest):  Example: {'email': 'ada@example.com', 'password': 'correct horse

@@ -69,6 +69,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
@@ -131,6 +136,8 @@ def sync_detailed(
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
     `attempts_remaining`; after 5 wrong codes, or 5 minutes, the challenge is gone (410).
+    Wrong codes also count towards the second-factor lockouts (429 `too_many_attempts`), and
+    code attempts from one client IP are rate limited (429 `rate_limited`).
 
     Args:
         id (str):
@@ -166,6 +173,8 @@ def sync(
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
     `attempts_remaining`; after 5 wrong codes, or 5 minutes, the challenge is gone (410).
+    Wrong codes also count towards the second-factor lockouts (429 `too_many_attempts`), and
+    code attempts from one client IP are rate limited (429 `rate_limited`).
 
     Args:
         id (str):
@@ -196,6 +205,8 @@ async def asyncio_detailed(
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
     `attempts_remaining`; after 5 wrong codes, or 5 minutes, the challenge is gone (410).
+    Wrong codes also count towards the second-factor lockouts (429 `too_many_attempts`), and
+    code attempts from one client IP are rate limited (429 `rate_limited`).
 
     Args:
         id (str):
@@ -229,6 +240,8 @@ async def asyncio(
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
     `attempts_remaining`; after 5 wrong codes, or 5 minutes, the challenge is gone (410).
+    Wrong codes also count towards the second-factor lockouts (429 `too_many_attempts`), and
+    code attempts from one client IP are rate limited (429 `rate_limited`).
 
     Args:
         id (str):

@@ -94,11 +94,16 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: ChangePasswordRequest,
 ) -> Response[Any | Problem]:
-    """Change the password. Every other session of the account is signed out; this one stays.
+    """Change the password.
+
+     Needs the current password, and with MFA on a current code too; a wrong or missing one
+    answers 403 `reauthentication_failed` with `errors` naming it (the session stays valid).
+    Every other session of the account is signed out, and its open login challenges and
+    pending enrolments end; this session stays.
 
     Args:
-        body (ChangePasswordRequest):  Example: {'current_password': 'correct horse battery
-            staple', 'new_password': 'a brand new passphrase'}.
+        body (ChangePasswordRequest):  Example: {'code': '123456', 'current_password': 'correct
+            horse battery staple', 'new_password': 'a brand new passphrase'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -124,11 +129,16 @@ def sync(
     client: AuthenticatedClient,
     body: ChangePasswordRequest,
 ) -> Any | Problem | None:
-    """Change the password. Every other session of the account is signed out; this one stays.
+    """Change the password.
+
+     Needs the current password, and with MFA on a current code too; a wrong or missing one
+    answers 403 `reauthentication_failed` with `errors` naming it (the session stays valid).
+    Every other session of the account is signed out, and its open login challenges and
+    pending enrolments end; this session stays.
 
     Args:
-        body (ChangePasswordRequest):  Example: {'current_password': 'correct horse battery
-            staple', 'new_password': 'a brand new passphrase'}.
+        body (ChangePasswordRequest):  Example: {'code': '123456', 'current_password': 'correct
+            horse battery staple', 'new_password': 'a brand new passphrase'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -149,11 +159,16 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: ChangePasswordRequest,
 ) -> Response[Any | Problem]:
-    """Change the password. Every other session of the account is signed out; this one stays.
+    """Change the password.
+
+     Needs the current password, and with MFA on a current code too; a wrong or missing one
+    answers 403 `reauthentication_failed` with `errors` naming it (the session stays valid).
+    Every other session of the account is signed out, and its open login challenges and
+    pending enrolments end; this session stays.
 
     Args:
-        body (ChangePasswordRequest):  Example: {'current_password': 'correct horse battery
-            staple', 'new_password': 'a brand new passphrase'}.
+        body (ChangePasswordRequest):  Example: {'code': '123456', 'current_password': 'correct
+            horse battery staple', 'new_password': 'a brand new passphrase'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,11 +192,16 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ChangePasswordRequest,
 ) -> Any | Problem | None:
-    """Change the password. Every other session of the account is signed out; this one stays.
+    """Change the password.
+
+     Needs the current password, and with MFA on a current code too; a wrong or missing one
+    answers 403 `reauthentication_failed` with `errors` naming it (the session stays valid).
+    Every other session of the account is signed out, and its open login challenges and
+    pending enrolments end; this session stays.
 
     Args:
-        body (ChangePasswordRequest):  Example: {'current_password': 'correct horse battery
-            staple', 'new_password': 'a brand new passphrase'}.
+        body (ChangePasswordRequest):  Example: {'code': '123456', 'current_password': 'correct
+            horse battery staple', 'new_password': 'a brand new passphrase'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -86,6 +86,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 503:
         response_503 = Problem.from_dict(response.json())
 
@@ -117,6 +122,9 @@ def sync_detailed(
     """Activate a pending factor with a code from the app.
 
      For the account's first factor the answer carries 8 recovery codes, shown only here.
+    With MFA on, every other session of the account is signed out (they proved only the
+    password) and this one becomes `aal2`. A wrong code answers 403 `invalid_code` with
+    `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts over.
 
     Args:
         id (UUID):
@@ -151,6 +159,9 @@ def sync(
     """Activate a pending factor with a code from the app.
 
      For the account's first factor the answer carries 8 recovery codes, shown only here.
+    With MFA on, every other session of the account is signed out (they proved only the
+    password) and this one becomes `aal2`. A wrong code answers 403 `invalid_code` with
+    `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts over.
 
     Args:
         id (UUID):
@@ -180,6 +191,9 @@ async def asyncio_detailed(
     """Activate a pending factor with a code from the app.
 
      For the account's first factor the answer carries 8 recovery codes, shown only here.
+    With MFA on, every other session of the account is signed out (they proved only the
+    password) and this one becomes `aal2`. A wrong code answers 403 `invalid_code` with
+    `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts over.
 
     Args:
         id (UUID):
@@ -212,6 +226,9 @@ async def asyncio(
     """Activate a pending factor with a code from the app.
 
      For the account's first factor the answer carries 8 recovery codes, shown only here.
+    With MFA on, every other session of the account is signed out (they proved only the
+    password) and this one becomes `aal2`. A wrong code answers 403 `invalid_code` with
+    `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts over.
 
     Args:
         id (UUID):
