@@ -9,9 +9,9 @@ use crate::service::accounts::Account;
 use crate::service::login::{LoginOutcome, password_login};
 use crate::service::mfa::SecondFactor;
 use crate::service::mfa::challenges::{self, LoginChallenge};
-use crate::service::passwords;
 use crate::service::rate_limit::Kind;
 use crate::service::sessions::{self, IssuedSession, Session};
+use crate::service::{mfa, passwords};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -198,6 +198,7 @@ pub async fn verify_challenge(
     Body(body): Body<VerifyChallengeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let VerifyChallengeRequest { method, code } = body;
+    mfa::check_code_shape("code", &code)?;
     let challenge_id = id.into_inner();
     let now = state.now();
     let st = state.clone();

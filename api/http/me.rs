@@ -5,8 +5,8 @@ use utoipa::ToSchema;
 use super::extract::{Body, Client, CurrentSession, PasswordBody};
 use crate::error::ApiError;
 use crate::service::accounts::{self, Account, PasswordChange, ProfileChange};
-use crate::service::passwords;
 use crate::service::rate_limit::Kind;
+use crate::service::{mfa, passwords};
 use crate::state::AppState;
 
 /// The signed-in account's profile.
@@ -129,6 +129,9 @@ pub async fn change_password(
 ) -> Result<HttpResponse, ApiError> {
     passwords::check_size("current_password", &body.current_password)?;
     passwords::check_size("new_password", &body.new_password)?;
+    if let Some(code) = &body.code {
+        mfa::check_code_shape("code", code)?;
+    }
     let change = PasswordChange {
         current_password: body.current_password,
         new_password: body.new_password,

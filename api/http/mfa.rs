@@ -12,7 +12,7 @@ use crate::service::mfa::factors::{
 };
 use crate::service::mfa::recovery_codes::RecoveryCodes;
 use crate::service::rate_limit::Kind;
-use crate::service::{ClientContext, Keys, passwords};
+use crate::service::{ClientContext, Keys, mfa, passwords};
 use crate::state::AppState;
 
 /// The account's second factors and recovery codes.
@@ -206,6 +206,7 @@ where
         + 'static,
 {
     passwords::check_size("password", &body.password)?;
+    mfa::check_code_shape("code", &body.code)?;
     let now = state.now();
     let st = state.clone();
     state

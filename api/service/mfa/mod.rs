@@ -51,6 +51,22 @@ impl SecondFactor {
     }
 }
 
+/// Refuses a code field that cannot be any code (empty, or longer than any recovery code may be
+/// typed), with 422, as the spec's 1..=64 characters state.
+pub fn check_code_shape(field: &str, code: &str) -> Result<(), ApiError> {
+    let length = code.chars().count();
+    if (1..=64).contains(&length) {
+        return Ok(());
+    }
+    Err(ApiError::Validation {
+        errors: vec![crate::error::FieldError::new(
+            field,
+            "invalid_length",
+            "must be 1 to 64 characters",
+        )],
+    })
+}
+
 /// The account's active TOTP factor, if any.
 pub fn active_totp(
     conn: &mut DbConnection,
