@@ -23,6 +23,8 @@ pub struct KeyListing {
 pub enum AdminError {
     #[error(transparent)]
     Key(#[from] KeyError),
+    #[error(transparent)]
+    Setup(#[from] db::SetupError),
     #[error("database: {0}")]
     Database(String),
     /// A refusal: the operator must do something first.
@@ -33,7 +35,7 @@ pub enum AdminError {
 fn connect(
     settings: &Settings,
 ) -> Result<r2d2::PooledConnection<db::SchemeConnectionManager>, AdminError> {
-    let pool = db::build_pool(&settings.database_url(), 1).map_err(AdminError::Database)?;
+    let pool = db::build_pool(&settings.database_url(), 1)?;
     pool.get().map_err(|e| AdminError::Database(e.to_string()))
 }
 

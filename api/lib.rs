@@ -8,7 +8,8 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod db;
-pub mod error;
+pub mod error_code;
+pub mod geo;
 pub mod http;
 pub mod metrics;
 pub mod openapi;
@@ -33,10 +34,10 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::keys::ServerKeys;
 use crate::crypto::password::PasswordHasher;
-use crate::service::geo::GeoLocator;
+use crate::geo::GeoLocator;
 use crate::service::maintenance::{self, Pruned};
 use crate::service::rate_limit::{Rate, RateLimits};
-use crate::service::{LoginPolicy, SessionPolicy};
+use crate::service::{ClientInfo, Env, LoginPolicy, SessionPolicy};
 use crate::state::{AppState, Inner};
 
 /// The OpenAPI document, generated from the registered handlers.
@@ -49,18 +50,38 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
     spec
 }
 
+/// Why the server cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("invalid setting {0}")]
+    Setting(#[from] config::InvalidSetting),
+    #[error("keys: {0}")]
+    Keys(#[from] crypto::keys::KeyError),
+    #[error("database: {0}")]
+    Database(#[from] db::SetupError),
+    #[error("password hashing: {0}")]
+    Hashing(#[from] crypto::CryptoError),
+    #[error("cannot open the GeoIP database {path}: {source}")]
+    Geo {
+        path: std::path::PathBuf,
+        #[source]
+        source: maxminddb::MaxMindDbError,
+    },
+}
+
 /// Everything the server needs, ready to serve: keys loaded (or generated), database
 /// connected and migrated.
-pub fn build_state(settings: Settings, clock: Clock) -> Result<AppState, String> {
-    settings.validate().map_err(|e| e.to_string())?;
-    let (keys, created) =
-        ServerKeys::load_or_generate(&settings.keys_dir()).map_err(|e| e.to_string())?;
+pub fn build_state(settings: Settings, clock: Clock) -> Result<AppState, StartError> {
+    settings.validate()?;
+    let (keys, created) = ServerKeys::load_or_generate(&settings.keys_dir())?;
     for path in created {
         tracing::info!(path = %path.display(), "generated a new key (mode 0600); back it up");
     }
     let url = settings.database_url();
     let pool = db::build_pool(&url, settings.database_pool_size)?;
-    let mut conn = pool.get().map_err(|e| format!("database: {e}"))?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| StartError::Database(db::SetupError::Connect(e)))?;
     let applied = db::migrate(&mut conn)?;
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
@@ -74,23 +95,23 @@ pub fn build_state_with_pool(
     clock: Clock,
     keys: ServerKeys,
     pool: db::DbPool,
-) -> Result<AppState, String> {
-    settings.validate().map_err(|e| e.to_string())?;
+) -> Result<AppState, StartError> {
+    settings.validate()?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let queue = usize::try_from(settings.hash_queue_per_thread).unwrap_or(1);
-    let hasher = PasswordHasher::new(cores, queue).map_err(|e| e.to_string())?;
+    let hasher = PasswordHasher::new(cores, queue)?;
     let geo = match &settings.geoip_database {
-        Some(path) => GeoLocator::open(path)?,
+        Some(path) => GeoLocator::open(path).map_err(|source| StartError::Geo {
+            path: path.clone(),
+            source,
+        })?,
         None => GeoLocator::disabled(),
     };
-    let trusted_proxies = settings.trusted_proxy_nets().map_err(|e| e.to_string())?;
+    let trusted_proxies = settings.trusted_proxy_nets()?;
     let allowed_origins = settings.allowed_origin_list();
-    Ok(AppState::new(Inner {
-        pool,
-        clock,
-        sealer: crypto::sealing::Sealer::new(&keys.keyring),
-        keys,
+    let env = Env {
         hasher,
+        sealer: crypto::sealing::Sealer::new(&keys.keyring),
         sessions: SessionPolicy {
             idle: Duration::days(settings.session_idle_days),
             absolute: Duration::days(settings.session_absolute_days),
@@ -108,6 +129,13 @@ pub fn build_state_with_pool(
             code: Rate::per_minute(settings.rate_code_per_minute),
             sign_up: Rate::per_hour(settings.rate_signup_per_hour),
         },
+        totp_issuer: settings.totp_issuer.clone(),
+    };
+    Ok(AppState::new(Inner {
+        pool,
+        clock,
+        env,
+        signing_key: keys.signing_key,
         geo,
         trusted_proxies,
         allowed_origins,
@@ -146,9 +174,9 @@ pub fn build_app(
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
         .app_data(web::Data::new(state))
-        .app_data(http::extract::json_config())
-        .app_data(http::extract::path_config())
-        .app_data(http::extract::query_config())
+        .app_data(http::body::json_config())
+        .app_data(http::body::path_config())
+        .app_data(http::body::query_config())
         .configure(http::configure)
         .split_for_parts();
     let yaml = spec.to_yaml().unwrap_or_default();
@@ -233,11 +261,9 @@ pub fn start(state: AppState) -> std::io::Result<Listening> {
 }
 
 /// One round of periodic clean-up.
-pub async fn run_maintenance(state: &AppState) -> Result<Pruned, error::ApiError> {
-    let now = state.now();
-    let (sessions, login) = (state.sessions, state.login);
+pub async fn run_maintenance(state: &AppState) -> Result<Pruned, http::error::ApiError> {
     state
-        .db(move |conn| maintenance::prune_expired(conn, &sessions, &login, now))
+        .run(ClientInfo::default(), maintenance::prune_expired)
         .await
 }
 

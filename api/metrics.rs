@@ -11,8 +11,8 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use prometheus::{Encoder, TextEncoder};
 
-use crate::error::ApiError;
 use crate::http;
+use crate::http::error::ApiError;
 
 /// The middleware that counts the API's requests; it answers `/metrics` itself only when
 /// the metrics are served on the API port.
@@ -57,7 +57,7 @@ async fn exposition(metrics: web::Data<PrometheusMetrics>) -> Result<HttpRespons
     let mut text = Vec::new();
     encoder
         .encode(&families, &mut text)
-        .map_err(|e| ApiError::internal(format!("metrics: {e}")))?;
+        .map_err(|e| ApiError::from(crate::service::Error::internal(e)))?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, encoder.format_type()))
         .body(text))

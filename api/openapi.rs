@@ -4,7 +4,8 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToResponse};
 
-use crate::error::{FieldError, Problem};
+use crate::http::error::Problem;
+use crate::service::FieldError;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -43,7 +44,7 @@ use crate::error::{FieldError, Problem};
         )
     ),
     servers((url = "/", description = "The server this document was served from")),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &ErrorCodes),
 )]
 pub struct ApiDoc;
 
@@ -73,6 +74,33 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// Lists every error code on the problem schema's `code` (`x-error-codes`), so SDK users and
+/// reviewers see them all; the field stays a string, since codes may be added.
+struct ErrorCodes;
+
+impl Modify for ErrorCodes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use strum::IntoEnumIterator;
+        use utoipa::openapi::extensions::ExtensionsBuilder;
+        use utoipa::openapi::{RefOr, Schema};
+        let codes: Vec<&str> = crate::error_code::ErrorCode::iter()
+            .map(|code| code.as_str())
+            .collect();
+        let problem = openapi
+            .components
+            .as_mut()
+            .and_then(|components| components.schemas.get_mut("Problem"));
+        if let Some(RefOr::T(Schema::Object(problem))) = problem
+            && let Some(RefOr::T(Schema::Object(code))) = problem.properties.get_mut("code")
+        {
+            let listed = ExtensionsBuilder::new().add("x-error-codes", codes).build();
+            code.extensions
+                .get_or_insert_with(Default::default)
+                .merge(listed);
+        }
+    }
+}
+
 /// Malformed JSON, a bad path or query parameter, or an invalid cursor.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
@@ -83,10 +111,10 @@ pub struct BadRequest(pub Problem);
 #[response(content_type = "application/problem+json")]
 pub struct Unauthenticated(pub Problem);
 
-/// Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-/// wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-/// on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-/// from an origin that is not allowed).
+/// Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+/// to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+/// `attempts_remaining` may say how many tries are left; the session stays valid), or
+/// `origin_not_allowed` (a browser request from an origin that is not allowed).
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct Forbidden(pub Problem);

@@ -1,22 +1,19 @@
-//! Everything a request handler may need, shared by all workers.
+//! Everything a request handler may need, shared by all workers, and the one hop from async
+//! handlers to the synchronous service layer.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use ed25519_dalek::SigningKey;
 use ipnet::IpNet;
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::crypto::keys::ServerKeys;
-use crate::crypto::password::PasswordHasher;
-use crate::crypto::sealing::Sealer;
-use crate::db::{DbConnection, DbPool};
-use crate::error::ApiError;
-use crate::service::ClientContext;
-use crate::service::Keys;
-use crate::service::geo::GeoLocator;
-use crate::service::rate_limit::{self, Kind, RateLimits};
-use crate::service::{LoginPolicy, SessionPolicy};
+use crate::db::DbPool;
+use crate::error_code::ErrorCode;
+use crate::geo::GeoLocator;
+use crate::http::error::ApiError;
+use crate::service::{self, ClientInfo, Context, Env};
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -24,13 +21,11 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub pool: DbPool,
     pub clock: Clock,
-    pub keys: ServerKeys,
-    pub hasher: PasswordHasher,
-    pub sealer: Sealer,
+    /// The keys and policies every service function works with.
+    pub env: Env,
+    /// Signs JWT access tokens.
+    pub signing_key: SigningKey,
     pub settings: Settings,
-    pub sessions: SessionPolicy,
-    pub login: LoginPolicy,
-    pub rate_limits: RateLimits,
     pub geo: GeoLocator,
     pub trusted_proxies: Vec<IpNet>,
     pub allowed_origins: Vec<String>,
@@ -48,75 +43,50 @@ impl AppState {
         AppState(Arc::new(inner))
     }
 
-    /// What checking passwords and codes needs.
-    pub fn keys(&self) -> Keys<'_> {
-        Keys {
-            hasher: &self.hasher,
-            sealer: &self.sealer,
-            policy: &self.login,
-        }
-    }
-
-    pub fn policies(&self) -> crate::service::Policies<'_> {
-        crate::service::Policies {
-            login: &self.login,
-            sessions: &self.sessions,
-        }
-    }
-
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
 
-    /// Runs `f` with a pooled connection on the blocking pool: the one hop from async
-    /// handlers to the synchronous service layer.
-    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    /// Runs a service function on the blocking pool, with a pooled connection and the
+    /// request's context (`now` is taken here, once).
+    pub async fn run<T, F>(&self, client: ClientInfo, f: F) -> Result<T, ApiError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut Context<'_>) -> service::Result<T> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
+        let state = self.clone();
+        let now = self.now();
         actix_web::web::block(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
+            let mut conn = state.pool.get()?;
+            let mut cx = Context::new(&mut conn, &state.env, &client, now);
+            f(&mut cx).map_err(ApiError::from)
         })
         .await
-        .map_err(|e| ApiError::internal(format!("blocking pool: {e}")))?
-    }
-
-    /// An admission step for [`hashing`](Self::hashing) or a code check: takes one request
-    /// from each of the client's rate-limit buckets of `kinds` (429 `rate_limited` when one
-    /// is spent).
-    pub fn rate_limit(
-        &self,
-        kinds: &'static [Kind],
-        client: &ClientContext,
-    ) -> impl FnOnce(&mut DbConnection) -> Result<(), ApiError> + Send + 'static {
-        let (limits, ip_key, now) = (self.rate_limits, client.ip_key(), self.now());
-        move |conn| {
-            for kind in kinds {
-                rate_limit::take(conn, &limits, *kind, &ip_key, now)?;
-            }
-            Ok(())
-        }
+        .map_err(|e| ApiError::from(service::Error::internal(format!("blocking pool: {e}"))))?
     }
 
     /// For work that hashes a password. In order: a place in the hashing queue (503
     /// `overloaded` at once when it is full, before any database work); `admit` on the
     /// blocking pool (rate limits and the cheap checks that may refuse the request before a
     /// hash is spent on it); a hashing permit; then `work` on the blocking pool.
-    pub async fn hashing<A, T>(
+    pub async fn run_hashing<A, T>(
         &self,
-        admit: impl FnOnce(&mut DbConnection) -> Result<A, ApiError> + Send + 'static,
-        work: impl FnOnce(&mut DbConnection, A) -> Result<T, ApiError> + Send + 'static,
+        client: ClientInfo,
+        admit: impl FnOnce(&mut Context<'_>) -> service::Result<A> + Send + 'static,
+        work: impl FnOnce(&mut Context<'_>, A) -> service::Result<T> + Send + 'static,
     ) -> Result<T, ApiError>
     where
         A: Send + 'static,
         T: Send + 'static,
     {
-        let place = self.hasher.queue()?;
-        let admitted = self.db(admit).await?;
+        let place = self.env.hasher.queue().ok_or_else(|| {
+            ApiError::request(
+                ErrorCode::Overloaded,
+                "The server is busy checking passwords; try again in a second.",
+            )
+        })?;
+        let admitted = self.run(client.clone(), admit).await?;
         let _permit = place.permit().await;
-        self.db(move |conn| work(conn, admitted)).await
+        self.run(client, move |cx| work(cx, admitted)).await
     }
 }

@@ -1,7 +1,23 @@
-//! Password hashing, random tokens and the server's keys.
+//! Password hashing, random tokens, TOTP, sealing and the server's keys. Knows nothing of the
+//! domain or of HTTP; its failures are [`CryptoError`]s.
 
 pub mod keys;
 pub mod password;
 pub mod sealing;
 pub mod tokens;
 pub mod totp;
+
+/// A failure of the cryptographic machinery: never the client's doing.
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    #[error("sealing failed")]
+    Seal,
+    #[error("value sealed with unknown key {0}")]
+    UnknownKey(String),
+    #[error("sealed value does not open: {0}")]
+    Open(&'static str),
+    #[error("password hashing: {0}")]
+    Hash(String),
+    #[error("the hashing threads are gone")]
+    HashingThreadsGone,
+}

@@ -23,7 +23,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
-use crate::error::ApiError;
+use super::CryptoError;
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -69,7 +69,7 @@ pub struct Verification {
 impl PasswordHasher {
     /// argon2id with m = 19456 KiB, t = 2, p = 1 (OWASP's recommendation), on
     /// `max_concurrent` threads, with up to `queue_per_thread` requests waiting per thread.
-    pub fn new(max_concurrent: usize, queue_per_thread: usize) -> Result<Self, ApiError> {
+    pub fn new(max_concurrent: usize, queue_per_thread: usize) -> Result<Self, CryptoError> {
         Self::with_params(Params::DEFAULT, max_concurrent, queue_per_thread)
     }
 
@@ -77,7 +77,7 @@ impl PasswordHasher {
         params: Params,
         max_concurrent: usize,
         queue_per_thread: usize,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, CryptoError> {
         let threads = max_concurrent.max(1);
         let (jobs, queue) = channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
@@ -86,7 +86,7 @@ impl PasswordHasher {
             std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
                 .spawn(move || run_jobs(&queue))
-                .map_err(|e| ApiError::internal(format!("cannot start a hashing thread: {e}")))?;
+                .map_err(|e| CryptoError::Hash(format!("cannot start a hashing thread: {e}")))?;
         }
         let mut hasher = PasswordHasher {
             params,
@@ -109,41 +109,37 @@ impl PasswordHasher {
     fn on_hashing_thread<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, CryptoError> {
         let (done, result) = sync_channel(1);
         let job: Job = Box::new(move || {
             let _ = done.send(work());
         });
         self.jobs
             .send(job)
-            .map_err(|_| ApiError::internal("hashing threads are gone"))?;
-        result
-            .recv()
-            .map_err(|_| ApiError::internal("a hashing thread died"))
+            .map_err(|_| CryptoError::HashingThreadsGone)?;
+        result.recv().map_err(|_| CryptoError::HashingThreadsGone)
     }
 
-    /// A place in the queue for a permit, or 503 `overloaded` at once when the queue is
-    /// full: under a login storm the excess is refused in microseconds instead of waiting
-    /// (and holding a connection) for seconds.
-    pub fn queue(&self) -> Result<QueuePlace, ApiError> {
+    /// A place in the queue for a permit, or `None` at once when the queue is full: under a
+    /// login storm the excess is refused in microseconds instead of waiting (and holding a
+    /// connection) for seconds.
+    pub fn queue(&self) -> Option<QueuePlace> {
         let before = self.admitted.fetch_add(1, Ordering::AcqRel);
         let place = QueuePlace {
             permits: self.permits.clone(),
             admitted: self.admitted.clone(),
         };
-        if before >= self.capacity {
-            return Err(ApiError::Overloaded); // dropping `place` gives the count back
-        }
-        Ok(place)
+        // Dropping `place` gives the count back.
+        (before < self.capacity).then_some(place)
     }
 
     /// Hashes the password's NFKC form (NIST SP 800-63B §5.1.1.2): the same passphrase typed
     /// on another keyboard or system, composed differently, is the same password.
-    pub fn hash(&self, password: &str) -> Result<String, ApiError> {
+    pub fn hash(&self, password: &str) -> Result<String, CryptoError> {
         let params = self.params.clone();
         let password = Zeroizing::new(password.nfkc().collect::<String>());
         self.on_hashing_thread(move || hash_phc(&params, password.as_bytes()))?
-            .map_err(|e| ApiError::internal(format!("argon2 hash: {e}")))
+            .map_err(CryptoError::Hash)
     }
 
     /// Checks the password's NFKC form; a hash made before passwords were normalised may hold
@@ -287,9 +283,9 @@ mod tests {
         // One thread: two permits and one waiting place.
         let hasher = PasswordHasher::new(1, 1).unwrap();
         let places: Vec<QueuePlace> = (0..3).map(|_| hasher.queue().unwrap()).collect();
-        assert!(matches!(hasher.queue(), Err(ApiError::Overloaded)));
+        assert!(hasher.queue().is_none());
         drop(places);
-        assert!(hasher.queue().is_ok());
+        assert!(hasher.queue().is_some());
     }
 
     #[test]

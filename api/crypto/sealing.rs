@@ -15,9 +15,9 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
+use super::CryptoError;
 use super::keys::Keyring;
 use super::tokens::random_bytes;
-use crate::error::ApiError;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -73,11 +73,11 @@ impl Sealer {
         &self.keys[self.active]
     }
 
-    fn key(&self, key_id: &str) -> Result<&DerivedKeys, ApiError> {
+    fn key(&self, key_id: &str) -> Result<&DerivedKeys, CryptoError> {
         self.keys
             .iter()
             .find(|k| k.id == key_id)
-            .ok_or_else(|| ApiError::internal(format!("value sealed with unknown key {key_id}")))
+            .ok_or_else(|| CryptoError::UnknownKey(key_id.to_string()))
     }
 
     pub fn active_key_id(&self) -> &str {
@@ -92,7 +92,7 @@ impl Sealer {
         self.keys.iter().map(|k| k.id.as_str())
     }
 
-    pub fn seal(&self, plaintext: &[u8], bound_to: &str) -> Result<Sealed, ApiError> {
+    pub fn seal(&self, plaintext: &[u8], bound_to: &str) -> Result<Sealed, CryptoError> {
         let key = self.active();
         let cipher = XChaCha20Poly1305::new(key.aead.as_slice().into());
         let nonce = random_bytes::<24>();
@@ -104,7 +104,7 @@ impl Sealer {
                     aad: bound_to.as_bytes(),
                 },
             )
-            .map_err(|_| ApiError::internal("sealing failed"))?;
+            .map_err(|_| CryptoError::Seal)?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ciphertext);
         Ok(Sealed {
@@ -118,13 +118,13 @@ impl Sealer {
         key_id: &str,
         ciphertext: &str,
         bound_to: &str,
-    ) -> Result<Zeroizing<Vec<u8>>, ApiError> {
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         let key = self.key(key_id)?;
         let raw = STANDARD
             .decode(ciphertext)
-            .map_err(|_| ApiError::internal("sealed value is not base64"))?;
+            .map_err(|_| CryptoError::Open("not base64"))?;
         if raw.len() < 24 {
-            return Err(ApiError::internal("sealed value too short"));
+            return Err(CryptoError::Open("too short"));
         }
         let (nonce, body) = raw.split_at(24);
         XChaCha20Poly1305::new(key.aead.as_slice().into())
@@ -136,7 +136,7 @@ impl Sealer {
                 },
             )
             .map(Zeroizing::new)
-            .map_err(|_| ApiError::internal("sealed value does not open"))
+            .map_err(|_| CryptoError::Open("authentication failed"))
     }
 
     /// Keyed digest under the active key, as `key_id:hex`: a database dump alone cannot test

@@ -4,6 +4,12 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
+/// `N` bytes from the operating system's random source.
+#[expect(
+    clippy::expect_used,
+    reason = "without a working random source no token, key or salt can be made: stopping is \
+              the only safe answer, and it happens at start, when the keys are made"
+)]
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).expect("the operating system's random source works");

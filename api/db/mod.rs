@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{CustomizeConnection, Pool};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::error::ApiError;
+use chrono::{DateTime, NaiveDateTime, Utc};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -123,19 +123,36 @@ impl r2d2::ManageConnection for SchemeConnectionManager {
     }
 }
 
-pub fn build_pool(url: &str, max_size: u32) -> Result<DbPool, String> {
+/// Why the database could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("cannot create {path}: {source}")]
+    Directory {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[source] r2d2::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+pub fn build_pool(url: &str, max_size: u32) -> Result<DbPool, SetupError> {
     let conn_str = connection_string(url);
     if Backend::of_url(url) == Backend::Sqlite
         && let Some(parent) = std::path::Path::new(&conn_str).parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent).map_err(|source| SetupError::Directory {
+            path: parent.to_path_buf(),
+            source,
+        })?;
     }
     pool_builder(max_size)
         .min_idle(Some(1))
         .build(manager(url))
-        .map_err(|e| format!("cannot connect to the database: {e}"))
+        .map_err(SetupError::Connect)
 }
 
 fn pool_builder(max_size: u32) -> r2d2::Builder<SchemeConnectionManager> {
@@ -165,22 +182,22 @@ pub fn build_pool_lazily(url: &str, max_size: u32) -> DbPool {
 }
 
 /// Applies pending migrations; returns how many ran.
-pub fn migrate(conn: &mut DbConnection) -> Result<usize, String> {
+pub fn migrate(conn: &mut DbConnection) -> Result<usize, SetupError> {
     let applied = match conn {
         DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
     }
-    .map_err(|e| format!("migration failed: {e}"))?;
+    .map_err(SetupError::Migration)?;
     Ok(applied.len())
 }
 
 /// Reverts every applied migration (used to prove each `down.sql` works).
-pub fn revert_all(conn: &mut DbConnection) -> Result<usize, String> {
+pub fn revert_all(conn: &mut DbConnection) -> Result<usize, SetupError> {
     let reverted = match conn {
         DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS),
         DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS),
     }
-    .map_err(|e| format!("revert failed: {e}"))?;
+    .map_err(SetupError::Migration)?;
     Ok(reverted.len())
 }
 
@@ -192,10 +209,10 @@ pub fn revert_all(conn: &mut DbConnection) -> Result<usize, String> {
 /// connection, which `immediate_transaction` cannot hand it). The manager tracks the open
 /// transaction: if `f` panics, the connection reports itself broken and the pool drops it
 /// instead of handing out a connection that still holds the write lock.
-pub fn write_transaction<T>(
+pub fn write_transaction<T, E: From<diesel::result::Error>>(
     conn: &mut DbConnection,
-    f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     let DbConnection::Sqlite(inner) = conn else {
         return conn.transaction(f);
@@ -203,7 +220,8 @@ pub fn write_transaction<T>(
     AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
     let result = f(conn);
     let DbConnection::Sqlite(inner) = conn else {
-        return Err(ApiError::internal("the connection changed its backend"));
+        // Only if `f` replaced the connection itself; the transaction is lost with it.
+        return Err(diesel::result::Error::BrokenTransactionManager.into());
     };
     match result {
         Ok(value) => {
@@ -217,9 +235,17 @@ pub fn write_transaction<T>(
     }
 }
 
-pub fn ping(conn: &mut DbConnection) -> Result<(), ApiError> {
+pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     conn.batch_execute("SELECT 1")
-        .map_err(|e| ApiError::Unavailable(e.to_string()))
+}
+
+/// Timestamps are stored as naive UTC.
+pub fn to_db(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc()
+}
+
+pub fn from_db(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
 }
 
 #[cfg(test)]
@@ -233,7 +259,7 @@ mod tests {
         let pool = build_pool(&url, 1).unwrap();
         let mut conn = pool.get().unwrap();
         let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let _ = write_transaction(&mut conn, |_| -> Result<(), ApiError> {
+            let _ = write_transaction(&mut conn, |_| -> diesel::QueryResult<()> {
                 panic!("a bug inside a transaction")
             });
         }));
@@ -243,8 +269,7 @@ mod tests {
         // the database is not held locked by a transaction that never ended.
         let mut conn = pool.get().unwrap();
         write_transaction(&mut conn, |conn| {
-            conn.batch_execute("CREATE TABLE t (x INTEGER)")?;
-            Ok(())
+            conn.batch_execute("CREATE TABLE t (x INTEGER)")
         })
         .unwrap();
         let mut other = SqliteConnection::establish(&url).unwrap();

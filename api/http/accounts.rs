@@ -2,13 +2,14 @@ use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{Body, Client, PasswordBody, SessionDelivery};
+use super::body::{Body, PasswordBody};
+use super::error::ApiError;
+use super::extract::SessionDelivery;
 use super::session_cookie;
-use crate::error::ApiError;
 use crate::service::accounts::{self, Account, SignUp};
-use crate::service::passwords;
-use crate::service::rate_limit::Kind;
+use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Session;
+use crate::service::{ClientInfo, Secret, passwords};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -19,8 +20,8 @@ pub struct SignUpRequest {
     #[schema(format = Email, max_length = 254)]
     pub email: String,
     /// 8 to 256 characters, not a common or easily guessed password (else 422).
-    #[schema(min_length = 8, max_length = 256)]
-    pub password: String,
+    #[schema(value_type = String, min_length = 8, max_length = 256)]
+    pub password: Secret,
     /// Shown name; no control characters. Surrounding spaces are trimmed; blank means none.
     #[schema(max_length = 100, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub display_name: Option<String>,
@@ -34,8 +35,8 @@ pub struct SignUpResponse {
     /// cookie. Absent for browsers (requests with an `Origin` header), which get the session
     /// only as the HttpOnly cookie, unless the server runs with `TESSERA_BROWSER_BEARER=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "tss_3q2+7w…", nullable = false)]
-    pub session_token: Option<String>,
+    #[schema(value_type = String, example = "tss_3q2+7w…", nullable = false)]
+    pub session_token: Option<Secret>,
 }
 
 /// Sign up: create an account and its first session.
@@ -61,7 +62,7 @@ pub struct SignUpResponse {
 #[post("/v1/accounts")]
 pub async fn sign_up(
     state: web::Data<AppState>,
-    Client(client): Client,
+    client: ClientInfo,
     delivery: SessionDelivery,
     Body(body): PasswordBody<SignUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -70,26 +71,22 @@ pub async fn sign_up(
         password: body.password,
         display_name: body.display_name,
     };
-    passwords::check_size("password", &input.password)?;
-    let now = state.now();
-    let st = state.clone();
-    let rate_limit = state.rate_limit(&[Kind::SignUp, Kind::Password], &client);
+    passwords::check_size("password", &input.password).map_err(ApiError::from)?;
     let (account, issued) = state
-        .hashing(
-            move |conn| {
-                rate_limit(conn)?;
+        .run_hashing(
+            client,
+            move |cx| {
+                rate_limit::take(cx, &[Kind::SignUp, Kind::Password])?;
                 // The strength estimate is CPU work: here on the blocking pool, not on an
                 // async worker.
                 accounts::validate_sign_up(&mut input)?;
                 Ok(input)
             },
-            move |conn, input| {
-                accounts::sign_up(conn, &st.hasher, &st.sessions, input, &client, now)
-            },
+            accounts::sign_up,
         )
         .await?;
     Ok(HttpResponse::Created()
-        .cookie(session_cookie(&state, &issued.token))
+        .cookie(session_cookie(&state, issued.token.expose()))
         .json(SignUpResponse {
             account,
             session: issued.session,

@@ -1,11 +1,11 @@
 use actix_web::{HttpResponse, get, web};
 
-use super::extract::CurrentSession;
-use super::pages::AuditEventPage;
+use super::error::ApiError;
+use super::page_types::AuditEventPage;
 use super::sessions::ListQuery;
-use crate::error::ApiError;
-use crate::service::audit;
 use crate::service::pagination::PageRequest;
+use crate::service::sessions::Caller;
+use crate::service::{ClientInfo, audit};
 use crate::state::AppState;
 
 /// The account's security events, newest first.
@@ -24,12 +24,14 @@ use crate::state::AppState;
 #[get("/v1/me/audit-log")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: CurrentSession,
+    caller: Caller,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
     let page = state
-        .db(move |conn| audit::list(conn, &caller.account.id, &page))
+        .run(ClientInfo::default(), move |cx| {
+            audit::list(cx.conn, caller.account_id(), &page)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(AuditEventPage::from(page)))
 }

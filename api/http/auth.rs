@@ -2,16 +2,17 @@ use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{Body, Client, CurrentSession, PasswordBody, SessionDelivery};
+use super::body::{Body, PasswordBody};
+use super::error::ApiError;
+use super::extract::SessionDelivery;
 use super::{cleared_session_cookie, session_cookie};
-use crate::error::ApiError;
 use crate::service::accounts::Account;
 use crate::service::login::{LoginOutcome, password_login};
-use crate::service::mfa::SecondFactor;
-use crate::service::mfa::challenges::{self, LoginChallenge};
-use crate::service::rate_limit::Kind;
-use crate::service::sessions::{self, IssuedSession, Session};
-use crate::service::{mfa, passwords};
+use crate::service::mfa::challenges::{self, ChallengeId, LoginChallenge};
+use crate::service::mfa::{self, SecondFactor};
+use crate::service::rate_limit::{self, Kind};
+use crate::service::sessions::{self, Caller, IssuedSession, Session};
+use crate::service::{ClientInfo, Secret, passwords};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -19,7 +20,8 @@ use crate::state::AppState;
 #[schema(example = json!({"email": "ada@example.com", "password": "correct horse battery staple"}))]
 pub struct LoginRequest {
     pub email: String,
-    pub password: String,
+    #[schema(value_type = String)]
+    pub password: Secret,
 }
 
 /// Which shape a login answer has. Documented as a string: more statuses may be added.
@@ -40,8 +42,8 @@ pub struct LoginAuthenticated {
     /// cookie. Absent for browsers (requests with an `Origin` header), which get the session
     /// only as the HttpOnly cookie, unless the server runs with `TESSERA_BROWSER_BEARER=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "tss_3q2+7w…", nullable = false)]
-    pub session_token: Option<String>,
+    #[schema(value_type = String, example = "tss_3q2+7w…", nullable = false)]
+    pub session_token: Option<Secret>,
     pub session: Session,
     pub account: Account,
 }
@@ -100,28 +102,17 @@ pub enum LoginResponse {
 #[post("/v1/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
-    Client(client): Client,
+    client: ClientInfo,
     delivery: SessionDelivery,
     Body(body): PasswordBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body;
-    passwords::check_size("password", &password)?;
-    let now = state.now();
-    let st = state.clone();
+    passwords::check_size("password", &password).map_err(ApiError::from)?;
     let outcome = state
-        .hashing(
-            state.rate_limit(&[Kind::Password], &client),
-            move |conn, ()| {
-                password_login(
-                    conn,
-                    st.keys(),
-                    &st.sessions,
-                    &email,
-                    &password,
-                    &client,
-                    now,
-                )
-            },
+        .run_hashing(
+            client,
+            |cx| rate_limit::take(cx, &[Kind::Password]),
+            move |cx, ()| password_login(cx, &email, &password),
         )
         .await?;
     Ok(match outcome {
@@ -144,7 +135,7 @@ fn authenticated(
     session: IssuedSession,
 ) -> HttpResponse {
     HttpResponse::Ok()
-        .cookie(session_cookie(state, &session.token))
+        .cookie(session_cookie(state, session.token.expose()))
         .json(LoginResponse::Authenticated(LoginAuthenticated {
             status: LoginStatus::Authenticated,
             session_token: delivery.token_in_body.then_some(session.token),
@@ -159,8 +150,8 @@ fn authenticated(
 pub struct VerifyChallengeRequest {
     pub method: SecondFactor,
     /// The 6-digit code, or a recovery code (dash, spaces and case do not matter).
-    #[schema(min_length = 1, max_length = 64)]
-    pub code: String,
+    #[schema(value_type = String, min_length = 1, max_length = 64)]
+    pub code: Secret,
 }
 
 /// Answer a login challenge with a second-factor code.
@@ -192,30 +183,18 @@ pub struct VerifyChallengeRequest {
 #[post("/v1/auth/challenges/{id}/verify")]
 pub async fn verify_challenge(
     state: web::Data<AppState>,
-    Client(client): Client,
+    client: ClientInfo,
     delivery: SessionDelivery,
     id: web::Path<String>,
     Body(body): Body<VerifyChallengeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let VerifyChallengeRequest { method, code } = body;
-    mfa::check_code_shape("code", &code)?;
-    let challenge_id = id.into_inner();
-    let now = state.now();
-    let st = state.clone();
-    let admit = state.rate_limit(&[Kind::Code], &client);
+    mfa::check_code_shape("code", &code).map_err(ApiError::from)?;
+    let challenge_id = ChallengeId::from(id.into_inner());
     let (account, session) = state
-        .db(move |conn| {
-            admit(conn)?;
-            challenges::verify(
-                conn,
-                &st.sealer,
-                st.policies(),
-                &challenge_id,
-                method,
-                &code,
-                &client,
-                now,
-            )
+        .run(client, move |cx| {
+            rate_limit::take(cx, &[Kind::Code])?;
+            challenges::verify(cx, &challenge_id, method, &code)
         })
         .await?;
     Ok(authenticated(&state, &delivery, account, session))
@@ -236,14 +215,14 @@ pub async fn verify_challenge(
 #[post("/v1/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
-    caller: CurrentSession,
-    Client(client): Client,
+    caller: Caller,
+    client: ClientInfo,
 ) -> Result<HttpResponse, ApiError> {
-    let now = state.now();
-    let account_id = caller.account.id;
-    let session_id = caller.session.id;
     state
-        .db(move |conn| sessions::sign_out(conn, &account_id, &session_id, &client, now))
+        .run(client, move |cx| {
+            let session_id = caller.session_id.clone();
+            sessions::sign_out(cx, &caller, &session_id)
+        })
         .await?;
     Ok(HttpResponse::NoContent()
         .cookie(cleared_session_cookie(&state))

@@ -2,7 +2,8 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use super::error::ApiError;
+use crate::service::{ClientInfo, maintenance};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -37,7 +38,9 @@ pub async fn live() -> HttpResponse {
 )]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    state.db(crate::db::ping).await?;
+    state
+        .run(ClientInfo::default(), maintenance::database_answers)
+        .await?;
     Ok(HttpResponse::Ok().json(Health {
         status: "ok".into(),
     }))

@@ -1,11 +1,11 @@
 use actix_web::{HttpResponse, get, web};
 
-use super::extract::CurrentSession;
-use super::pages::LoginEventPage;
+use super::error::ApiError;
+use super::page_types::LoginEventPage;
 use super::sessions::ListQuery;
-use crate::error::ApiError;
-use crate::service::history;
 use crate::service::pagination::PageRequest;
+use crate::service::sessions::Caller;
+use crate::service::{ClientInfo, history};
 use crate::state::AppState;
 
 /// The account's login attempts, newest first (kept for 90 days by default).
@@ -24,12 +24,14 @@ use crate::state::AppState;
 #[get("/v1/me/login-history")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: CurrentSession,
+    caller: Caller,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
     let page = state
-        .db(move |conn| history::list(conn, &caller.account.id, &page))
+        .run(ClientInfo::default(), move |cx| {
+            history::list(cx.conn, caller.account_id(), &page)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(LoginEventPage::from(page)))
 }

@@ -2,11 +2,13 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
-use super::extract::{Body, Client, CurrentSession, PasswordBody};
-use crate::error::ApiError;
-use crate::service::accounts::{self, Account, PasswordChange, ProfileChange};
-use crate::service::rate_limit::Kind;
-use crate::service::{mfa, passwords};
+use super::body::{Body, PasswordBody};
+use super::error::ApiError;
+use crate::service::accounts::{self, Account, ProfileChange};
+use crate::service::passwords::{self, PasswordChange};
+use crate::service::rate_limit::{self, Kind};
+use crate::service::sessions::Caller;
+use crate::service::{ClientInfo, Secret, mfa};
 use crate::state::AppState;
 
 /// The signed-in account's profile.
@@ -21,8 +23,8 @@ use crate::state::AppState;
     security(("bearer" = []), ("session_cookie" = [])),
 )]
 #[get("/v1/me")]
-pub async fn get(caller: CurrentSession) -> HttpResponse {
-    HttpResponse::Ok().json(Account::from(caller.account))
+pub async fn get(caller: Caller) -> HttpResponse {
+    HttpResponse::Ok().json(caller.account)
 }
 
 /// Present-and-null means "clear"; absent means "leave as it is".
@@ -68,8 +70,8 @@ pub struct UpdateProfileRequest {
 #[patch("/v1/me")]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: CurrentSession,
-    Client(client): Client,
+    caller: Caller,
+    client: ClientInfo,
     Body(body): Body<UpdateProfileRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let change = ProfileChange {
@@ -77,9 +79,10 @@ pub async fn update(
         phone: body.phone,
         whatsapp_number: body.whatsapp_number,
     };
-    let now = state.now();
     let account = state
-        .db(move |conn| accounts::update_profile(conn, &caller.account.id, change, &client, now))
+        .run(client, move |cx| {
+            accounts::update_profile(cx, caller.account_id(), change)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(account))
 }
@@ -88,13 +91,14 @@ pub async fn update(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"current_password": "correct horse battery staple", "new_password": "a brand new passphrase", "code": "123456"}))]
 pub struct ChangePasswordRequest {
-    pub current_password: String,
+    #[schema(value_type = String)]
+    pub current_password: Secret,
     /// 8 to 256 characters, not a common or easily guessed password (else 422).
-    #[schema(min_length = 8, max_length = 256)]
-    pub new_password: String,
+    #[schema(value_type = String, min_length = 8, max_length = 256)]
+    pub new_password: Secret,
     /// A current authenticator code or an unused recovery code: required when MFA is on.
-    #[schema(min_length = 1, max_length = 64)]
-    pub code: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub code: Option<Secret>,
 }
 
 /// Change the password.
@@ -123,8 +127,8 @@ pub struct ChangePasswordRequest {
 #[post("/v1/me/password")]
 pub async fn change_password(
     state: web::Data<AppState>,
-    caller: CurrentSession,
-    Client(client): Client,
+    caller: Caller,
+    client: ClientInfo,
     Body(body): PasswordBody<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     passwords::check_size("current_password", &body.current_password)?;
@@ -137,22 +141,11 @@ pub async fn change_password(
         new_password: body.new_password,
         code: body.code,
     };
-    let now = state.now();
-    let st = state.clone();
     state
-        .hashing(
-            state.rate_limit(&[Kind::Password], &client),
-            move |conn, ()| {
-                accounts::change_password(
-                    conn,
-                    st.keys(),
-                    &st.sessions,
-                    &caller.session,
-                    change,
-                    &client,
-                    now,
-                )
-            },
+        .run_hashing(
+            client,
+            |cx| rate_limit::take(cx, &[Kind::Password]),
+            move |cx, ()| passwords::change(cx, &caller, change),
         )
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -1,18 +1,15 @@
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{Body, Client, CurrentSession, PasswordBody};
-use crate::db::DbConnection;
-use crate::db::models::AccountRow;
-use crate::error::ApiError;
-use crate::service::mfa::factors::{
-    self, Activation, FactorProof, MfaStatus, StepUp, TotpEnrolment,
-};
+use super::body::{Body, PasswordBody};
+use super::error::ApiError;
+use crate::service::mfa::enrolment::{self, Activation, TotpEnrolment};
+use crate::service::mfa::factors::{self, MfaStatus, StepUp};
 use crate::service::mfa::recovery_codes::RecoveryCodes;
-use crate::service::rate_limit::Kind;
-use crate::service::{ClientContext, Keys, mfa, passwords};
+use crate::service::rate_limit::{self, Kind};
+use crate::service::sessions::Caller;
+use crate::service::{ClientInfo, Context, FactorId, Secret, mfa, passwords};
 use crate::state::AppState;
 
 /// The account's second factors and recovery codes.
@@ -27,12 +24,11 @@ use crate::state::AppState;
     security(("bearer" = []), ("session_cookie" = [])),
 )]
 #[get("/v1/me/mfa")]
-pub async fn status(
-    state: web::Data<AppState>,
-    caller: CurrentSession,
-) -> Result<HttpResponse, ApiError> {
+pub async fn status(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let status = state
-        .db(move |conn| factors::status(conn, &caller.account.id))
+        .run(ClientInfo::default(), move |cx| {
+            factors::status(cx, caller.account_id())
+        })
         .await?;
     Ok(HttpResponse::Ok().json(status))
 }
@@ -42,7 +38,8 @@ pub async fn status(
 #[schema(example = json!({"password": "correct horse battery staple"}))]
 pub struct PasswordConfirmation {
     /// The account's current password.
-    pub password: String,
+    #[schema(value_type = String)]
+    pub password: Secret,
 }
 
 /// Start adding an authenticator app.
@@ -76,28 +73,17 @@ pub struct PasswordConfirmation {
 #[post("/v1/me/mfa/totp")]
 pub async fn enroll_totp(
     state: web::Data<AppState>,
-    caller: CurrentSession,
-    Client(client): Client,
+    caller: Caller,
+    client: ClientInfo,
     Body(body): PasswordBody<PasswordConfirmation>,
 ) -> Result<HttpResponse, ApiError> {
     let password = body.password;
     passwords::check_size("password", &password)?;
-    let now = state.now();
-    let st = state.clone();
     let enrolment = state
-        .hashing(
-            state.rate_limit(&[Kind::Password], &client),
-            move |conn, ()| {
-                factors::start_totp(
-                    conn,
-                    st.keys(),
-                    &st.settings.totp_issuer,
-                    &caller.account,
-                    &password,
-                    &client,
-                    now,
-                )
-            },
+        .run_hashing(
+            client,
+            |cx| rate_limit::take(cx, &[Kind::Password]),
+            move |cx, ()| enrolment::start_totp(cx, &caller, password),
         )
         .await?;
     Ok(HttpResponse::Created().json(enrolment))
@@ -108,16 +94,17 @@ pub async fn enroll_totp(
 #[schema(example = json!({"code": "123456"}))]
 pub struct CodeConfirmation {
     /// The 6-digit code the authenticator app shows now.
-    #[schema(pattern = r"^[0-9]{6}$")]
-    pub code: String,
+    #[schema(value_type = String, pattern = r"^[0-9]{6}$")]
+    pub code: Secret,
 }
 
 /// Activate a pending factor with a code from the app.
 ///
 /// For the account's first factor the answer carries 8 recovery codes, shown only here.
 /// With MFA on, every other session of the account is signed out (they proved only the
-/// password) and this one becomes `aal2`. A wrong code answers 403 `invalid_code` with
-/// `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts over.
+/// password) and this one becomes `aal2`. A wrong code answers 403 `reauthentication_failed`
+/// with `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts
+/// over.
 #[utoipa::path(
     operation_id = "activateFactor",
     tag = "mfa",
@@ -142,31 +129,17 @@ pub struct CodeConfirmation {
 #[post("/v1/me/mfa/factors/{id}/activate")]
 pub async fn activate(
     state: web::Data<AppState>,
-    caller: CurrentSession,
-    Client(client): Client,
+    caller: Caller,
+    client: ClientInfo,
     id: web::Path<uuid::Uuid>,
     Body(body): Body<CodeConfirmation>,
 ) -> Result<HttpResponse, ApiError> {
-    let factor_id = id.into_inner().to_string();
+    let factor_id = FactorId::from(id.into_inner().to_string());
     let code = body.code;
-    let now = state.now();
-    let st = state.clone();
-    let admit = state.rate_limit(&[Kind::Code], &client);
     let activation = state
-        .db(move |conn| {
-            admit(conn)?;
-            factors::activate(
-                conn,
-                st.keys(),
-                &st.sessions,
-                &caller.session,
-                FactorProof {
-                    factor_id: &factor_id,
-                    code: &code,
-                },
-                &client,
-                now,
-            )
+        .run(client, move |cx| {
+            rate_limit::take(cx, &[Kind::Code])?;
+            enrolment::activate(cx, &caller, &factor_id, &code)
         })
         .await?;
     Ok(HttpResponse::Ok().json(activation))
@@ -177,48 +150,33 @@ pub async fn activate(
 #[schema(example = json!({"password": "correct horse battery staple", "code": "123456"}))]
 pub struct StepUpRequest {
     /// The account's current password.
-    pub password: String,
+    #[schema(value_type = String)]
+    pub password: Secret,
     /// A current authenticator code, or an unused recovery code.
-    #[schema(min_length = 1, max_length = 64)]
-    pub code: String,
+    #[schema(value_type = String, min_length = 1, max_length = 64)]
+    pub code: Secret,
 }
 
 /// Runs a password-and-code guarded change: rate limited as a password attempt, on the
 /// blocking pool with a hashing permit.
-async fn with_step_up<T, F>(
+async fn with_step_up<T: Send + 'static>(
     state: &AppState,
-    caller: CurrentSession,
-    client: ClientContext,
+    caller: Caller,
+    client: ClientInfo,
     body: StepUpRequest,
-    change: F,
-) -> Result<T, ApiError>
-where
-    T: Send + 'static,
-    F: FnOnce(
-            &mut DbConnection,
-            Keys<'_>,
-            &AccountRow,
-            StepUp<'_>,
-            &ClientContext,
-            DateTime<Utc>,
-        ) -> Result<T, ApiError>
-        + Send
-        + 'static,
-{
+    change: fn(&mut Context<'_>, &Caller, StepUp) -> crate::service::Result<T>,
+) -> Result<T, ApiError> {
     passwords::check_size("password", &body.password)?;
     mfa::check_code_shape("code", &body.code)?;
-    let now = state.now();
-    let st = state.clone();
+    let step_up = StepUp {
+        password: body.password,
+        code: body.code,
+    };
     state
-        .hashing(
-            state.rate_limit(&[Kind::Password], &client),
-            move |conn, ()| {
-                let proof = StepUp {
-                    password: &body.password,
-                    code: &body.code,
-                };
-                change(conn, st.keys(), &caller.account, proof, &client, now)
-            },
+        .run_hashing(
+            client,
+            |cx| rate_limit::take(cx, &[Kind::Password]),
+            move |cx, ()| change(cx, &caller, step_up),
         )
         .await
 }
@@ -245,8 +203,8 @@ where
 #[post("/v1/me/mfa/disable")]
 pub async fn disable(
     state: web::Data<AppState>,
-    caller: CurrentSession,
-    Client(client): Client,
+    caller: Caller,
+    client: ClientInfo,
     Body(body): PasswordBody<StepUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
     with_step_up(&state, caller, client, body, factors::disable).await?;
@@ -275,8 +233,8 @@ pub async fn disable(
 #[post("/v1/me/mfa/recovery-codes")]
 pub async fn regenerate_recovery_codes(
     state: web::Data<AppState>,
-    caller: CurrentSession,
-    Client(client): Client,
+    caller: Caller,
+    client: ClientInfo,
     Body(body): PasswordBody<StepUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let codes = with_step_up(
@@ -293,7 +251,8 @@ pub async fn regenerate_recovery_codes(
 #[derive(Serialize, ToSchema)]
 pub struct UnusedRecoveryCodes {
     /// The codes of the current set that have not been used.
-    pub codes: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub codes: Vec<Secret>,
 }
 
 /// Show the unused recovery codes again (password and code required).
@@ -318,8 +277,8 @@ pub struct UnusedRecoveryCodes {
 #[post("/v1/me/mfa/recovery-codes/reveal")]
 pub async fn reveal_recovery_codes(
     state: web::Data<AppState>,
-    caller: CurrentSession,
-    Client(client): Client,
+    caller: Caller,
+    client: ClientInfo,
     Body(body): PasswordBody<StepUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let codes = with_step_up(&state, caller, client, body, factors::reveal_recovery_codes).await?;

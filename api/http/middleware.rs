@@ -11,7 +11,7 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use tracing::Instrument;
 
-use crate::error::REQUEST_ID;
+use super::error::REQUEST_ID;
 
 pub async fn request_context(
     req: ServiceRequest,

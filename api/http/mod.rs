@@ -4,13 +4,15 @@
 pub mod accounts;
 pub mod audit_log;
 pub mod auth;
+pub mod body;
+pub mod error;
 pub mod extract;
 pub mod health;
 pub mod login_history;
 pub mod me;
 pub mod mfa;
 pub mod middleware;
-pub mod pages;
+pub mod page_types;
 pub mod sessions;
 
 use actix_web::cookie::{Cookie, SameSite, time};
@@ -18,9 +20,10 @@ use actix_web::{HttpResponse, web};
 use utoipa::openapi::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::ApiError;
+use crate::error_code::ErrorCode;
 use crate::openapi::COOKIE_NAME;
 use crate::state::AppState;
+use error::ApiError;
 
 /// Registers every documented operation. Shared by the server and the spec export, so the
 /// spec is exactly what is served.
@@ -75,14 +78,20 @@ pub fn method_fallbacks(cfg: &mut web::ServiceConfig, spec: &OpenApi) {
         cfg.service(
             web::resource(path.as_str()).default_service(web::to(move || {
                 let allow = allow.clone();
-                async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed { allow }) }
+                async move {
+                    Err::<HttpResponse, _>(ApiError::Request {
+                        code: ErrorCode::MethodNotAllowed,
+                        detail: format!("This resource allows: {allow}."),
+                        allow: Some(allow),
+                    })
+                }
             })),
         );
     }
 }
 
 pub async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound)
+    Err(ApiError::request(ErrorCode::NotFound, "No such resource."))
 }
 
 pub fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
@@ -92,7 +101,7 @@ pub fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
         .secure(state.settings.cookie_secure)
         .same_site(SameSite::Lax)
         .max_age(time::Duration::seconds(
-            state.sessions.absolute.num_seconds(),
+            state.env.sessions.absolute.num_seconds(),
         ))
         .finish()
 }

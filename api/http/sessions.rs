@@ -2,12 +2,12 @@ use actix_web::{HttpResponse, delete, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{CheckedSession, Client, CurrentSession};
-use super::pages::SessionPage;
-use crate::error::ApiError;
+use super::error::ApiError;
+use super::page_types::SessionPage;
 use crate::service::accounts::Account;
 use crate::service::pagination::PageRequest;
-use crate::service::sessions::{self, Session};
+use crate::service::sessions::{self, Caller, CheckedSession, Session};
+use crate::service::{ClientInfo, SessionId};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -30,7 +30,7 @@ pub struct CurrentSessionResponse {
     security(("bearer" = []), ("session_cookie" = [])),
 )]
 #[get("/v1/sessions/current")]
-pub async fn current(CheckedSession(checked): CheckedSession) -> HttpResponse {
+pub async fn current(checked: CheckedSession) -> HttpResponse {
     HttpResponse::Ok().json(CurrentSessionResponse {
         session: checked.session,
         account: checked.account,
@@ -64,22 +64,13 @@ pub struct ListQuery {
 #[get("/v1/me/sessions")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: CurrentSession,
+    caller: Caller,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let now = state.now();
-    let policy = state.sessions;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
     let page = state
-        .db(move |conn| {
-            sessions::list(
-                conn,
-                &policy,
-                &caller.account.id,
-                &caller.session.id,
-                &page,
-                now,
-            )
+        .run(ClientInfo::default(), move |cx| {
+            sessions::list(cx, &caller, &page)
         })
         .await?;
     Ok(HttpResponse::Ok().json(SessionPage::from(page)))
@@ -107,22 +98,11 @@ pub struct RevokedSessions {
 #[delete("/v1/me/sessions")]
 pub async fn revoke_others(
     state: web::Data<AppState>,
-    caller: CurrentSession,
-    Client(client): Client,
+    caller: Caller,
+    client: ClientInfo,
 ) -> Result<HttpResponse, ApiError> {
-    let now = state.now();
-    let policy = state.sessions;
     let revoked = state
-        .db(move |conn| {
-            sessions::sign_out_others(
-                conn,
-                &policy,
-                &caller.account.id,
-                &caller.session.id,
-                &client,
-                now,
-            )
-        })
+        .run(client, move |cx| sessions::sign_out_others(cx, &caller))
         .await?;
     Ok(HttpResponse::Ok().json(RevokedSessions { revoked }))
 }
@@ -145,14 +125,15 @@ pub async fn revoke_others(
 #[delete("/v1/me/sessions/{id}")]
 pub async fn revoke(
     state: web::Data<AppState>,
-    caller: CurrentSession,
-    Client(client): Client,
+    caller: Caller,
+    client: ClientInfo,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = state.now();
-    let session_id = id.into_inner().to_string();
+    let session_id = SessionId::from(id.into_inner().to_string());
     state
-        .db(move |conn| sessions::sign_out(conn, &caller.account.id, &session_id, &client, now))
+        .run(client, move |cx| {
+            sessions::sign_out(cx, &caller, &session_id)
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

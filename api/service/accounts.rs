@@ -1,4 +1,4 @@
-//! Accounts: sign-up, profile, password change.
+//! Accounts: sign-up, lookup, the profile.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -6,20 +6,22 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::audit::{self, AuditAction};
-use super::sessions::{self, IssuedSession};
-use super::throttle::{self, Guard, Secret};
-use super::{ClientContext, Keys, SessionPolicy, from_db, mfa, new_id, passwords, to_db};
-use crate::crypto::password::PasswordHasher;
-use crate::db::models::{AccountRow, SessionRow};
+use super::context::Context;
+use super::error::{Error, FieldError, Result};
+use super::ids::AccountId;
+use super::passwords;
+use super::secret::Secret;
+use super::sessions::{self, Aal, IssuedSession};
+use crate::db::models::AccountRow;
 use crate::db::schema::accounts;
-use crate::db::{DbConnection, write_transaction};
-use crate::error::{ApiError, FieldError};
+use crate::db::{DbConnection, from_db, to_db};
+use crate::error_code::ErrorCode;
 
 /// An account as its owner sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Account {
-    #[schema(example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
-    pub id: String,
+    #[schema(value_type = String, example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
+    pub id: AccountId,
     #[schema(example = "ada@example.com")]
     pub email: String,
     #[schema(example = "Ada Lovelace")]
@@ -37,7 +39,7 @@ pub struct Account {
 impl From<AccountRow> for Account {
     fn from(row: AccountRow) -> Self {
         Account {
-            id: row.id,
+            id: AccountId::from(row.id),
             email: row.email,
             display_name: row.display_name,
             phone: row.phone,
@@ -50,7 +52,7 @@ impl From<AccountRow> for Account {
 
 pub struct SignUp {
     pub email: String,
-    pub password: String,
+    pub password: Secret,
     pub display_name: Option<String>,
 }
 
@@ -104,7 +106,7 @@ pub fn check_e164(field: &str, number: &str) -> Option<FieldError> {
 }
 
 /// Checks a sign-up request before any password hashing is spent on it.
-pub fn validate_sign_up(input: &mut SignUp) -> Result<(), ApiError> {
+pub fn validate_sign_up(input: &mut SignUp) -> Result<()> {
     input.email = normalise_email(&input.email);
     let mut errors: Vec<FieldError> = check_email(&input.email).into_iter().collect();
     // Checked as sent, as the schema states it; only then trimmed.
@@ -112,54 +114,48 @@ pub fn validate_sign_up(input: &mut SignUp) -> Result<(), ApiError> {
         errors.extend(check_display_name(name));
     }
     input.display_name = tidy_display_name(input.display_name.take());
-    if let Err(ApiError::Validation { errors: e }) =
-        passwords::check_new_password("password", &input.password, &input.email)
-    {
-        errors.extend(e);
-    }
+    errors.extend(passwords::problem_with_new(
+        "password",
+        input.password.expose(),
+        &input.email,
+    ));
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::Validation { errors })
+        Err(Error::invalid(errors))
     }
 }
 
-pub fn email_taken() -> ApiError {
-    ApiError::Conflict {
-        code: "email_taken",
-        detail: "An account with this email already exists.".into(),
-    }
+fn email_taken() -> Error {
+    Error::denied_because(
+        ErrorCode::EmailTaken,
+        "An account with this email already exists.",
+    )
 }
 
 /// Creates the account and its first session. The input must have passed
 /// [`validate_sign_up`].
-pub fn sign_up(
-    conn: &mut DbConnection,
-    hasher: &PasswordHasher,
-    policy: &SessionPolicy,
-    input: SignUp,
-    client: &ClientContext,
-    now: DateTime<Utc>,
-) -> Result<(Account, IssuedSession), ApiError> {
-    if find_by_email(conn, &input.email)?.is_some() {
+pub fn sign_up(cx: &mut Context<'_>, input: SignUp) -> Result<(Account, IssuedSession)> {
+    if find_by_email(cx.conn, &input.email)?.is_some() {
         return Err(email_taken());
     }
-    let password_hash = hasher.hash(&input.password)?;
+    let password_hash = cx.env.hasher.hash(input.password.expose())?;
+    let now = cx.now;
     let row = AccountRow {
-        id: new_id(),
-        email: input.email,
+        id: AccountId::generate().into(),
+        email: input.email.clone(),
         password_hash,
-        display_name: input.display_name,
+        display_name: input.display_name.clone(),
         phone: None,
         whatsapp_number: None,
         password_changed_at: to_db(now),
         created_at: to_db(now),
         updated_at: to_db(now),
     };
-    write_transaction(conn, |conn| {
+    cx.transaction(|cx| {
         diesel::insert_into(accounts::table)
             .values(&row)
-            .execute(conn)
+            .execute(cx.conn)
             .map_err(|e| match e {
                 diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::UniqueViolation,
@@ -167,20 +163,14 @@ pub fn sign_up(
                 ) => email_taken(),
                 other => other.into(),
             })?;
-        let session = sessions::issue(conn, policy, &row.id, "aal1", &["password"], client, now)?;
-        audit::record(
-            conn,
-            &row.id,
-            AuditAction::AccountCreated,
-            None,
-            client,
-            now,
-        )?;
-        Ok((Account::from(row.clone()), session))
+        let account = Account::from(row.clone());
+        let session = sessions::issue(cx, &account.id, Aal::Aal1, None)?;
+        audit::record(cx, &account.id, AuditAction::AccountCreated, None)?;
+        Ok((account, session))
     })
 }
 
-pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<AccountRow>, ApiError> {
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<AccountRow>> {
     Ok(accounts::table
         .filter(accounts::email.eq(email))
         .select(AccountRow::as_select())
@@ -192,19 +182,19 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Acco
 /// so that changes to one account's factors happen one after the other. (PostgreSQL; SQLite's
 /// write transactions are serial already. A no-op update, because diesel's multi-backend
 /// connection has no `FOR UPDATE`.)
-pub fn lock(conn: &mut DbConnection, account_id: &str) -> Result<(), ApiError> {
-    let locked = diesel::update(accounts::table.find(account_id))
+pub fn lock(conn: &mut DbConnection, account_id: &AccountId) -> Result<()> {
+    let locked = diesel::update(accounts::table.find(account_id.as_str()))
         .set(accounts::updated_at.eq(accounts::updated_at))
         .execute(conn)?;
     if locked == 0 {
-        return Err(ApiError::NotFound);
+        return Err(Error::denied(ErrorCode::NotFound));
     }
     Ok(())
 }
 
-pub fn get(conn: &mut DbConnection, account_id: &str) -> Result<AccountRow, ApiError> {
+pub fn get(conn: &mut DbConnection, account_id: &AccountId) -> Result<AccountRow> {
     Ok(accounts::table
-        .find(account_id)
+        .find(account_id.as_str())
         .select(AccountRow::as_select())
         .first(conn)?)
 }
@@ -220,12 +210,10 @@ pub struct ProfileChange {
 /// Changes the profile; the change is audited with the names of the fields that changed,
 /// never their values.
 pub fn update_profile(
-    conn: &mut DbConnection,
-    account_id: &str,
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
     mut change: ProfileChange,
-    client: &ClientContext,
-    now: DateTime<Utc>,
-) -> Result<Account, ApiError> {
+) -> Result<Account> {
     let mut errors = Vec::new();
     // Checked as sent, as the schema states it; only then trimmed.
     if let Some(Some(name)) = &change.display_name {
@@ -241,10 +229,10 @@ pub fn update_profile(
         errors.extend(check_e164("whatsapp_number", number));
     }
     if !errors.is_empty() {
-        return Err(ApiError::Validation { errors });
+        return Err(Error::invalid(errors));
     }
-    write_transaction(conn, |conn| {
-        let mut row = get(conn, account_id)?;
+    cx.transaction(|cx| {
+        let mut row = get(cx.conn, account_id)?;
         let mut changed = Vec::new();
         if let Some(v) = change.display_name
             && v != row.display_name
@@ -267,119 +255,21 @@ pub fn update_profile(
         if changed.is_empty() {
             return Ok(Account::from(row));
         }
-        row.updated_at = to_db(now);
-        diesel::update(accounts::table.find(account_id))
+        row.updated_at = to_db(cx.now);
+        diesel::update(accounts::table.find(account_id.as_str()))
             .set((
                 accounts::display_name.eq(&row.display_name),
                 accounts::phone.eq(&row.phone),
                 accounts::whatsapp_number.eq(&row.whatsapp_number),
                 accounts::updated_at.eq(row.updated_at),
             ))
-            .execute(conn)?;
+            .execute(cx.conn)?;
         audit::record(
-            conn,
+            cx,
             account_id,
             AuditAction::ProfileUpdated,
             Some(serde_json::json!({"fields": changed})),
-            client,
-            now,
         )?;
         Ok(Account::from(row))
     })
-}
-
-pub struct PasswordChange {
-    pub current_password: String,
-    pub new_password: String,
-    /// A current second-factor code: required when the account has MFA on.
-    pub code: Option<String>,
-}
-
-/// Changes the password after checking the current one (and, with MFA on, a current code).
-/// Every other session of the account ends, and so do its open login challenges and pending
-/// enrolments, which were started with the old password; the current session stays. Wrong
-/// passwords and codes count towards the same lockouts as failed logins.
-pub fn change_password(
-    conn: &mut DbConnection,
-    keys: Keys<'_>,
-    sessions_policy: &SessionPolicy,
-    current: &SessionRow,
-    change: PasswordChange,
-    client: &ClientContext,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let account_id = current.account_id.as_str();
-    let current_session_id = current.id.as_str();
-    let account = get(conn, account_id)?;
-    passwords::check_new_password("new_password", &change.new_password, &account.email)?;
-    let mfa_on = mfa::active_totp(conn, account_id)?.is_some();
-    let code = match (mfa_on, change.code.as_deref()) {
-        (true, None) => {
-            return Err(ApiError::ReauthenticationFailed {
-                errors: vec![FieldError::new(
-                    "code",
-                    "required",
-                    "a current authenticator or recovery code is required: MFA is on",
-                )],
-                attempts_remaining: None,
-            });
-        }
-        (true, Some(code)) => Some(code),
-        (false, _) => None,
-    };
-    passwords::verify_current(conn, keys, &account, &change.current_password, client, now)
-        .map_err(|e| match e {
-            // This request names its password field `current_password`.
-            ApiError::ReauthenticationFailed { .. } => {
-                ApiError::reauthentication_failed("current_password")
-            }
-            other => other,
-        })?;
-    let new_hash = keys.hasher.hash(&change.new_password)?;
-    let apply = |conn: &mut DbConnection, confirmed_with: Option<&str>| {
-        diesel::update(accounts::table.find(account_id))
-            .set((
-                accounts::password_hash.eq(&new_hash),
-                accounts::password_changed_at.eq(to_db(now)),
-                accounts::updated_at.eq(to_db(now)),
-            ))
-            .execute(conn)?;
-        let guard = Guard::new(Secret::Password, account_id, &client.ip_key());
-        throttle::clear_account(conn, &guard)?;
-        let revoked = sessions::revoke_all_except(
-            conn,
-            sessions_policy,
-            account_id,
-            Some(current_session_id),
-            now,
-        )?;
-        let challenges = mfa::challenges::end_open(conn, account_id, now)?;
-        let enrolments = mfa::factors::discard_pending(conn, account_id)?;
-        audit::record(
-            conn,
-            account_id,
-            AuditAction::PasswordChanged,
-            Some(serde_json::json!({
-                "sessions_revoked": revoked,
-                "challenges_ended": challenges,
-                "pending_factors_discarded": enrolments,
-                "confirmed_with": confirmed_with,
-            })),
-            client,
-            now,
-        )
-    };
-    match code {
-        Some(code) => mfa::step_up::with_second_factor(
-            conn,
-            keys.sealer,
-            keys.policy,
-            account_id,
-            code,
-            client,
-            now,
-            |conn, method| apply(conn, Some(method.name())),
-        ),
-        None => write_transaction(conn, |conn| apply(conn, None)),
-    }
 }

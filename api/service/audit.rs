@@ -5,13 +5,14 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::context::Context;
+use super::error::Result;
+use super::ids::{AccountId, row_id};
 use super::pagination::{Cursor, Page, PageRequest, page_from};
-use super::throttle::{NewLock, Secret};
-use super::{ClientContext, from_db, new_id, to_db};
-use crate::db::DbConnection;
+use super::throttle::{Credential, NewLock};
 use crate::db::models::AuditEventRow;
 use crate::db::schema::audit_events;
-use crate::error::ApiError;
+use crate::db::{DbConnection, from_db, to_db};
 
 /// What happened. Stored and shown as its dotted name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,67 +80,57 @@ impl From<AuditEventRow> for AuditEvent {
     }
 }
 
-/// Records an event done by the account's owner. Call inside the transaction of the change.
+/// Records an event done by the account's owner, from the request's client. Call inside the
+/// transaction of the change.
 pub fn record(
-    conn: &mut DbConnection,
-    account_id: &str,
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
     action: AuditAction,
     details: Option<serde_json::Value>,
-    client: &ClientContext,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<()> {
     let row = AuditEventRow {
-        id: new_id(),
+        id: row_id(),
         account_id: account_id.to_string(),
         actor_account_id: Some(account_id.to_string()),
         event: action.name().to_string(),
-        ip: client.ip.clone(),
-        user_agent: client.user_agent.clone(),
+        ip: cx.client.ip.clone(),
+        user_agent: cx.client.user_agent.clone(),
         details: details.map(|d| d.to_string()),
-        occurred_at: to_db(now),
+        occurred_at: to_db(cx.now),
     };
     diesel::insert_into(audit_events::table)
         .values(&row)
-        .execute(conn)?;
+        .execute(cx.conn)?;
     Ok(())
 }
 
 /// Records that an attempt locked the account (for the client's IP, or for every IP), when
 /// it did: once per lock, not once per refused attempt.
-pub fn record_lock(
-    conn: &mut DbConnection,
-    account_id: &str,
-    secret: Secret,
-    new_locks: impl IntoIterator<Item = NewLock>,
-    client: &ClientContext,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+pub fn record_locks(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    credential: Credential,
+    new_locks: Vec<NewLock>,
+) -> Result<()> {
     for lock in new_locks {
         let details = serde_json::json!({
             "scope": lock.scope.name(),
-            "secret": secret.name(),
+            "secret": credential.name(),
             "locked_until": lock.until,
         });
-        record(
-            conn,
-            account_id,
-            AuditAction::AccountLocked,
-            Some(details),
-            client,
-            now,
-        )?;
+        record(cx, account_id, AuditAction::AccountLocked, Some(details))?;
     }
     Ok(())
 }
 
 pub fn list(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: &AccountId,
     page: &PageRequest,
-) -> Result<Page<AuditEvent>, ApiError> {
+) -> Result<Page<AuditEvent>> {
     let rows = crate::keyset_page!(
         audit_events::table
-            .filter(audit_events::account_id.eq(account_id))
+            .filter(audit_events::account_id.eq(account_id.as_str()))
             .select(AuditEventRow::as_select()),
         audit_events::occurred_at,
         audit_events::id,

@@ -5,13 +5,16 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::client::Location;
+use super::context::Context;
 use super::devices::{DeviceInfo, describe};
+use super::error::Result;
+use super::ids::{AccountId, row_id};
+use super::mfa::SecondFactor;
 use super::pagination::{Cursor, Page, PageRequest, page_from};
-use super::{ClientContext, Location, from_db, new_id, to_db};
-use crate::db::DbConnection;
 use crate::db::models::LoginEventRow;
 use crate::db::schema::login_events;
-use crate::error::ApiError;
+use crate::db::{DbConnection, from_db, to_db};
 
 /// One login attempt.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -55,54 +58,88 @@ impl From<LoginEventRow> for LoginEvent {
     }
 }
 
-/// What happened at one attempt.
-pub struct Attempt<'a> {
-    pub account_id: Option<&'a str>,
-    pub email: &'a str,
-    pub method: &'a str,
-    pub failure_reason: Option<&'a str>,
-    pub mfa_method: Option<&'a str>,
+/// How a user signed in (or tried to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginMethod {
+    Password,
+    Sso,
+    ApiKey,
 }
 
-pub fn record(
-    conn: &mut DbConnection,
-    attempt: Attempt<'_>,
-    client: &ClientContext,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+impl LoginMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            LoginMethod::Password => "password",
+            LoginMethod::Sso => "sso",
+            LoginMethod::ApiKey => "api_key",
+        }
+    }
+}
+
+/// Why an attempt failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureReason {
+    InvalidCredentials,
+    InvalidCode,
+    TooManyAttempts,
+}
+
+impl FailureReason {
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureReason::InvalidCredentials => "invalid_credentials",
+            FailureReason::InvalidCode => "invalid_code",
+            FailureReason::TooManyAttempts => "too_many_attempts",
+        }
+    }
+}
+
+/// What happened at one attempt.
+pub struct Attempt<'a> {
+    pub account_id: Option<&'a AccountId>,
+    /// The email tried, or the keyed digest standing for one that has no account.
+    pub email: &'a str,
+    pub method: LoginMethod,
+    pub failure: Option<FailureReason>,
+    pub second_factor: Option<SecondFactor>,
+}
+
+/// Records an attempt from the request's client.
+pub fn record(cx: &mut Context<'_>, attempt: Attempt<'_>) -> Result<()> {
+    let client = cx.client;
     let row = LoginEventRow {
-        id: new_id(),
-        account_id: attempt.account_id.map(str::to_string),
+        id: row_id(),
+        account_id: attempt.account_id.map(|id| id.to_string()),
         email: attempt.email.to_string(),
-        occurred_at: to_db(now),
-        method: attempt.method.to_string(),
+        occurred_at: to_db(cx.now),
+        method: attempt.method.name().to_string(),
         ip: client.ip.clone(),
         user_agent: client.user_agent.clone(),
         location_country: client.location.as_ref().and_then(|l| l.country.clone()),
         location_city: client.location.as_ref().and_then(|l| l.city.clone()),
-        outcome: if attempt.failure_reason.is_some() {
+        outcome: if attempt.failure.is_some() {
             "failed"
         } else {
             "succeeded"
         }
         .to_string(),
-        failure_reason: attempt.failure_reason.map(str::to_string),
-        mfa_method: attempt.mfa_method.map(str::to_string),
+        failure_reason: attempt.failure.map(|f| f.name().to_string()),
+        mfa_method: attempt.second_factor.map(|m| m.name().to_string()),
     };
     diesel::insert_into(login_events::table)
         .values(&row)
-        .execute(conn)?;
+        .execute(cx.conn)?;
     Ok(())
 }
 
 pub fn list(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: &AccountId,
     page: &PageRequest,
-) -> Result<Page<LoginEvent>, ApiError> {
+) -> Result<Page<LoginEvent>> {
     let rows = crate::keyset_page!(
         login_events::table
-            .filter(login_events::account_id.eq(account_id))
+            .filter(login_events::account_id.eq(account_id.as_str()))
             .select(LoginEventRow::as_select()),
         login_events::occurred_at,
         login_events::id,
@@ -125,7 +162,7 @@ pub fn prune(
     conn: &mut DbConnection,
     retention: chrono::Duration,
     now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
+) -> Result<usize> {
     use super::maintenance::{BATCH, in_batches};
     let cutoff = to_db(now - retention);
     in_batches(|| {

@@ -9,7 +9,7 @@ use crate::crypto::sealing::Sealer;
 use crate::db::models::{MfaFactorRow, RecoveryCodeSetRow};
 use crate::db::schema::{login_events, login_throttles, mfa_factors, recovery_code_sets};
 use crate::db::{DbConnection, write_transaction};
-use crate::error::ApiError;
+use crate::service::error::Result;
 
 /// How many stored items one key still protects: sealed TOTP secrets, sealed recovery-code
 /// sets, and recovery-code digests.
@@ -23,7 +23,7 @@ fn digest_pattern(key_id: &str) -> String {
     format!("{key_id}:%")
 }
 
-pub fn usage(conn: &mut DbConnection, key_id: &str) -> Result<KeyUsage, ApiError> {
+pub fn usage(conn: &mut DbConnection, key_id: &str) -> Result<KeyUsage> {
     use crate::db::schema::recovery_codes as codes;
     let factors: i64 = mfa_factors::table
         .filter(mfa_factors::key_id.eq(key_id))
@@ -45,7 +45,7 @@ pub fn usage(conn: &mut DbConnection, key_id: &str) -> Result<KeyUsage, ApiError
 
 /// Re-seals everything sealed or digested under an older key with the active key, one
 /// account's items per transaction. Returns how many factors and sets were re-sealed.
-pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize, ApiError> {
+pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize> {
     let active = sealer.active_key_id().to_string();
     let factor_ids: Vec<String> = mfa_factors::table
         .filter(mfa_factors::key_id.ne(&active))
@@ -53,7 +53,7 @@ pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize, Api
         .load(conn)?;
     let mut resealed = 0;
     for factor_id in factor_ids {
-        resealed += write_transaction(conn, |conn| {
+        resealed += write_transaction(conn, |conn| -> Result<usize> {
             let Some(factor) = mfa_factors::table
                 .find(&factor_id)
                 .select(MfaFactorRow::as_select())
@@ -85,7 +85,7 @@ pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize, Api
     set_ids.sort();
     set_ids.dedup();
     for set_id in set_ids {
-        resealed += write_transaction(conn, |conn| {
+        resealed += write_transaction(conn, |conn| -> Result<usize> {
             let Some(set) = recovery_code_sets::table
                 .find(&set_id)
                 .select(RecoveryCodeSetRow::as_select())
@@ -105,8 +105,8 @@ pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize, Api
 /// After `key_id` left the keyring: what it made and nobody can re-seal is dropped, so no row
 /// names it. Lockout counters of unknown emails keyed under it are deleted (no attempt can
 /// reach them any more), and login-history entries of unknown emails lose their digest.
-pub fn forget(conn: &mut DbConnection, key_id: &str) -> Result<(), ApiError> {
-    write_transaction(conn, |conn| {
+pub fn forget(conn: &mut DbConnection, key_id: &str) -> Result<()> {
+    write_transaction(conn, |conn| -> Result<()> {
         diesel::delete(
             login_throttles::table.filter(login_throttles::subject.like(format!("%?{key_id}:%"))),
         )

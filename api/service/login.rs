@@ -1,20 +1,21 @@
 //! Password login.
 
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::accounts::{Account, find_by_email, normalise_email};
-use super::history::{self, Attempt};
+use super::context::{Context, Decision};
+use super::error::{Error, Result};
+use super::history::{self, Attempt, FailureReason, LoginMethod};
+use super::ids::AccountId;
 use super::mfa::{
     self,
     challenges::{self, LoginChallenge},
 };
-use super::sessions::{self, IssuedSession};
-use super::throttle::{self, Counted, Guard, NewLock, Secret};
-use super::{ClientContext, Keys, SessionPolicy, audit};
+use super::secret::Secret;
+use super::sessions::{self, Aal, IssuedSession};
+use super::throttle::{self, Credential, Guard};
 use crate::db::schema::accounts;
-use crate::db::{DbConnection, write_transaction};
-use crate::error::ApiError;
+use crate::error_code::ErrorCode;
 
 // Built once per login and moved straight into the response: the size difference between
 // the variants costs nothing worth a box.
@@ -32,99 +33,73 @@ pub enum LoginOutcome {
 /// dummy hash is verified) and give the same answer; both count towards the lockouts, per
 /// (account, client IP) and per account.
 pub fn password_login(
-    conn: &mut DbConnection,
-    keys: Keys<'_>,
-    sessions_policy: &SessionPolicy,
+    cx: &mut Context<'_>,
     email: &str,
-    password: &str,
-    client: &ClientContext,
-    now: DateTime<Utc>,
-) -> Result<LoginOutcome, ApiError> {
+    password: &Secret,
+) -> Result<LoginOutcome> {
     let email = normalise_email(email);
-    let Keys {
-        hasher,
-        sealer,
-        policy: login_policy,
-    } = keys;
-    let account = find_by_email(conn, &email)?;
-    let account_id = account.as_ref().map(|a| a.id.clone());
-    let ip_key = client.ip_key();
-    let guard = match &account {
-        Some(a) => Guard::new(Secret::Password, &a.id, &ip_key),
-        None => Guard::for_unknown_email(sealer, &email, &ip_key),
+    let account = find_by_email(cx.conn, &email)?;
+    let account_id = account.as_ref().map(|a| AccountId::from(a.id.clone()));
+    let ip_key = cx.client.ip_key();
+    let guard = match &account_id {
+        Some(id) => Guard::new(Credential::Password, id, &ip_key),
+        None => Guard::for_unknown_email(&cx.env.sealer, &email, &ip_key),
     };
     let recorded_email = match &account {
         Some(_) => email.clone(),
-        None => format!("digest:{}", throttle::email_digest(sealer, &email)),
+        None => format!("digest:{}", throttle::email_digest(&cx.env.sealer, &email)),
     };
-    let attempt = |failure_reason| Attempt {
-        account_id: account_id.as_deref(),
+    let attempt = |failure| Attempt {
+        account_id: account_id.as_ref(),
         email: &recorded_email,
-        method: "password",
-        failure_reason,
-        mfa_method: None,
-    };
-    let audit_lock = |conn: &mut DbConnection, new_locks: Vec<NewLock>| match &account_id {
-        Some(id) => audit::record_lock(conn, id, Secret::Password, new_locks, client, now),
-        None => Ok(()),
+        method: LoginMethod::Password,
+        failure,
+        second_factor: None,
     };
 
-    let ticket = write_transaction(conn, |conn| {
-        match throttle::count(conn, login_policy, &guard, now)? {
-            Counted::Allowed(ticket) => Ok(Ok(ticket)),
-            Counted::Locked {
-                retry_after_secs,
-                new_lock,
-            } => {
-                audit_lock(conn, new_lock.into_iter().collect())?;
-                history::record(conn, attempt(Some("too_many_attempts")), client, now)?;
-                Ok(Err(ApiError::TooManyAttempts { retry_after_secs }))
-            }
+    let ticket = cx.decide(|cx| match throttle::admit(cx, &guard)? {
+        Decision::Done(ticket) => Ok(Decision::Done(ticket)),
+        Decision::Refused(locked) => {
+            history::record(cx, attempt(Some(FailureReason::TooManyAttempts)))?;
+            Ok(Decision::Refused(locked))
         }
-    })??;
+    })?;
 
+    let hasher = &cx.env.hasher;
     let verification = match &account {
-        Some(a) => hasher.verify(password, &a.password_hash),
-        None => hasher.verify_dummy(password),
+        Some(a) => hasher.verify(password.expose(), &a.password_hash),
+        None => hasher.verify_dummy(password.expose()),
     };
-    let Some(account) = account.filter(|_| verification.valid) else {
-        write_transaction(conn, |conn| {
-            let new_lock = throttle::failed(conn, login_policy, &guard, ticket, now)?;
-            audit_lock(conn, new_lock)?;
-            history::record(conn, attempt(Some("invalid_credentials")), client, now)
+    let (Some(account), Some(account_id)) = (account.filter(|_| verification.valid), &account_id)
+    else {
+        cx.transaction(|cx| {
+            throttle::reject(cx, &guard, ticket)?;
+            history::record(cx, attempt(Some(FailureReason::InvalidCredentials)))
         })?;
-        return Err(ApiError::InvalidCredentials);
+        return Err(Error::denied(ErrorCode::InvalidCredentials));
     };
 
     let upgraded_hash = if verification.needs_rehash {
-        Some(hasher.hash(password)?)
+        Some(hasher.hash(password.expose())?)
     } else {
         None
     };
-    write_transaction(conn, |conn| {
-        throttle::succeeded(conn, &guard)?;
+    cx.transaction(|cx| {
+        throttle::succeeded(cx, &guard)?;
         if let Some(hash) = &upgraded_hash {
-            diesel::update(accounts::table.find(&account.id))
+            diesel::update(accounts::table.find(account_id.as_str()))
                 .set(accounts::password_hash.eq(hash))
-                .execute(conn)?;
+                .execute(cx.conn)?;
         }
-        if let Some(totp) = mfa::active_totp(conn, &account.id)? {
+        if mfa::active_totp(cx.conn, account_id)?.is_some() {
             return Ok(LoginOutcome::MfaRequired {
-                challenge: challenges::open(conn, &totp, now)?,
+                challenge: challenges::open(cx, account_id)?,
             });
         }
-        let session = sessions::issue(
-            conn,
-            sessions_policy,
-            &account.id,
-            "aal1",
-            &["password"],
-            client,
-            now,
-        )?;
-        history::record(conn, attempt(None), client, now)?;
+        let session = sessions::issue(cx, account_id, Aal::Aal1, None)?;
+        history::record(cx, attempt(None))?;
         Ok(LoginOutcome::Authenticated {
-            account: Account::from(account.clone()),
+            account: Account::from(account),
             session,
         })
     })

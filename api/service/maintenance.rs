@@ -1,11 +1,9 @@
 //! Periodic clean-up: expired sessions, passed lockouts, login history past retention,
 //! dead login challenges, abandoned enrolments and full rate-limit buckets, in batches.
 
-use chrono::{DateTime, Utc};
-
-use super::{LoginPolicy, SessionPolicy, history, rate_limit, sessions, throttle};
-use crate::db::DbConnection;
-use crate::error::ApiError;
+use super::context::Context;
+use super::error::Result;
+use super::{history, rate_limit, sessions, throttle};
 
 /// Rows deleted per statement. Each statement is its own short transaction, so pruning a large
 /// backlog never holds SQLite's write lock for long; logins and session checks slip in between.
@@ -13,9 +11,7 @@ pub const BATCH: i64 = 500;
 
 /// Runs `delete_batch` (which deletes at most [`BATCH`] rows) until a batch comes back short;
 /// returns how many rows went.
-pub fn in_batches(
-    mut delete_batch: impl FnMut() -> Result<usize, ApiError>,
-) -> Result<usize, ApiError> {
+pub fn in_batches(mut delete_batch: impl FnMut() -> Result<usize>) -> Result<usize> {
     let mut total = 0;
     loop {
         let deleted = delete_batch()?;
@@ -36,18 +32,20 @@ pub struct Pruned {
     pub rate_limits: usize,
 }
 
-pub fn prune_expired(
-    conn: &mut DbConnection,
-    sessions_policy: &SessionPolicy,
-    login_policy: &LoginPolicy,
-    now: DateTime<Utc>,
-) -> Result<Pruned, ApiError> {
+pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
+    let (env, now) = (cx.env, cx.now);
+    let conn = &mut *cx.conn;
     Ok(Pruned {
-        sessions: sessions::prune(conn, sessions_policy, now)?,
-        throttles: throttle::prune(conn, login_policy, now)?,
-        login_events: history::prune(conn, login_policy.history_retention, now)?,
+        sessions: sessions::prune(conn, &env.sessions, now)?,
+        throttles: throttle::prune(conn, &env.login, now)?,
+        login_events: history::prune(conn, env.login.history_retention, now)?,
         challenges: super::mfa::challenges::prune(conn, now)?,
-        pending_factors: super::mfa::factors::prune_pending(conn, now)?,
+        pending_factors: super::mfa::enrolment::prune_pending(conn, now)?,
         rate_limits: rate_limit::prune(conn, now)?,
     })
+}
+
+/// The readiness probe's question: does the database answer?
+pub fn database_answers(cx: &mut Context<'_>) -> Result<()> {
+    crate::db::ping(cx.conn).map_err(|e| super::Error::Unavailable(e.into()))
 }

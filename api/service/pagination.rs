@@ -6,7 +6,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
-use crate::error::ApiError;
+use super::error::{Error, Result};
+use crate::error_code::ErrorCode;
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
@@ -27,10 +28,12 @@ impl Cursor {
         ))
     }
 
-    pub fn decode(text: &str) -> Result<Cursor, ApiError> {
-        let invalid = || ApiError::BadRequest {
-            code: "invalid_cursor",
-            detail: "The cursor is not one this server handed out.".into(),
+    pub fn decode(text: &str) -> Result<Cursor> {
+        let invalid = || {
+            Error::denied_because(
+                ErrorCode::InvalidCursor,
+                "The cursor is not one this server handed out.",
+            )
         };
         let raw = URL_SAFE_NO_PAD.decode(text).map_err(|_| invalid())?;
         let raw = String::from_utf8(raw).map_err(|_| invalid())?;
@@ -57,13 +60,13 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    pub fn new(limit: Option<i64>, cursor: Option<&str>) -> Result<Self, ApiError> {
+    pub fn new(limit: Option<i64>, cursor: Option<&str>) -> Result<Self> {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::BadRequest {
-                code: "invalid_limit",
-                detail: format!("`limit` must be between 1 and {MAX_LIMIT}."),
-            });
+            return Err(Error::denied_because(
+                ErrorCode::InvalidLimit,
+                format!("`limit` must be between 1 and {MAX_LIMIT}."),
+            ));
         }
         let after = cursor.map(Cursor::decode).transpose()?;
         Ok(PageRequest { limit, after })
@@ -71,7 +74,7 @@ impl PageRequest {
 }
 
 /// One page of a list, newest first. The HTTP layer names a schema per item type (see
-/// `http::pages`), so generated SDKs get `SessionPage`, `LoginEventPage`, … with referenced items.
+/// `http::page_types`), so generated SDKs get `SessionPage`, `LoginEventPage`, … with referenced items.
 #[derive(Debug, Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,

@@ -1,14 +1,19 @@
-//! The password policy: 8 to 256 characters, and not guessable (zxcvbn's dictionaries of
-//! common passwords, names and keyboard patterns, plus the account's own email), and the check
-//! of the current password that guards sensitive changes.
+//! The password policy — 8 to 256 characters, and not guessable (zxcvbn's dictionaries of
+//! common passwords, names and keyboard patterns, plus the account's own email) — and the
+//! password change.
 
-use chrono::{DateTime, Utc};
+use diesel::prelude::*;
 
-use super::throttle::{self, Counted, Guard, Secret};
-use super::{ClientContext, Keys, audit};
-use crate::db::models::AccountRow;
-use crate::db::{DbConnection, write_transaction};
-use crate::error::{ApiError, FieldError};
+use super::audit::{self, AuditAction};
+use super::context::Context;
+use super::error::{Error, FieldError, Result};
+use super::mfa::step_up::{self, Proof, Requirement};
+use super::mfa::{challenges, enrolment};
+use super::secret::Secret;
+use super::sessions::{self, Caller};
+use super::throttle::{self, Credential, Guard};
+use crate::db::schema::accounts as account_rows;
+use crate::db::to_db;
 
 pub const MIN_CHARS: usize = 8;
 pub const MAX_CHARS: usize = 256;
@@ -17,37 +22,34 @@ pub const MAX_CHARS: usize = 256;
 pub const MAX_BYTES: usize = 1024;
 
 /// Refuses a password field over [`MAX_BYTES`] with 422, before any lookup or hash.
-pub fn check_size(field: &str, password: &str) -> Result<(), ApiError> {
-    if password.len() > MAX_BYTES {
-        return Err(ApiError::Validation {
-            errors: vec![FieldError::new(
-                field,
-                "too_long",
-                format!("must be at most {MAX_BYTES} bytes"),
-            )],
-        });
+pub fn check_size(field: &str, password: &Secret) -> Result<()> {
+    if password.expose().len() > MAX_BYTES {
+        return Err(Error::invalid(vec![FieldError::new(
+            field,
+            "too_long",
+            format!("must be at most {MAX_BYTES} bytes"),
+        )]));
     }
     Ok(())
 }
 
-pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<(), ApiError> {
-    let fail = |code: &str, message: String| {
-        Err(ApiError::Validation {
-            errors: vec![FieldError::new(field, code, message)],
-        })
-    };
+/// What is wrong with a new password, if anything. CPU work (the strength estimate): run it
+/// on the blocking pool.
+pub fn problem_with_new(field: &str, password: &str, email: &str) -> Option<FieldError> {
     let chars = password.chars().count();
     if chars < MIN_CHARS {
-        return fail(
+        return Some(FieldError::new(
+            field,
             "too_short",
             format!("must be at least {MIN_CHARS} characters"),
-        );
+        ));
     }
     if chars > MAX_CHARS {
-        return fail(
+        return Some(FieldError::new(
+            field,
             "too_long",
             format!("must be at most {MAX_CHARS} characters"),
-        );
+        ));
     }
     let local_part = email.split('@').next().unwrap_or_default();
     // The estimator's cost grows with the length: it never sees more than MAX_CHARS.
@@ -59,52 +61,72 @@ pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<()
             .and_then(|f| f.warning())
             .map(|w| w.to_string())
             .unwrap_or_else(|| "This password is too easy to guess.".to_string());
-        return fail(
+        return Some(FieldError::new(
+            field,
             "too_common",
             format!("is too common or guessable: {reason}"),
-        );
+        ));
     }
-    Ok(())
+    None
 }
 
-/// Checks the account's password given to confirm a change. Counted towards the password
-/// lockouts before the check; a wrong one is committed as a failure and refused with 403
-/// `reauthentication_failed` (the session stays valid). Run on the blocking pool with a
-/// hashing permit: it verifies an argon2 hash.
-pub fn verify_current(
-    conn: &mut DbConnection,
-    keys: Keys<'_>,
-    account: &AccountRow,
-    password: &str,
-    client: &ClientContext,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let Keys {
-        hasher,
-        sealer: _,
-        policy,
-    } = keys;
-    let guard = Guard::new(Secret::Password, &account.id, &client.ip_key());
-    let ticket = write_transaction(conn, |conn| {
-        match throttle::count(conn, policy, &guard, now)? {
-            Counted::Allowed(ticket) => Ok(Ok(ticket)),
-            Counted::Locked {
-                retry_after_secs,
-                new_lock,
-            } => {
-                audit::record_lock(conn, &account.id, Secret::Password, new_lock, client, now)?;
-                Ok(Err(ApiError::TooManyAttempts { retry_after_secs }))
-            }
-        }
-    })??;
-    if !hasher.verify(password, &account.password_hash).valid {
-        write_transaction(conn, |conn| {
-            let new_lock = throttle::failed(conn, policy, &guard, ticket, now)?;
-            audit::record_lock(conn, &account.id, Secret::Password, new_lock, client, now)
-        })?;
-        return Err(ApiError::reauthentication_failed("password"));
+pub struct PasswordChange {
+    pub current_password: Secret,
+    pub new_password: Secret,
+    /// A current second-factor code: required when the account has MFA on.
+    pub code: Option<Secret>,
+}
+
+/// Changes the password after checking the current one (and, with MFA on, a current code).
+/// Every other session of the account ends, and so do its open login challenges and pending
+/// enrolments, which were started with the old password; the calling session stays. Wrong
+/// passwords and codes count towards the same lockouts as failed logins.
+pub fn change(cx: &mut Context<'_>, caller: &Caller, change: PasswordChange) -> Result<()> {
+    let account_id = caller.account_id();
+    if let Some(problem) = problem_with_new(
+        "new_password",
+        change.new_password.expose(),
+        &caller.account.email,
+    ) {
+        return Err(Error::invalid(vec![problem]));
     }
-    write_transaction(conn, |conn| throttle::undo(conn, &guard))
+    let proof = Proof {
+        password_field: "current_password",
+        password: change.current_password,
+        code: change.code,
+    };
+    let new_hash = cx.env.hasher.hash(change.new_password.expose())?;
+    step_up::confirm(
+        cx,
+        account_id,
+        &proof,
+        Requirement::PasswordAndCodeIfMfaIsOn,
+        |cx, confirmed| {
+            diesel::update(account_rows::table.find(account_id.as_str()))
+                .set((
+                    account_rows::password_hash.eq(&new_hash),
+                    account_rows::password_changed_at.eq(to_db(cx.now)),
+                    account_rows::updated_at.eq(to_db(cx.now)),
+                ))
+                .execute(cx.conn)?;
+            let guard = Guard::new(Credential::Password, account_id, &cx.client.ip_key());
+            throttle::clear_account(cx, &guard)?;
+            let revoked = sessions::revoke_all_except(cx, account_id, Some(&caller.session_id))?;
+            let challenges = challenges::end_open(cx, account_id)?;
+            let enrolments = enrolment::discard_pending(cx, account_id)?;
+            audit::record(
+                cx,
+                account_id,
+                AuditAction::PasswordChanged,
+                Some(serde_json::json!({
+                    "sessions_revoked": revoked,
+                    "challenges_ended": challenges,
+                    "pending_factors_discarded": enrolments,
+                    "confirmed_with": confirmed.second_factor.map(|m| m.name()),
+                })),
+            )
+        },
+    )
 }
 
 #[cfg(test)]
@@ -114,10 +136,13 @@ mod tests {
     #[test]
     fn refuses_short_long_and_common_passwords() {
         let email = "ada@example.com";
-        assert!(check_new_password("password", "short", email).is_err());
-        assert!(check_new_password("password", &"x".repeat(257), email).is_err());
-        assert!(check_new_password("password", "password123", email).is_err());
-        assert!(check_new_password("password", "ada@example.com", email).is_err());
-        assert!(check_new_password("password", "correct horse battery staple", email).is_ok());
+        let problem = |password: &str| problem_with_new("password", password, email);
+        assert_eq!(problem("short").unwrap().code, "too_short");
+        assert_eq!(problem(&"x".repeat(257)).unwrap().code, "too_long");
+        assert_eq!(problem("password123").unwrap().code, "too_common");
+        assert_eq!(problem("ada@example.com").unwrap().code, "too_common");
+        assert!(problem("correct horse battery staple").is_none());
+        assert!(check_size("password", &Secret::new("x".repeat(1025))).is_err());
+        assert!(check_size("password", &Secret::new("é".repeat(512))).is_ok());
     }
 }

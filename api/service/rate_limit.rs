@@ -13,9 +13,11 @@ use std::net::IpAddr;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
+use super::context::{Context, Decision};
+use super::error::{Error, Result};
+use crate::db::DbConnection;
 use crate::db::schema::rate_limits;
-use crate::db::{DbConnection, write_transaction};
-use crate::error::ApiError;
+use crate::error_code::ErrorCode;
 
 /// What a bucket counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +80,7 @@ pub struct RateLimits {
 }
 
 impl RateLimits {
-    fn rate(&self, kind: Kind) -> Rate {
+    pub fn rate(&self, kind: Kind) -> Rate {
         match kind {
             Kind::Password => self.password,
             Kind::Code => self.code,
@@ -109,26 +111,30 @@ fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
 
-/// Takes one request from the client's bucket of `kind`, or refuses with 429 `rate_limited`
-/// and the seconds until one is free. Writes nothing but the bucket.
-pub fn take(
-    conn: &mut DbConnection,
-    limits: &RateLimits,
-    kind: Kind,
-    ip_key: &str,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let rate = limits.rate(kind);
+/// Takes one request from each of the client's buckets of `kinds`, or refuses with
+/// `rate_limited` and the seconds until one is free. Writes nothing but the buckets.
+pub fn take(cx: &mut Context<'_>, kinds: &[Kind]) -> Result<()> {
+    let ip_key = cx.client.ip_key();
+    for kind in kinds {
+        take_one(cx, *kind, &ip_key)?;
+    }
+    Ok(())
+}
+
+fn take_one(cx: &mut Context<'_>, kind: Kind, ip_key: &str) -> Result<()> {
+    let rate = cx.env.rate_limits.rate(kind);
     let bucket = format!("{}@{ip_key}", kind.name());
-    let now = micros(now);
+    let now = micros(cx.now);
     let interval = rate.interval_micros();
     // The latest `tat` at which one more request still fits in the allowance.
     let fits_until = now.saturating_add(rate.period_micros() - interval);
-    write_transaction(conn, |conn| {
-        crate::on_backend!(conn, |inner| diesel::insert_into(rate_limits::table)
-            .values((rate_limits::bucket.eq(&bucket), rate_limits::tat.eq(now)))
-            .on_conflict_do_nothing()
-            .execute(inner))?;
+    cx.decide(|cx| {
+        crate::on_backend!(&mut *cx.conn, |inner| diesel::insert_into(
+            rate_limits::table
+        )
+        .values((rate_limits::bucket.eq(&bucket), rate_limits::tat.eq(now)))
+        .on_conflict_do_nothing()
+        .execute(inner))?;
         // Two conditional updates, each atomic: a full bucket starts from now, a partly
         // used one moves on by one interval. Neither applies when the bucket is spent.
         let refilled = diesel::update(
@@ -137,9 +143,9 @@ pub fn take(
                 .filter(rate_limits::tat.le(now)),
         )
         .set(rate_limits::tat.eq(now + interval))
-        .execute(conn)?;
+        .execute(cx.conn)?;
         if refilled == 1 {
-            return Ok(Ok(()));
+            return Ok(Decision::Done(()));
         }
         let taken = diesel::update(
             rate_limits::table
@@ -148,24 +154,25 @@ pub fn take(
                 .filter(rate_limits::tat.le(fits_until)),
         )
         .set(rate_limits::tat.eq(rate_limits::tat + interval))
-        .execute(conn)?;
+        .execute(cx.conn)?;
         if taken == 1 {
-            return Ok(Ok(()));
+            return Ok(Decision::Done(()));
         }
         let tat: i64 = rate_limits::table
             .find(&bucket)
             .select(rate_limits::tat)
-            .first(conn)?;
+            .first(cx.conn)?;
         let wait = tat.saturating_sub(fits_until).max(1);
-        Ok(Err(ApiError::RateLimited {
-            // Rounded up: a client that waits `Retry-After` seconds finds room.
-            retry_after_secs: (wait.saturating_add(999_999) / 1_000_000).max(1),
-        }))
-    })?
+        // Rounded up: a client that waits `Retry-After` seconds finds room.
+        let retry_after = (wait.saturating_add(999_999) / 1_000_000).max(1);
+        Ok(Decision::Refused(
+            Error::denied(ErrorCode::RateLimited).with(|d| d.retry_after_secs = Some(retry_after)),
+        ))
+    })
 }
 
 /// Deletes buckets that are full again (their `tat` has passed), a batch at a time.
-pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiError> {
+pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize> {
     super::maintenance::in_batches(|| {
         let batch: Vec<String> = rate_limits::table
             .filter(rate_limits::tat.lt(micros(now)))

@@ -5,26 +5,67 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::accounts::Account;
 use super::audit::{self, AuditAction};
+use super::client::Location;
+use super::context::Context;
 use super::devices::{DeviceInfo, describe};
+use super::error::{Error, Result};
+use super::ids::{AccountId, SessionId};
+use super::mfa::SecondFactor;
 use super::pagination::{Cursor, Page, PageRequest, page_from};
-use super::{ClientContext, Location, SessionPolicy, from_db, new_id, to_db};
+use super::policy::SessionPolicy;
+use super::secret::Secret;
 use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::models::{AccountRow, SessionRow};
 use crate::db::schema::{accounts, sessions};
-use crate::db::{DbConnection, write_transaction};
-use crate::error::ApiError;
+use crate::db::{DbConnection, from_db, to_db};
+use crate::error_code::ErrorCode;
 
 pub const TOKEN_PREFIX: &str = "tss_";
+
+/// Authenticator assurance level (NIST SP 800-63B).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aal {
+    /// The password alone.
+    Aal1,
+    /// The password and a second factor.
+    Aal2,
+}
+
+impl Aal {
+    pub fn name(self) -> &'static str {
+        match self {
+            Aal::Aal1 => "aal1",
+            Aal::Aal2 => "aal2",
+        }
+    }
+
+    /// As stored; anything unknown is taken as the lower level.
+    fn parse(text: &str) -> Aal {
+        match text {
+            "aal2" => Aal::Aal2,
+            _ => Aal::Aal1,
+        }
+    }
+}
+
+/// How a session was signed in: the password, then maybe a second factor.
+pub fn methods_of(second_factor: Option<SecondFactor>) -> Vec<&'static str> {
+    std::iter::once("password")
+        .chain(second_factor.map(SecondFactor::name))
+        .collect()
+}
 
 /// A session as its owner sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Session {
-    #[schema(example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
-    pub id: String,
+    #[schema(value_type = String, example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
+    pub id: SessionId,
     /// Authenticator assurance level: `aal1` (password) or `aal2` (password and a second factor).
-    #[schema(example = "aal1")]
-    pub aal: String,
+    #[schema(value_type = String, example = "aal1")]
+    pub aal: Aal,
     /// Methods used to sign in, e.g. `["password"]` or `["password", "totp"]`.
     #[schema(example = json!(["password"]))]
     pub methods: Vec<String>,
@@ -50,10 +91,29 @@ pub struct SessionListItem {
 }
 
 /// A freshly issued session and its token: the only time the token exists outside the client.
+#[derive(Debug)]
 pub struct IssuedSession {
-    pub token: String,
+    pub token: Secret,
     pub session: Session,
-    pub row: SessionRow,
+}
+
+/// Who is calling, by a valid session: the account and the session it used.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub account: Account,
+    pub session_id: SessionId,
+}
+
+impl Caller {
+    pub fn account_id(&self) -> &AccountId {
+        &self.account.id
+    }
+}
+
+/// The session check's answer, as the session's owner sees it.
+pub struct CheckedSession {
+    pub session: Session,
+    pub account: Account,
 }
 
 fn parse_methods(json: &str) -> Vec<String> {
@@ -63,8 +123,8 @@ fn parse_methods(json: &str) -> Vec<String> {
 impl Session {
     pub fn from_row(row: &SessionRow, policy: &SessionPolicy) -> Session {
         Session {
-            id: row.id.clone(),
-            aal: row.aal.clone(),
+            id: SessionId::from(row.id.clone()),
+            aal: Aal::parse(&row.aal),
             methods: parse_methods(&row.methods),
             created_at: from_db(row.created_at),
             last_active_at: from_db(row.last_active_at),
@@ -88,23 +148,22 @@ fn is_live(row: &SessionRow, policy: &SessionPolicy, now: DateTime<Utc>) -> bool
     row.revoked_at.is_none() && now < ends_at(row, policy)
 }
 
+/// Issues a session to the request's client. Call inside the transaction that signs in.
 pub fn issue(
-    conn: &mut DbConnection,
-    policy: &SessionPolicy,
-    account_id: &str,
-    aal: &str,
-    methods: &[&str],
-    client: &ClientContext,
-    now: DateTime<Utc>,
-) -> Result<IssuedSession, ApiError> {
-    let token = random_token(TOKEN_PREFIX);
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    aal: Aal,
+    second_factor: Option<SecondFactor>,
+) -> Result<IssuedSession> {
+    let token = Secret::new(random_token(TOKEN_PREFIX));
+    let (client, now, policy) = (cx.client, cx.now, &cx.env.sessions);
     let location = client.location.clone();
     let row = SessionRow {
-        id: new_id(),
+        id: SessionId::generate().into(),
         account_id: account_id.to_string(),
-        token_hash: token_digest(&token),
-        aal: aal.to_string(),
-        methods: serde_json::to_string(methods).map_err(ApiError::internal)?,
+        token_hash: token_digest(token.expose()),
+        aal: aal.name().to_string(),
+        methods: serde_json::to_string(&methods_of(second_factor)).map_err(Error::internal)?,
         ip: client.ip.clone(),
         user_agent: client.user_agent.clone(),
         location_country: location.as_ref().and_then(|l| l.country.clone()),
@@ -116,24 +175,28 @@ pub fn issue(
     };
     diesel::insert_into(sessions::table)
         .values(&row)
-        .execute(conn)?;
+        .execute(cx.conn)?;
     Ok(IssuedSession {
         token,
         session: Session::from_row(&row, policy),
-        row,
     })
+}
+
+fn unauthenticated() -> Error {
+    Error::denied(ErrorCode::Unauthenticated)
 }
 
 /// The session check: one indexed read; a write only when `last_active_at` is older than
 /// the activity resolution (once a minute by default), never on every request.
-pub fn authenticate(
+fn authenticate_rows(
     conn: &mut DbConnection,
     policy: &SessionPolicy,
-    token: &str,
+    token: &Secret,
     now: DateTime<Utc>,
-) -> Result<(SessionRow, AccountRow), ApiError> {
+) -> Result<(SessionRow, AccountRow)> {
+    let token = token.expose();
     if !token.starts_with(TOKEN_PREFIX) || token.len() > 128 {
-        return Err(ApiError::Unauthenticated);
+        return Err(unauthenticated());
     }
     let digest = token_digest(token);
     // `token_hash` is unique: at most one row. No `first()`: SQLite re-prepares a statement
@@ -146,9 +209,9 @@ pub fn authenticate(
             .load::<(SessionRow, AccountRow)>(inner)
     })?
     .pop()
-    .ok_or(ApiError::Unauthenticated)?;
+    .ok_or_else(unauthenticated)?;
     if !is_live(&session, policy, now) {
-        return Err(ApiError::Unauthenticated);
+        return Err(unauthenticated());
     }
     if now - from_db(session.last_active_at) >= policy.activity_resolution {
         // Conditional in the statement, so instances that check the same session at once
@@ -169,20 +232,19 @@ pub fn authenticate(
     Ok((session, account))
 }
 
-/// The session check's answer, as the session's owner sees it.
-pub struct CheckedSession {
-    pub session: Session,
-    pub account: super::accounts::Account,
+/// Who is calling with `token`: 401 `unauthenticated` for a missing, expired or revoked one.
+pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<Caller> {
+    let (session, account) = authenticate_rows(cx.conn, &cx.env.sessions, token, cx.now)?;
+    Ok(Caller {
+        account: account.into(),
+        session_id: SessionId::from(session.id),
+    })
 }
 
-/// [`authenticate`], shaped for the owner.
-pub fn check(
-    conn: &mut DbConnection,
-    policy: &SessionPolicy,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<CheckedSession, ApiError> {
-    let (session, account) = authenticate(conn, policy, token, now)?;
+/// [`authenticate`], shaped for the owner: the session check's answer.
+pub fn check(cx: &mut Context<'_>, token: &Secret) -> Result<CheckedSession> {
+    let policy = &cx.env.sessions;
+    let (session, account) = authenticate_rows(cx.conn, policy, token, cx.now)?;
     Ok(CheckedSession {
         session: Session::from_row(&session, policy),
         account: account.into(),
@@ -191,40 +253,38 @@ pub fn check(
 
 /// The session proved a second factor (`method`) on top of the password: `aal2` from now on.
 pub fn raise_to_aal2(
-    conn: &mut DbConnection,
-    session_id: &str,
-    method: &str,
-) -> Result<(), ApiError> {
+    cx: &mut Context<'_>,
+    session_id: &SessionId,
+    method: SecondFactor,
+) -> Result<()> {
     let methods: String = sessions::table
-        .find(session_id)
+        .find(session_id.as_str())
         .select(sessions::methods)
-        .first(conn)?;
+        .first(cx.conn)?;
     let mut methods = parse_methods(&methods);
-    if !methods.iter().any(|m| m == method) {
-        methods.push(method.to_string());
+    if !methods.iter().any(|m| m == method.name()) {
+        methods.push(method.name().to_string());
     }
-    diesel::update(sessions::table.find(session_id))
+    diesel::update(sessions::table.find(session_id.as_str()))
         .set((
-            sessions::aal.eq("aal2"),
-            sessions::methods.eq(serde_json::to_string(&methods).map_err(ApiError::internal)?),
+            sessions::aal.eq(Aal::Aal2.name()),
+            sessions::methods.eq(serde_json::to_string(&methods).map_err(Error::internal)?),
         ))
-        .execute(conn)?;
+        .execute(cx.conn)?;
     Ok(())
 }
 
 /// The account's live sessions, newest first.
 pub fn list(
-    conn: &mut DbConnection,
-    policy: &SessionPolicy,
-    account_id: &str,
-    current_session_id: &str,
+    cx: &mut Context<'_>,
+    caller: &Caller,
     page: &PageRequest,
-    now: DateTime<Utc>,
-) -> Result<Page<SessionListItem>, ApiError> {
+) -> Result<Page<SessionListItem>> {
+    let (policy, now) = (&cx.env.sessions, cx.now);
     let idle_cutoff = to_db(now - policy.idle);
     let rows = crate::keyset_page!(
         sessions::table
-            .filter(sessions::account_id.eq(account_id))
+            .filter(sessions::account_id.eq(caller.account_id().as_str()))
             .filter(sessions::revoked_at.is_null())
             .filter(sessions::expires_at.gt(to_db(now)))
             .filter(sessions::last_active_at.gt(idle_cutoff))
@@ -233,7 +293,7 @@ pub fn list(
         sessions::id,
         page
     )
-    .load::<SessionRow>(conn)?;
+    .load::<SessionRow>(cx.conn)?;
     Ok(page_from(
         rows,
         page.limit,
@@ -242,72 +302,52 @@ pub fn list(
             id: r.id.clone(),
         },
         |r| SessionListItem {
-            current: r.id == current_session_id,
+            current: r.id == caller.session_id.as_str(),
             session: Session::from_row(&r, policy),
         },
     ))
 }
 
 /// Revokes one of the account's sessions; another account's session is "not found".
-pub fn revoke(
-    conn: &mut DbConnection,
-    account_id: &str,
-    session_id: &str,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+fn revoke(cx: &mut Context<'_>, account_id: &AccountId, session_id: &SessionId) -> Result<()> {
     let changed = diesel::update(
         sessions::table
-            .filter(sessions::id.eq(session_id))
-            .filter(sessions::account_id.eq(account_id))
+            .filter(sessions::id.eq(session_id.as_str()))
+            .filter(sessions::account_id.eq(account_id.as_str()))
             .filter(sessions::revoked_at.is_null()),
     )
-    .set(sessions::revoked_at.eq(to_db(now)))
-    .execute(conn)?;
+    .set(sessions::revoked_at.eq(to_db(cx.now)))
+    .execute(cx.conn)?;
     if changed == 0 {
-        return Err(ApiError::NotFound);
+        return Err(Error::denied(ErrorCode::NotFound));
     }
     Ok(())
 }
 
-/// The owner signs out one of their sessions: revoked and audited together.
-pub fn sign_out(
-    conn: &mut DbConnection,
-    account_id: &str,
-    session_id: &str,
-    client: &ClientContext,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    write_transaction(conn, |conn| {
-        revoke(conn, account_id, session_id, now)?;
+/// The owner signs out one of their sessions (the current one at logout): revoked and
+/// audited together.
+pub fn sign_out(cx: &mut Context<'_>, caller: &Caller, session_id: &SessionId) -> Result<()> {
+    let account_id = caller.account_id();
+    cx.transaction(|cx| {
+        revoke(cx, account_id, session_id)?;
         audit::record(
-            conn,
+            cx,
             account_id,
             AuditAction::SessionRevoked,
             Some(serde_json::json!({"session_id": session_id})),
-            client,
-            now,
         )
     })
 }
 
 /// The owner signs out everywhere else; returns how many sessions ended.
-pub fn sign_out_others(
-    conn: &mut DbConnection,
-    policy: &SessionPolicy,
-    account_id: &str,
-    current_session_id: &str,
-    client: &ClientContext,
-    now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
-    write_transaction(conn, |conn| {
-        let revoked = revoke_all_except(conn, policy, account_id, Some(current_session_id), now)?;
+pub fn sign_out_others(cx: &mut Context<'_>, caller: &Caller) -> Result<usize> {
+    cx.transaction(|cx| {
+        let revoked = revoke_all_except(cx, caller.account_id(), Some(&caller.session_id))?;
         audit::record(
-            conn,
-            account_id,
+            cx,
+            caller.account_id(),
             AuditAction::SessionsRevokedOthers,
             Some(serde_json::json!({"revoked": revoked})),
-            client,
-            now,
         )?;
         Ok(revoked)
     })
@@ -315,67 +355,49 @@ pub fn sign_out_others(
 
 /// Revokes every live session of the account except `keep`; returns how many ended.
 pub fn revoke_all_except(
-    conn: &mut DbConnection,
-    policy: &SessionPolicy,
-    account_id: &str,
-    keep: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    keep: Option<&SessionId>,
+) -> Result<usize> {
+    let (policy, now) = (&cx.env.sessions, cx.now);
     // Ids are never empty, so `ne("")` keeps nothing back when there is no session to keep.
     Ok(diesel::update(
         sessions::table
-            .filter(sessions::account_id.eq(account_id))
+            .filter(sessions::account_id.eq(account_id.as_str()))
             .filter(sessions::revoked_at.is_null())
             .filter(sessions::expires_at.gt(to_db(now)))
             .filter(sessions::last_active_at.gt(to_db(now - policy.idle)))
-            .filter(sessions::id.ne(keep.unwrap_or(""))),
+            .filter(sessions::id.ne(keep.map_or("", SessionId::as_str))),
     )
     .set(sessions::revoked_at.eq(to_db(now)))
-    .execute(conn)?)
+    .execute(cx.conn)?)
 }
 
 /// Deletes sessions that ended more than a day ago (they can no longer be listed or used),
 /// in batches, one indexed condition at a time.
-pub fn prune(
-    conn: &mut DbConnection,
-    policy: &SessionPolicy,
-    now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
+pub fn prune(conn: &mut DbConnection, policy: &SessionPolicy, now: DateTime<Utc>) -> Result<usize> {
     use super::maintenance::{BATCH, in_batches};
     let cutoff = to_db(now - chrono::Duration::days(1));
     let idle_cutoff = to_db(now - policy.idle - chrono::Duration::days(1));
-    let mut pruned = in_batches(|| {
-        let batch: Vec<String> = sessions::table
-            .filter(sessions::expires_at.lt(cutoff))
-            .select(sessions::id)
-            .limit(BATCH)
-            .load(conn)?;
-        if batch.is_empty() {
-            return Ok(0);
-        }
-        Ok(diesel::delete(sessions::table.filter(sessions::id.eq_any(&batch))).execute(conn)?)
-    })?;
-    pruned += in_batches(|| {
-        let batch: Vec<String> = sessions::table
-            .filter(sessions::revoked_at.lt(cutoff))
-            .select(sessions::id)
-            .limit(BATCH)
-            .load(conn)?;
-        if batch.is_empty() {
-            return Ok(0);
-        }
-        Ok(diesel::delete(sessions::table.filter(sessions::id.eq_any(&batch))).execute(conn)?)
-    })?;
-    pruned += in_batches(|| {
-        let batch: Vec<String> = sessions::table
-            .filter(sessions::last_active_at.lt(idle_cutoff))
-            .select(sessions::id)
-            .limit(BATCH)
-            .load(conn)?;
-        if batch.is_empty() {
-            return Ok(0);
-        }
-        Ok(diesel::delete(sessions::table.filter(sessions::id.eq_any(&batch))).execute(conn)?)
-    })?;
+    let mut pruned = 0;
+    // Three conditions, three indexes: an OR of them would scan the table.
+    for condition in 0..3 {
+        pruned += in_batches(|| {
+            let batch = sessions::table
+                .select(sessions::id)
+                .limit(BATCH)
+                .into_boxed();
+            let batch = match condition {
+                0 => batch.filter(sessions::expires_at.lt(cutoff)),
+                1 => batch.filter(sessions::revoked_at.lt(cutoff)),
+                _ => batch.filter(sessions::last_active_at.lt(idle_cutoff)),
+            };
+            let ids: Vec<String> = batch.load(conn)?;
+            if ids.is_empty() {
+                return Ok(0);
+            }
+            Ok(diesel::delete(sessions::table.filter(sessions::id.eq_any(&ids))).execute(conn)?)
+        })?;
+    }
     Ok(pruned)
 }

@@ -12,12 +12,16 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
-use super::{LoginPolicy, from_db, to_db};
+use super::audit;
+use super::context::{Context, Decision};
+use super::error::{Error, Result};
+use super::ids::AccountId;
+use super::policy::LoginPolicy;
 use crate::crypto::sealing::Sealer;
-use crate::db::DbConnection;
 use crate::db::models::LoginThrottleRow;
 use crate::db::schema::login_throttles;
-use crate::error::ApiError;
+use crate::db::{DbConnection, from_db, to_db};
+use crate::error_code::ErrorCode;
 
 /// A keyed digest (`key_id:hex`) of a normalised email. The lockout subject, and the login
 /// history of an email that has no account, keep only this: people type passwords into the
@@ -28,48 +32,63 @@ pub fn email_digest(sealer: &Sealer, normalised_email: &str) -> String {
 
 /// What is being guessed at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Secret {
+pub enum Credential {
     Password,
     SecondFactor,
 }
 
-impl Secret {
+impl Credential {
     fn prefix(self) -> &'static str {
         match self {
-            Secret::Password => "password",
-            Secret::SecondFactor => "mfa",
+            Credential::Password => "password",
+            Credential::SecondFactor => "mfa",
         }
     }
 
+    /// As the audit log names it.
     pub fn name(self) -> &'static str {
         match self {
-            Secret::Password => "password",
-            Secret::SecondFactor => "code",
+            Credential::Password => "password",
+            Credential::SecondFactor => "code",
         }
     }
 }
 
-/// The two counters one attempt goes to.
+/// The two counters one attempt goes to, and whose account they guard (none for an email
+/// without an account).
 #[derive(Debug, Clone)]
 pub struct Guard {
+    credential: Credential,
+    owner: Option<AccountId>,
     pair: String,
     account: String,
 }
 
 impl Guard {
-    /// `who` is the account id, or `?<email digest>` for an email without an account;
-    /// `ip_key` is the client's address as rate limits key it (IPv6 by /64).
-    pub fn new(secret: Secret, who: &str, ip_key: &str) -> Guard {
-        let account = format!("{}:{who}", secret.prefix());
-        Guard {
-            pair: format!("{account}@{ip_key}"),
-            account,
-        }
+    /// The account's `credential`, tried from the client's address (as rate limits key it:
+    /// IPv6 by /64).
+    pub fn new(credential: Credential, owner: &AccountId, ip_key: &str) -> Guard {
+        Guard::for_subject(credential, owner.as_str(), Some(owner.clone()), ip_key)
     }
 
     pub fn for_unknown_email(sealer: &Sealer, normalised_email: &str, ip_key: &str) -> Guard {
         let who = format!("?{}", email_digest(sealer, normalised_email));
-        Guard::new(Secret::Password, &who, ip_key)
+        Guard::for_subject(Credential::Password, &who, None, ip_key)
+    }
+
+    fn for_subject(
+        credential: Credential,
+        who: &str,
+        owner: Option<AccountId>,
+        ip_key: &str,
+    ) -> Guard {
+        let account = format!("{}:{who}", credential.prefix());
+        Guard {
+            credential,
+            owner,
+            pair: format!("{account}@{ip_key}"),
+            account,
+        }
     }
 }
 
@@ -146,13 +165,9 @@ fn limits(policy: &LoginPolicy) -> (Limit, Limit) {
 /// place, so the attempt past the threshold is refused however many arrive at once, on
 /// however many instances. On PostgreSQL the increments also hold the counters' row locks
 /// until the transaction ends, which serialises the checks made inside that transaction.
-pub fn count(
-    conn: &mut DbConnection,
-    policy: &LoginPolicy,
-    guard: &Guard,
-    now: DateTime<Utc>,
-) -> Result<Counted, ApiError> {
-    let (pair_limit, account_limit) = limits(policy);
+pub fn count(cx: &mut Context<'_>, guard: &Guard) -> Result<Counted> {
+    let (conn, now) = (&mut *cx.conn, cx.now);
+    let (pair_limit, account_limit) = limits(&cx.env.login);
     let pair_nth = match count_one(conn, pair_limit, &guard.pair, LockScope::Ip, now)? {
         Ok(nth) => nth,
         Err(locked) => return Ok(locked),
@@ -179,11 +194,7 @@ fn seconds_until(until: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     ((micros.saturating_add(999_999)) / 1_000_000).max(1)
 }
 
-fn locked_for(
-    conn: &mut DbConnection,
-    subject: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<i64>, ApiError> {
+fn locked_for(conn: &mut DbConnection, subject: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
     let locked_until: Option<Option<chrono::NaiveDateTime>> = login_throttles::table
         .find(subject)
         .select(login_throttles::locked_until)
@@ -203,7 +214,7 @@ fn lock(
     subject: &str,
     scope: LockScope,
     now: DateTime<Utc>,
-) -> Result<Option<NewLock>, ApiError> {
+) -> Result<Option<NewLock>> {
     let until = now + limit.duration;
     let set = diesel::update(
         login_throttles::table
@@ -222,7 +233,7 @@ fn count_one(
     subject: &str,
     scope: LockScope,
     now: DateTime<Utc>,
-) -> Result<Result<i32, Counted>, ApiError> {
+) -> Result<std::result::Result<i32, Counted>> {
     let window_open_since = to_db(now - limit.window);
     let row = LoginThrottleRow {
         subject: subject.to_string(),
@@ -285,38 +296,71 @@ fn count_one(
             return Ok(Ok(1));
         }
     }
-    Err(ApiError::internal(format!(
+    Err(Error::internal(format!(
         "throttle: could not count an attempt at {subject}"
     )))
 }
 
 /// The counted attempt was wrong: it stays counted, and the one that reaches a threshold
 /// locks. Returns the locks this failure set (none, the IP's, the account's, or both).
-pub fn failed(
-    conn: &mut DbConnection,
-    policy: &LoginPolicy,
-    guard: &Guard,
-    ticket: Ticket,
-    now: DateTime<Utc>,
-) -> Result<Vec<NewLock>, ApiError> {
-    let (pair_limit, account_limit) = limits(policy);
+pub fn failed(cx: &mut Context<'_>, guard: &Guard, ticket: Ticket) -> Result<Vec<NewLock>> {
+    let (pair_limit, account_limit) = limits(&cx.env.login);
     let mut new_locks = Vec::new();
     if ticket.pair_nth >= pair_limit.threshold {
-        new_locks.extend(lock(conn, pair_limit, &guard.pair, LockScope::Ip, now)?);
+        new_locks.extend(lock(
+            cx.conn,
+            pair_limit,
+            &guard.pair,
+            LockScope::Ip,
+            cx.now,
+        )?);
     }
     if ticket.account_nth >= account_limit.threshold {
         new_locks.extend(lock(
-            conn,
+            cx.conn,
             account_limit,
             &guard.account,
             LockScope::Account,
-            now,
+            cx.now,
         )?);
     }
     Ok(new_locks)
 }
 
-fn take_back(conn: &mut DbConnection, subject: &str) -> Result<(), ApiError> {
+/// Counts an attempt at a guarded credential (see [`count`]). A lock refuses it with
+/// `too_many_attempts`; the lock this attempt set, if any, is audited for the account.
+pub fn admit(cx: &mut Context<'_>, guard: &Guard) -> Result<Decision<Ticket>> {
+    match count(cx, guard)? {
+        Counted::Allowed(ticket) => Ok(Decision::Done(ticket)),
+        Counted::Locked {
+            retry_after_secs,
+            new_lock,
+        } => {
+            audit_locks(cx, guard, new_lock.into_iter().collect())?;
+            Ok(Decision::Refused(locked(retry_after_secs)))
+        }
+    }
+}
+
+/// The admitted attempt was wrong: see [`failed`]; the locks it set are audited.
+pub fn reject(cx: &mut Context<'_>, guard: &Guard, ticket: Ticket) -> Result<()> {
+    let new_locks = failed(cx, guard, ticket)?;
+    audit_locks(cx, guard, new_locks)
+}
+
+fn audit_locks(cx: &mut Context<'_>, guard: &Guard, new_locks: Vec<NewLock>) -> Result<()> {
+    match &guard.owner {
+        Some(owner) => audit::record_locks(cx, owner, guard.credential, new_locks),
+        None => Ok(()),
+    }
+}
+
+/// The refusal of a locked credential.
+pub fn locked(retry_after_secs: i64) -> Error {
+    Error::denied(ErrorCode::TooManyAttempts).with(|d| d.retry_after_secs = Some(retry_after_secs))
+}
+
+fn take_back(conn: &mut DbConnection, subject: &str) -> Result<()> {
     diesel::update(
         login_throttles::table
             .find(subject)
@@ -329,20 +373,20 @@ fn take_back(conn: &mut DbConnection, subject: &str) -> Result<(), ApiError> {
 
 /// The counted attempt was right, but earlier failures still stand (a re-entered password
 /// for a sensitive change): take back only this attempt's counts.
-pub fn undo(conn: &mut DbConnection, guard: &Guard) -> Result<(), ApiError> {
-    take_back(conn, &guard.pair)?;
-    take_back(conn, &guard.account)
+pub fn undo(cx: &mut Context<'_>, guard: &Guard) -> Result<()> {
+    take_back(cx.conn, &guard.pair)?;
+    take_back(cx.conn, &guard.account)
 }
 
 /// A completed sign-in: this IP's failures are forgiven; the account's backstop keeps the
 /// failures of other IPs and takes back only this attempt.
-pub fn succeeded(conn: &mut DbConnection, guard: &Guard) -> Result<(), ApiError> {
-    diesel::delete(login_throttles::table.find(&guard.pair)).execute(conn)?;
-    take_back(conn, &guard.account)
+pub fn succeeded(cx: &mut Context<'_>, guard: &Guard) -> Result<()> {
+    diesel::delete(login_throttles::table.find(&guard.pair)).execute(cx.conn)?;
+    take_back(cx.conn, &guard.account)
 }
 
-/// Forgets every failure of the account at this secret, from every IP (a new password).
-pub fn clear_account(conn: &mut DbConnection, guard: &Guard) -> Result<(), ApiError> {
+/// Forgets every failure of the account at this credential, from every IP (a new password).
+pub fn clear_account(cx: &mut Context<'_>, guard: &Guard) -> Result<()> {
     let pairs = format!("{}@%", guard.account);
     diesel::delete(
         login_throttles::table.filter(
@@ -351,16 +395,12 @@ pub fn clear_account(conn: &mut DbConnection, guard: &Guard) -> Result<(), ApiEr
                 .or(login_throttles::subject.like(pairs)),
         ),
     )
-    .execute(conn)?;
+    .execute(cx.conn)?;
     Ok(())
 }
 
 /// Deletes counters whose window and lock have both passed, a batch at a time.
-pub fn prune(
-    conn: &mut DbConnection,
-    policy: &LoginPolicy,
-    now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
+pub fn prune(conn: &mut DbConnection, policy: &LoginPolicy, now: DateTime<Utc>) -> Result<usize> {
     let window_cutoff = to_db(now - policy.lockout_window);
     super::maintenance::in_batches(|| {
         let batch: Vec<String> = login_throttles::table

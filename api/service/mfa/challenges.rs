@@ -1,217 +1,212 @@
 //! Login challenges: after a right password on an account with MFA, the second step. A
 //! challenge lives 5 minutes, takes 5 wrong codes, and is used once. Its id is a random token
 //! stored only as a digest.
+//!
+//! ```text
+//!   open ──right code──▶ used (a session is issued)
+//!    │ └─wrong code (< 5)─▶ open
+//!    ├─5th wrong code──▶ exhausted
+//!    └─5 minutes, or a password change──▶ expired
+//! ```
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{SecondFactor, usable_methods, use_second_factor};
-use crate::crypto::sealing::Sealer;
 use crate::crypto::tokens::{random_token, token_digest};
-use crate::db::models::{LoginChallengeRow, MfaFactorRow};
+use crate::db::models::LoginChallengeRow;
 use crate::db::schema::login_challenges;
-use crate::db::{DbConnection, write_transaction};
-use crate::error::ApiError;
+use crate::db::{DbConnection, from_db, to_db};
+use crate::error_code::ErrorCode;
 use crate::service::accounts::{self, Account};
-use crate::service::history::{self, Attempt};
-use crate::service::sessions::{self, IssuedSession};
-use crate::service::throttle::{self, Counted, Guard, Secret};
-use crate::service::{ClientContext, Policies, audit, from_db, to_db};
+use crate::service::context::{Context, Decision};
+use crate::service::error::{Error, Result};
+use crate::service::history::{self, Attempt, FailureReason, LoginMethod};
+use crate::service::ids::AccountId;
+use crate::service::secret::Secret;
+use crate::service::sessions::{self, Aal, IssuedSession};
+use crate::service::throttle::{self, Credential, Guard};
 
 pub const TOKEN_PREFIX: &str = "tsc_";
 pub const LIFETIME_MINUTES: i64 = 5;
 pub const MAX_WRONG_CODES: i32 = 5;
+
+/// A challenge's id: a random token that stands for a verified password, so a secret.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ChallengeId(Secret);
+
+impl ChallengeId {
+    fn generate() -> Self {
+        ChallengeId(Secret::new(random_token(TOKEN_PREFIX)))
+    }
+
+    /// What the database keeps of it.
+    fn digest(&self) -> String {
+        token_digest(self.0.expose())
+    }
+}
+
+impl From<String> for ChallengeId {
+    fn from(token: String) -> Self {
+        ChallengeId(Secret::new(token))
+    }
+}
 
 /// The second step of a login.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LoginChallenge {
     /// Pass to `POST /v1/auth/challenges/{id}/verify`. Keep it secret: it stands for a
     /// verified password.
-    #[schema(example = "tsc_8Zq0…")]
-    pub id: String,
+    #[schema(value_type = String, example = "tsc_8Zq0…")]
+    pub id: ChallengeId,
     pub expires_at: DateTime<Utc>,
     /// Methods the code may be given with: `totp`, `recovery_code` (more may be added).
     #[schema(example = json!(["totp", "recovery_code"]))]
     pub methods: Vec<String>,
 }
 
-/// Opens a challenge for the owner of the active factor `totp`, whose password was just
-/// verified. Call inside the login's write transaction.
-pub fn open(
-    conn: &mut DbConnection,
-    totp: &MfaFactorRow,
-    now: DateTime<Utc>,
-) -> Result<LoginChallenge, ApiError> {
-    let token = random_token(TOKEN_PREFIX);
-    let expires_at = now + Duration::minutes(LIFETIME_MINUTES);
+/// Opens a challenge for an account with an active factor whose password was just verified.
+/// Call inside the login's write transaction.
+pub fn open(cx: &mut Context<'_>, account_id: &AccountId) -> Result<LoginChallenge> {
+    let id = ChallengeId::generate();
+    let expires_at = cx.now + Duration::minutes(LIFETIME_MINUTES);
     diesel::insert_into(login_challenges::table)
         .values(&LoginChallengeRow {
-            id_digest: token_digest(&token),
-            account_id: totp.account_id.clone(),
-            created_at: to_db(now),
+            id_digest: id.digest(),
+            account_id: account_id.to_string(),
+            created_at: to_db(cx.now),
             expires_at: to_db(expires_at),
             failed_attempts: 0,
             consumed_at: None,
         })
-        .execute(conn)?;
+        .execute(cx.conn)?;
     Ok(LoginChallenge {
-        id: token,
+        id,
         expires_at,
-        methods: usable_methods(conn, totp)?,
+        methods: usable_methods(cx.conn, account_id)?,
     })
 }
 
-fn gone(code: &'static str, detail: &str) -> ApiError {
-    ApiError::Gone {
-        code,
-        detail: detail.to_string(),
+/// Why a challenge can no longer be answered, if it cannot.
+fn closed(challenge: &LoginChallengeRow, now: DateTime<Utc>) -> Option<Error> {
+    if challenge.consumed_at.is_some() {
+        return Some(Error::denied_because(
+            ErrorCode::ChallengeUsed,
+            "This challenge was already answered; log in again.",
+        ));
     }
+    if challenge.failed_attempts >= MAX_WRONG_CODES {
+        return Some(Error::denied_because(
+            ErrorCode::ChallengeExhausted,
+            "Too many wrong codes for this challenge; log in again.",
+        ));
+    }
+    if from_db(challenge.expires_at) <= now {
+        return Some(Error::denied_because(
+            ErrorCode::ChallengeExpired,
+            "The challenge expired; log in again.",
+        ));
+    }
+    None
 }
 
 /// Answers a challenge with a code. A right code ends the challenge and issues an aal2
 /// session; a wrong one says how many tries are left.
-#[allow(clippy::too_many_arguments)]
 pub fn verify(
-    conn: &mut DbConnection,
-    sealer: &Sealer,
-    policies: Policies<'_>,
-    challenge_id: &str,
+    cx: &mut Context<'_>,
+    challenge_id: &ChallengeId,
     method: SecondFactor,
-    code: &str,
-    client: &ClientContext,
-    now: DateTime<Utc>,
-) -> Result<(Account, IssuedSession), ApiError> {
-    write_transaction(conn, |conn| {
-        let digest = token_digest(challenge_id);
+    code: &Secret,
+) -> Result<(Account, IssuedSession)> {
+    let digest = challenge_id.digest();
+    cx.decide(|cx| {
         let account_id: String = login_challenges::table
             .find(&digest)
             .select(login_challenges::account_id)
-            .first(conn)
+            .first(cx.conn)
             .optional()?
-            .ok_or(ApiError::NotFound)?;
-        let guard = Guard::new(Secret::SecondFactor, &account_id, &client.ip_key());
+            .ok_or_else(|| Error::denied(ErrorCode::NotFound))?;
+        let account_id = AccountId::from(account_id);
+        let guard = Guard::new(Credential::SecondFactor, &account_id, &cx.client.ip_key());
         // Counted before the challenge is read: on PostgreSQL the count holds the counters'
         // row locks, so the row below is as the previous attempt left it and two wrong codes
         // sent at once cannot both see the same number of tries left. A 404/410 below rolls
-        // the count back: only real guesses count.
-        let counted = throttle::count(conn, policies.login, &guard, now)?;
+        // the count back with the transaction: only real guesses count.
+        let admitted = throttle::admit(cx, &guard)?;
         let challenge = login_challenges::table
             .find(&digest)
             .select(LoginChallengeRow::as_select())
-            .first(conn)?;
-        if challenge.consumed_at.is_some() {
-            return Err(gone(
-                "challenge_used",
-                "This challenge was already answered; log in again.",
-            ));
+            .first(cx.conn)?;
+        if let Some(closed) = closed(&challenge, cx.now) {
+            return Err(closed);
         }
-        if challenge.failed_attempts >= MAX_WRONG_CODES {
-            return Err(gone(
-                "challenge_exhausted",
-                "Too many wrong codes for this challenge; log in again.",
-            ));
-        }
-        if from_db(challenge.expires_at) <= now {
-            return Err(gone(
-                "challenge_expired",
-                "The challenge expired; log in again.",
-            ));
-        }
-        let account = accounts::get(conn, &challenge.account_id)?;
-        let attempt = |failure_reason| Attempt {
-            account_id: Some(&account.id),
+        let account = accounts::get(cx.conn, &account_id)?;
+        let attempt = |failure| Attempt {
+            account_id: Some(&account_id),
             email: &account.email,
-            method: "password",
-            failure_reason,
-            mfa_method: Some(method.name()),
+            method: LoginMethod::Password,
+            failure,
+            second_factor: Some(method),
         };
-        let ticket = match counted {
-            Counted::Allowed(ticket) => ticket,
-            Counted::Locked {
-                retry_after_secs,
-                new_lock,
-            } => {
-                audit::record_lock(
-                    conn,
-                    &account.id,
-                    Secret::SecondFactor,
-                    new_lock,
-                    client,
-                    now,
-                )?;
-                history::record(conn, attempt(Some("too_many_attempts")), client, now)?;
-                return Ok(Err(ApiError::TooManyAttempts { retry_after_secs }));
+        let ticket = match admitted {
+            Decision::Done(ticket) => ticket,
+            Decision::Refused(locked) => {
+                history::record(cx, attempt(Some(FailureReason::TooManyAttempts)))?;
+                return Ok(Decision::Refused(locked));
             }
         };
-        if use_second_factor(conn, sealer, &account.id, method, code, now)?.is_none() {
-            diesel::update(login_challenges::table.find(&challenge.id_digest))
+        if use_second_factor(cx, &account_id, method, code)?.is_none() {
+            diesel::update(login_challenges::table.find(&digest))
                 .set(login_challenges::failed_attempts.eq(login_challenges::failed_attempts + 1))
-                .execute(conn)?;
-            let new_lock = throttle::failed(conn, policies.login, &guard, ticket, now)?;
-            audit::record_lock(
-                conn,
-                &account.id,
-                Secret::SecondFactor,
-                new_lock,
-                client,
-                now,
-            )?;
-            history::record(conn, attempt(Some("invalid_code")), client, now)?;
-            return Ok(Err(ApiError::InvalidCode {
-                attempts_remaining: Some(MAX_WRONG_CODES - challenge.failed_attempts - 1),
-            }));
+                .execute(cx.conn)?;
+            throttle::reject(cx, &guard, ticket)?;
+            history::record(cx, attempt(Some(FailureReason::InvalidCode)))?;
+            let remaining = MAX_WRONG_CODES - challenge.failed_attempts - 1;
+            return Ok(Decision::Refused(
+                Error::denied(ErrorCode::InvalidCode)
+                    .with(|d| d.attempts_remaining = Some(remaining)),
+            ));
         }
         // Claimed by the same statement that checks it was unclaimed: two concurrent right
         // answers cannot both get a session.
         let claimed = diesel::update(
             login_challenges::table
-                .find(&challenge.id_digest)
+                .find(&digest)
                 .filter(login_challenges::consumed_at.is_null()),
         )
-        .set(login_challenges::consumed_at.eq(Some(to_db(now))))
-        .execute(conn)?;
+        .set(login_challenges::consumed_at.eq(Some(to_db(cx.now))))
+        .execute(cx.conn)?;
         if claimed != 1 {
-            return Err(gone(
-                "challenge_used",
+            return Err(Error::denied_because(
+                ErrorCode::ChallengeUsed,
                 "This challenge was already answered; log in again.",
             ));
         }
-        throttle::succeeded(conn, &guard)?;
-        let session = sessions::issue(
-            conn,
-            policies.sessions,
-            &account.id,
-            "aal2",
-            &["password", method.name()],
-            client,
-            now,
-        )?;
-        history::record(conn, attempt(None), client, now)?;
-        Ok(Ok((Account::from(account), session)))
-    })?
+        throttle::succeeded(cx, &guard)?;
+        let session = sessions::issue(cx, &account_id, Aal::Aal2, Some(method))?;
+        history::record(cx, attempt(None))?;
+        Ok(Decision::Done((Account::from(account.clone()), session)))
+    })
 }
 
 /// Ends the account's open challenges (a password change: they stand for the old password).
 /// Returns how many ended.
-pub fn end_open(
-    conn: &mut DbConnection,
-    account_id: &str,
-    now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
+pub fn end_open(cx: &mut Context<'_>, account_id: &AccountId) -> Result<usize> {
     Ok(diesel::update(
         login_challenges::table
-            .filter(login_challenges::account_id.eq(account_id))
+            .filter(login_challenges::account_id.eq(account_id.as_str()))
             .filter(login_challenges::consumed_at.is_null())
-            .filter(login_challenges::expires_at.gt(to_db(now))),
+            .filter(login_challenges::expires_at.gt(to_db(cx.now))),
     )
-    .set(login_challenges::expires_at.eq(to_db(now)))
-    .execute(conn)?)
+    .set(login_challenges::expires_at.eq(to_db(cx.now)))
+    .execute(cx.conn)?)
 }
 
 /// Deletes challenges that expired more than a day ago, in batches.
-pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiError> {
+pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize> {
     use crate::service::maintenance::{BATCH, in_batches};
     let cutoff = to_db(now - Duration::days(1));
     in_batches(|| {

@@ -1,28 +1,55 @@
 //! Multi-factor authentication: TOTP factors, recovery codes, login challenges, and the
-//! password-plus-code check that guards sensitive changes.
+//! re-authentication that guards sensitive changes.
 
 pub mod challenges;
+pub mod enrolment;
 pub mod factors;
 pub mod recovery_codes;
 pub mod step_up;
 
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use super::context::Context;
+use super::error::{Error, FieldError, Result};
+use super::ids::AccountId;
+use super::secret::Secret;
 use crate::crypto::sealing::Sealer;
 use crate::crypto::totp::{self, TotpParams};
-use crate::db::DbConnection;
 use crate::db::models::MfaFactorRow;
 use crate::db::schema::mfa_factors;
 use crate::db::schema::recovery_codes as recovery_code_rows;
-use crate::error::ApiError;
+use crate::db::{DbConnection, to_db};
 
-use super::to_db;
+/// A kind of second factor, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactorType {
+    Totp,
+}
 
-pub const TOTP: &str = "totp";
-pub const RECOVERY_CODE: &str = "recovery_code";
-pub const ACTIVE: &str = "active";
-pub const PENDING: &str = "pending";
+impl FactorType {
+    pub fn name(self) -> &'static str {
+        match self {
+            FactorType::Totp => "totp",
+        }
+    }
+}
+
+/// Where a factor is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactorState {
+    /// Enrolled, waiting for one code to prove it.
+    Pending,
+    Active,
+}
+
+impl FactorState {
+    pub fn name(self) -> &'static str {
+        match self {
+            FactorState::Pending => "pending",
+            FactorState::Active => "active",
+        }
+    }
+}
 
 /// A second-factor method a code can be checked against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
@@ -35,8 +62,8 @@ pub enum SecondFactor {
 impl SecondFactor {
     pub fn name(self) -> &'static str {
         match self {
-            SecondFactor::Totp => TOTP,
-            SecondFactor::RecoveryCode => RECOVERY_CODE,
+            SecondFactor::Totp => "totp",
+            SecondFactor::RecoveryCode => "recovery_code",
         }
     }
 
@@ -53,29 +80,27 @@ impl SecondFactor {
 
 /// Refuses a code field that cannot be any code (empty, or longer than any recovery code may be
 /// typed), with 422, as the spec's 1..=64 characters state.
-pub fn check_code_shape(field: &str, code: &str) -> Result<(), ApiError> {
-    let length = code.chars().count();
+pub fn check_code_shape(field: &str, code: &Secret) -> Result<()> {
+    let length = code.expose().chars().count();
     if (1..=64).contains(&length) {
         return Ok(());
     }
-    Err(ApiError::Validation {
-        errors: vec![crate::error::FieldError::new(
-            field,
-            "invalid_length",
-            "must be 1 to 64 characters",
-        )],
-    })
+    Err(Error::invalid(vec![FieldError::new(
+        field,
+        "invalid_length",
+        "must be 1 to 64 characters",
+    )]))
 }
 
 /// The account's active TOTP factor, if any.
 pub fn active_totp(
     conn: &mut DbConnection,
-    account_id: &str,
-) -> Result<Option<MfaFactorRow>, ApiError> {
+    account_id: &AccountId,
+) -> Result<Option<MfaFactorRow>> {
     Ok(mfa_factors::table
-        .filter(mfa_factors::account_id.eq(account_id))
-        .filter(mfa_factors::kind.eq(TOTP))
-        .filter(mfa_factors::status.eq(ACTIVE))
+        .filter(mfa_factors::account_id.eq(account_id.as_str()))
+        .filter(mfa_factors::kind.eq(FactorType::Totp.name()))
+        .filter(mfa_factors::status.eq(FactorState::Active.name()))
         .select(MfaFactorRow::as_select())
         .first(conn)
         .optional()?)
@@ -85,15 +110,12 @@ pub fn factor_aad(factor_id: &str) -> String {
     format!("mfa_factor:{factor_id}")
 }
 
-pub fn open_secret(
-    sealer: &Sealer,
-    factor: &MfaFactorRow,
-) -> Result<zeroize::Zeroizing<Vec<u8>>, ApiError> {
-    sealer.open(
+pub fn open_secret(sealer: &Sealer, factor: &MfaFactorRow) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    Ok(sealer.open(
         &factor.key_id,
         &factor.secret_ciphertext,
         &factor_aad(&factor.id),
-    )
+    )?)
 }
 
 pub fn params_of(factor: &MfaFactorRow) -> TotpParams {
@@ -107,18 +129,13 @@ pub fn params_of(factor: &MfaFactorRow) -> TotpParams {
 /// same code (or an older one) is refused from then on. The conditional update makes two
 /// concurrent uses of one code succeed at most once. A secret sealed under an older key is
 /// re-sealed under the active one on the way.
-pub fn use_totp_code(
-    conn: &mut DbConnection,
-    sealer: &Sealer,
-    factor: &MfaFactorRow,
-    code: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, ApiError> {
+pub fn use_totp_code(cx: &mut Context<'_>, factor: &MfaFactorRow, code: &Secret) -> Result<bool> {
+    let sealer = &cx.env.sealer;
     let secret = open_secret(sealer, factor)?;
     let Some(step) = totp::verify(
         &secret,
-        code,
-        now.timestamp(),
+        code.expose(),
+        cx.now.timestamp(),
         factor.last_used_step,
         params_of(factor),
     ) else {
@@ -133,11 +150,11 @@ pub fn use_totp_code(
     )
     .set((
         mfa_factors::last_used_step.eq(Some(step)),
-        mfa_factors::last_used_at.eq(Some(to_db(now))),
+        mfa_factors::last_used_at.eq(Some(to_db(cx.now))),
     ))
-    .execute(conn)?;
+    .execute(cx.conn)?;
     if claimed == 1 && !sealer.is_active(&factor.key_id) {
-        reseal_secret(conn, sealer, factor, &secret)?;
+        reseal_secret(cx.conn, sealer, factor, &secret)?;
     }
     Ok(claimed == 1)
 }
@@ -148,7 +165,7 @@ pub fn reseal_secret(
     sealer: &Sealer,
     factor: &MfaFactorRow,
     secret: &[u8],
-) -> Result<(), ApiError> {
+) -> Result<()> {
     let sealed = sealer.seal(secret, &factor_aad(&factor.id))?;
     diesel::update(mfa_factors::table.find(&factor.id))
         .set((
@@ -162,39 +179,32 @@ pub fn reseal_secret(
 /// Checks a second-factor code for the account and consumes it (TOTP step or recovery code).
 /// Returns the method that accepted it, or `None` when the code is wrong or used.
 pub fn use_second_factor(
-    conn: &mut DbConnection,
-    sealer: &Sealer,
-    account_id: &str,
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
     method: SecondFactor,
-    code: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<SecondFactor>, ApiError> {
+    code: &Secret,
+) -> Result<Option<SecondFactor>> {
     let accepted = match method {
-        SecondFactor::Totp => match active_totp(conn, account_id)? {
-            Some(factor) => use_totp_code(conn, sealer, &factor, code, now)?,
+        SecondFactor::Totp => match active_totp(cx.conn, account_id)? {
+            Some(factor) => use_totp_code(cx, &factor, code)?,
             None => false,
         },
-        SecondFactor::RecoveryCode => {
-            recovery_codes::use_code(conn, sealer, account_id, code, now)?
-        }
+        SecondFactor::RecoveryCode => recovery_codes::use_code(cx, account_id, code)?,
     };
     Ok(accepted.then_some(method))
 }
 
-/// The methods a login challenge can be answered with, for the owner of `totp` (an active
-/// factor the caller has just found): the authenticator, and recovery codes while any are left.
-pub fn usable_methods(
-    conn: &mut DbConnection,
-    totp: &MfaFactorRow,
-) -> Result<Vec<String>, ApiError> {
-    let mut methods = vec![TOTP.to_string()];
+/// The methods a login challenge can be answered with, for the owner of an active factor:
+/// the authenticator, and recovery codes while any are left.
+pub fn usable_methods(conn: &mut DbConnection, account_id: &AccountId) -> Result<Vec<String>> {
+    let mut methods = vec![SecondFactor::Totp.name().to_string()];
     let unused: i64 = recovery_code_rows::table
-        .filter(recovery_code_rows::account_id.eq(&totp.account_id))
+        .filter(recovery_code_rows::account_id.eq(account_id.as_str()))
         .filter(recovery_code_rows::used_at.is_null())
         .count()
         .get_result(conn)?;
     if unused > 0 {
-        methods.push(RECOVERY_CODE.to_string());
+        methods.push(SecondFactor::RecoveryCode.name().to_string());
     }
     Ok(methods)
 }

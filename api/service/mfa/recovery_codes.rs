@@ -7,15 +7,17 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::super::{from_db, new_id, to_db};
 use zeroize::Zeroizing;
 
 use crate::crypto::sealing::{Sealed, Sealer, digest_key_id};
 use crate::crypto::tokens::random_bytes;
-use crate::db::DbConnection;
 use crate::db::models::{RecoveryCodeRow, RecoveryCodeSetRow};
 use crate::db::schema::{recovery_code_sets, recovery_codes};
-use crate::error::ApiError;
+use crate::db::{DbConnection, from_db, to_db};
+use crate::service::context::Context;
+use crate::service::error::{Error, Result};
+use crate::service::ids::{AccountId, row_id};
+use crate::service::secret::Secret;
 
 pub const CODES_PER_SET: usize = 8;
 const CODE_CHARS: usize = 10;
@@ -26,8 +28,8 @@ const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RecoveryCodes {
     /// Single-use codes, `xxxxx-xxxxx`. Store them somewhere safe; they are not shown again.
-    #[schema(example = json!(["7hx3k-q9m2d", "c4rt8-v1nzp"]))]
-    pub codes: Vec<String>,
+    #[schema(value_type = Vec<String>, example = json!(["7hx3k-q9m2d", "c4rt8-v1nzp"]))]
+    pub codes: Vec<Secret>,
     pub generated_at: DateTime<Utc>,
 }
 
@@ -73,15 +75,12 @@ fn set_aad(set_id: &str) -> String {
 
 /// Replaces the account's recovery codes with a new set; the old set stops working at once.
 /// Call inside a write transaction.
-pub fn replace_set(
-    conn: &mut DbConnection,
-    sealer: &Sealer,
-    account_id: &str,
-    now: DateTime<Utc>,
-) -> Result<RecoveryCodes, ApiError> {
+pub fn replace_set(cx: &mut Context<'_>, account_id: &AccountId) -> Result<RecoveryCodes> {
+    let (sealer, now) = (&cx.env.sealer, cx.now);
+    let conn = &mut *cx.conn;
     delete_all(conn, account_id)?;
     let codes: Vec<String> = (0..CODES_PER_SET).map(|_| generate_code()).collect();
-    let set_id = new_id();
+    let set_id = row_id();
     let sealed = seal_codes(sealer, &codes, &set_id)?;
     diesel::insert_into(recovery_code_sets::table)
         .values(&RecoveryCodeSetRow {
@@ -93,10 +92,11 @@ pub fn replace_set(
         })
         .execute(conn)?;
     for code in &codes {
-        let canonical = normalise(code).ok_or_else(|| ApiError::internal("generated code"))?;
+        let canonical = normalise(code)
+            .ok_or_else(|| Error::internal("a generated code does not normalise"))?;
         diesel::insert_into(recovery_codes::table)
             .values(&RecoveryCodeRow {
-                id: new_id(),
+                id: row_id(),
                 set_id: set_id.clone(),
                 account_id: account_id.to_string(),
                 code_digest: sealer.digest(&canonical),
@@ -105,12 +105,13 @@ pub fn replace_set(
             .execute(conn)?;
     }
     Ok(RecoveryCodes {
-        codes,
+        codes: codes.into_iter().map(Secret::new).collect(),
         generated_at: now,
     })
 }
 
-pub fn delete_all(conn: &mut DbConnection, account_id: &str) -> Result<(), ApiError> {
+pub fn delete_all(conn: &mut DbConnection, account_id: &AccountId) -> Result<()> {
+    let account_id = account_id.as_str();
     diesel::delete(recovery_codes::table.filter(recovery_codes::account_id.eq(account_id)))
         .execute(conn)?;
     diesel::delete(recovery_code_sets::table.filter(recovery_code_sets::account_id.eq(account_id)))
@@ -121,19 +122,15 @@ pub fn delete_all(conn: &mut DbConnection, account_id: &str) -> Result<(), ApiEr
 /// Marks the code used if it is one of the account's unused codes; the mark is made by the
 /// same statement that accepts it, inside the caller's transaction. A set made under an older
 /// key is re-sealed under the active one on the way.
-pub fn use_code(
-    conn: &mut DbConnection,
-    sealer: &Sealer,
-    account_id: &str,
-    input: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, ApiError> {
-    let Some(canonical) = normalise(input) else {
+pub fn use_code(cx: &mut Context<'_>, account_id: &AccountId, input: &Secret) -> Result<bool> {
+    let Some(canonical) = normalise(input.expose()).map(Zeroizing::new) else {
         return Ok(false);
     };
+    let (sealer, now) = (&cx.env.sealer, cx.now);
+    let conn = &mut *cx.conn;
     let used = diesel::update(
         recovery_codes::table
-            .filter(recovery_codes::account_id.eq(account_id))
+            .filter(recovery_codes::account_id.eq(account_id.as_str()))
             .filter(recovery_codes::code_digest.eq_any(sealer.digest_candidates(&canonical)))
             .filter(recovery_codes::used_at.is_null()),
     )
@@ -153,7 +150,7 @@ pub fn reseal_if_outdated(
     conn: &mut DbConnection,
     sealer: &Sealer,
     set: &RecoveryCodeSetRow,
-) -> Result<bool, ApiError> {
+) -> Result<bool> {
     let rows: Vec<(String, String)> = recovery_codes::table
         .filter(recovery_codes::set_id.eq(&set.id))
         .select((recovery_codes::id, recovery_codes::code_digest))
@@ -178,7 +175,7 @@ pub fn reseal_if_outdated(
             .iter()
             .filter_map(|code| normalise(code))
             .find(|canonical| sealer.digest_matches(&stored, canonical))
-            .ok_or_else(|| ApiError::internal("a recovery code matches no code of its set"))?;
+            .ok_or_else(|| Error::internal("a recovery code matches no code of its set"))?;
         diesel::update(recovery_codes::table.find(&row_id))
             .set(recovery_codes::code_digest.eq(sealer.digest(&canonical)))
             .execute(conn)?;
@@ -186,22 +183,24 @@ pub fn reseal_if_outdated(
     Ok(true)
 }
 
-fn seal_codes(sealer: &Sealer, codes: &[String], set_id: &str) -> Result<Sealed, ApiError> {
-    let json = Zeroizing::new(serde_json::to_string(codes).map_err(ApiError::internal)?);
-    sealer.seal(json.as_bytes(), &set_aad(set_id))
+fn seal_codes(sealer: &Sealer, codes: &[String], set_id: &str) -> Result<Sealed> {
+    let json = Zeroizing::new(serde_json::to_string(codes).map_err(Error::internal)?);
+    Ok(sealer.seal(json.as_bytes(), &set_aad(set_id))?)
 }
 
-fn open_set(sealer: &Sealer, set: &RecoveryCodeSetRow) -> Result<Vec<String>, ApiError> {
+fn open_set(sealer: &Sealer, set: &RecoveryCodeSetRow) -> Result<Zeroizing<Vec<String>>> {
     let plaintext = sealer.open(&set.key_id, &set.codes_ciphertext, &set_aad(&set.id))?;
-    serde_json::from_slice(&plaintext).map_err(ApiError::internal)
+    serde_json::from_slice(&plaintext)
+        .map(Zeroizing::new)
+        .map_err(Error::internal)
 }
 
 pub fn current_set(
     conn: &mut DbConnection,
-    account_id: &str,
-) -> Result<Option<RecoveryCodeSetRow>, ApiError> {
+    account_id: &AccountId,
+) -> Result<Option<RecoveryCodeSetRow>> {
     Ok(recovery_code_sets::table
-        .filter(recovery_code_sets::account_id.eq(account_id))
+        .filter(recovery_code_sets::account_id.eq(account_id.as_str()))
         .select(RecoveryCodeSetRow::as_select())
         .first(conn)
         .optional()?)
@@ -209,8 +208,8 @@ pub fn current_set(
 
 pub fn summary(
     conn: &mut DbConnection,
-    account_id: &str,
-) -> Result<Option<RecoveryCodeSummary>, ApiError> {
+    account_id: &AccountId,
+) -> Result<Option<RecoveryCodeSummary>> {
     let Some(set) = current_set(conn, account_id)? else {
         return Ok(None);
     };
@@ -226,11 +225,9 @@ pub fn summary(
 }
 
 /// The unused codes of the current set, in their original order.
-pub fn unused_codes(
-    conn: &mut DbConnection,
-    sealer: &Sealer,
-    account_id: &str,
-) -> Result<Vec<String>, ApiError> {
+pub fn unused_codes(cx: &mut Context<'_>, account_id: &AccountId) -> Result<Vec<Secret>> {
+    let sealer = &cx.env.sealer;
+    let conn = &mut *cx.conn;
     let Some(set) = current_set(conn, account_id)? else {
         return Ok(Vec::new());
     };
@@ -242,10 +239,11 @@ pub fn unused_codes(
         .select(recovery_codes::code_digest)
         .load::<String>(conn)?;
     Ok(codes
-        .into_iter()
+        .iter()
         .filter(|code| {
             normalise(code).is_some_and(|c| unused.iter().any(|d| sealer.digest_matches(d, &c)))
         })
+        .map(|code| Secret::new(code.clone()))
         .collect())
 }
 

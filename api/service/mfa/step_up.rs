@@ -1,67 +1,123 @@
-//! The second half of the proof a sensitive change asks for: a current code (the first half is
-//! the password, `passwords::verify_current`). Both count towards their lockouts.
+//! Re-authentication: the one way a sensitive change on a valid session is confirmed — the
+//! account's password, and a current second-factor code when the change asks for one. Both
+//! are counted towards their lockouts before they are checked. A wrong or missing one is
+//! refused with `reauthentication_failed` naming the field: the session stays valid.
 
-use chrono::{DateTime, Utc};
+use super::{SecondFactor, active_totp, use_second_factor};
+use crate::error_code::ErrorCode;
+use crate::service::accounts;
+use crate::service::context::{Context, Decision};
+use crate::service::error::{Error, FieldError, Result};
+use crate::service::ids::AccountId;
+use crate::service::secret::Secret;
+use crate::service::throttle::{self, Credential, Guard};
 
-use super::{SecondFactor, use_second_factor};
-use crate::crypto::sealing::Sealer;
-use crate::db::{DbConnection, write_transaction};
-use crate::error::ApiError;
-use crate::service::throttle::{self, Counted, Guard, Secret};
-use crate::service::{ClientContext, LoginPolicy, audit};
+/// What the caller sent to confirm a change.
+pub struct Proof {
+    /// The request field that carries the password (`password`, `current_password`).
+    pub password_field: &'static str,
+    pub password: Secret,
+    /// A current authenticator code or an unused recovery code.
+    pub code: Option<Secret>,
+}
 
-/// Within a write transaction: consumes a second-factor code (TOTP or recovery code, guessed
-/// from its shape) and runs `then` with the method that accepted it. A wrong code is counted
-/// towards the second-factor lockouts, the transaction still commits that count, and the
-/// answer is 403 `reauthentication_failed` naming `code`.
-#[allow(clippy::too_many_arguments)]
-pub fn with_second_factor<T>(
-    conn: &mut DbConnection,
-    sealer: &Sealer,
-    policy: &LoginPolicy,
-    account_id: &str,
-    code: &str,
-    client: &ClientContext,
-    now: DateTime<Utc>,
-    then: impl FnOnce(&mut DbConnection, SecondFactor) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    let guard = Guard::new(Secret::SecondFactor, account_id, &client.ip_key());
-    write_transaction(conn, |conn| {
-        let ticket = match throttle::count(conn, policy, &guard, now)? {
-            Counted::Allowed(ticket) => ticket,
-            Counted::Locked {
-                retry_after_secs,
-                new_lock,
-            } => {
-                audit::record_lock(
-                    conn,
-                    account_id,
-                    Secret::SecondFactor,
-                    new_lock,
-                    client,
-                    now,
-                )?;
-                return Ok(Err(ApiError::TooManyAttempts { retry_after_secs }));
-            }
+/// What a change asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// The password (enrolling a factor).
+    Password,
+    /// The password, and a code too once MFA is on (changing the password).
+    PasswordAndCodeIfMfaIsOn,
+    /// The password and a code; without MFA there is nothing to change (409).
+    PasswordAndCode,
+}
+
+/// How the change was confirmed, for its audit event.
+#[derive(Debug, Clone, Copy)]
+pub struct Confirmed {
+    pub second_factor: Option<SecondFactor>,
+}
+
+/// A wrong or missing confirmation.
+pub fn refused(field: &str, code: &str, message: &str) -> Error {
+    Error::denied(ErrorCode::ReauthenticationFailed)
+        .with(|d| d.errors = vec![FieldError::new(field, code, message)])
+}
+
+/// Checks the proof and runs `change`. The password is checked first, outside any transaction
+/// (a hash takes tens of milliseconds); the code, when one is needed, is consumed in the
+/// same transaction as the change, so a code confirms exactly one change.
+pub fn confirm<T>(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    proof: &Proof,
+    requirement: Requirement,
+    change: impl FnOnce(&mut Context<'_>, Confirmed) -> Result<T>,
+) -> Result<T> {
+    let mfa_on = active_totp(cx.conn, account_id)?.is_some();
+    let code = match (requirement, mfa_on, &proof.code) {
+        (Requirement::PasswordAndCode, false, _) => {
+            return Err(Error::denied_because(
+                ErrorCode::MfaNotEnabled,
+                "The account has no active second factor.",
+            ));
+        }
+        (Requirement::Password, _, _) | (Requirement::PasswordAndCodeIfMfaIsOn, false, _) => None,
+        (_, true, None) => {
+            return Err(refused(
+                "code",
+                "required",
+                "a current authenticator or recovery code is required: MFA is on",
+            ));
+        }
+        (_, true, Some(code)) => Some(code),
+    };
+    check_password(cx, account_id, proof)?;
+    let Some(code) = code else {
+        return cx.transaction(|cx| {
+            change(
+                cx,
+                Confirmed {
+                    second_factor: None,
+                },
+            )
+        });
+    };
+    let guard = Guard::new(Credential::SecondFactor, account_id, &cx.client.ip_key());
+    cx.decide(|cx| {
+        let ticket = match throttle::admit(cx, &guard)? {
+            Decision::Done(ticket) => ticket,
+            Decision::Refused(locked) => return Ok(Decision::Refused(locked)),
         };
-        let method = SecondFactor::guess(code);
-        match use_second_factor(conn, sealer, account_id, method, code, now)? {
+        let method = SecondFactor::guess(code.expose());
+        match use_second_factor(cx, account_id, method, code)? {
             Some(method) => {
-                throttle::undo(conn, &guard)?;
-                then(conn, method).map(Ok)
+                throttle::undo(cx, &guard)?;
+                let confirmed = Confirmed {
+                    second_factor: Some(method),
+                };
+                change(cx, confirmed).map(Decision::Done)
             }
             None => {
-                let new_lock = throttle::failed(conn, policy, &guard, ticket, now)?;
-                audit::record_lock(
-                    conn,
-                    account_id,
-                    Secret::SecondFactor,
-                    new_lock,
-                    client,
-                    now,
-                )?;
-                Ok(Err(ApiError::reauthentication_failed("code")))
+                throttle::reject(cx, &guard, ticket)?;
+                Ok(Decision::Refused(refused(
+                    "code",
+                    "invalid",
+                    "is wrong, expired or already used",
+                )))
             }
         }
-    })?
+    })
+}
+
+/// The password half: counted, then checked (a hash); a wrong one stays counted.
+fn check_password(cx: &mut Context<'_>, account_id: &AccountId, proof: &Proof) -> Result<()> {
+    let guard = Guard::new(Credential::Password, account_id, &cx.client.ip_key());
+    let ticket = cx.decide(|cx| throttle::admit(cx, &guard))?;
+    let stored = accounts::get(cx.conn, account_id)?.password_hash;
+    if cx.env.hasher.verify(proof.password.expose(), &stored).valid {
+        return cx.transaction(|cx| throttle::undo(cx, &guard));
+    }
+    cx.transaction(|cx| throttle::reject(cx, &guard, ticket))?;
+    Err(refused(proof.password_field, "invalid", "is wrong"))
 }

@@ -1,10 +1,8 @@
 //! Rotating the server key with `tessera keys`: nothing stops working, and an old key can be
 //! retired only once nothing needs it.
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use chrono::Duration;
-use common::{PASSWORD, TestApp};
 
 fn active_key(listing: &str) -> String {
     listing

@@ -1,8 +1,6 @@
 //! Every error the server can answer is problem+json with a stable code.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::Method;
 use serde_json::json;
 
@@ -171,7 +169,7 @@ async fn an_unreachable_database_answers_503_without_internals() {
         http.post(format!("http://{addr}/v1/auth/login"))
             .json(&json!({"email": "ada@example.com", "password": "x"})),
     ] {
-        let reply = common::Reply::from(request.send().await.unwrap()).await;
+        let reply = crate::common::Reply::from(request.send().await.unwrap()).await;
         reply.assert_problem(503, "service_unavailable");
         let body = reply.body.to_string();
         assert!(

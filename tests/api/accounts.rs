@@ -1,9 +1,7 @@
 //! Sign-up, password login, the session check, logout, lockout and the profile.
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use chrono::Duration;
-use common::{PASSWORD, TestApp};
 use reqwest::Method;
 use serde_json::json;
 

@@ -1,9 +1,7 @@
 //! What a browser front-end sees: the session only as an HttpOnly cookie, answers that are
 //! never cached, and the headers that keep pages and documents from being misread.
 
-mod common;
-
-use common::{PASSWORD, TestApp, user_from};
+use crate::common::{PASSWORD, TestApp, user_from};
 use reqwest::Method;
 use serde_json::json;
 
@@ -16,7 +14,7 @@ async fn app_for_front_end() -> TestApp {
         .await
 }
 
-fn session_cookie(reply: &common::Reply) -> String {
+fn session_cookie(reply: &crate::common::Reply) -> String {
     let set_cookie = reply.header("set-cookie").expect("a session cookie");
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
     set_cookie.split(';').next().unwrap().to_string()

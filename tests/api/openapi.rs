@@ -1,8 +1,6 @@
 //! The checked-in spec is the generated one, and the docs page works offline.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::Method;
 
 const SPEC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml");
@@ -18,7 +16,7 @@ fn openapi_yaml_matches_the_code() {
     if checked_in != generated {
         let diff = similar::TextDiff::from_lines(&checked_in, &generated);
         panic!(
-            "openapi.yaml is out of date. Regenerate it with\n\n    UPDATE_OPENAPI=1 cargo test --test openapi\n\n(or `cargo run -- openapi > openapi.yaml`). Diff (- checked in, + generated):\n{}",
+            "openapi.yaml is out of date. Regenerate it with\n\n    UPDATE_OPENAPI=1 cargo test --test api openapi\n\n(or `cargo run -- openapi > openapi.yaml`). Diff (- checked in, + generated):\n{}",
             diff.unified_diff().context_radius(3)
         );
     }
@@ -129,4 +127,24 @@ async fn the_spec_and_the_offline_docs_page_are_served() {
         .await
         .unwrap();
     assert!(init.contains("/openapi.json"), "{init}");
+}
+
+#[test]
+fn the_spec_documents_every_error_code() {
+    use strum::IntoEnumIterator;
+    let checked_in = std::fs::read_to_string(SPEC_PATH).unwrap();
+    let spec: serde_json::Value = yaml_serde::from_str(&checked_in).unwrap();
+    let documented: Vec<&str> =
+        spec["components"]["schemas"]["Problem"]["properties"]["code"]["x-error-codes"]
+            .as_array()
+            .expect("x-error-codes on Problem.code")
+            .iter()
+            .map(|code| code.as_str().unwrap())
+            .collect();
+    for code in tessera::error_code::ErrorCode::iter() {
+        assert!(
+            documented.contains(&code.as_str()),
+            "`{code}` is not documented in openapi.yaml"
+        );
+    }
 }

@@ -1,8 +1,6 @@
 //! What the database holds: no usable secret in a dump; migrations that go both ways.
 
-mod common;
-
-use common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp};
 use diesel::Connection;
 
 #[actix_web::test]
@@ -10,7 +8,7 @@ async fn a_database_dump_holds_no_session_token_or_password_in_clear() {
     let app = TestApp::spawn().await;
     let signed_up = app.sign_up("ada@example.com").await;
     let logged_in = app
-        .login_with_agent("ada@example.com", common::CHROME_UA)
+        .login_with_agent("ada@example.com", crate::common::CHROME_UA)
         .await;
 
     // People type their password into the email field. An email with no account is kept

@@ -1,9 +1,7 @@
 //! Login history: every attempt with its outcome, newest first, paginated, pruned at 90 days.
 
-mod common;
-
+use crate::common::{CHROME_UA, PASSWORD, TestApp};
 use chrono::Duration;
-use common::{CHROME_UA, PASSWORD, TestApp};
 use serde_json::Value;
 
 #[actix_web::test]

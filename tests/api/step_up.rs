@@ -1,10 +1,8 @@
 //! The rules around sensitive changes: what turning MFA on and changing the password end,
 //! and how a wrong confirmation is answered (403, never a sign-out).
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use chrono::Duration;
-use common::{PASSWORD, TestApp};
 use reqwest::Method;
 use serde_json::json;
 
@@ -13,7 +11,7 @@ async fn turning_mfa_on_signs_out_the_other_sessions_and_raises_this_one_to_aal2
     let app = TestApp::spawn().await;
     let laptop = app.sign_up("ada@example.com").await;
     let phone = app
-        .login_with_agent("ada@example.com", common::FIREFOX_UA)
+        .login_with_agent("ada@example.com", crate::common::FIREFOX_UA)
         .await;
 
     let enrolment = app.enrol_totp(&laptop).await;
@@ -146,7 +144,8 @@ async fn five_wrong_codes_kill_a_pending_factor() {
     let factor_id = enrolment.body["factor_id"].as_str().unwrap();
     for remaining in (0..5).rev() {
         let wrong = app.activate(&ada, factor_id, "000000").await;
-        wrong.assert_problem(403, "invalid_code");
+        wrong.assert_problem(403, "reauthentication_failed");
+        assert_eq!(wrong.body["errors"][0]["field"], "code");
         assert_eq!(wrong.body["attempts_remaining"], remaining);
     }
     app.activate(&ada, factor_id, &app.current_code(secret))

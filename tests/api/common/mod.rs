@@ -71,7 +71,7 @@ impl TestAppBuilder {
     pub fn geoip_fixture(mut self) -> Self {
         self.geoip_database = Some(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/geoip-city-test.mmdb"),
+                .join("tests/api/fixtures/geoip-city-test.mmdb"),
         );
         self
     }

@@ -1,11 +1,12 @@
-//! Coarse IP geolocation from an optional MaxMind-format City database.
+//! Coarse IP geolocation from an optional MaxMind-format City database: infrastructure the
+//! HTTP layer uses to describe where a request came from.
 
 use std::net::IpAddr;
 use std::path::Path;
 
 use maxminddb::{Reader, geoip2};
 
-use super::Location;
+use crate::service::Location;
 
 pub struct GeoLocator {
     reader: Option<Reader<Vec<u8>>>,
@@ -16,12 +17,10 @@ impl GeoLocator {
         GeoLocator { reader: None }
     }
 
-    pub fn open(path: &Path) -> Result<Self, String> {
-        Reader::open_readfile(path)
-            .map(|reader| GeoLocator {
-                reader: Some(reader),
-            })
-            .map_err(|e| format!("cannot open GeoIP database {}: {e}", path.display()))
+    pub fn open(path: &Path) -> Result<Self, maxminddb::MaxMindDbError> {
+        Reader::open_readfile(path).map(|reader| GeoLocator {
+            reader: Some(reader),
+        })
     }
 
     pub fn locate(&self, ip: &str) -> Option<Location> {

@@ -1,9 +1,7 @@
 //! Sessions: listing with device and IP, revoking, password change, expiry, CSRF.
 
-mod common;
-
+use crate::common::{CHROME_UA, FIREFOX_UA, PASSWORD, TestApp};
 use chrono::Duration;
-use common::{CHROME_UA, FIREFOX_UA, PASSWORD, TestApp};
 use reqwest::Method;
 use serde_json::json;
 
@@ -231,7 +229,7 @@ async fn the_session_check_writes_last_activity_at_most_once_a_minute() {
         .unwrap();
     assert_eq!(
         expires,
-        common::start_time() + Duration::seconds(60) + Duration::days(7)
+        crate::common::start_time() + Duration::seconds(60) + Duration::days(7)
     );
 }
 

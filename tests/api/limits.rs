@@ -1,12 +1,10 @@
 //! Limits an attacker meets: per-client rate limits, lockouts per (account, IP) with an
 //! account-wide backstop, oversized passwords, and a login flood against the hashing queue.
 
-mod common;
-
 use std::time::{Duration as StdDuration, Instant};
 
+use crate::common::{PASSWORD, TestApp};
 use chrono::Duration;
-use common::{PASSWORD, TestApp};
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -2,10 +2,8 @@
 //! confirm with a code, keep recovery codes, sign in with password then code, disable with
 //! password and code.
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp, totp_code};
 use chrono::Duration;
-use common::{PASSWORD, TestApp, totp_code};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -95,9 +93,9 @@ async fn enrol_activate_log_out_and_sign_in_with_a_code_at_aal2() {
     );
 
     // A wrong code is no sign-out: 403, and the session stays.
-    app.activate(&user, factor_id, "000000")
-        .await
-        .assert_problem(403, "invalid_code");
+    let wrong = app.activate(&user, factor_id, "000000").await;
+    wrong.assert_problem(403, "reauthentication_failed");
+    assert_eq!(wrong.body["errors"][0]["field"], "code");
     let activation = app
         .activate(&user, factor_id, &app.current_code(secret))
         .await;
@@ -541,7 +539,7 @@ async fn audit_log_and_login_history_tell_what_happened() {
     let changed = app
         .send(
             app.authed(Method::POST, "/v1/me/password", &token)
-                .header("user-agent", common::FIREFOX_UA)
+                .header("user-agent", crate::common::FIREFOX_UA)
                 .json(&json!({
                     "current_password": PASSWORD,
                     "new_password": "another fine passphrase",
@@ -584,7 +582,7 @@ async fn audit_log_and_login_history_tell_what_happened() {
     let password_changed = &log.body["items"][1];
     assert_eq!(password_changed["actor_id"], ada.user.account_id.as_str());
     assert_eq!(password_changed["ip"], "127.0.0.1");
-    assert_eq!(password_changed["user_agent"], common::FIREFOX_UA);
+    assert_eq!(password_changed["user_agent"], crate::common::FIREFOX_UA);
     assert!(
         password_changed["occurred_at"]
             .as_str()

@@ -1,0 +1,71 @@
+//! Every `code` the API can answer, in one list: the stable, machine-readable part of every
+//! problem document. Clients branch on these; never rename one.
+//!
+//! The service layer and the HTTP layer both produce codes from this list; `http::error` maps
+//! each to its status once. Tests check that every code is produced somewhere and documented
+//! in the spec (`x-error-codes` on the problem schema).
+
+use serde::Serialize;
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ErrorCode {
+    // The request's shape, refused by the HTTP layer.
+    MalformedJson,
+    UnreadableBody,
+    InvalidBody,
+    UnknownField,
+    MissingField,
+    UnsupportedMediaType,
+    PayloadTooLarge,
+    InvalidPathParameter,
+    InvalidQueryParameter,
+    MethodNotAllowed,
+    OriginNotAllowed,
+    // Lists.
+    InvalidCursor,
+    InvalidLimit,
+    // Validation of what the request asks for.
+    ValidationFailed,
+    // Who is asking.
+    Unauthenticated,
+    InvalidCredentials,
+    InvalidCode,
+    ReauthenticationFailed,
+    NotFound,
+    // State and policy.
+    EmailTaken,
+    TotpAlreadyActive,
+    FactorAlreadyActive,
+    MfaNotEnabled,
+    FactorExpired,
+    FactorExhausted,
+    ChallengeUsed,
+    ChallengeExhausted,
+    ChallengeExpired,
+    // Limits.
+    TooManyAttempts,
+    RateLimited,
+    Overloaded,
+    // The server.
+    ServiceUnavailable,
+    InternalError,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}

@@ -1,0 +1,38 @@
+//! Who is on the other end of a request, as far as the server can tell.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::rate_limit;
+
+/// The client's address, agent and coarse location. Empty for work the server does on its
+/// own (maintenance, the command line).
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub location: Option<Location>,
+}
+
+impl ClientInfo {
+    /// The address rate limits and lockouts count this client under (IPv6 by /64).
+    pub fn ip_key(&self) -> String {
+        rate_limit::ip_key(self.ip.as_deref())
+    }
+}
+
+/// Coarse location of an IP address, from the configured MaxMind-format database.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Location {
+    /// ISO 3166-1 alpha-2 country code.
+    #[schema(example = "DE")]
+    pub country: Option<String>,
+    #[schema(example = "Berlin")]
+    pub city: Option<String>,
+}
+
+impl Location {
+    pub fn from_columns(country: Option<String>, city: Option<String>) -> Option<Location> {
+        (country.is_some() || city.is_some()).then_some(Location { country, city })
+    }
+}

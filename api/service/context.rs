@@ -1,0 +1,81 @@
+//! What every service function works with: one request's [`Context`] — the database
+//! connection, the server's keys and policies ([`Env`]), who is asking, and `now`.
+
+use chrono::{DateTime, Utc};
+
+use super::client::ClientInfo;
+use super::error::{Error, Result};
+use super::policy::{LoginPolicy, SessionPolicy};
+use super::rate_limit::RateLimits;
+use crate::crypto::password::PasswordHasher;
+use crate::crypto::sealing::Sealer;
+use crate::db::{DbConnection, write_transaction};
+
+/// The server's keys and rules, the same for every request.
+pub struct Env {
+    pub hasher: PasswordHasher,
+    pub sealer: Sealer,
+    pub login: LoginPolicy,
+    pub sessions: SessionPolicy,
+    pub rate_limits: RateLimits,
+    /// Shown in authenticator apps next to the account's email.
+    pub totp_issuer: String,
+}
+
+/// One request's (or one maintenance run's) view of the world.
+pub struct Context<'a> {
+    pub conn: &'a mut DbConnection,
+    pub env: &'a Env,
+    pub client: &'a ClientInfo,
+    pub now: DateTime<Utc>,
+}
+
+/// What a transaction decided. Its writes are committed either way: a refusal that counted an
+/// attempt (a wrong password, a wrong code) must keep that count, so the refusal is a result
+/// of the transaction, not an error that would roll it back.
+pub enum Decision<T> {
+    Done(T),
+    Refused(Error),
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        conn: &'a mut DbConnection,
+        env: &'a Env,
+        client: &'a ClientInfo,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Context {
+            conn,
+            env,
+            client,
+            now,
+        }
+    }
+
+    /// Runs `f` in a write transaction: all of it or nothing.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Context<'_>) -> Result<T>) -> Result<T> {
+        let (env, client, now) = (self.env, self.client, self.now);
+        write_transaction(self.conn, |conn| {
+            f(&mut Context {
+                conn,
+                env,
+                client,
+                now,
+            })
+        })
+    }
+
+    /// Runs `f` in a write transaction and commits what it wrote, whether it decided to go
+    /// on or to refuse; a refusal is then returned as the error. (An `Err` from `f` itself,
+    /// a fault, rolls back as usual.)
+    pub fn decide<T>(
+        &mut self,
+        f: impl FnOnce(&mut Context<'_>) -> Result<Decision<T>>,
+    ) -> Result<T> {
+        match self.transaction(f)? {
+            Decision::Done(value) => Ok(value),
+            Decision::Refused(error) => Err(error),
+        }
+    }
+}

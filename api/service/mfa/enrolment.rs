@@ -1,0 +1,323 @@
+//! Adding an authenticator app: a pending factor with a new secret (after the password is
+//! re-entered), which becomes active once one code from the app proves it.
+//!
+//! ```text
+//!   pending ──right code──▶ active (MFA on: other sessions end, this one is aal2)
+//!      ├─5th wrong code──▶ exhausted (410; enrol again)
+//!      └─10 minutes, a new enrolment, or a password change──▶ gone
+//! ```
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::factors::Factor;
+use super::recovery_codes::{self, RecoveryCodes};
+use super::step_up::{self, Proof, Requirement};
+use super::{FactorState, FactorType, SecondFactor, active_totp, factor_aad, use_totp_code};
+use crate::crypto::totp::{self, TotpParams};
+use crate::db::models::MfaFactorRow;
+use crate::db::schema::mfa_factors;
+use crate::db::{DbConnection, from_db, to_db};
+use crate::error_code::ErrorCode;
+use crate::service::accounts;
+use crate::service::audit::{self, AuditAction};
+use crate::service::context::{Context, Decision};
+use crate::service::error::{Error, FieldError, Result};
+use crate::service::ids::{AccountId, FactorId};
+use crate::service::secret::Secret;
+use crate::service::sessions::{self, Caller};
+use crate::service::throttle::{self, Credential, Guard};
+
+pub const PENDING_LIFETIME_MINUTES: i64 = 10;
+/// Wrong codes a pending factor takes before it dies.
+pub const MAX_WRONG_ACTIVATION_CODES: i32 = 5;
+
+/// What the user needs to add the account to an authenticator app.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotpEnrolment {
+    /// Pass to the activate call with the first code the app shows.
+    #[schema(value_type = String)]
+    pub factor_id: FactorId,
+    /// The secret for manual entry: base32, no padding, 160 bits.
+    #[schema(value_type = String, example = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")]
+    pub secret: Secret,
+    #[schema(
+        value_type = String,
+        example = "otpauth://totp/Tessera:ada%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Tessera&algorithm=SHA1&digits=6&period=30"
+    )]
+    pub otpauth_uri: Secret,
+    /// The `otpauth_uri` as an SVG QR code.
+    #[schema(value_type = String)]
+    pub qr_svg: Secret,
+    /// The same QR code as a `data:image/png;base64,…` URI.
+    #[schema(value_type = String)]
+    pub qr_png: Secret,
+    /// The pending factor is discarded if not activated by then.
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Activation {
+    pub factor: Factor,
+    /// A fresh set of recovery codes when this is the account's first factor; shown only here.
+    pub recovery_codes: Option<RecoveryCodes>,
+}
+
+fn otpauth_uri(issuer: &str, email: &str, secret: &str, params: TotpParams) -> String {
+    let issuer = utf8_percent_encode(issuer, NON_ALPHANUMERIC).to_string();
+    let email = utf8_percent_encode(email, NON_ALPHANUMERIC).to_string();
+    format!(
+        "otpauth://totp/{issuer}:{email}?secret={secret}&issuer={issuer}&algorithm=SHA1&digits={}&period={}",
+        params.digits, params.period
+    )
+}
+
+fn qr_codes(uri: &str) -> Result<(String, String)> {
+    use base64::Engine;
+    let code = qrcode::QrCode::new(uri.as_bytes()).map_err(Error::internal)?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build();
+    let image = code
+        .render::<image::Luma<u8>>()
+        .min_dimensions(240, 240)
+        .build();
+    let mut png = Vec::new();
+    image
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(Error::internal)?;
+    let png = format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(png)
+    );
+    Ok((svg, png))
+}
+
+pub fn totp_already_active() -> Error {
+    Error::denied_because(
+        ErrorCode::TotpAlreadyActive,
+        "The account already has an active authenticator; disable it first.",
+    )
+}
+
+/// Starts TOTP enrolment after the password is re-entered: a pending factor with a new secret.
+/// An earlier pending enrolment of the account is discarded.
+pub fn start_totp(
+    cx: &mut Context<'_>,
+    caller: &Caller,
+    password: Secret,
+) -> Result<TotpEnrolment> {
+    let account_id = caller.account_id();
+    let proof = Proof {
+        password_field: "password",
+        password,
+        code: None,
+    };
+    let params = TotpParams::default();
+    let secret = zeroize::Zeroizing::new(totp::generate_secret());
+    let factor_id = FactorId::generate();
+    let sealed = cx
+        .env
+        .sealer
+        .seal(&*secret, &factor_aad(factor_id.as_str()))?;
+    let expires_at = cx.now + Duration::minutes(PENDING_LIFETIME_MINUTES);
+    step_up::confirm(cx, account_id, &proof, Requirement::Password, |cx, _| {
+        // Two enrolments at once must not leave two pending factors behind.
+        accounts::lock(cx.conn, account_id)?;
+        if active_totp(cx.conn, account_id)?.is_some() {
+            return Err(totp_already_active());
+        }
+        discard_pending(cx, account_id)?;
+        diesel::insert_into(mfa_factors::table)
+            .values(&MfaFactorRow {
+                id: factor_id.to_string(),
+                account_id: account_id.to_string(),
+                kind: FactorType::Totp.name().into(),
+                status: FactorState::Pending.name().into(),
+                secret_ciphertext: sealed.ciphertext,
+                key_id: sealed.key_id,
+                digits: params.digits as i32,
+                period: params.period as i32,
+                last_used_step: None,
+                created_at: to_db(cx.now),
+                expires_at: Some(to_db(expires_at)),
+                activated_at: None,
+                last_used_at: None,
+                failed_attempts: 0,
+            })
+            .execute(cx.conn)?;
+        Ok(())
+    })?;
+    let secret = totp::encode_secret(&*secret);
+    let otpauth_uri = otpauth_uri(&cx.env.totp_issuer, &caller.account.email, &secret, params);
+    let (qr_svg, qr_png) = qr_codes(&otpauth_uri)?;
+    Ok(TotpEnrolment {
+        factor_id,
+        secret: Secret::new(secret),
+        otpauth_uri: Secret::new(otpauth_uri),
+        qr_svg: Secret::new(qr_svg),
+        qr_png: Secret::new(qr_png),
+        expires_at,
+    })
+}
+
+/// Why a pending factor cannot be activated, if it cannot.
+fn not_activatable(factor: &MfaFactorRow, now: DateTime<Utc>) -> Option<Error> {
+    if factor.status == FactorState::Active.name() {
+        return Some(Error::denied_because(
+            ErrorCode::FactorAlreadyActive,
+            "This factor is already active.",
+        ));
+    }
+    if factor.expires_at.is_some_and(|at| from_db(at) <= now) {
+        return Some(Error::denied_because(
+            ErrorCode::FactorExpired,
+            format!(
+                "Pending factors must be activated within {PENDING_LIFETIME_MINUTES} minutes; start again."
+            ),
+        ));
+    }
+    if factor.failed_attempts >= MAX_WRONG_ACTIVATION_CODES {
+        return Some(Error::denied_because(
+            ErrorCode::FactorExhausted,
+            "Too many wrong codes for this pending factor; start the enrolment again.",
+        ));
+    }
+    None
+}
+
+/// Activates a pending factor once the user proves one code from it. The account's first
+/// factor comes with a fresh set of recovery codes. With MFA on, the account's other sessions
+/// (signed in with the password alone) end, and the activating one becomes `aal2`.
+///
+/// Wrong codes count towards the second-factor lockouts and are refused with
+/// `reauthentication_failed` (a code on a valid session); the fifth kills the pending factor.
+pub fn activate(
+    cx: &mut Context<'_>,
+    caller: &Caller,
+    factor_id: &FactorId,
+    code: &Secret,
+) -> Result<Activation> {
+    let account_id = caller.account_id();
+    let guard = Guard::new(Credential::SecondFactor, account_id, &cx.client.ip_key());
+    cx.decide(|cx| {
+        // Counted first, as at login; an answer other than a checked code (404, 409, 410)
+        // rolls the count back with the transaction.
+        let admitted = throttle::admit(cx, &guard)?;
+        accounts::lock(cx.conn, account_id)?;
+        let factor = mfa_factors::table
+            .find(factor_id.as_str())
+            .filter(mfa_factors::account_id.eq(account_id.as_str()))
+            .select(MfaFactorRow::as_select())
+            .first(cx.conn)
+            .optional()?
+            .ok_or_else(|| Error::denied(ErrorCode::NotFound))?;
+        if let Some(refusal) = not_activatable(&factor, cx.now) {
+            return Err(refusal);
+        }
+        if active_totp(cx.conn, account_id)?.is_some() {
+            return Err(totp_already_active());
+        }
+        let ticket = match admitted {
+            Decision::Done(ticket) => ticket,
+            Decision::Refused(locked) => return Ok(Decision::Refused(locked)),
+        };
+        if !use_totp_code(cx, &factor, code)? {
+            diesel::update(mfa_factors::table.find(factor_id.as_str()))
+                .set(mfa_factors::failed_attempts.eq(mfa_factors::failed_attempts + 1))
+                .execute(cx.conn)?;
+            throttle::reject(cx, &guard, ticket)?;
+            let remaining = MAX_WRONG_ACTIVATION_CODES - factor.failed_attempts - 1;
+            return Ok(Decision::Refused(
+                Error::denied(ErrorCode::ReauthenticationFailed).with(|d| {
+                    d.errors = vec![FieldError::new(
+                        "code",
+                        "invalid",
+                        "is wrong, expired or already used",
+                    )];
+                    d.attempts_remaining = Some(remaining);
+                }),
+            ));
+        }
+        throttle::undo(cx, &guard)?;
+        Ok(Decision::Done(turn_on(cx, caller, factor_id)?))
+    })
+}
+
+/// The pending factor proved a code: it is the account's active factor from now on.
+fn turn_on(cx: &mut Context<'_>, caller: &Caller, factor_id: &FactorId) -> Result<Activation> {
+    let account_id = caller.account_id();
+    let had_codes = recovery_codes::summary(cx.conn, account_id)?.is_some();
+    diesel::update(mfa_factors::table.find(factor_id.as_str()))
+        .set((
+            mfa_factors::status.eq(FactorState::Active.name()),
+            mfa_factors::activated_at.eq(Some(to_db(cx.now))),
+            mfa_factors::expires_at.eq(None::<chrono::NaiveDateTime>),
+            mfa_factors::failed_attempts.eq(0),
+        ))
+        .execute(cx.conn)?;
+    let codes = if had_codes {
+        None
+    } else {
+        Some(recovery_codes::replace_set(cx, account_id)?)
+    };
+    audit::record(
+        cx,
+        account_id,
+        AuditAction::MfaEnabled,
+        Some(json!({"factor_id": factor_id, "type": FactorType::Totp.name()})),
+    )?;
+    // The other sessions proved only the password: with MFA on, they must sign in again.
+    let revoked = sessions::revoke_all_except(cx, account_id, Some(&caller.session_id))?;
+    sessions::raise_to_aal2(cx, &caller.session_id, SecondFactor::Totp)?;
+    audit::record(
+        cx,
+        account_id,
+        AuditAction::SessionsRevokedOthers,
+        Some(json!({"revoked": revoked, "reason": "mfa_enabled"})),
+    )?;
+    let factor = mfa_factors::table
+        .find(factor_id.as_str())
+        .select(MfaFactorRow::as_select())
+        .first(cx.conn)?;
+    Ok(Activation {
+        factor: factor.into(),
+        recovery_codes: codes,
+    })
+}
+
+/// Discards the account's pending enrolments; returns how many.
+pub fn discard_pending(cx: &mut Context<'_>, account_id: &AccountId) -> Result<usize> {
+    Ok(diesel::delete(
+        mfa_factors::table
+            .filter(mfa_factors::account_id.eq(account_id.as_str()))
+            .filter(mfa_factors::status.eq(FactorState::Pending.name())),
+    )
+    .execute(cx.conn)?)
+}
+
+/// Deletes pending factors that were never activated and have expired, in batches.
+pub fn prune_pending(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize> {
+    use crate::service::maintenance::{BATCH, in_batches};
+    in_batches(|| {
+        let batch: Vec<String> = mfa_factors::table
+            .filter(mfa_factors::status.eq(FactorState::Pending.name()))
+            .filter(mfa_factors::expires_at.le(to_db(now)))
+            .select(mfa_factors::id)
+            .limit(BATCH)
+            .load(conn)?;
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        Ok(
+            diesel::delete(mfa_factors::table.filter(mfa_factors::id.eq_any(&batch)))
+                .execute(conn)?,
+        )
+    })
+}

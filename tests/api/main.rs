@@ -1,0 +1,20 @@
+//! The HTTP suite, one binary (one link), a file per resource. Every test starts its own
+//! Tessera on an ephemeral port with a fresh database (see `common`) and talks to it over
+//! real HTTP, as a client would.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+mod accounts;
+mod browsers;
+mod error_codes;
+mod errors;
+mod keys;
+mod limits;
+mod login_history;
+mod mfa;
+mod openapi;
+mod sessions;
+mod step_up;
+mod storage;
