@@ -20,6 +20,8 @@ pub mod policy;
 pub mod rate_limit;
 pub mod secret;
 pub mod sessions;
+#[cfg(test)]
+pub mod testing;
 pub mod throttle;
 
 pub use client::{ClientInfo, Location};

@@ -422,3 +422,121 @@ pub fn prune(conn: &mut DbConnection, policy: &LoginPolicy, now: DateTime<Utc>) 
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    //! The lockout state machine, below HTTP. The test world locks an (account, IP) pair at
+    //! 3 failures and the account at 5, for 15 minutes.
+
+    use chrono::Duration;
+
+    use super::*;
+    use crate::service::testing::{World, client};
+
+    /// One wrong password from `ip`: `Ok` with the locks it set, or `Err` when refused.
+    fn fail(
+        world: &mut World,
+        ip: &str,
+        owner: &AccountId,
+    ) -> std::result::Result<Vec<NewLock>, i64> {
+        let client = client(ip);
+        let mut cx = world.at(&client);
+        let guard = Guard::new(Credential::Password, owner, &cx.client.ip_key());
+        match count(&mut cx, &guard).unwrap() {
+            Counted::Allowed(ticket) => Ok(failed(&mut cx, &guard, ticket).unwrap()),
+            Counted::Locked {
+                retry_after_secs, ..
+            } => Err(retry_after_secs),
+        }
+    }
+
+    fn succeed(world: &mut World, ip: &str, owner: &AccountId) -> bool {
+        let client = client(ip);
+        let mut cx = world.at(&client);
+        let guard = Guard::new(Credential::Password, owner, &cx.client.ip_key());
+        match count(&mut cx, &guard).unwrap() {
+            Counted::Allowed(_) => {
+                succeeded(&mut cx, &guard).unwrap();
+                true
+            }
+            Counted::Locked { .. } => false,
+        }
+    }
+
+    fn scopes(locks: &[NewLock]) -> Vec<LockScope> {
+        locks.iter().map(|l| l.scope).collect()
+    }
+
+    #[test]
+    fn failures_from_one_address_lock_that_address_only_and_the_lock_is_reported_once() {
+        let mut world = World::new();
+        let ada = AccountId::generate();
+        assert_eq!(scopes(&fail(&mut world, "198.51.100.7", &ada).unwrap()), []);
+        assert_eq!(scopes(&fail(&mut world, "198.51.100.7", &ada).unwrap()), []);
+        assert_eq!(
+            scopes(&fail(&mut world, "198.51.100.7", &ada).unwrap()),
+            [LockScope::Ip]
+        );
+        assert_eq!(fail(&mut world, "198.51.100.7", &ada), Err(15 * 60));
+        assert_eq!(fail(&mut world, "198.51.100.7", &ada), Err(15 * 60));
+        // Ada, elsewhere, is not locked out.
+        assert!(succeed(&mut world, "203.0.113.9", &ada));
+        // The lock ends when its time is up, and counting starts over.
+        world.advance(Duration::minutes(15));
+        assert_eq!(scopes(&fail(&mut world, "198.51.100.7", &ada).unwrap()), []);
+    }
+
+    #[test]
+    fn failures_from_many_addresses_reach_the_account_backstop() {
+        let mut world = World::new();
+        let ada = AccountId::generate();
+        for ip in ["10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.2"] {
+            assert_eq!(scopes(&fail(&mut world, ip, &ada).unwrap()), []);
+        }
+        assert_eq!(
+            scopes(&fail(&mut world, "10.0.0.3", &ada).unwrap()),
+            [LockScope::Account]
+        );
+        assert!(
+            !succeed(&mut world, "203.0.113.9", &ada),
+            "every address is locked"
+        );
+        assert!(fail(&mut world, "10.0.0.4", &ada).is_err());
+        // A refusal by the backstop is not counted against the address: once the account
+        // lock is over, 10.0.0.4 still has all its tries.
+        world.advance(Duration::minutes(15));
+        for _ in 0..2 {
+            assert_eq!(scopes(&fail(&mut world, "10.0.0.4", &ada).unwrap()), []);
+        }
+    }
+
+    #[test]
+    fn a_success_forgives_its_address_but_not_the_failures_of_others() {
+        let mut world = World::new();
+        let ada = AccountId::generate();
+        for ip in ["10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.2"] {
+            fail(&mut world, ip, &ada).unwrap();
+        }
+        assert!(succeed(&mut world, "10.0.0.1", &ada));
+        // 10.0.0.1 starts over; the account still counts four failures.
+        assert_eq!(
+            scopes(&fail(&mut world, "10.0.0.1", &ada).unwrap()),
+            [LockScope::Account]
+        );
+    }
+
+    #[test]
+    fn failures_outside_the_window_do_not_add_up() {
+        let mut world = World::new();
+        let ada = AccountId::generate();
+        fail(&mut world, "10.0.0.1", &ada).unwrap();
+        fail(&mut world, "10.0.0.1", &ada).unwrap();
+        world.advance(Duration::minutes(16));
+        assert_eq!(scopes(&fail(&mut world, "10.0.0.1", &ada).unwrap()), []);
+        assert_eq!(scopes(&fail(&mut world, "10.0.0.1", &ada).unwrap()), []);
+        assert_eq!(
+            scopes(&fail(&mut world, "10.0.0.1", &ada).unwrap()),
+            [LockScope::Ip]
+        );
+    }
+}

@@ -276,3 +276,36 @@ fn a_setting_that_cannot_work_stops_the_start_with_exit_code_2_naming_it() {
     // Nothing was created for a start that did not happen.
     assert_eq!(std::fs::read_dir(data_dir.path()).unwrap().count(), 0);
 }
+
+#[actix_web::test]
+async fn problem_documents_look_like_this() {
+    let app = TestApp::spawn().await;
+    let weak = app
+        .post_json(
+            "/v1/accounts",
+            json!({"email": "not an email", "password": "password"}),
+        )
+        .await;
+    insta::assert_json_snapshot!("sign_up_validation_failed", weak.body, {
+        ".request_id" => "[request id]",
+    });
+
+    let user = app.sign_up("ada@example.com").await;
+    let reauthentication = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/totp", &user.token)
+                .json(&json!({"password": "not my password"})),
+        )
+        .await;
+    insta::assert_json_snapshot!("reauthentication_failed", reauthentication.body, {
+        ".request_id" => "[request id]",
+    });
+
+    let not_allowed = app
+        .send(app.authed(Method::PUT, "/v1/me", &user.token))
+        .await;
+    assert_eq!(not_allowed.header("allow"), Some("GET, HEAD, PATCH"));
+    insta::assert_json_snapshot!("method_not_allowed", not_allowed.body, {
+        ".request_id" => "[request id]",
+    });
+}

@@ -224,3 +224,151 @@ pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize> {
         .execute(conn)?)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    //! The challenge state machine, below HTTP.
+
+    use chrono::Duration;
+
+    use super::*;
+    use crate::crypto::totp::{self, TotpParams};
+    use crate::service::accounts::{self, SignUp};
+    use crate::service::mfa::enrolment;
+    use crate::service::sessions::Caller;
+    use crate::service::testing::{World, client};
+
+    /// A world with the default lockouts (10 per address), so a challenge's own limit of 5
+    /// is what a test meets.
+    fn world() -> World {
+        let mut world = World::new();
+        world.env.login.lockout_threshold = 10;
+        world.env.login.account_lockout_threshold = 100;
+        world
+    }
+
+    /// An account with an active authenticator; returns it and the authenticator's secret.
+    fn account_with_mfa(world: &mut World) -> (AccountId, Vec<u8>) {
+        let client = client("203.0.113.9");
+        let mut cx = world.at(&client);
+        let (account, session) = accounts::sign_up(
+            &mut cx,
+            SignUp {
+                email: "ada@example.com".into(),
+                password: Secret::new("correct horse battery staple"),
+                display_name: None,
+            },
+        )
+        .unwrap();
+        let caller = Caller {
+            account: account.clone(),
+            session_id: session.session.id,
+        };
+        let enrolment = enrolment::start_totp(
+            &mut cx,
+            &caller,
+            Secret::new("correct horse battery staple"),
+        )
+        .unwrap();
+        let secret = totp::decode_secret(enrolment.secret.expose()).unwrap();
+        let code = Secret::new(code_at(&secret, cx.now));
+        enrolment::activate(&mut cx, &caller, &enrolment.factor_id, &code).unwrap();
+        (account.id, secret)
+    }
+
+    fn code_at(secret: &[u8], now: DateTime<Utc>) -> String {
+        let params = TotpParams::default();
+        totp::code_at_step(secret, totp::time_step(now.timestamp(), params), params)
+    }
+
+    fn answer(world: &mut World, id: &ChallengeId, code: &str) -> Result<(Account, IssuedSession)> {
+        let client = client("203.0.113.9");
+        let mut cx = world.at(&client);
+        verify(&mut cx, id, SecondFactor::Totp, &Secret::new(code))
+    }
+
+    fn open_one(world: &mut World, account_id: &AccountId) -> ChallengeId {
+        let client = client("203.0.113.9");
+        let mut cx = world.at(&client);
+        cx.transaction(|cx| open(cx, account_id)).unwrap().id
+    }
+
+    fn refusal(result: Result<(Account, IssuedSession)>) -> (ErrorCode, Option<i32>) {
+        let error = result.err().expect("a refusal");
+        (
+            error.code(),
+            error.denial().and_then(|d| d.attempts_remaining),
+        )
+    }
+
+    #[test]
+    fn five_wrong_codes_exhaust_a_challenge_and_the_right_one_then_comes_too_late() {
+        let mut world = world();
+        let (ada, secret) = account_with_mfa(&mut world);
+        world.advance(Duration::seconds(30));
+        let id = open_one(&mut world, &ada);
+        for remaining in (0..5).rev() {
+            assert_eq!(
+                refusal(answer(&mut world, &id, "000000")),
+                (ErrorCode::InvalidCode, Some(remaining))
+            );
+        }
+        let right = code_at(&secret, world.now);
+        assert_eq!(
+            refusal(answer(&mut world, &id, &right)).0,
+            ErrorCode::ChallengeExhausted
+        );
+    }
+
+    #[test]
+    fn a_right_code_issues_an_aal2_session_once() {
+        let mut world = world();
+        let (ada, secret) = account_with_mfa(&mut world);
+        world.advance(Duration::seconds(30));
+        let id = open_one(&mut world, &ada);
+        let right = code_at(&secret, world.now);
+        let (account, issued) = answer(&mut world, &id, &right).unwrap();
+        assert_eq!(account.id, ada);
+        assert_eq!(issued.session.aal, Aal::Aal2);
+        assert_eq!(issued.session.methods, ["password", "totp"]);
+        world.advance(Duration::seconds(30));
+        let next = code_at(&secret, world.now);
+        assert_eq!(
+            refusal(answer(&mut world, &id, &next)).0,
+            ErrorCode::ChallengeUsed
+        );
+    }
+
+    #[test]
+    fn a_challenge_expires_after_five_minutes_and_unknown_ones_are_not_found() {
+        let mut world = world();
+        let (ada, secret) = account_with_mfa(&mut world);
+        let id = open_one(&mut world, &ada);
+        world.advance(Duration::minutes(LIFETIME_MINUTES));
+        let right = code_at(&secret, world.now);
+        assert_eq!(
+            refusal(answer(&mut world, &id, &right)).0,
+            ErrorCode::ChallengeExpired
+        );
+        let unknown = ChallengeId::from("tsc_nope".to_string());
+        assert_eq!(
+            refusal(answer(&mut world, &unknown, &right)).0,
+            ErrorCode::NotFound
+        );
+    }
+
+    #[test]
+    fn ending_the_open_challenges_closes_them() {
+        let mut world = world();
+        let (ada, secret) = account_with_mfa(&mut world);
+        world.advance(Duration::seconds(30));
+        let id = open_one(&mut world, &ada);
+        let client = client("203.0.113.9");
+        assert_eq!(end_open(&mut world.at(&client), &ada).unwrap(), 1);
+        let right = code_at(&secret, world.now);
+        assert_eq!(
+            refusal(answer(&mut world, &id, &right)).0,
+            ErrorCode::ChallengeExpired
+        );
+    }
+}
