@@ -28,7 +28,7 @@ pub fn start() -> DateTime<Utc> {
 }
 
 impl World {
-    pub fn new() -> World {
+    pub fn fresh() -> World {
         let dir = tempfile::tempdir().unwrap();
         let pool = db::build_pool(&dir.path().join("t.db").to_string_lossy(), 1).unwrap();
         let mut conn = pool.get().unwrap();

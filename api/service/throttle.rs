@@ -469,7 +469,7 @@ mod tests {
 
     #[test]
     fn failures_from_one_address_lock_that_address_only_and_the_lock_is_reported_once() {
-        let mut world = World::new();
+        let mut world = World::fresh();
         let ada = AccountId::generate();
         assert_eq!(scopes(&fail(&mut world, "198.51.100.7", &ada).unwrap()), []);
         assert_eq!(scopes(&fail(&mut world, "198.51.100.7", &ada).unwrap()), []);
@@ -488,7 +488,7 @@ mod tests {
 
     #[test]
     fn failures_from_many_addresses_reach_the_account_backstop() {
-        let mut world = World::new();
+        let mut world = World::fresh();
         let ada = AccountId::generate();
         for ip in ["10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.2"] {
             assert_eq!(scopes(&fail(&mut world, ip, &ada).unwrap()), []);
@@ -512,7 +512,7 @@ mod tests {
 
     #[test]
     fn a_success_forgives_its_address_but_not_the_failures_of_others() {
-        let mut world = World::new();
+        let mut world = World::fresh();
         let ada = AccountId::generate();
         for ip in ["10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.2"] {
             fail(&mut world, ip, &ada).unwrap();
@@ -527,7 +527,7 @@ mod tests {
 
     #[test]
     fn failures_outside_the_window_do_not_add_up() {
-        let mut world = World::new();
+        let mut world = World::fresh();
         let ada = AccountId::generate();
         fail(&mut world, "10.0.0.1", &ada).unwrap();
         fail(&mut world, "10.0.0.1", &ada).unwrap();

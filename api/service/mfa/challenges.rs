@@ -241,7 +241,7 @@ mod tests {
     /// A world with the default lockouts (10 per address), so a challenge's own limit of 5
     /// is what a test meets.
     fn world() -> World {
-        let mut world = World::new();
+        let mut world = World::fresh();
         world.env.login.lockout_threshold = 10;
         world.env.login.account_lockout_threshold = 100;
         world
@@ -294,7 +294,7 @@ mod tests {
     }
 
     fn refusal(result: Result<(Account, IssuedSession)>) -> (ErrorCode, Option<i32>) {
-        let error = result.err().expect("a refusal");
+        let error = result.expect_err("a refusal");
         (
             error.code(),
             error.denial().and_then(|d| d.attempts_remaining),
