@@ -181,8 +181,9 @@ export const disableMfa = <ThrowOnError extends boolean = false>(options: Option
  *
  * For the account's first factor the answer carries 8 recovery codes, shown only here.
  * With MFA on, every other session of the account is signed out (they proved only the
- * password) and this one becomes `aal2`. A wrong code answers 403 `invalid_code` with
- * `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts over.
+ * password) and this one becomes `aal2`. A wrong code answers 403 `reauthentication_failed`
+ * with `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts
+ * over.
  */
 export const activateFactor = <ThrowOnError extends boolean = false>(options: Options<ActivateFactorData, ThrowOnError>) => (options.client ?? client).post<ActivateFactorResponses, ActivateFactorErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {

@@ -278,7 +278,8 @@ export type Problem = {
     status: number;
     detail: string;
     /**
-     * Stable machine-readable code; branch on this, not on `title` or `detail`.
+     * Stable machine-readable code; branch on this, not on `title` or `detail`. The codes the
+     * API answers are listed in `x-error-codes` (more may be added).
      */
     code: string;
     /**
@@ -286,15 +287,15 @@ export type Problem = {
      */
     request_id?: string | null;
     /**
-     * Per-field validation messages (422).
+     * Per-field messages: what failed validation (422), or which confirmation was wrong (403).
      */
     errors?: Array<FieldError> | null;
     /**
-     * Seconds until the action may be tried again (429).
+     * Seconds until the action may be tried again (429, 503).
      */
     retry_after?: number | null;
     /**
-     * Wrong answers still allowed before the challenge dies.
+     * Wrong answers still allowed before the challenge or pending factor dies.
      */
     attempts_remaining?: number | null;
 };
@@ -525,10 +526,10 @@ export type CreateAccountErrors = {
      */
     400: Problem;
     /**
-     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-     * from an origin that is not allowed).
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -593,10 +594,10 @@ export type VerifyLoginChallengeErrors = {
      */
     401: Problem;
     /**
-     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-     * from an origin that is not allowed).
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -660,10 +661,10 @@ export type LoginErrors = {
      */
     401: Problem;
     /**
-     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-     * from an origin that is not allowed).
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -715,10 +716,10 @@ export type LogoutErrors = {
      */
     401: Problem;
     /**
-     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-     * from an origin that is not allowed).
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -786,10 +787,10 @@ export type UpdateMeErrors = {
      */
     401: Problem;
     /**
-     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-     * from an origin that is not allowed).
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -955,10 +956,10 @@ export type DisableMfaErrors = {
      */
     401: Problem;
     /**
-     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-     * from an origin that is not allowed).
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -1023,10 +1024,10 @@ export type ActivateFactorErrors = {
      */
     401: Problem;
     /**
-     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-     * from an origin that is not allowed).
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -1094,10 +1095,10 @@ export type RegenerateRecoveryCodesErrors = {
      */
     401: Problem;
     /**
-     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-     * from an origin that is not allowed).
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -1157,10 +1158,10 @@ export type RevealRecoveryCodesErrors = {
      */
     401: Problem;
     /**
-     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-     * from an origin that is not allowed).
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -1220,10 +1221,10 @@ export type EnrollTotpErrors = {
      */
     401: Problem;
     /**
-     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-     * from an origin that is not allowed).
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -1283,10 +1284,10 @@ export type ChangePasswordErrors = {
      */
     401: Problem;
     /**
-     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-     * from an origin that is not allowed).
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -1338,10 +1339,10 @@ export type RevokeOtherSessionsErrors = {
      */
     401: Problem;
     /**
-     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-     * from an origin that is not allowed).
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
      */
     403: Problem;
     /**
@@ -1427,10 +1428,10 @@ export type RevokeSessionErrors = {
      */
     401: Problem;
     /**
-     * Not allowed: `reauthentication_failed` (a password or code given to confirm a change is
-     * wrong or missing; `errors` names it; the session stays valid), `invalid_code` (a wrong code
-     * on a valid session, with `attempts_remaining`), or `origin_not_allowed` (a browser request
-     * from an origin that is not allowed).
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
      */
     403: Problem;
     /**

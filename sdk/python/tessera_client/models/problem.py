@@ -24,13 +24,15 @@ class Problem:
         title (str):  Example: Invalid credentials.
         status (int):  Example: 401.
         detail (str):  Example: The email or password is wrong..
-        code (str): Stable machine-readable code; branch on this, not on `title` or `detail`. Example:
-            invalid_credentials.
+        code (str): Stable machine-readable code; branch on this, not on `title` or `detail`. The codes the
+            API answers are listed in `x-error-codes` (more may be added). Example: invalid_credentials.
         request_id (None | str | Unset): Id of the request, also in the `x-request-id` header and in the server log.
             Example: 01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a.
-        errors (list[FieldError] | None | Unset): Per-field validation messages (422).
-        retry_after (int | None | Unset): Seconds until the action may be tried again (429).
-        attempts_remaining (int | None | Unset): Wrong answers still allowed before the challenge dies.
+        errors (list[FieldError] | None | Unset): Per-field messages: what failed validation (422), or which
+            confirmation was wrong (403).
+        retry_after (int | None | Unset): Seconds until the action may be tried again (429, 503).
+        attempts_remaining (int | None | Unset): Wrong answers still allowed before the challenge or pending factor
+            dies.
     """
 
     type_: str

@@ -123,8 +123,9 @@ def sync_detailed(
 
      For the account's first factor the answer carries 8 recovery codes, shown only here.
     With MFA on, every other session of the account is signed out (they proved only the
-    password) and this one becomes `aal2`. A wrong code answers 403 `invalid_code` with
-    `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts over.
+    password) and this one becomes `aal2`. A wrong code answers 403 `reauthentication_failed`
+    with `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts
+    over.
 
     Args:
         id (UUID):
@@ -160,8 +161,9 @@ def sync(
 
      For the account's first factor the answer carries 8 recovery codes, shown only here.
     With MFA on, every other session of the account is signed out (they proved only the
-    password) and this one becomes `aal2`. A wrong code answers 403 `invalid_code` with
-    `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts over.
+    password) and this one becomes `aal2`. A wrong code answers 403 `reauthentication_failed`
+    with `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts
+    over.
 
     Args:
         id (UUID):
@@ -192,8 +194,9 @@ async def asyncio_detailed(
 
      For the account's first factor the answer carries 8 recovery codes, shown only here.
     With MFA on, every other session of the account is signed out (they proved only the
-    password) and this one becomes `aal2`. A wrong code answers 403 `invalid_code` with
-    `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts over.
+    password) and this one becomes `aal2`. A wrong code answers 403 `reauthentication_failed`
+    with `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts
+    over.
 
     Args:
         id (UUID):
@@ -227,8 +230,9 @@ async def asyncio(
 
      For the account's first factor the answer carries 8 recovery codes, shown only here.
     With MFA on, every other session of the account is signed out (they proved only the
-    password) and this one becomes `aal2`. A wrong code answers 403 `invalid_code` with
-    `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts over.
+    password) and this one becomes `aal2`. A wrong code answers 403 `reauthentication_failed`
+    with `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts
+    over.
 
     Args:
         id (UUID):
