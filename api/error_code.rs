@@ -44,12 +44,16 @@ pub enum ErrorCode {
     InvalidCredentials,
     InvalidCode,
     ReauthenticationFailed,
+    /// An organisation member without the role the call needs.
+    InsufficientRole,
     NotFound,
     // State and policy.
     EmailTaken,
     TotpAlreadyActive,
     FactorAlreadyActive,
     MfaNotEnabled,
+    AlreadyAMember,
+    LastOwner,
     FactorExpired,
     FactorExhausted,
     ChallengeUsed,

@@ -26,6 +26,7 @@ use crate::service::FieldError;
         (name = "login-history", description = "The account's login attempts"),
         (name = "mfa", description = "Second factors: authenticator apps and recovery codes"),
         (name = "audit-log", description = "Security-relevant changes to the account"),
+        (name = "orgs", description = "Organisations, their members and their audit log"),
     ),
     components(
         schemas(Problem, FieldError),

@@ -126,4 +126,23 @@ pub struct AuditEventRow {
     pub user_agent: Option<String>,
     pub details: Option<String>,
     pub occurred_at: NaiveDateTime,
+    pub org_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::orgs)]
+pub struct OrgRow {
+    pub id: String,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::org_members)]
+pub struct OrgMemberRow {
+    pub org_id: String,
+    pub account_id: String,
+    pub role: String,
+    pub added_at: NaiveDateTime,
 }

@@ -127,6 +127,8 @@ diesel::table! {
         /// JSON object with event-specific details, or null.
         details -> Nullable<Text>,
         occurred_at -> Timestamp,
+        /// The organisation the event belongs to, for its audit log.
+        org_id -> Nullable<Text>,
     }
 }
 
@@ -149,3 +151,26 @@ diesel::table! {
         tat -> BigInt,
     }
 }
+
+diesel::table! {
+    orgs (id) {
+        id -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    org_members (org_id, account_id) {
+        org_id -> Text,
+        account_id -> Text,
+        /// `owner`, `admin` or `member`.
+        role -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(org_members -> orgs (org_id));
+diesel::joinable!(org_members -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(orgs, org_members, accounts);

@@ -135,12 +135,11 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | InvalidCursor
         | InvalidLimit => StatusCode::BAD_REQUEST,
         Unauthenticated | InvalidCredentials | InvalidCode => StatusCode::UNAUTHORIZED,
-        OriginNotAllowed | ReauthenticationFailed => StatusCode::FORBIDDEN,
+        OriginNotAllowed | ReauthenticationFailed | InsufficientRole => StatusCode::FORBIDDEN,
         NotFound => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-        EmailTaken | TotpAlreadyActive | FactorAlreadyActive | MfaNotEnabled => {
-            StatusCode::CONFLICT
-        }
+        EmailTaken | TotpAlreadyActive | FactorAlreadyActive | MfaNotEnabled | AlreadyAMember
+        | LastOwner => StatusCode::CONFLICT,
         FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired => {
             StatusCode::GONE
         }
@@ -170,10 +169,11 @@ fn title(code: ErrorCode) -> &'static str {
         InvalidCredentials => "Invalid credentials",
         InvalidCode => "Invalid code",
         ReauthenticationFailed => "Re-authentication failed",
-        OriginNotAllowed => "Forbidden",
+        OriginNotAllowed | InsufficientRole => "Forbidden",
         NotFound => "Not found",
         MethodNotAllowed => "Method not allowed",
-        EmailTaken | TotpAlreadyActive | FactorAlreadyActive | MfaNotEnabled => "Conflict",
+        EmailTaken | TotpAlreadyActive | FactorAlreadyActive | MfaNotEnabled | AlreadyAMember
+        | LastOwner => "Conflict",
         FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired => {
             "Gone"
         }

@@ -12,6 +12,7 @@ pub mod login_history;
 pub mod me;
 pub mod mfa;
 pub mod middleware;
+pub mod orgs;
 pub mod page_types;
 pub mod sessions;
 
@@ -48,7 +49,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(mfa::disable)
         .service(mfa::regenerate_recovery_codes)
         .service(mfa::reveal_recovery_codes)
-        .service(audit_log::list);
+        .service(audit_log::list)
+        .service(orgs::create)
+        .service(orgs::get)
+        .service(orgs::update)
+        .service(orgs::members)
+        .service(orgs::add_member)
+        .service(orgs::update_member)
+        .service(orgs::remove_member)
+        .service(orgs::audit_log);
 }
 
 /// For every documented path, a last-resort resource that answers 405 (with `Allow`) to the

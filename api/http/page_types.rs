@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use crate::service::audit::AuditEvent;
 use crate::service::history::LoginEvent;
+use crate::service::orgs::Member;
 use crate::service::pagination::Page;
 use crate::service::sessions::SessionListItem;
 
@@ -44,4 +45,9 @@ page_type!(
     AuditEventPage,
     AuditEvent,
     "A page of audit events, newest first."
+);
+page_type!(
+    MemberPage,
+    Member,
+    "A page of an organisation's members, newest first."
 );

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::context::Context;
 use super::error::Result;
-use super::ids::{AccountId, row_id};
+use super::ids::{AccountId, OrgId, row_id};
 use super::pagination::{Cursor, Page, PageRequest, page_from};
 use super::throttle::{Credential, NewLock};
 use crate::db::models::AuditEventRow;
@@ -19,6 +19,11 @@ use crate::db::{DbConnection, from_db, to_db};
 pub enum AuditAction {
     AccountCreated,
     AccountLocked,
+    OrgCreated,
+    OrgUpdated,
+    MembershipAdded,
+    MembershipRoleChanged,
+    MembershipRemoved,
     ProfileUpdated,
     MfaEnabled,
     MfaDisabled,
@@ -34,6 +39,11 @@ impl AuditAction {
         match self {
             AuditAction::AccountCreated => "account.created",
             AuditAction::AccountLocked => "account.locked",
+            AuditAction::OrgCreated => "org.created",
+            AuditAction::OrgUpdated => "org.updated",
+            AuditAction::MembershipAdded => "membership.added",
+            AuditAction::MembershipRoleChanged => "membership.role_changed",
+            AuditAction::MembershipRemoved => "membership.removed",
             AuditAction::ProfileUpdated => "profile.updated",
             AuditAction::MfaEnabled => "mfa.enabled",
             AuditAction::MfaDisabled => "mfa.disabled",
@@ -50,13 +60,18 @@ impl AuditAction {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuditEvent {
     pub id: String,
-    /// `account.created`, `account.locked`, `profile.updated`, `mfa.enabled`, `mfa.disabled`,
+    /// `account.created`, `account.locked`, `profile.updated`, `org.created`, `org.updated`,
+    /// `membership.added`, `membership.role_changed`, `membership.removed`, `mfa.enabled`, `mfa.disabled`,
     /// `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
     /// `session.revoked`, `sessions.revoked_others` (more may be added).
     #[schema(example = "mfa.enabled")]
     pub event: String,
-    /// The account that acted: the owner, or an administrator.
+    /// The account the event is about.
+    pub account_id: String,
+    /// The account that acted: the owner, or an organisation's administrator.
     pub actor_id: Option<String>,
+    /// The organisation the event happened in, if any.
+    pub org_id: Option<String>,
     #[schema(example = "203.0.113.7")]
     pub ip: Option<String>,
     pub user_agent: Option<String>,
@@ -71,7 +86,9 @@ impl From<AuditEventRow> for AuditEvent {
         AuditEvent {
             id: row.id,
             event: row.event,
+            account_id: row.account_id,
             actor_id: row.actor_account_id,
+            org_id: row.org_id,
             ip: row.ip,
             user_agent: row.user_agent,
             details: row.details.and_then(|d| serde_json::from_str(&d).ok()),
@@ -88,15 +105,41 @@ pub fn record(
     action: AuditAction,
     details: Option<serde_json::Value>,
 ) -> Result<()> {
+    insert(cx, account_id, account_id, None, action, details)
+}
+
+/// Records an event in an organisation, done by `actor` to `subject` (an account, or the
+/// actor itself for changes to the organisation): it shows in the organisation's audit log and
+/// in the subject's own.
+pub fn record_in_org(
+    cx: &mut Context<'_>,
+    org_id: &OrgId,
+    actor: &AccountId,
+    subject: &AccountId,
+    action: AuditAction,
+    details: Option<serde_json::Value>,
+) -> Result<()> {
+    insert(cx, actor, subject, Some(org_id), action, details)
+}
+
+fn insert(
+    cx: &mut Context<'_>,
+    actor: &AccountId,
+    subject: &AccountId,
+    org_id: Option<&OrgId>,
+    action: AuditAction,
+    details: Option<serde_json::Value>,
+) -> Result<()> {
     let row = AuditEventRow {
         id: row_id(),
-        account_id: account_id.to_string(),
-        actor_account_id: Some(account_id.to_string()),
+        account_id: subject.to_string(),
+        actor_account_id: Some(actor.to_string()),
         event: action.name().to_string(),
         ip: cx.client.ip.clone(),
         user_agent: cx.client.user_agent.clone(),
         details: details.map(|d| d.to_string()),
         occurred_at: to_db(cx.now),
+        org_id: org_id.map(|id| id.to_string()),
     };
     diesel::insert_into(audit_events::table)
         .values(&row)
@@ -131,6 +174,32 @@ pub fn list(
     let rows = crate::keyset_page!(
         audit_events::table
             .filter(audit_events::account_id.eq(account_id.as_str()))
+            .select(AuditEventRow::as_select()),
+        audit_events::occurred_at,
+        audit_events::id,
+        page
+    )
+    .load::<AuditEventRow>(conn)?;
+    Ok(page_from(
+        rows,
+        page.limit,
+        |r| Cursor {
+            at: r.occurred_at,
+            id: r.id.clone(),
+        },
+        AuditEvent::from,
+    ))
+}
+
+/// The organisation's audit log, newest first.
+pub fn list_org(
+    conn: &mut DbConnection,
+    org_id: &OrgId,
+    page: &PageRequest,
+) -> Result<Page<AuditEvent>> {
+    let rows = crate::keyset_page!(
+        audit_events::table
+            .filter(audit_events::org_id.eq(org_id.as_str()))
             .select(AuditEventRow::as_select()),
         audit_events::occurred_at,
         audit_events::id,

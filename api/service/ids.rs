@@ -51,6 +51,10 @@ id_type!(
     FactorId
 );
 id_type!(
+    /// An organisation.
+    OrgId
+);
+id_type!(
     /// A session (not its token: the id may be shown and passed around).
     SessionId
 );
