@@ -13,12 +13,14 @@ from tessera_client.api.accounts import create_account
 from tessera_client.api.auth import login, logout, verify_login_challenge
 from tessera_client.api.login_history import list_login_history
 from tessera_client.api.mfa import activate_factor, disable_mfa, enroll_totp, get_mfa_status
+from tessera_client.api.orgs import create_org, get_org, list_org_members
 from tessera_client.api.sessions import get_current_session, list_sessions, revoke_other_sessions
 from tessera_client.models import (
     CodeConfirmation,
     LoginAuthenticated,
     LoginMfaRequired,
     LoginRequest,
+    OrgRequest,
     PasswordConfirmation,
     Problem,
     SecondFactor,
@@ -113,6 +115,14 @@ assert len(sessions.items) == 2
 assert sum(1 for s in sessions.items if s.current) == 1
 assert ok(revoke_other_sessions.sync(client=me)).revoked == 1
 assert len(ok(list_sessions.sync(client=me)).items) == 1
+
+step("create an organisation and see its members")
+org = ok(create_org.sync(client=me, body=OrgRequest(name="Python Org")))
+assert org.role == "owner"
+members = ok(list_org_members.sync(org_id=uuid.UUID(org.id), client=me))
+assert [(m.email, m.role, m.mfa_enabled) for m in members.items] == [(EMAIL, "owner", True)]
+stranger = get_org.sync_detailed(org_id=uuid.uuid4(), client=me)
+assert stranger.status_code == 404, stranger
 
 step("read the login history")
 history = ok(list_login_history.sync(client=me, limit=10))

@@ -93,6 +93,14 @@ const revoked = must(await tessera.revokeOtherSessions());
 assert.equal(revoked.revoked, 1);
 assert.equal(must(await tessera.listSessions()).items.length, 1);
 
+step('create an organisation and see its members');
+const org = must(await tessera.createOrg({ body: { name: 'TS Org' } }));
+assert.equal(org.role, 'owner');
+const members = must(await tessera.listOrgMembers({ path: { org_id: org.id } }));
+assert.deepEqual(members.items.map((m) => [m.email, m.role, m.mfa_enabled]), [[email, 'owner', true]]);
+const stranger = await tessera.getOrg({ path: { org_id: randomUUID() }, throwOnError: false });
+assert.equal(stranger.response.status, 404);
+
 step('read the login history');
 const history = must(await tessera.listLoginHistory({ query: { limit: 10 } }));
 assert.deepEqual(

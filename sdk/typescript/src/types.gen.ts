@@ -28,21 +28,38 @@ export type Activation = {
     recovery_codes?: RecoveryCodes | null;
 };
 
+export type AddMemberRequest = {
+    /**
+     * The email of an existing account.
+     */
+    email: string;
+    role: Role;
+};
+
 /**
  * One security-relevant change to an account.
  */
 export type AuditEvent = {
     id: string;
     /**
-     * `account.created`, `account.locked`, `profile.updated`, `mfa.enabled`, `mfa.disabled`,
+     * `account.created`, `account.locked`, `profile.updated`, `org.created`, `org.updated`,
+     * `membership.added`, `membership.role_changed`, `membership.removed`, `mfa.enabled`, `mfa.disabled`,
      * `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
      * `session.revoked`, `sessions.revoked_others` (more may be added).
      */
     event: string;
     /**
-     * The account that acted: the owner, or an administrator.
+     * The account the event is about.
+     */
+    account_id: string;
+    /**
+     * The account that acted: the owner, or an organisation's administrator.
      */
     actor_id?: string | null;
+    /**
+     * The organisation the event happened in, if any.
+     */
+    org_id?: string | null;
     ip?: string | null;
     user_agent?: string | null;
     /**
@@ -250,6 +267,35 @@ export type LoginResponse = ({
     status: 'mfa_required';
 } & LoginMfaRequired);
 
+/**
+ * A member, as the organisation's admins see them.
+ */
+export type Member = {
+    account_id: string;
+    email: string;
+    display_name?: string | null;
+    /**
+     * `owner`, `admin` or `member` (more may be added).
+     */
+    role: string;
+    added_at: string;
+    /**
+     * True when the member has an active second factor.
+     */
+    mfa_enabled: boolean;
+};
+
+/**
+ * A page of an organisation's members, newest first.
+ */
+export type MemberPage = {
+    items: Array<Member>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    next_cursor?: string | null;
+};
+
 export type MfaStatus = {
     /**
      * True when at least one factor is active: login asks for a second factor.
@@ -257,6 +303,27 @@ export type MfaStatus = {
     enabled: boolean;
     factors: Array<Factor>;
     recovery_codes?: RecoveryCodeSummary | null;
+};
+
+/**
+ * An organisation, as one of its members sees it.
+ */
+export type Org = {
+    id: string;
+    name: string;
+    /**
+     * The caller's role in it.
+     */
+    role: string;
+    created_at: string;
+    updated_at: string;
+};
+
+export type OrgRequest = {
+    /**
+     * 1 to 100 characters, no control characters; surrounding spaces are trimmed.
+     */
+    name: string;
 };
 
 export type PasswordConfirmation = {
@@ -325,6 +392,15 @@ export type RevokedSessions = {
      * How many sessions were ended.
      */
     revoked: number;
+};
+
+/**
+ * A member's role in an organisation.
+ */
+export type Role = 'owner' | 'admin' | 'member';
+
+export type RoleRequest = {
+    role: Role;
 };
 
 /**
@@ -1455,6 +1531,476 @@ export type RevokeSessionResponses = {
 };
 
 export type RevokeSessionResponse = RevokeSessionResponses[keyof RevokeSessionResponses];
+
+export type CreateOrgData = {
+    body: OrgRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/orgs';
+};
+
+export type CreateOrgErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type CreateOrgError = CreateOrgErrors[keyof CreateOrgErrors];
+
+export type CreateOrgResponses = {
+    /**
+     * Created
+     */
+    201: Org;
+};
+
+export type CreateOrgResponse = CreateOrgResponses[keyof CreateOrgResponses];
+
+export type GetOrgData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}';
+};
+
+export type GetOrgErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type GetOrgError = GetOrgErrors[keyof GetOrgErrors];
+
+export type GetOrgResponses = {
+    /**
+     * The organisation
+     */
+    200: Org;
+};
+
+export type GetOrgResponse = GetOrgResponses[keyof GetOrgResponses];
+
+export type UpdateOrgData = {
+    body: OrgRequest;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}';
+};
+
+export type UpdateOrgErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type UpdateOrgError = UpdateOrgErrors[keyof UpdateOrgErrors];
+
+export type UpdateOrgResponses = {
+    /**
+     * The organisation
+     */
+    200: Org;
+};
+
+export type UpdateOrgResponse = UpdateOrgResponses[keyof UpdateOrgResponses];
+
+export type ListOrgAuditLogData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1 to 200 (default 50).
+         */
+        limit?: number;
+        /**
+         * `next_cursor` from the previous page (opaque; only cursors this server handed out work).
+         */
+        cursor?: string;
+    };
+    url: '/v1/orgs/{org_id}/audit-log';
+};
+
+export type ListOrgAuditLogErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ListOrgAuditLogError = ListOrgAuditLogErrors[keyof ListOrgAuditLogErrors];
+
+export type ListOrgAuditLogResponses = {
+    /**
+     * A page of audit events
+     */
+    200: AuditEventPage;
+};
+
+export type ListOrgAuditLogResponse = ListOrgAuditLogResponses[keyof ListOrgAuditLogResponses];
+
+export type ListOrgMembersData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1 to 200 (default 50).
+         */
+        limit?: number;
+        /**
+         * `next_cursor` from the previous page (opaque; only cursors this server handed out work).
+         */
+        cursor?: string;
+    };
+    url: '/v1/orgs/{org_id}/members';
+};
+
+export type ListOrgMembersErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ListOrgMembersError = ListOrgMembersErrors[keyof ListOrgMembersErrors];
+
+export type ListOrgMembersResponses = {
+    /**
+     * A page of members
+     */
+    200: MemberPage;
+};
+
+export type ListOrgMembersResponse = ListOrgMembersResponses[keyof ListOrgMembersResponses];
+
+export type AddOrgMemberData = {
+    body: AddMemberRequest;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/members';
+};
+
+export type AddOrgMemberErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type AddOrgMemberError = AddOrgMemberErrors[keyof AddOrgMemberErrors];
+
+export type AddOrgMemberResponses = {
+    /**
+     * Added
+     */
+    201: Member;
+};
+
+export type AddOrgMemberResponse = AddOrgMemberResponses[keyof AddOrgMemberResponses];
+
+export type RemoveOrgMemberData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+        /**
+         * The member's account id
+         */
+        account_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/members/{account_id}';
+};
+
+export type RemoveOrgMemberErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type RemoveOrgMemberError = RemoveOrgMemberErrors[keyof RemoveOrgMemberErrors];
+
+export type RemoveOrgMemberResponses = {
+    /**
+     * Removed
+     */
+    204: void;
+};
+
+export type RemoveOrgMemberResponse = RemoveOrgMemberResponses[keyof RemoveOrgMemberResponses];
+
+export type UpdateOrgMemberData = {
+    body: RoleRequest;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+        /**
+         * The member's account id
+         */
+        account_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/members/{account_id}';
+};
+
+export type UpdateOrgMemberErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type UpdateOrgMemberError = UpdateOrgMemberErrors[keyof UpdateOrgMemberErrors];
+
+export type UpdateOrgMemberResponses = {
+    /**
+     * Role changed
+     */
+    204: void;
+};
+
+export type UpdateOrgMemberResponse = UpdateOrgMemberResponses[keyof UpdateOrgMemberResponses];
 
 export type GetCurrentSessionData = {
     body?: never;

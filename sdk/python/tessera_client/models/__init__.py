@@ -2,6 +2,7 @@
 
 from .account import Account
 from .activation import Activation
+from .add_member_request import AddMemberRequest
 from .audit_event import AuditEvent
 from .audit_event_details_type_0 import AuditEventDetailsType0
 from .audit_event_page import AuditEventPage
@@ -19,12 +20,18 @@ from .login_event import LoginEvent
 from .login_event_page import LoginEventPage
 from .login_mfa_required import LoginMfaRequired
 from .login_request import LoginRequest
+from .member import Member
+from .member_page import MemberPage
 from .mfa_status import MfaStatus
+from .org import Org
+from .org_request import OrgRequest
 from .password_confirmation import PasswordConfirmation
 from .problem import Problem
 from .recovery_code_summary import RecoveryCodeSummary
 from .recovery_codes import RecoveryCodes
 from .revoked_sessions import RevokedSessions
+from .role import Role
+from .role_request import RoleRequest
 from .second_factor import SecondFactor
 from .session import Session
 from .session_list_item import SessionListItem
@@ -40,6 +47,7 @@ from .verify_challenge_request import VerifyChallengeRequest
 __all__ = (
     "Account",
     "Activation",
+    "AddMemberRequest",
     "AuditEvent",
     "AuditEventDetailsType0",
     "AuditEventPage",
@@ -57,12 +65,18 @@ __all__ = (
     "LoginEventPage",
     "LoginMfaRequired",
     "LoginRequest",
+    "Member",
+    "MemberPage",
     "MfaStatus",
+    "Org",
+    "OrgRequest",
     "PasswordConfirmation",
     "Problem",
     "RecoveryCodes",
     "RecoveryCodeSummary",
     "RevokedSessions",
+    "Role",
+    "RoleRequest",
     "SecondFactor",
     "Session",
     "SessionListItem",

@@ -22,11 +22,14 @@ class AuditEvent:
 
     Attributes:
         id (str):
-        event (str): `account.created`, `account.locked`, `profile.updated`, `mfa.enabled`, `mfa.disabled`,
+        event (str): `account.created`, `account.locked`, `profile.updated`, `org.created`, `org.updated`,
+            `membership.added`, `membership.role_changed`, `membership.removed`, `mfa.enabled`, `mfa.disabled`,
             `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
             `session.revoked`, `sessions.revoked_others` (more may be added). Example: mfa.enabled.
+        account_id (str): The account the event is about.
         occurred_at (datetime.datetime):
-        actor_id (None | str | Unset): The account that acted: the owner, or an administrator.
+        actor_id (None | str | Unset): The account that acted: the owner, or an organisation's administrator.
+        org_id (None | str | Unset): The organisation the event happened in, if any.
         ip (None | str | Unset):  Example: 203.0.113.7.
         user_agent (None | str | Unset):
         details (AuditEventDetailsType0 | None | Unset): Event-specific facts, e.g. `{"factor_id": "…", "type":
@@ -35,8 +38,10 @@ class AuditEvent:
 
     id: str
     event: str
+    account_id: str
     occurred_at: datetime.datetime
     actor_id: None | str | Unset = UNSET
+    org_id: None | str | Unset = UNSET
     ip: None | str | Unset = UNSET
     user_agent: None | str | Unset = UNSET
     details: AuditEventDetailsType0 | None | Unset = UNSET
@@ -49,6 +54,8 @@ class AuditEvent:
 
         event = self.event
 
+        account_id = self.account_id
+
         occurred_at = self.occurred_at.isoformat()
 
         actor_id: None | str | Unset
@@ -56,6 +63,12 @@ class AuditEvent:
             actor_id = UNSET
         else:
             actor_id = self.actor_id
+
+        org_id: None | str | Unset
+        if isinstance(self.org_id, Unset):
+            org_id = UNSET
+        else:
+            org_id = self.org_id
 
         ip: None | str | Unset
         if isinstance(self.ip, Unset):
@@ -83,11 +96,14 @@ class AuditEvent:
             {
                 "id": id,
                 "event": event,
+                "account_id": account_id,
                 "occurred_at": occurred_at,
             }
         )
         if actor_id is not UNSET:
             field_dict["actor_id"] = actor_id
+        if org_id is not UNSET:
+            field_dict["org_id"] = org_id
         if ip is not UNSET:
             field_dict["ip"] = ip
         if user_agent is not UNSET:
@@ -106,6 +122,8 @@ class AuditEvent:
 
         event = d.pop("event")
 
+        account_id = d.pop("account_id")
+
         occurred_at = datetime.datetime.fromisoformat(d.pop("occurred_at"))
 
         def _parse_actor_id(data: object) -> None | str | Unset:
@@ -116,6 +134,15 @@ class AuditEvent:
             return cast(None | str | Unset, data)
 
         actor_id = _parse_actor_id(d.pop("actor_id", UNSET))
+
+        def _parse_org_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        org_id = _parse_org_id(d.pop("org_id", UNSET))
 
         def _parse_ip(data: object) -> None | str | Unset:
             if data is None:
@@ -155,8 +182,10 @@ class AuditEvent:
         audit_event = cls(
             id=id,
             event=event,
+            account_id=account_id,
             occurred_at=occurred_at,
             actor_id=actor_id,
+            org_id=org_id,
             ip=ip,
             user_agent=user_agent,
             details=details,
