@@ -54,6 +54,8 @@ pub enum ErrorCode {
     MfaNotEnabled,
     AlreadyAMember,
     LastOwner,
+    /// The last factor cannot go while an organisation requires MFA.
+    MfaRequiredByPolicy,
     FactorExpired,
     FactorExhausted,
     ChallengeUsed,

@@ -17,6 +17,7 @@ pub struct AccountRow {
     pub password_changed_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub mfa_disabled_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -37,6 +38,7 @@ pub struct SessionRow {
     /// Absolute end of the session; the idle end is `last_active_at` + the idle timeout.
     pub expires_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    pub mfa_enrollment_deadline: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -136,6 +138,9 @@ pub struct OrgRow {
     pub name: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub require_mfa: i32,
+    pub enforcement_delay_days: i32,
+    pub require_mfa_since: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -145,4 +150,7 @@ pub struct OrgMemberRow {
     pub account_id: String,
     pub role: String,
     pub added_at: NaiveDateTime,
+    pub mfa_required_since: Option<NaiveDateTime>,
+    pub mfa_delay_days: Option<i32>,
+    pub mfa_clock_started_at: Option<NaiveDateTime>,
 }

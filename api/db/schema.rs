@@ -12,6 +12,8 @@ diesel::table! {
         password_changed_at -> Timestamp,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        /// When the account last turned MFA off.
+        mfa_disabled_at -> Nullable<Timestamp>,
     }
 }
 
@@ -30,6 +32,8 @@ diesel::table! {
         last_active_at -> Timestamp,
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        /// Set when the session was issued within an MFA grace period.
+        mfa_enrollment_deadline -> Nullable<Timestamp>,
     }
 }
 
@@ -158,6 +162,11 @@ diesel::table! {
         name -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        /// 1 when every member must have MFA.
+        require_mfa -> Integer,
+        /// The members' grace period, in days.
+        enforcement_delay_days -> Integer,
+        require_mfa_since -> Nullable<Timestamp>,
     }
 }
 
@@ -168,6 +177,21 @@ diesel::table! {
         /// `owner`, `admin` or `member`.
         role -> Text,
         added_at -> Timestamp,
+        /// A requirement set for this member (overrides the organisation's).
+        mfa_required_since -> Nullable<Timestamp>,
+        mfa_delay_days -> Nullable<Integer>,
+        /// Restarted by an admin's MFA reset.
+        mfa_clock_started_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    enrollment_tickets (id_digest) {
+        id_digest -> Text,
+        account_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        consumed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -9,6 +9,7 @@ use super::{cleared_session_cookie, session_cookie};
 use crate::service::accounts::Account;
 use crate::service::login::{LoginOutcome, password_login};
 use crate::service::mfa::challenges::{self, ChallengeId, LoginChallenge};
+use crate::service::mfa::tickets::Enrollment;
 use crate::service::mfa::{self, SecondFactor};
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::{self, Caller, IssuedSession, Session};
@@ -30,6 +31,7 @@ pub struct LoginRequest {
 pub enum LoginStatus {
     Authenticated,
     MfaRequired,
+    MfaEnrollmentRequired,
 }
 
 /// Signed in: a session was issued.
@@ -58,14 +60,26 @@ pub struct LoginMfaRequired {
     pub challenge: LoginChallenge,
 }
 
-/// The result of a login; `status` says which shape it has: `authenticated` or
-/// `mfa_required` (more, such as `mfa_enrollment_required`, may be added: treat an unknown
-/// status as an error to show).
+/// An organisation requires MFA of the account, its deadline has passed, and the account has
+/// no factor: enrol one with the ticket (as the bearer of `POST /v1/me/mfa/totp`, then of
+/// `POST /v1/me/mfa/factors/{id}/activate`, which answers with the session). No session yet.
+#[derive(Serialize, ToSchema)]
+pub struct LoginMfaEnrollmentRequired {
+    /// Always `mfa_enrollment_required` here.
+    #[schema(value_type = String, example = "mfa_enrollment_required")]
+    pub status: LoginStatus,
+    pub enrollment: Enrollment,
+}
+
+/// The result of a login; `status` says which shape it has: `authenticated`,
+/// `mfa_required` or `mfa_enrollment_required` (more may be added: treat an unknown status as
+/// an error to show).
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 #[schema(discriminator(property_name = "status", mapping(
     ("authenticated" = "#/components/schemas/LoginAuthenticated"),
     ("mfa_required" = "#/components/schemas/LoginMfaRequired"),
+    ("mfa_enrollment_required" = "#/components/schemas/LoginMfaEnrollmentRequired"),
 )))]
 // Built once per login and moved straight into the response: the size difference between
 // the variants costs nothing worth a box.
@@ -73,6 +87,7 @@ pub struct LoginMfaRequired {
 pub enum LoginResponse {
     Authenticated(LoginAuthenticated),
     MfaRequired(LoginMfaRequired),
+    MfaEnrollmentRequired(LoginMfaEnrollmentRequired),
 }
 
 /// Log in with email and password.
@@ -119,6 +134,12 @@ pub async fn login(
         LoginOutcome::Authenticated { account, session } => {
             authenticated(&state, &delivery, account, session)
         }
+        LoginOutcome::MfaEnrollmentRequired { enrollment } => HttpResponse::Ok().json(
+            LoginResponse::MfaEnrollmentRequired(LoginMfaEnrollmentRequired {
+                status: LoginStatus::MfaEnrollmentRequired,
+                enrollment,
+            }),
+        ),
         LoginOutcome::MfaRequired { challenge } => {
             HttpResponse::Ok().json(LoginResponse::MfaRequired(LoginMfaRequired {
                 status: LoginStatus::MfaRequired,

@@ -12,6 +12,7 @@ use futures_util::future::LocalBoxFuture;
 use super::error::ApiError;
 use crate::error_code::ErrorCode;
 use crate::openapi::COOKIE_NAME;
+use crate::service::mfa::tickets::{self, Enroller};
 use crate::service::sessions::{self, Caller, CheckedSession};
 use crate::service::{ClientInfo, Secret};
 use crate::state::AppState;
@@ -122,6 +123,30 @@ impl FromRequest for Caller {
                 .run(ClientInfo::default(), move |cx| {
                     sessions::authenticate(cx, &token)
                 })
+                .await
+        })
+    }
+}
+
+/// Who is enrolling a factor: a signed-in caller, or the bearer of an enrolment ticket (the
+/// only calls a ticket opens).
+impl FromRequest for Enroller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let ticket = match session_token(req) {
+            Ok(TokenSource::Bearer(token)) if tickets::is_ticket(&token) => Some(token),
+            _ => None,
+        };
+        let Some(ticket) = ticket else {
+            let caller = Caller::from_request(req, payload);
+            return Box::pin(async move { caller.await.map(Enroller::Session) });
+        };
+        let state = state(req);
+        Box::pin(async move {
+            state?
+                .run(ClientInfo::default(), move |cx| tickets::redeem(cx, ticket))
                 .await
         })
     }

@@ -4,11 +4,14 @@ use utoipa::ToSchema;
 
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
+use super::extract::SessionDelivery;
+use super::session_cookie;
 use crate::service::mfa::enrolment::{self, Activation, TotpEnrolment};
 use crate::service::mfa::factors::{self, MfaStatus, StepUp};
 use crate::service::mfa::recovery_codes::RecoveryCodes;
+use crate::service::mfa::tickets::Enroller;
 use crate::service::rate_limit::{self, Kind};
-use crate::service::sessions::Caller;
+use crate::service::sessions::{Caller, Session};
 use crate::service::{ClientInfo, Context, FactorId, Secret, mfa, passwords};
 use crate::state::AppState;
 
@@ -37,12 +40,16 @@ pub async fn status(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"password": "correct horse battery staple"}))]
 pub struct PasswordConfirmation {
-    /// The account's current password.
-    #[schema(value_type = String)]
-    pub password: Secret,
+    /// The account's current password. Required with a session; not with an enrolment ticket
+    /// (it stands for the password given at login).
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Secret>,
 }
 
 /// Start adding an authenticator app.
+///
+/// Also open to the bearer of an enrolment ticket (login's `mfa_enrollment_required`), who
+/// sends no password.
 ///
 /// Returns a pending factor: the secret (for manual entry), the `otpauth://` URI and the same
 /// as a QR code. It becomes active once a code from the app is proven with
@@ -73,17 +80,19 @@ pub struct PasswordConfirmation {
 #[post("/v1/me/mfa/totp")]
 pub async fn enroll_totp(
     state: web::Data<AppState>,
-    caller: Caller,
+    enroller: Enroller,
     client: ClientInfo,
     Body(body): PasswordBody<PasswordConfirmation>,
 ) -> Result<HttpResponse, ApiError> {
     let password = body.password;
-    passwords::check_size("password", &password)?;
+    if let Some(password) = &password {
+        passwords::check_size("password", password)?;
+    }
     let enrolment = state
         .run_hashing(
             client,
             |cx| rate_limit::take(cx, &[Kind::Password]),
-            move |cx, ()| enrolment::start_totp(cx, &caller, password),
+            move |cx, ()| enrolment::start_totp(cx, &enroller, password),
         )
         .await?;
     Ok(HttpResponse::Created().json(enrolment))
@@ -100,7 +109,9 @@ pub struct CodeConfirmation {
 
 /// Activate a pending factor with a code from the app.
 ///
-/// For the account's first factor the answer carries 8 recovery codes, shown only here.
+/// For the account's first factor the answer carries 8 recovery codes, shown only here. Also
+/// open to the bearer of an enrolment ticket: the ticket is used up and the answer carries the
+/// session (aal2) its login was waiting for.
 /// With MFA on, every other session of the account is signed out (they proved only the
 /// password) and this one becomes `aal2`. A wrong code answers 403 `reauthentication_failed`
 /// with `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts
@@ -111,7 +122,7 @@ pub struct CodeConfirmation {
     params(("id" = uuid::Uuid, Path, description = "The pending factor's id")),
     request_body = CodeConfirmation,
     responses(
-        (status = 200, description = "Factor active", body = Activation),
+        (status = 200, description = "Factor active", body = ActivationAnswer),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthenticated),
         (status = 403, response = crate::openapi::Forbidden),
@@ -129,20 +140,50 @@ pub struct CodeConfirmation {
 #[post("/v1/me/mfa/factors/{id}/activate")]
 pub async fn activate(
     state: web::Data<AppState>,
-    caller: Caller,
+    enroller: Enroller,
     client: ClientInfo,
+    delivery: SessionDelivery,
     id: web::Path<uuid::Uuid>,
     Body(body): Body<CodeConfirmation>,
 ) -> Result<HttpResponse, ApiError> {
     let factor_id = FactorId::from(id.into_inner().to_string());
     let code = body.code;
-    let activation = state
+    let activated = state
         .run(client, move |cx| {
             rate_limit::take(cx, &[Kind::Code])?;
-            enrolment::activate(cx, &caller, &factor_id, &code)
+            enrolment::activate(cx, &enroller, &factor_id, &code)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(activation))
+    let mut response = HttpResponse::Ok();
+    let (session, session_token) = match activated.session {
+        Some(issued) => {
+            response.cookie(session_cookie(&state, issued.token.expose()));
+            let token = delivery.token_in_body.then_some(issued.token);
+            (Some(issued.session), token)
+        }
+        None => (None, None),
+    };
+    Ok(response.json(ActivationAnswer {
+        activation: activated.activation,
+        session,
+        session_token,
+    }))
+}
+
+/// A factor turned active. With an enrolment ticket, the answer also carries the session
+/// the login was waiting for.
+#[derive(Serialize, ToSchema)]
+pub struct ActivationAnswer {
+    #[serde(flatten)]
+    pub activation: Activation,
+    /// The session issued to the holder of an enrolment ticket (aal2); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub session: Option<Session>,
+    /// That session's token, shown only here (absent for browsers, which get the cookie).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, nullable = false)]
+    pub session_token: Option<Secret>,
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -57,6 +57,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(orgs::add_member)
         .service(orgs::update_member)
         .service(orgs::remove_member)
+        .service(orgs::member_mfa)
+        .service(orgs::set_member_requirement)
+        .service(orgs::reset_member_mfa)
         .service(orgs::audit_log);
 }
 

@@ -1,12 +1,13 @@
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::body::Body;
 use super::error::ApiError;
 use super::page_types::{AuditEventPage, MemberPage};
 use super::sessions::ListQuery;
-use crate::service::orgs::{self, Member, Org, Role};
+use crate::service::orgs::policy::MemberMfa;
+use crate::service::orgs::{self, Member, Org, OrgChange, Role};
 use crate::service::pagination::PageRequest;
 use crate::service::sessions::Caller;
 use crate::service::{AccountId, ClientInfo, OrgId};
@@ -88,12 +89,31 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(org))
 }
 
-/// Rename the organisation (owners and admins).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"require_mfa": true, "enforcement_delay_days": 7}))]
+pub struct UpdateOrgRequest {
+    /// 1 to 100 characters, no control characters; surrounding spaces are trimmed.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*\S[^\x00-\x1F\x7F-\x9F]*$"
+    )]
+    pub name: Option<String>,
+    /// Require MFA of every member. Turning it on starts each member's grace period now.
+    pub require_mfa: Option<bool>,
+    /// The members' grace period in days, 0 to 365 (0: enrolment is forced at the next login).
+    #[schema(minimum = 0, maximum = 365)]
+    pub enforcement_delay_days: Option<i32>,
+}
+
+/// Change the organisation: its name, and whether it requires MFA of every member and with
+/// what grace period (owners and admins). Fields left out stay as they are.
 #[utoipa::path(
     operation_id = "updateOrg",
     tag = "orgs",
     params(("org_id" = uuid::Uuid, Path, description = "The organisation's id")),
-    request_body = OrgRequest,
+    request_body = UpdateOrgRequest,
     responses(
         (status = 200, description = "The organisation", body = Org),
         (status = 400, response = crate::openapi::BadRequest),
@@ -113,22 +133,60 @@ pub async fn update(
     caller: Caller,
     client: ClientInfo,
     id: web::Path<uuid::Uuid>,
-    Body(body): Body<OrgRequest>,
+    Body(body): Body<UpdateOrgRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let org_id = org_id(id);
+    let change = OrgChange {
+        name: body.name,
+        require_mfa: body.require_mfa,
+        enforcement_delay_days: body.enforcement_delay_days,
+    };
     let org = state
-        .run(client, move |cx| {
-            orgs::rename(cx, &caller, &org_id, &body.name)
-        })
+        .run(client, move |cx| orgs::update(cx, &caller, &org_id, change))
         .await?;
     Ok(HttpResponse::Ok().json(org))
 }
 
-/// The organisation's members, newest first, with their MFA state (owners and admins).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MembersQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` from the previous page (opaque; only cursors this server handed out work).
+    #[param(pattern = r"^[A-Za-z0-9_-]{1,256}$")]
+    pub cursor: Option<String>,
+    /// Only members whose MFA status is this. A filtered page may hold fewer than `limit`
+    /// members: follow `next_cursor` for the rest.
+    pub mfa_status: Option<MfaStatusFilter>,
+}
+
+#[derive(Deserialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum MfaStatusFilter {
+    NotRequired,
+    Pending,
+    Active,
+    Disabled,
+}
+
+impl MfaStatusFilter {
+    fn name(self) -> &'static str {
+        match self {
+            MfaStatusFilter::NotRequired => "not_required",
+            MfaStatusFilter::Pending => "pending",
+            MfaStatusFilter::Active => "active",
+            MfaStatusFilter::Disabled => "disabled",
+        }
+    }
+}
+
+/// The organisation's members, newest first, each with their MFA status, deadline and
+/// factors (owners and admins).
 #[utoipa::path(
     operation_id = "listOrgMembers",
     tag = "orgs",
-    params(("org_id" = uuid::Uuid, Path, description = "The organisation's id"), ListQuery),
+    params(("org_id" = uuid::Uuid, Path, description = "The organisation's id"), MembersQuery),
     responses(
         (status = 200, description = "A page of members", body = MemberPage),
         (status = 400, response = crate::openapi::BadRequest),
@@ -144,13 +202,14 @@ pub async fn members(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
-    query: web::Query<ListQuery>,
+    query: web::Query<MembersQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let org_id = org_id(id);
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
+    let status = query.mfa_status.map(MfaStatusFilter::name);
     let page = state
         .run(ClientInfo::default(), move |cx| {
-            orgs::members(cx, &caller, &org_id, &page)
+            orgs::members(cx, &caller, &org_id, &page, status)
         })
         .await?;
     Ok(HttpResponse::Ok().json(MemberPage::from(page)))
@@ -325,4 +384,142 @@ pub async fn audit_log(
         })
         .await?;
     Ok(HttpResponse::Ok().json(AuditEventPage::from(page)))
+}
+
+fn member_ids(ids: web::Path<(uuid::Uuid, uuid::Uuid)>) -> (OrgId, AccountId) {
+    let (org_id, member) = ids.into_inner();
+    (
+        OrgId::from(org_id.to_string()),
+        AccountId::from(member.to_string()),
+    )
+}
+
+/// A member's MFA: whether it is required and by whom, the deadline, the status (with
+/// `activated_at` and `disabled_at`) and factors (owners and admins).
+#[utoipa::path(
+    operation_id = "getOrgMemberMfa",
+    tag = "orgs",
+    params(
+        ("org_id" = uuid::Uuid, Path, description = "The organisation's id"),
+        ("account_id" = uuid::Uuid, Path, description = "The member's account id"),
+    ),
+    responses(
+        (status = 200, description = "The member's MFA", body = MemberMfa),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[get("/v1/orgs/{org_id}/members/{account_id}/mfa")]
+pub async fn member_mfa(
+    state: web::Data<AppState>,
+    caller: Caller,
+    ids: web::Path<(uuid::Uuid, uuid::Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (org_id, member) = member_ids(ids);
+    let mfa = state
+        .run(ClientInfo::default(), move |cx| {
+            orgs::member_mfa(cx, &caller, &org_id, &member)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(mfa))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"required": true, "enforcement_delay_days": 3}))]
+pub struct MemberRequirementRequest {
+    /// Require MFA of this member (their own requirement overrides the organisation's); false
+    /// clears it (the organisation's may still apply).
+    pub required: bool,
+    /// Grace period in days, 0 to 365 (0: enrolment is forced at the next login). The
+    /// deadline is now plus this; changing it later moves the deadline.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 365)]
+    pub enforcement_delay_days: i32,
+}
+
+/// Require MFA of one member with a grace period, or clear that requirement (owners and
+/// admins).
+#[utoipa::path(
+    operation_id = "setOrgMemberMfaRequirement",
+    tag = "orgs",
+    params(
+        ("org_id" = uuid::Uuid, Path, description = "The organisation's id"),
+        ("account_id" = uuid::Uuid, Path, description = "The member's account id"),
+    ),
+    request_body = MemberRequirementRequest,
+    responses(
+        (status = 200, description = "The member's MFA", body = MemberMfa),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[put("/v1/orgs/{org_id}/members/{account_id}/mfa")]
+pub async fn set_member_requirement(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client: ClientInfo,
+    ids: web::Path<(uuid::Uuid, uuid::Uuid)>,
+    Body(body): Body<MemberRequirementRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (org_id, member) = member_ids(ids);
+    let mfa = state
+        .run(client, move |cx| {
+            orgs::set_member_requirement(
+                cx,
+                &caller,
+                &org_id,
+                &member,
+                body.required,
+                body.enforcement_delay_days,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(mfa))
+}
+
+/// Reset a member's MFA (a lost phone): factors and recovery codes are removed, the member's
+/// sessions end, and the enforcement clock starts again (owners and admins).
+#[utoipa::path(
+    operation_id = "resetOrgMemberMfa",
+    tag = "orgs",
+    params(
+        ("org_id" = uuid::Uuid, Path, description = "The organisation's id"),
+        ("account_id" = uuid::Uuid, Path, description = "The member's account id"),
+    ),
+    responses(
+        (status = 200, description = "The member's MFA after the reset", body = MemberMfa),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/orgs/{org_id}/members/{account_id}/mfa/reset")]
+pub async fn reset_member_mfa(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client: ClientInfo,
+    ids: web::Path<(uuid::Uuid, uuid::Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (org_id, member) = member_ids(ids);
+    let mfa = state
+        .run(client, move |cx| {
+            orgs::reset_member_mfa(cx, &caller, &org_id, &member)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(mfa))
 }

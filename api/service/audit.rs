@@ -24,6 +24,9 @@ pub enum AuditAction {
     MembershipAdded,
     MembershipRoleChanged,
     MembershipRemoved,
+    MfaRequirementSet,
+    MfaRequirementCleared,
+    MfaReset,
     ProfileUpdated,
     MfaEnabled,
     MfaDisabled,
@@ -44,6 +47,9 @@ impl AuditAction {
             AuditAction::MembershipAdded => "membership.added",
             AuditAction::MembershipRoleChanged => "membership.role_changed",
             AuditAction::MembershipRemoved => "membership.removed",
+            AuditAction::MfaRequirementSet => "mfa.requirement_set",
+            AuditAction::MfaRequirementCleared => "mfa.requirement_cleared",
+            AuditAction::MfaReset => "mfa.reset",
             AuditAction::ProfileUpdated => "profile.updated",
             AuditAction::MfaEnabled => "mfa.enabled",
             AuditAction::MfaDisabled => "mfa.disabled",
@@ -61,7 +67,8 @@ impl AuditAction {
 pub struct AuditEvent {
     pub id: String,
     /// `account.created`, `account.locked`, `profile.updated`, `org.created`, `org.updated`,
-    /// `membership.added`, `membership.role_changed`, `membership.removed`, `mfa.enabled`, `mfa.disabled`,
+    /// `membership.added`, `membership.role_changed`, `membership.removed`,
+    /// `mfa.requirement_set`, `mfa.requirement_cleared`, `mfa.reset`, `mfa.enabled`, `mfa.disabled`,
     /// `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
     /// `session.revoked`, `sessions.revoked_others` (more may be added).
     #[schema(example = "mfa.enabled")]

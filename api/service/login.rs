@@ -7,10 +7,12 @@ use super::context::{Context, Decision};
 use super::error::{Error, Result};
 use super::history::{self, Attempt, FailureReason, LoginMethod};
 use super::ids::AccountId;
+use super::mfa::tickets::{self, Enrollment};
 use super::mfa::{
     self,
     challenges::{self, LoginChallenge},
 };
+use super::orgs::policy;
 use super::secret::Secret;
 use super::sessions::{self, Aal, IssuedSession};
 use super::throttle::{self, Credential, Guard};
@@ -27,6 +29,9 @@ pub enum LoginOutcome {
     },
     /// The password was right; a second factor is needed to finish.
     MfaRequired { challenge: LoginChallenge },
+    /// The password was right, but an organisation's deadline for MFA has passed and the
+    /// account has no factor: it must enrol one to get a session.
+    MfaEnrollmentRequired { enrollment: Enrollment },
 }
 
 /// Checks email and password. Unknown emails and wrong passwords cost the same time (a
@@ -96,7 +101,13 @@ pub fn password_login(
                 challenge: challenges::open(cx, account_id)?,
             });
         }
-        let session = sessions::issue(cx, account_id, Aal::Aal1, None)?;
+        let deadline = policy::enrollment_deadline(cx.conn, account_id)?;
+        if deadline.is_some_and(|deadline| deadline <= cx.now) {
+            return Ok(LoginOutcome::MfaEnrollmentRequired {
+                enrollment: tickets::issue(cx, account_id)?,
+            });
+        }
+        let session = sessions::issue_with_deadline(cx, account_id, Aal::Aal1, None, deadline)?;
         history::record(cx, attempt(None))?;
         Ok(LoginOutcome::Authenticated {
             account: Account::from(account),

@@ -30,6 +30,7 @@ pub struct Pruned {
     pub challenges: usize,
     pub pending_factors: usize,
     pub rate_limits: usize,
+    pub enrollment_tickets: usize,
 }
 
 pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
@@ -42,6 +43,7 @@ pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
         challenges: super::mfa::challenges::prune(conn, now)?,
         pending_factors: super::mfa::enrolment::prune_pending(conn, now)?,
         rate_limits: rate_limit::prune(conn, now)?,
+        enrollment_tickets: super::mfa::tickets::prune(conn, now)?,
     })
 }
 

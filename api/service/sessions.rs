@@ -79,6 +79,11 @@ pub struct Session {
     #[serde(flatten)]
     pub device: DeviceInfo,
     pub location: Option<Location>,
+    /// Set when the account must turn on MFA (an organisation requires it) and was signed in
+    /// within the grace period: enrolment is forced at login after this time. As of sign-in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub mfa_enrollment_deadline: Option<DateTime<Utc>>,
 }
 
 /// A session in the owner's list of sessions.
@@ -136,6 +141,7 @@ impl Session {
                 row.location_country.clone(),
                 row.location_city.clone(),
             ),
+            mfa_enrollment_deadline: row.mfa_enrollment_deadline.map(from_db),
         }
     }
 }
@@ -155,6 +161,18 @@ pub fn issue(
     aal: Aal,
     second_factor: Option<SecondFactor>,
 ) -> Result<IssuedSession> {
+    issue_with_deadline(cx, account_id, aal, second_factor, None)
+}
+
+/// [`issue`] for an account that must enrol a second factor by `deadline` (a grace period):
+/// the session carries it, so the front-end can remind the user.
+pub fn issue_with_deadline(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    aal: Aal,
+    second_factor: Option<SecondFactor>,
+    mfa_enrollment_deadline: Option<DateTime<Utc>>,
+) -> Result<IssuedSession> {
     let token = Secret::new(random_token(TOKEN_PREFIX));
     let (client, now, policy) = (cx.client, cx.now, &cx.env.sessions);
     let location = client.location.clone();
@@ -172,6 +190,7 @@ pub fn issue(
         last_active_at: to_db(now),
         expires_at: to_db(now + policy.absolute),
         revoked_at: None,
+        mfa_enrollment_deadline: mfa_enrollment_deadline.map(to_db),
     };
     diesel::insert_into(sessions::table)
         .values(&row)

@@ -120,7 +120,7 @@ step("create an organisation and see its members")
 org = ok(create_org.sync(client=me, body=OrgRequest(name="Python Org")))
 assert org.role == "owner"
 members = ok(list_org_members.sync(org_id=uuid.UUID(org.id), client=me))
-assert [(m.email, m.role, m.mfa_enabled) for m in members.items] == [(EMAIL, "owner", True)]
+assert [(m.email, m.role, m.mfa.status) for m in members.items] == [(EMAIL, "owner", "active")]
 stranger = get_org.sync_detailed(org_id=uuid.uuid4(), client=me)
 assert stranger.status_code == 404, stranger
 

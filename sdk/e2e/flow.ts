@@ -97,7 +97,7 @@ step('create an organisation and see its members');
 const org = must(await tessera.createOrg({ body: { name: 'TS Org' } }));
 assert.equal(org.role, 'owner');
 const members = must(await tessera.listOrgMembers({ path: { org_id: org.id } }));
-assert.deepEqual(members.items.map((m) => [m.email, m.role, m.mfa_enabled]), [[email, 'owner', true]]);
+assert.deepEqual(members.items.map((m) => [m.email, m.role, m.mfa.status]), [[email, 'owner', 'active']]);
 const stranger = await tessera.getOrg({ path: { org_id: randomUUID() }, throwOnError: false });
 assert.equal(stranger.response.status, 404);
 

@@ -15,6 +15,7 @@ mod limits;
 mod login_history;
 mod mfa;
 mod openapi;
+mod org_mfa;
 mod orgs;
 mod sessions;
 mod step_up;

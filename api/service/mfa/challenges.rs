@@ -235,6 +235,7 @@ mod tests {
     use crate::crypto::totp::{self, TotpParams};
     use crate::service::accounts::{self, SignUp};
     use crate::service::mfa::enrolment;
+    use crate::service::mfa::tickets::Enroller;
     use crate::service::sessions::Caller;
     use crate::service::testing::{World, client};
 
@@ -260,16 +261,12 @@ mod tests {
             },
         )
         .unwrap();
-        let caller = Caller {
+        let caller = Enroller::Session(Caller {
             account: account.clone(),
             session_id: session.session.id,
-        };
-        let enrolment = enrolment::start_totp(
-            &mut cx,
-            &caller,
-            Secret::new("correct horse battery staple"),
-        )
-        .unwrap();
+        });
+        let password = Some(Secret::new("correct horse battery staple"));
+        let enrolment = enrolment::start_totp(&mut cx, &caller, password).unwrap();
         let secret = totp::decode_secret(enrolment.secret.expose()).unwrap();
         let code = Secret::new(code_at(&secret, cx.now));
         enrolment::activate(&mut cx, &caller, &enrolment.factor_id, &code).unwrap();

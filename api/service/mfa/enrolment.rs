@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 use super::factors::Factor;
 use super::recovery_codes::{self, RecoveryCodes};
 use super::step_up::{self, Proof, Requirement};
+use super::tickets::{self, Enroller};
 use super::{FactorState, FactorType, SecondFactor, active_totp, factor_aad, use_totp_code};
 use crate::crypto::totp::{self, TotpParams};
 use crate::db::models::MfaFactorRow;
@@ -27,9 +28,10 @@ use crate::service::accounts;
 use crate::service::audit::{self, AuditAction};
 use crate::service::context::{Context, Decision};
 use crate::service::error::{Error, FieldError, Result};
-use crate::service::ids::{AccountId, FactorId};
+use crate::service::history::{self, Attempt, LoginMethod};
+use crate::service::ids::{AccountId, FactorId, SessionId};
 use crate::service::secret::Secret;
-use crate::service::sessions::{self, Caller};
+use crate::service::sessions::{self, Aal, IssuedSession};
 use crate::service::throttle::{self, Credential, Guard};
 
 pub const PENDING_LIFETIME_MINUTES: i64 = 10;
@@ -106,19 +108,15 @@ pub fn totp_already_active() -> Error {
     )
 }
 
-/// Starts TOTP enrolment after the password is re-entered: a pending factor with a new secret.
-/// An earlier pending enrolment of the account is discarded.
+/// Starts TOTP enrolment: a pending factor with a new secret. A signed-in caller re-enters the
+/// password; an enrolment ticket stands for the password entered at login. An earlier pending
+/// enrolment of the account is discarded.
 pub fn start_totp(
     cx: &mut Context<'_>,
-    caller: &Caller,
-    password: Secret,
+    enroller: &Enroller,
+    password: Option<Secret>,
 ) -> Result<TotpEnrolment> {
-    let account_id = caller.account_id();
-    let proof = Proof {
-        password_field: "password",
-        password,
-        code: None,
-    };
+    let account_id = enroller.account_id();
     let params = TotpParams::default();
     let secret = zeroize::Zeroizing::new(totp::generate_secret());
     let factor_id = FactorId::generate();
@@ -127,7 +125,7 @@ pub fn start_totp(
         .sealer
         .seal(&*secret, &factor_aad(factor_id.as_str()))?;
     let expires_at = cx.now + Duration::minutes(PENDING_LIFETIME_MINUTES);
-    step_up::confirm(cx, account_id, &proof, Requirement::Password, |cx, _| {
+    let create = |cx: &mut Context<'_>, _| {
         // Two enrolments at once must not leave two pending factors behind.
         accounts::lock(cx.conn, account_id)?;
         if active_totp(cx.conn, account_id)?.is_some() {
@@ -153,9 +151,31 @@ pub fn start_totp(
             })
             .execute(cx.conn)?;
         Ok(())
-    })?;
+    };
+    match enroller {
+        Enroller::Session(_) => {
+            let password = password.ok_or_else(|| {
+                step_up::refused("password", "required", "the account's password is required")
+            })?;
+            let proof = Proof {
+                password_field: "password",
+                password,
+                code: None,
+            };
+            step_up::confirm(cx, account_id, &proof, Requirement::Password, create)?;
+        }
+        Enroller::Ticket { .. } => cx.transaction(|cx| {
+            create(
+                cx,
+                step_up::Confirmed {
+                    second_factor: None,
+                },
+            )
+        })?,
+    }
     let secret = totp::encode_secret(&*secret);
-    let otpauth_uri = otpauth_uri(&cx.env.totp_issuer, &caller.account.email, &secret, params);
+    let email = &enroller.account().email;
+    let otpauth_uri = otpauth_uri(&cx.env.totp_issuer, email, &secret, params);
     let (qr_svg, qr_png) = qr_codes(&otpauth_uri)?;
     Ok(TotpEnrolment {
         factor_id,
@@ -200,11 +220,11 @@ fn not_activatable(factor: &MfaFactorRow, now: DateTime<Utc>) -> Option<Error> {
 /// `reauthentication_failed` (a code on a valid session); the fifth kills the pending factor.
 pub fn activate(
     cx: &mut Context<'_>,
-    caller: &Caller,
+    enroller: &Enroller,
     factor_id: &FactorId,
     code: &Secret,
-) -> Result<Activation> {
-    let account_id = caller.account_id();
+) -> Result<Activated> {
+    let account_id = enroller.account_id();
     let guard = Guard::new(Credential::SecondFactor, account_id, &cx.client.ip_key());
     cx.decide(|cx| {
         // Counted first, as at login; an answer other than a checked code (404, 409, 410)
@@ -246,13 +266,53 @@ pub fn activate(
             ));
         }
         throttle::undo(cx, &guard)?;
-        Ok(Decision::Done(turn_on(cx, caller, factor_id)?))
+        let activated = match enroller {
+            Enroller::Session(caller) => Activated {
+                activation: turn_on(cx, account_id, Some(&caller.session_id), factor_id)?,
+                session: None,
+            },
+            Enroller::Ticket { account, ticket } => {
+                if !tickets::consume(cx, ticket)? {
+                    return Err(Error::denied(ErrorCode::Unauthenticated));
+                }
+                let activation = turn_on(cx, account_id, None, factor_id)?;
+                let session = sessions::issue(cx, account_id, Aal::Aal2, Some(SecondFactor::Totp))?;
+                history::record(
+                    cx,
+                    Attempt {
+                        account_id: Some(account_id),
+                        email: &account.email,
+                        method: LoginMethod::Password,
+                        failure: None,
+                        second_factor: Some(SecondFactor::Totp),
+                    },
+                )?;
+                Activated {
+                    activation,
+                    session: Some(session),
+                }
+            }
+        };
+        Ok(Decision::Done(activated))
     })
 }
 
-/// The pending factor proved a code: it is the account's active factor from now on.
-fn turn_on(cx: &mut Context<'_>, caller: &Caller, factor_id: &FactorId) -> Result<Activation> {
-    let account_id = caller.account_id();
+/// What an activation produced: the factor (and the first recovery codes), and, when it was
+/// made with an enrolment ticket, the session the login was waiting for.
+#[derive(Debug)]
+pub struct Activated {
+    pub activation: Activation,
+    pub session: Option<IssuedSession>,
+}
+
+/// The pending factor proved a code: it is the account's active factor from now on. Every
+/// session but `keep` (the activating one, now aal2) ends.
+fn turn_on(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    keep: Option<&SessionId>,
+    factor_id: &FactorId,
+) -> Result<Activation> {
     let had_codes = recovery_codes::summary(cx.conn, account_id)?.is_some();
     diesel::update(mfa_factors::table.find(factor_id.as_str()))
         .set((
@@ -274,8 +334,10 @@ fn turn_on(cx: &mut Context<'_>, caller: &Caller, factor_id: &FactorId) -> Resul
         Some(json!({"factor_id": factor_id, "type": FactorType::Totp.name()})),
     )?;
     // The other sessions proved only the password: with MFA on, they must sign in again.
-    let revoked = sessions::revoke_all_except(cx, account_id, Some(&caller.session_id))?;
-    sessions::raise_to_aal2(cx, &caller.session_id, SecondFactor::Totp)?;
+    let revoked = sessions::revoke_all_except(cx, account_id, keep)?;
+    if let Some(session_id) = keep {
+        sessions::raise_to_aal2(cx, session_id, SecondFactor::Totp)?;
+    }
     audit::record(
         cx,
         account_id,

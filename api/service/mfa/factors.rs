@@ -10,13 +10,15 @@ use utoipa::ToSchema;
 use super::FactorState;
 use super::recovery_codes::{self, RecoveryCodeSummary, RecoveryCodes};
 use super::step_up::{self, Proof, Requirement};
-use crate::db::from_db;
 use crate::db::models::MfaFactorRow;
-use crate::db::schema::mfa_factors;
+use crate::db::schema::{accounts, mfa_factors};
+use crate::db::{from_db, to_db};
+use crate::error_code::ErrorCode;
 use crate::service::audit::{self, AuditAction};
 use crate::service::context::Context;
-use crate::service::error::Result;
+use crate::service::error::{Error, Result};
 use crate::service::ids::{AccountId, FactorId};
+use crate::service::orgs::policy;
 use crate::service::secret::Secret;
 use crate::service::sessions::Caller;
 
@@ -89,8 +91,15 @@ impl StepUp {
 }
 
 /// Turns MFA off (password and code required): removes every factor and the recovery codes.
+/// Refused while an organisation requires MFA of the account.
 pub fn disable(cx: &mut Context<'_>, caller: &Caller, step_up: StepUp) -> Result<()> {
     let account_id = caller.account_id();
+    if policy::enrollment_deadline(cx.conn, account_id)?.is_some() {
+        return Err(Error::denied_because(
+            ErrorCode::MfaRequiredByPolicy,
+            "An organisation you belong to requires MFA: the last factor cannot be removed.",
+        ));
+    }
     let proof = step_up.proof();
     step_up::confirm(
         cx,
@@ -103,6 +112,9 @@ pub fn disable(cx: &mut Context<'_>, caller: &Caller, step_up: StepUp) -> Result
             )
             .execute(cx.conn)?;
             recovery_codes::delete_all(cx.conn, account_id)?;
+            diesel::update(accounts::table.find(account_id.as_str()))
+                .set(accounts::mfa_disabled_at.eq(Some(to_db(cx.now))))
+                .execute(cx.conn)?;
             let details = json!({"confirmed_with": confirmed.second_factor.map(|m| m.name())});
             audit::record(cx, account_id, AuditAction::MfaDisabled, Some(details))
         },

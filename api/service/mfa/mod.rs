@@ -6,6 +6,7 @@ pub mod enrolment;
 pub mod factors;
 pub mod recovery_codes;
 pub mod step_up;
+pub mod tickets;
 
 use diesel::prelude::*;
 

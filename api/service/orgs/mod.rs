@@ -3,19 +3,22 @@
 //! To someone outside it an organisation does not exist (404); a member who is not an admin
 //! is refused admin calls (403).
 
+pub mod policy;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use self::policy::MemberMfa;
 use super::accounts::{self, normalise_email};
 use super::audit::{self, AuditAction};
 use super::context::Context;
 use super::error::{Error, FieldError, Result};
 use super::ids::{AccountId, OrgId};
-use super::mfa::{FactorState, FactorType};
+use super::mfa::recovery_codes;
 use super::pagination::{Cursor, Page, PageRequest, page_from};
-use super::sessions::Caller;
+use super::sessions::{self, Caller};
 use crate::db::models::{OrgMemberRow, OrgRow};
 use crate::db::schema::{accounts as account_rows, mfa_factors, org_members, orgs};
 use crate::db::{DbConnection, from_db, to_db};
@@ -62,6 +65,12 @@ pub struct Org {
     /// The caller's role in it.
     #[schema(value_type = String, example = "owner")]
     pub role: Role,
+    /// Every member must turn on MFA, within `enforcement_delay_days` of this being set (or
+    /// of joining).
+    pub require_mfa: bool,
+    /// The grace period members get, in days (0: enrolment is forced at the next login).
+    #[schema(example = 7)]
+    pub enforcement_delay_days: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -78,8 +87,7 @@ pub struct Member {
     #[schema(value_type = String, example = "member")]
     pub role: Role,
     pub added_at: DateTime<Utc>,
-    /// True when the member has an active second factor.
-    pub mfa_enabled: bool,
+    pub mfa: MemberMfa,
 }
 
 fn org_view(row: OrgRow, role: Role) -> Org {
@@ -87,9 +95,44 @@ fn org_view(row: OrgRow, role: Role) -> Org {
         id: OrgId::from(row.id),
         name: row.name,
         role,
+        require_mfa: row.require_mfa == 1,
+        enforcement_delay_days: row.enforcement_delay_days,
         created_at: from_db(row.created_at),
         updated_at: from_db(row.updated_at),
     }
+}
+
+fn member_row(
+    org_id: &OrgId,
+    account_id: &AccountId,
+    role: Role,
+    now: DateTime<Utc>,
+) -> OrgMemberRow {
+    OrgMemberRow {
+        org_id: org_id.to_string(),
+        account_id: account_id.to_string(),
+        role: role.name().into(),
+        added_at: to_db(now),
+        mfa_required_since: None,
+        mfa_delay_days: None,
+        mfa_clock_started_at: None,
+    }
+}
+
+fn org_row(conn: &mut DbConnection, org_id: &OrgId) -> Result<OrgRow> {
+    Ok(orgs::table
+        .find(org_id.as_str())
+        .select(OrgRow::as_select())
+        .first(conn)?)
+}
+
+fn member_of(conn: &mut DbConnection, org_id: &OrgId, member: &AccountId) -> Result<OrgMemberRow> {
+    org_members::table
+        .find((org_id.as_str(), member.as_str()))
+        .select(OrgMemberRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(not_found)
 }
 
 /// Checks an organisation's name: 1 to 100 characters, no control characters, as sent.
@@ -147,20 +190,23 @@ pub fn create(cx: &mut Context<'_>, caller: &Caller, name: &str) -> Result<Org> 
         name,
         created_at: to_db(cx.now),
         updated_at: to_db(cx.now),
+        require_mfa: 0,
+        enforcement_delay_days: 0,
+        require_mfa_since: None,
     };
     cx.transaction(|cx| {
         diesel::insert_into(orgs::table)
             .values(&row)
             .execute(cx.conn)?;
-        diesel::insert_into(org_members::table)
-            .values(&OrgMemberRow {
-                org_id: row.id.clone(),
-                account_id: caller.account_id().to_string(),
-                role: Role::Owner.name().into(),
-                added_at: to_db(cx.now),
-            })
-            .execute(cx.conn)?;
         let org_id = OrgId::from(row.id.clone());
+        diesel::insert_into(org_members::table)
+            .values(&member_row(
+                &org_id,
+                caller.account_id(),
+                Role::Owner,
+                cx.now,
+            ))
+            .execute(cx.conn)?;
         let me = caller.account_id();
         let details = serde_json::json!({"name": row.name});
         audit::record_in_org(cx, &org_id, me, me, AuditAction::OrgCreated, Some(details))?;
@@ -170,40 +216,88 @@ pub fn create(cx: &mut Context<'_>, caller: &Caller, name: &str) -> Result<Org> 
 
 pub fn get(cx: &mut Context<'_>, caller: &Caller, org_id: &OrgId) -> Result<Org> {
     let role = membership(cx, org_id, caller)?;
-    let row = orgs::table
-        .find(org_id.as_str())
-        .select(OrgRow::as_select())
-        .first(cx.conn)?;
-    Ok(org_view(row, role))
+    Ok(org_view(org_row(cx.conn, org_id)?, role))
 }
 
-/// Renames the organisation (owners and admins).
-pub fn rename(cx: &mut Context<'_>, caller: &Caller, org_id: &OrgId, name: &str) -> Result<Org> {
-    let name = check_name(name)?;
+/// What an admin may change about the organisation; `None` leaves a field as it is.
+#[derive(Debug, Default)]
+pub struct OrgChange {
+    pub name: Option<String>,
+    pub require_mfa: Option<bool>,
+    pub enforcement_delay_days: Option<i32>,
+}
+
+/// Changes the organisation (owners and admins). Turning `require_mfa` on starts every
+/// member's grace period now; changing the delay moves the deadlines with it.
+pub fn update(
+    cx: &mut Context<'_>,
+    caller: &Caller,
+    org_id: &OrgId,
+    change: OrgChange,
+) -> Result<Org> {
+    let name = change.name.as_deref().map(check_name).transpose()?;
+    if let Some(days) = change.enforcement_delay_days {
+        policy::check_delay(days)?;
+    }
     cx.transaction(|cx| {
         let role = admin(cx, org_id, caller)?;
+        let mut row = org_row(cx.conn, org_id)?;
+        let mut fields = Vec::new();
+        if let Some(name) = name
+            && name != row.name
+        {
+            row.name = name;
+            fields.push("name");
+        }
+        if let Some(require) = change.require_mfa
+            && require != (row.require_mfa == 1)
+        {
+            row.require_mfa = i32::from(require);
+            row.require_mfa_since = require.then_some(to_db(cx.now));
+            fields.push("require_mfa");
+        }
+        if let Some(days) = change.enforcement_delay_days
+            && days != row.enforcement_delay_days
+        {
+            row.enforcement_delay_days = days;
+            fields.push("enforcement_delay_days");
+        }
+        if fields.is_empty() {
+            return Ok(org_view(row, role));
+        }
+        row.updated_at = to_db(cx.now);
         diesel::update(orgs::table.find(org_id.as_str()))
-            .set((orgs::name.eq(&name), orgs::updated_at.eq(to_db(cx.now))))
+            .set((
+                orgs::name.eq(&row.name),
+                orgs::require_mfa.eq(row.require_mfa),
+                orgs::require_mfa_since.eq(row.require_mfa_since),
+                orgs::enforcement_delay_days.eq(row.enforcement_delay_days),
+                orgs::updated_at.eq(row.updated_at),
+            ))
             .execute(cx.conn)?;
         let me = caller.account_id();
-        let details = serde_json::json!({"fields": ["name"]});
+        let details = serde_json::json!({
+            "fields": fields,
+            "require_mfa": row.require_mfa == 1,
+            "enforcement_delay_days": row.enforcement_delay_days,
+        });
         audit::record_in_org(cx, org_id, me, me, AuditAction::OrgUpdated, Some(details))?;
-        let row = orgs::table
-            .find(org_id.as_str())
-            .select(OrgRow::as_select())
-            .first(cx.conn)?;
         Ok(org_view(row, role))
     })
 }
 
-/// The members, newest first, with their MFA state (owners and admins).
+/// The members, newest first, with their MFA state (owners and admins), optionally only
+/// those whose MFA status is `status`. A filtered page may hold fewer than `limit` members;
+/// follow `next_cursor` for the rest.
 pub fn members(
     cx: &mut Context<'_>,
     caller: &Caller,
     org_id: &OrgId,
     page: &PageRequest,
+    status: Option<&str>,
 ) -> Result<Page<Member>> {
     admin(cx, org_id, caller)?;
+    let org = org_row(cx.conn, org_id)?;
     let rows = crate::keyset_page!(
         org_members::table
             .inner_join(account_rows::table)
@@ -218,29 +312,32 @@ pub fn members(
         page
     )
     .load::<(OrgMemberRow, String, Option<String>)>(cx.conn)?;
-    let ids: Vec<&str> = rows.iter().map(|(m, _, _)| m.account_id.as_str()).collect();
-    let with_mfa: Vec<String> = mfa_factors::table
-        .filter(mfa_factors::account_id.eq_any(&ids))
-        .filter(mfa_factors::kind.eq(FactorType::Totp.name()))
-        .filter(mfa_factors::status.eq(FactorState::Active.name()))
-        .select(mfa_factors::account_id)
-        .load(cx.conn)?;
-    Ok(page_from(
+    let member_rows: Vec<OrgMemberRow> = rows.iter().map(|(m, _, _)| m.clone()).collect();
+    let mut summaries = policy::summaries(cx.conn, &org, &member_rows)?.into_iter();
+    let rows: Vec<(OrgMemberRow, String, Option<String>, MemberMfa)> = rows
+        .into_iter()
+        .filter_map(|(m, email, name)| summaries.next().map(|mfa| (m, email, name, mfa)))
+        .collect();
+    let mut page = page_from(
         rows,
         page.limit,
-        |(m, _, _)| Cursor {
+        |(m, _, _, _)| Cursor {
             at: m.added_at,
             id: m.account_id.clone(),
         },
-        |(m, email, display_name)| Member {
-            mfa_enabled: with_mfa.contains(&m.account_id),
+        |(m, email, display_name, mfa)| Member {
             account_id: AccountId::from(m.account_id),
             email,
             display_name,
             role: Role::parse(&m.role),
             added_at: from_db(m.added_at),
+            mfa,
         },
-    ))
+    );
+    if let Some(status) = status {
+        page.items.retain(|m| m.mfa.status == status);
+    }
+    Ok(page)
 }
 
 /// Only owners hand out, take away or touch the `owner` role.
@@ -296,13 +393,9 @@ pub fn add_member(
                 "This account is already a member of the organisation.",
             ));
         }
+        let row = member_row(org_id, &member_id, role, cx.now);
         diesel::insert_into(org_members::table)
-            .values(&OrgMemberRow {
-                org_id: org_id.to_string(),
-                account_id: member_id.to_string(),
-                role: role.name().into(),
-                added_at: to_db(cx.now),
-            })
+            .values(&row)
             .execute(cx.conn)?;
         let details = serde_json::json!({"role": role.name()});
         let action = AuditAction::MembershipAdded;
@@ -314,14 +407,15 @@ pub fn add_member(
             action,
             Some(details),
         )?;
-        let mfa_enabled = super::mfa::active_totp(cx.conn, &member_id)?.is_some();
+        let org = org_row(cx.conn, org_id)?;
+        let mfa = policy::summary(cx.conn, &org, &row)?;
         Ok(Member {
             account_id: member_id,
             email: account.email,
             display_name: account.display_name,
             role,
             added_at: cx.now,
-            mfa_enabled,
+            mfa,
         })
     })
 }
@@ -410,4 +504,91 @@ pub fn audit_log(
 ) -> Result<Page<audit::AuditEvent>> {
     admin(cx, org_id, caller)?;
     audit::list_org(cx.conn, org_id, page)
+}
+
+/// A member's MFA as the admins see it (owners and admins).
+pub fn member_mfa(
+    cx: &mut Context<'_>,
+    caller: &Caller,
+    org_id: &OrgId,
+    member: &AccountId,
+) -> Result<MemberMfa> {
+    admin(cx, org_id, caller)?;
+    let org = org_row(cx.conn, org_id)?;
+    let row = member_of(cx.conn, org_id, member)?;
+    policy::summary(cx.conn, &org, &row)
+}
+
+/// Requires MFA of one member with its own grace period, or clears that requirement (the
+/// organisation's may still apply). The deadline is fixed when the requirement is set; a new
+/// delay moves it.
+pub fn set_member_requirement(
+    cx: &mut Context<'_>,
+    caller: &Caller,
+    org_id: &OrgId,
+    member: &AccountId,
+    required: bool,
+    delay_days: i32,
+) -> Result<MemberMfa> {
+    policy::check_delay(delay_days)?;
+    cx.transaction(|cx| {
+        admin(cx, org_id, caller)?;
+        let row = member_of(cx.conn, org_id, member)?;
+        let since = match (required, row.mfa_required_since) {
+            (true, Some(since)) => Some(since),
+            (true, None) => Some(to_db(cx.now)),
+            (false, _) => None,
+        };
+        diesel::update(org_members::table.find((org_id.as_str(), member.as_str())))
+            .set((
+                org_members::mfa_required_since.eq(since),
+                org_members::mfa_delay_days.eq(required.then_some(delay_days)),
+            ))
+            .execute(cx.conn)?;
+        let (action, details) = if required {
+            let details = serde_json::json!({"enforcement_delay_days": delay_days});
+            (AuditAction::MfaRequirementSet, Some(details))
+        } else {
+            (AuditAction::MfaRequirementCleared, None)
+        };
+        audit::record_in_org(cx, org_id, caller.account_id(), member, action, details)?;
+        let org = org_row(cx.conn, org_id)?;
+        let row = member_of(cx.conn, org_id, member)?;
+        policy::summary(cx.conn, &org, &row)
+    })
+}
+
+/// An admin's reset of a member's MFA (a lost phone): every factor and the recovery codes go,
+/// every session of the member ends, and the enforcement clock starts again.
+pub fn reset_member_mfa(
+    cx: &mut Context<'_>,
+    caller: &Caller,
+    org_id: &OrgId,
+    member: &AccountId,
+) -> Result<MemberMfa> {
+    cx.transaction(|cx| {
+        admin(cx, org_id, caller)?;
+        member_of(cx.conn, org_id, member)?;
+        accounts::lock(cx.conn, member)?;
+        let removed =
+            diesel::delete(mfa_factors::table.filter(mfa_factors::account_id.eq(member.as_str())))
+                .execute(cx.conn)?;
+        recovery_codes::delete_all(cx.conn, member)?;
+        let revoked = sessions::revoke_all_except(cx, member, None)?;
+        diesel::update(org_members::table.find((org_id.as_str(), member.as_str())))
+            .set(org_members::mfa_clock_started_at.eq(Some(to_db(cx.now))))
+            .execute(cx.conn)?;
+        let details = serde_json::json!({"factors_removed": removed, "sessions_revoked": revoked});
+        audit::record_in_org(
+            cx,
+            org_id,
+            caller.account_id(),
+            member,
+            AuditAction::MfaReset,
+            Some(details),
+        )?;
+        let org = org_row(cx.conn, org_id)?;
+        let row = member_of(cx.conn, org_id, member)?;
+        policy::summary(cx.conn, &org, &row)
+    })
 }

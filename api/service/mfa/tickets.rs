@@ -1,0 +1,138 @@
+//! Enrolment tickets: what login hands out instead of a session when an organisation's
+//! deadline for MFA has passed and the account has no factor. A ticket stands for the
+//! verified password; it authorises only enrolment, for a short while, and is used up by the
+//! activation that issues the session. Stored as a digest.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::crypto::tokens::{random_token, token_digest};
+use crate::db::schema::enrollment_tickets;
+use crate::db::{DbConnection, from_db, to_db};
+use crate::error_code::ErrorCode;
+use crate::service::accounts::{self, Account};
+use crate::service::context::Context;
+use crate::service::error::{Error, Result};
+use crate::service::ids::AccountId;
+use crate::service::secret::Secret;
+use crate::service::sessions::Caller;
+
+pub const TOKEN_PREFIX: &str = "tse_";
+pub const LIFETIME_MINUTES: i64 = 15;
+
+/// What login answers when enrolment is forced.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Enrollment {
+    /// Send as `Authorization: Bearer` to the enrolment calls (`POST /v1/me/mfa/totp`,
+    /// `POST /v1/me/mfa/factors/{id}/activate`); nothing else accepts it. Activation uses it
+    /// up and answers with the session.
+    #[schema(value_type = String, example = "tse_Qm9…")]
+    pub ticket: Secret,
+    pub expires_at: DateTime<Utc>,
+    /// The factors that may be enrolled: `totp` (more may be added).
+    #[schema(example = json!(["totp"]))]
+    pub methods: Vec<String>,
+}
+
+/// Who is enrolling: a signed-in caller, or the holder of an enrolment ticket.
+#[derive(Debug, Clone)]
+pub enum Enroller {
+    Session(Caller),
+    Ticket { account: Account, ticket: Secret },
+}
+
+impl Enroller {
+    pub fn account(&self) -> &Account {
+        match self {
+            Enroller::Session(caller) => &caller.account,
+            Enroller::Ticket { account, .. } => account,
+        }
+    }
+
+    pub fn account_id(&self) -> &AccountId {
+        &self.account().id
+    }
+}
+
+/// Issues a ticket for the account. Call inside the login's transaction.
+pub fn issue(cx: &mut Context<'_>, account_id: &AccountId) -> Result<Enrollment> {
+    let ticket = Secret::new(random_token(TOKEN_PREFIX));
+    let expires_at = cx.now + Duration::minutes(LIFETIME_MINUTES);
+    diesel::insert_into(enrollment_tickets::table)
+        .values((
+            enrollment_tickets::id_digest.eq(token_digest(ticket.expose())),
+            enrollment_tickets::account_id.eq(account_id.as_str()),
+            enrollment_tickets::created_at.eq(to_db(cx.now)),
+            enrollment_tickets::expires_at.eq(to_db(expires_at)),
+        ))
+        .execute(cx.conn)?;
+    Ok(Enrollment {
+        ticket,
+        expires_at,
+        methods: vec!["totp".into()],
+    })
+}
+
+pub fn is_ticket(token: &Secret) -> bool {
+    token.expose().starts_with(TOKEN_PREFIX)
+}
+
+/// The enroller a ticket stands for: 401 `unauthenticated` when it is unknown, used up or
+/// expired.
+pub fn redeem(cx: &mut Context<'_>, ticket: Secret) -> Result<Enroller> {
+    let row: Option<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
+        enrollment_tickets::table
+            .find(token_digest(ticket.expose()))
+            .select((
+                enrollment_tickets::account_id,
+                enrollment_tickets::expires_at,
+                enrollment_tickets::consumed_at,
+            ))
+            .first(cx.conn)
+            .optional()?;
+    let Some((account_id, expires_at, None)) = row else {
+        return Err(Error::denied(ErrorCode::Unauthenticated));
+    };
+    if from_db(expires_at) <= cx.now {
+        return Err(Error::denied(ErrorCode::Unauthenticated));
+    }
+    let account = accounts::get(cx.conn, &AccountId::from(account_id))?;
+    Ok(Enroller::Ticket {
+        account: account.into(),
+        ticket,
+    })
+}
+
+/// Uses the ticket up (the activation it allowed is done); false when it already was.
+pub fn consume(cx: &mut Context<'_>, ticket: &Secret) -> Result<bool> {
+    let used = diesel::update(
+        enrollment_tickets::table
+            .find(token_digest(ticket.expose()))
+            .filter(enrollment_tickets::consumed_at.is_null()),
+    )
+    .set(enrollment_tickets::consumed_at.eq(Some(to_db(cx.now))))
+    .execute(cx.conn)?;
+    Ok(used == 1)
+}
+
+/// Deletes tickets that expired more than a day ago.
+pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize> {
+    use crate::service::maintenance::{BATCH, in_batches};
+    let cutoff = to_db(now - Duration::days(1));
+    in_batches(|| {
+        let batch: Vec<String> = enrollment_tickets::table
+            .filter(enrollment_tickets::expires_at.lt(cutoff))
+            .select(enrollment_tickets::id_digest)
+            .limit(BATCH)
+            .load(conn)?;
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        Ok(diesel::delete(
+            enrollment_tickets::table.filter(enrollment_tickets::id_digest.eq_any(&batch)),
+        )
+        .execute(conn)?)
+    })
+}

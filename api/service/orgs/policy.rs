@@ -1,0 +1,201 @@
+//! MFA requirements of organisations: organisation-wide (`require_mfa`, with a default grace
+//! period) or set for one member (with its own). A requirement's deadline is fixed when it is
+//! set — set time plus the delay — and moves only when the delay changes or an admin resets
+//! the member's MFA (the clock starts again). Past the deadline, a member without an active
+//! factor is made to enrol at login.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::models::{AccountRow, MfaFactorRow, OrgMemberRow, OrgRow};
+use crate::db::schema::{
+    accounts, mfa_factors, org_members, orgs, recovery_codes as recovery_code_rows,
+};
+use crate::db::{DbConnection, from_db};
+use crate::service::error::{Error, FieldError, Result};
+use crate::service::ids::AccountId;
+use crate::service::mfa::FactorState;
+
+/// The longest grace period an organisation may give.
+pub const MAX_DELAY_DAYS: i32 = 365;
+
+pub fn check_delay(days: i32) -> Result<()> {
+    if !(0..=MAX_DELAY_DAYS).contains(&days) {
+        return Err(Error::invalid(vec![FieldError::new(
+            "enforcement_delay_days",
+            "out_of_range",
+            format!("must be 0 to {MAX_DELAY_DAYS} days"),
+        )]));
+    }
+    Ok(())
+}
+
+/// Where a member's requirement comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Org,
+    Member,
+}
+
+/// A requirement that applies to a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Requirement {
+    pub source: Source,
+    pub deadline: DateTime<Utc>,
+}
+
+fn later(a: DateTime<Utc>, b: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    b.map_or(a, |b| a.max(b))
+}
+
+/// The requirement on `member` of `org`, if one applies: the member's own, else the
+/// organisation's (counted from when it was set, or from when the member joined if later).
+pub fn requirement_of(org: &OrgRow, member: &OrgMemberRow) -> Option<Requirement> {
+    let clock = member.mfa_clock_started_at.map(from_db);
+    if let Some(since) = member.mfa_required_since {
+        let start = later(from_db(since), clock);
+        let delay = i64::from(member.mfa_delay_days.unwrap_or(0));
+        return Some(Requirement {
+            source: Source::Member,
+            deadline: start + Duration::days(delay),
+        });
+    }
+    let since = org.require_mfa_since.filter(|_| org.require_mfa == 1)?;
+    let start = later(later(from_db(since), Some(from_db(member.added_at))), clock);
+    Some(Requirement {
+        source: Source::Org,
+        deadline: start + Duration::days(i64::from(org.enforcement_delay_days)),
+    })
+}
+
+/// The earliest deadline among the requirements of all the account's organisations.
+pub fn enrollment_deadline(
+    conn: &mut DbConnection,
+    account_id: &AccountId,
+) -> Result<Option<DateTime<Utc>>> {
+    let memberships: Vec<(OrgMemberRow, OrgRow)> = org_members::table
+        .inner_join(orgs::table)
+        .filter(org_members::account_id.eq(account_id.as_str()))
+        .select((OrgMemberRow::as_select(), OrgRow::as_select()))
+        .load(conn)?;
+    Ok(memberships
+        .iter()
+        .filter_map(|(member, org)| requirement_of(org, member))
+        .map(|r| r.deadline)
+        .min())
+}
+
+/// A factor as an admin sees it: what, since when, last used.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FactorSummary {
+    /// `totp` (more types may be added).
+    #[serde(rename = "type")]
+    #[schema(example = "totp")]
+    pub kind: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A member's MFA, as the organisation's admins see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MemberMfa {
+    /// True when a requirement applies.
+    pub required: bool,
+    /// `org` (the organisation requires MFA of everyone) or `member` (set for this member);
+    /// null when nothing is required.
+    #[schema(value_type = Option<String>, example = "member")]
+    pub source: Option<Source>,
+    /// When enrolment is forced at login, if a requirement applies.
+    pub deadline: Option<DateTime<Utc>>,
+    /// `not_required`, `pending` (required, no factor yet), `active` or `disabled` (turned
+    /// off, nothing requires it) — more may be added.
+    #[schema(example = "pending")]
+    pub status: String,
+    pub activated_at: Option<DateTime<Utc>>,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub factors: Vec<FactorSummary>,
+    /// Unused recovery codes; null when the member has none.
+    pub recovery_codes_remaining: Option<i64>,
+}
+
+/// The MFA summaries of the given members of `org`, in one go (a page of members).
+pub fn summaries(
+    conn: &mut DbConnection,
+    org: &OrgRow,
+    members: &[OrgMemberRow],
+) -> Result<Vec<MemberMfa>> {
+    let ids: Vec<&str> = members.iter().map(|m| m.account_id.as_str()).collect();
+    let factors: Vec<MfaFactorRow> = mfa_factors::table
+        .filter(mfa_factors::account_id.eq_any(&ids))
+        .filter(mfa_factors::status.eq(FactorState::Active.name()))
+        .order(mfa_factors::created_at.asc())
+        .select(MfaFactorRow::as_select())
+        .load(conn)?;
+    let disabled: Vec<(String, Option<chrono::NaiveDateTime>)> = accounts::table
+        .filter(accounts::id.eq_any(&ids))
+        .select((accounts::id, accounts::mfa_disabled_at))
+        .load(conn)?;
+    let codes: Vec<(String, Option<chrono::NaiveDateTime>)> = recovery_code_rows::table
+        .filter(recovery_code_rows::account_id.eq_any(&ids))
+        .select((recovery_code_rows::account_id, recovery_code_rows::used_at))
+        .load(conn)?;
+    Ok(members
+        .iter()
+        .map(|member| {
+            let id = member.account_id.as_str();
+            let own: Vec<&MfaFactorRow> = factors.iter().filter(|f| f.account_id == id).collect();
+            let requirement = requirement_of(org, member);
+            let disabled_at = disabled
+                .iter()
+                .find(|(account, _)| account == id)
+                .and_then(|(_, at)| at.map(from_db));
+            let has_codes = codes.iter().any(|(account, _)| account == id);
+            let status = match (own.is_empty(), requirement.is_some(), disabled_at) {
+                (false, _, _) => "active",
+                (true, true, _) => "pending",
+                (true, false, Some(_)) => "disabled",
+                (true, false, None) => "not_required",
+            };
+            MemberMfa {
+                required: requirement.is_some(),
+                source: requirement.map(|r| r.source),
+                deadline: requirement.map(|r| r.deadline),
+                status: status.to_string(),
+                activated_at: own.iter().filter_map(|f| f.activated_at).min().map(from_db),
+                disabled_at,
+                factors: own
+                    .iter()
+                    .map(|f| FactorSummary {
+                        kind: f.kind.clone(),
+                        created_at: from_db(f.created_at),
+                        last_used_at: f.last_used_at.map(from_db),
+                    })
+                    .collect(),
+                recovery_codes_remaining: has_codes.then(|| {
+                    codes
+                        .iter()
+                        .filter(|(account, used)| account == id && used.is_none())
+                        .count() as i64
+                }),
+            }
+        })
+        .collect())
+}
+
+/// One member's summary.
+pub fn summary(conn: &mut DbConnection, org: &OrgRow, member: &OrgMemberRow) -> Result<MemberMfa> {
+    let mut all = summaries(conn, org, std::slice::from_ref(member))?;
+    all.pop()
+        .ok_or_else(|| Error::internal("a summary for every member"))
+}
+
+/// The account row, for views that need its email.
+pub fn account(conn: &mut DbConnection, id: &str) -> Result<AccountRow> {
+    Ok(accounts::table
+        .find(id)
+        .select(AccountRow::as_select())
+        .first(conn)?)
+}

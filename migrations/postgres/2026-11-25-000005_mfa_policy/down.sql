@@ -1,0 +1,10 @@
+DROP INDEX enrollment_tickets_expires_at;
+DROP TABLE enrollment_tickets;
+ALTER TABLE sessions DROP COLUMN mfa_enrollment_deadline;
+ALTER TABLE accounts DROP COLUMN mfa_disabled_at;
+ALTER TABLE org_members DROP COLUMN mfa_clock_started_at;
+ALTER TABLE org_members DROP COLUMN mfa_delay_days;
+ALTER TABLE org_members DROP COLUMN mfa_required_since;
+ALTER TABLE orgs DROP COLUMN require_mfa_since;
+ALTER TABLE orgs DROP COLUMN enforcement_delay_days;
+ALTER TABLE orgs DROP COLUMN require_mfa;

@@ -1,0 +1,378 @@
+//! Organisations that require MFA: grace periods, enrolment forced at login, the admins'
+//! view of each member's MFA, and resets.
+
+use chrono::Duration;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::{PASSWORD, TestApp, User};
+
+/// An organisation owned by Ada, with Linus as a member; returns (ada, linus, org id).
+async fn org_with_member(app: &TestApp) -> (User, User, String) {
+    let ada = app.sign_up("ada@example.com").await;
+    let linus = app.sign_up("linus@example.com").await;
+    let org = app
+        .send(
+            app.authed(Method::POST, "/v1/orgs", &ada.token)
+                .json(&json!({"name": "Acme"})),
+        )
+        .await;
+    let org = org.body["id"].as_str().unwrap().to_string();
+    let added = app
+        .send(
+            app.authed(Method::POST, &format!("/v1/orgs/{org}/members"), &ada.token)
+                .json(&json!({"email": "linus@example.com", "role": "member"})),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    (ada, linus, org)
+}
+
+async fn require(app: &TestApp, admin: &User, org: &str, member: &User, days: i32) -> Value {
+    let reply = app
+        .send(
+            app.authed(
+                Method::PUT,
+                &format!("/v1/orgs/{org}/members/{}/mfa", member.account_id),
+                &admin.token,
+            )
+            .json(&json!({"required": true, "enforcement_delay_days": days})),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.body
+}
+
+async fn member_mfa(app: &TestApp, admin: &User, org: &str, member: &User) -> Value {
+    let reply = app
+        .get(
+            &format!("/v1/orgs/{org}/members/{}/mfa", member.account_id),
+            &admin.token,
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.body
+}
+
+/// Logs in as `email`, expects forced enrolment, enrols an authenticator with the ticket and
+/// returns the session token the activation hands out.
+async fn enrol_with_ticket(app: &TestApp, email: &str) -> (String, String) {
+    let login = app.login(email, PASSWORD).await;
+    assert_eq!(login.status, 200, "{}", login.body);
+    assert_eq!(
+        login.body["status"], "mfa_enrollment_required",
+        "{}",
+        login.body
+    );
+    assert!(login.body.get("session_token").is_none());
+    let ticket = login.body["enrollment"]["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(ticket.starts_with("tse_"));
+    assert_eq!(login.body["enrollment"]["methods"], json!(["totp"]));
+
+    // The ticket opens enrolment and nothing else.
+    for path in [
+        "/v1/me",
+        "/v1/me/sessions",
+        "/v1/sessions/current",
+        "/v1/me/mfa",
+    ] {
+        app.get(path, &ticket)
+            .await
+            .assert_problem(401, "unauthenticated");
+    }
+    let enrolment = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/totp", &ticket)
+                .json(&json!({})),
+        )
+        .await;
+    assert_eq!(enrolment.status, 201, "{}", enrolment.body);
+    let secret = enrolment.body["secret"].as_str().unwrap().to_string();
+    let factor = enrolment.body["factor_id"].as_str().unwrap();
+    let activated = app
+        .send(
+            app.authed(
+                Method::POST,
+                &format!("/v1/me/mfa/factors/{factor}/activate"),
+                &ticket,
+            )
+            .json(&json!({"code": app.current_code(&secret)})),
+        )
+        .await;
+    assert_eq!(activated.status, 200, "{}", activated.body);
+    assert_eq!(activated.body["session"]["aal"], "aal2");
+    assert_eq!(
+        activated.body["recovery_codes"]["codes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
+    let token = activated.body["session_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The ticket is used up.
+    app.send(
+        app.authed(Method::POST, "/v1/me/mfa/totp", &ticket)
+            .json(&json!({})),
+    )
+    .await
+    .assert_problem(401, "unauthenticated");
+    (token, secret)
+}
+
+#[actix_web::test]
+async fn with_no_grace_the_first_login_forces_enrolment_and_the_ticket_opens_only_that() {
+    let app = TestApp::spawn().await;
+    let (ada, linus, org) = org_with_member(&app).await;
+    let mfa = require(&app, &ada, &org, &linus, 0).await;
+    assert_eq!(mfa["status"], "pending");
+    assert_eq!(mfa["source"], "member");
+    assert_eq!(mfa["deadline"], "2026-03-02T09:00:00Z");
+
+    let (token, _) = enrol_with_ticket(&app, "linus@example.com").await;
+    let current = app.get("/v1/sessions/current", &token).await;
+    assert_eq!(current.status, 200);
+    assert_eq!(current.body["session"]["aal"], "aal2");
+    assert_eq!(
+        current.body["session"]["methods"],
+        json!(["password", "totp"])
+    );
+    let history = app.get("/v1/me/login-history", &token).await;
+    assert_eq!(history.body["items"][0]["outcome"], "succeeded");
+    assert_eq!(history.body["items"][0]["mfa_method"], "totp");
+    assert_eq!(
+        member_mfa(&app, &ada, &org, &linus).await["status"],
+        "active"
+    );
+}
+
+#[actix_web::test]
+async fn within_the_grace_period_logins_carry_the_deadline_and_after_it_enrolment_is_forced() {
+    let app = TestApp::spawn().await;
+    let (ada, linus, org) = org_with_member(&app).await;
+    require(&app, &ada, &org, &linus, 3).await;
+
+    let login = app.login("linus@example.com", PASSWORD).await;
+    assert_eq!(login.body["status"], "authenticated", "{}", login.body);
+    assert_eq!(
+        login.body["session"]["mfa_enrollment_deadline"],
+        "2026-03-05T09:00:00Z"
+    );
+    let token = login.body["session_token"].as_str().unwrap();
+    let current = app.get("/v1/sessions/current", token).await;
+    assert_eq!(
+        current.body["session"]["mfa_enrollment_deadline"],
+        "2026-03-05T09:00:00Z"
+    );
+
+    app.advance(Duration::days(3) - Duration::seconds(1));
+    assert_eq!(
+        app.login("linus@example.com", PASSWORD).await.body["status"],
+        "authenticated"
+    );
+    app.advance(Duration::seconds(2));
+    assert_eq!(
+        app.login("linus@example.com", PASSWORD).await.body["status"],
+        "mfa_enrollment_required"
+    );
+    // Changing the delay moves the deadline: a week from when it was set.
+    require(&app, &ada, &org, &linus, 7).await;
+    let login = app.login("linus@example.com", PASSWORD).await;
+    assert_eq!(
+        login.body["session"]["mfa_enrollment_deadline"],
+        "2026-03-09T09:00:00Z"
+    );
+}
+
+#[actix_web::test]
+async fn an_organisation_wide_requirement_reaches_new_members_and_keeps_their_last_factor() {
+    let app = TestApp::spawn().await;
+    let (ada, _, org) = org_with_member(&app).await;
+    let updated = app
+        .send(
+            app.authed(Method::PATCH, &format!("/v1/orgs/{org}"), &ada.token)
+                .json(&json!({"require_mfa": true, "enforcement_delay_days": 2})),
+        )
+        .await;
+    assert_eq!(updated.status, 200, "{}", updated.body);
+    assert_eq!(updated.body["require_mfa"], true);
+    assert_eq!(updated.body["enforcement_delay_days"], 2);
+
+    // Grace, added a day later, gets her two days from then.
+    app.advance(Duration::days(1));
+    let grace = app.sign_up_with_mfa("grace@example.com").await;
+    app.send(
+        app.authed(Method::POST, &format!("/v1/orgs/{org}/members"), &ada.token)
+            .json(&json!({"email": "grace@example.com", "role": "member"})),
+    )
+    .await;
+    let mfa = member_mfa(&app, &ada, &org, &grace.user).await;
+    assert_eq!(mfa["source"], "org");
+    assert_eq!(mfa["status"], "active");
+    // Day one, plus the 30 s her enrolment took, plus two days.
+    assert_eq!(mfa["deadline"], "2026-03-05T09:00:30Z");
+
+    app.advance(Duration::seconds(30));
+    app.step_up(
+        "/v1/me/mfa/disable",
+        &grace.user.token,
+        PASSWORD,
+        &app.current_code(&grace.secret),
+    )
+    .await
+    .assert_problem(409, "mfa_required_by_policy");
+    app.send(
+        app.authed(Method::PATCH, &format!("/v1/orgs/{org}"), &ada.token)
+            .json(&json!({"require_mfa": false})),
+    )
+    .await;
+    let disabled = app
+        .step_up(
+            "/v1/me/mfa/disable",
+            &grace.user.token,
+            PASSWORD,
+            &app.current_code(&grace.secret),
+        )
+        .await;
+    assert_eq!(disabled.status, 204, "{}", disabled.body);
+}
+
+#[actix_web::test]
+async fn the_admin_sees_a_member_go_from_pending_to_active_to_disabled() {
+    let app = TestApp::spawn().await;
+    let (ada, linus, org) = org_with_member(&app).await;
+    assert_eq!(
+        member_mfa(&app, &ada, &org, &linus).await["status"],
+        "not_required"
+    );
+    require(&app, &ada, &org, &linus, 7).await;
+    let pending = app
+        .get(
+            &format!("/v1/orgs/{org}/members?mfa_status=pending"),
+            &ada.token,
+        )
+        .await;
+    let emails: Vec<&str> = pending.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, ["linus@example.com"]);
+
+    app.advance(Duration::hours(1));
+    let enrolment = app.enrol_totp(&linus).await;
+    let secret = enrolment.body["secret"].as_str().unwrap().to_string();
+    let activated = app
+        .activate(
+            &linus,
+            enrolment.body["factor_id"].as_str().unwrap(),
+            &app.current_code(&secret),
+        )
+        .await;
+    assert_eq!(activated.status, 200);
+    let active = member_mfa(&app, &ada, &org, &linus).await;
+    assert_eq!(active["status"], "active");
+    assert_eq!(active["activated_at"], "2026-03-02T10:00:00Z");
+    assert_eq!(active["factors"][0]["type"], "totp");
+    assert_eq!(active["recovery_codes_remaining"], 8);
+
+    // The requirement is cleared, and Linus turns MFA off.
+    let cleared = app
+        .send(
+            app.authed(
+                Method::PUT,
+                &format!("/v1/orgs/{org}/members/{}/mfa", linus.account_id),
+                &ada.token,
+            )
+            .json(&json!({"required": false})),
+        )
+        .await;
+    assert_eq!(cleared.body["required"], false);
+    app.advance(Duration::hours(1));
+    let disabled = app
+        .step_up(
+            "/v1/me/mfa/disable",
+            &linus.token,
+            PASSWORD,
+            &app.current_code(&secret),
+        )
+        .await;
+    assert_eq!(disabled.status, 204, "{}", disabled.body);
+    let after = member_mfa(&app, &ada, &org, &linus).await;
+    assert_eq!(after["status"], "disabled");
+    assert_eq!(after["disabled_at"], "2026-03-02T11:00:00Z");
+    assert_eq!(after["factors"], json!([]));
+
+    let log = app
+        .get(&format!("/v1/orgs/{org}/audit-log"), &ada.token)
+        .await;
+    let events: Vec<&str> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &events[..2],
+        ["mfa.requirement_cleared", "mfa.requirement_set"]
+    );
+}
+
+#[actix_web::test]
+async fn a_reset_ends_the_members_sessions_and_restarts_the_clock() {
+    let app = TestApp::spawn().await;
+    let (ada, linus, org) = org_with_member(&app).await;
+    require(&app, &ada, &org, &linus, 0).await;
+    let (token, _) = enrol_with_ticket(&app, "linus@example.com").await;
+
+    let reset = app
+        .send(app.authed(
+            Method::POST,
+            &format!("/v1/orgs/{org}/members/{}/mfa/reset", linus.account_id),
+            &ada.token,
+        ))
+        .await;
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    assert_eq!(reset.body["status"], "pending");
+    assert_eq!(reset.body["factors"], json!([]));
+    assert_eq!(app.session_check(&token).await, 401);
+    // No grace: the next login forces enrolment again.
+    app.advance(Duration::seconds(30));
+    enrol_with_ticket(&app, "linus@example.com").await;
+
+    // With a grace period, a reset gives a new one from now: the requirement (set at 09:00)
+    // now allows five days; six days on, a reset starts them again.
+    require(&app, &ada, &org, &linus, 5).await;
+    app.advance(Duration::days(6));
+    let reset = app
+        .send(app.authed(
+            Method::POST,
+            &format!("/v1/orgs/{org}/members/{}/mfa/reset", linus.account_id),
+            &ada.token,
+        ))
+        .await;
+    assert_eq!(
+        reset.body["deadline"], "2026-03-13T09:00:30Z",
+        "{}",
+        reset.body
+    );
+    let login = app.login("linus@example.com", PASSWORD).await;
+    assert_eq!(login.body["status"], "authenticated", "{}", login.body);
+    assert_eq!(
+        login.body["session"]["mfa_enrollment_deadline"],
+        "2026-03-13T09:00:30Z"
+    );
+    let own = app
+        .get(
+            "/v1/me/audit-log",
+            login.body["session_token"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(own.body["items"][0]["event"], "mfa.reset");
+}
