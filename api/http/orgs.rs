@@ -158,6 +158,7 @@ pub struct MembersQuery {
     pub cursor: Option<String>,
     /// Only members whose MFA status is this. A filtered page may hold fewer than `limit`
     /// members: follow `next_cursor` for the rest.
+    #[param(inline)]
     pub mfa_status: Option<MfaStatusFilter>,
 }
 

@@ -148,3 +148,27 @@ fn the_spec_documents_every_error_code() {
         );
     }
 }
+
+#[test]
+fn every_reference_in_the_spec_resolves() {
+    fn refs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(target) = map.get("$ref").and_then(|r| r.as_str()) {
+                    out.push(target);
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let spec = serde_json::to_value(tessera::api_doc()).unwrap();
+    let mut targets = Vec::new();
+    refs(&spec, &mut targets);
+    assert!(!targets.is_empty());
+    for target in targets {
+        let pointer = target.trim_start_matches('#');
+        assert!(spec.pointer(pointer).is_some(), "{target} does not resolve");
+    }
+}

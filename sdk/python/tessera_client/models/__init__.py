@@ -2,6 +2,7 @@
 
 from .account import Account
 from .activation import Activation
+from .activation_answer import ActivationAnswer
 from .add_member_request import AddMemberRequest
 from .audit_event import AuditEvent
 from .audit_event_details_type_0 import AuditEventDetailsType0
@@ -10,18 +11,24 @@ from .change_password_request import ChangePasswordRequest
 from .code_confirmation import CodeConfirmation
 from .current_session_response import CurrentSessionResponse
 from .device_info import DeviceInfo
+from .enrollment import Enrollment
 from .factor import Factor
+from .factor_summary import FactorSummary
 from .field_error import FieldError
 from .health import Health
+from .list_org_members_mfa_status import ListOrgMembersMfaStatus
 from .location import Location
 from .login_authenticated import LoginAuthenticated
 from .login_challenge import LoginChallenge
 from .login_event import LoginEvent
 from .login_event_page import LoginEventPage
+from .login_mfa_enrollment_required import LoginMfaEnrollmentRequired
 from .login_mfa_required import LoginMfaRequired
 from .login_request import LoginRequest
 from .member import Member
+from .member_mfa import MemberMfa
 from .member_page import MemberPage
+from .member_requirement_request import MemberRequirementRequest
 from .mfa_status import MfaStatus
 from .org import Org
 from .org_request import OrgRequest
@@ -41,12 +48,14 @@ from .sign_up_response import SignUpResponse
 from .step_up_request import StepUpRequest
 from .totp_enrolment import TotpEnrolment
 from .unused_recovery_codes import UnusedRecoveryCodes
+from .update_org_request import UpdateOrgRequest
 from .update_profile_request import UpdateProfileRequest
 from .verify_challenge_request import VerifyChallengeRequest
 
 __all__ = (
     "Account",
     "Activation",
+    "ActivationAnswer",
     "AddMemberRequest",
     "AuditEvent",
     "AuditEventDetailsType0",
@@ -55,18 +64,24 @@ __all__ = (
     "CodeConfirmation",
     "CurrentSessionResponse",
     "DeviceInfo",
+    "Enrollment",
     "Factor",
+    "FactorSummary",
     "FieldError",
     "Health",
+    "ListOrgMembersMfaStatus",
     "Location",
     "LoginAuthenticated",
     "LoginChallenge",
     "LoginEvent",
     "LoginEventPage",
+    "LoginMfaEnrollmentRequired",
     "LoginMfaRequired",
     "LoginRequest",
     "Member",
+    "MemberMfa",
     "MemberPage",
+    "MemberRequirementRequest",
     "MfaStatus",
     "Org",
     "OrgRequest",
@@ -86,6 +101,7 @@ __all__ = (
     "StepUpRequest",
     "TotpEnrolment",
     "UnusedRecoveryCodes",
+    "UpdateOrgRequest",
     "UpdateProfileRequest",
     "VerifyChallengeRequest",
 )

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.member_mfa import MemberMfa
+
 
 T = TypeVar("T", bound="Member")
 
@@ -21,7 +25,7 @@ class Member:
         email (str):  Example: ada@example.com.
         role (str): `owner`, `admin` or `member` (more may be added). Example: member.
         added_at (datetime.datetime):
-        mfa_enabled (bool): True when the member has an active second factor.
+        mfa (MemberMfa): A member's MFA, as the organisation's admins see it.
         display_name (None | str | Unset):
     """
 
@@ -29,7 +33,7 @@ class Member:
     email: str
     role: str
     added_at: datetime.datetime
-    mfa_enabled: bool
+    mfa: MemberMfa
     display_name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -42,7 +46,7 @@ class Member:
 
         added_at = self.added_at.isoformat()
 
-        mfa_enabled = self.mfa_enabled
+        mfa = self.mfa.to_dict()
 
         display_name: None | str | Unset
         if isinstance(self.display_name, Unset):
@@ -58,7 +62,7 @@ class Member:
                 "email": email,
                 "role": role,
                 "added_at": added_at,
-                "mfa_enabled": mfa_enabled,
+                "mfa": mfa,
             }
         )
         if display_name is not UNSET:
@@ -68,6 +72,8 @@ class Member:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.member_mfa import MemberMfa  # noqa: PLC0415
+
         d = dict(src_dict)
         account_id = d.pop("account_id")
 
@@ -77,7 +83,7 @@ class Member:
 
         added_at = datetime.datetime.fromisoformat(d.pop("added_at"))
 
-        mfa_enabled = d.pop("mfa_enabled")
+        mfa = MemberMfa.from_dict(d.pop("mfa"))
 
         def _parse_display_name(data: object) -> None | str | Unset:
             if data is None:
@@ -93,7 +99,7 @@ class Member:
             email=email,
             role=role,
             added_at=added_at,
-            mfa_enabled=mfa_enabled,
+            mfa=mfa,
             display_name=display_name,
         )
 

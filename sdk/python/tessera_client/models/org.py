@@ -18,6 +18,10 @@ class Org:
         id (str):  Example: 01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a.
         name (str):  Example: Acme.
         role (str): The caller's role in it. Example: owner.
+        require_mfa (bool): Every member must turn on MFA, within `enforcement_delay_days` of this being set (or
+            of joining).
+        enforcement_delay_days (int): The grace period members get, in days (0: enrolment is forced at the next login).
+            Example: 7.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """
@@ -25,6 +29,8 @@ class Org:
     id: str
     name: str
     role: str
+    require_mfa: bool
+    enforcement_delay_days: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -35,6 +41,10 @@ class Org:
         name = self.name
 
         role = self.role
+
+        require_mfa = self.require_mfa
+
+        enforcement_delay_days = self.enforcement_delay_days
 
         created_at = self.created_at.isoformat()
 
@@ -47,6 +57,8 @@ class Org:
                 "id": id,
                 "name": name,
                 "role": role,
+                "require_mfa": require_mfa,
+                "enforcement_delay_days": enforcement_delay_days,
                 "created_at": created_at,
                 "updated_at": updated_at,
             }
@@ -63,6 +75,10 @@ class Org:
 
         role = d.pop("role")
 
+        require_mfa = d.pop("require_mfa")
+
+        enforcement_delay_days = d.pop("enforcement_delay_days")
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -71,6 +87,8 @@ class Org:
             id=id,
             name=name,
             role=role,
+            require_mfa=require_mfa,
+            enforcement_delay_days=enforcement_delay_days,
             created_at=created_at,
             updated_at=updated_at,
         )

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PasswordConfirmation")
 
@@ -15,28 +17,40 @@ class PasswordConfirmation:
         {'password': 'correct horse battery staple'}
 
     Attributes:
-        password (str): The account's current password.
+        password (None | str | Unset): The account's current password. Required with a session; not with an enrolment
+            ticket
+            (it stands for the password given at login).
     """
 
-    password: str
+    password: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        password = self.password
+        password: None | str | Unset
+        if isinstance(self.password, Unset):
+            password = UNSET
+        else:
+            password = self.password
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "password": password,
-            }
-        )
+        field_dict.update({})
+        if password is not UNSET:
+            field_dict["password"] = password
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        password = d.pop("password")
+
+        def _parse_password(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        password = _parse_password(d.pop("password", UNSET))
 
         password_confirmation = cls(
             password=password,

@@ -40,6 +40,9 @@ class SessionListItem:
         ip (None | str | Unset):  Example: 203.0.113.7.
         user_agent (None | str | Unset):
         location (Location | None | Unset):
+        mfa_enrollment_deadline (datetime.datetime | Unset): Set when the account must turn on MFA (an organisation
+            requires it) and was signed in
+            within the grace period: enrolment is forced at login after this time. As of sign-in.
     """
 
     id: str
@@ -57,6 +60,7 @@ class SessionListItem:
     ip: None | str | Unset = UNSET
     user_agent: None | str | Unset = UNSET
     location: Location | None | Unset = UNSET
+    mfa_enrollment_deadline: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,6 +130,10 @@ class SessionListItem:
         else:
             location = self.location
 
+        mfa_enrollment_deadline: str | Unset = UNSET
+        if not isinstance(self.mfa_enrollment_deadline, Unset):
+            mfa_enrollment_deadline = self.mfa_enrollment_deadline.isoformat()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -155,6 +163,8 @@ class SessionListItem:
             field_dict["user_agent"] = user_agent
         if location is not UNSET:
             field_dict["location"] = location
+        if mfa_enrollment_deadline is not UNSET:
+            field_dict["mfa_enrollment_deadline"] = mfa_enrollment_deadline
 
         return field_dict
 
@@ -257,6 +267,13 @@ class SessionListItem:
 
         location = _parse_location(d.pop("location", UNSET))
 
+        _mfa_enrollment_deadline = d.pop("mfa_enrollment_deadline", UNSET)
+        mfa_enrollment_deadline: datetime.datetime | Unset
+        if isinstance(_mfa_enrollment_deadline, Unset):
+            mfa_enrollment_deadline = UNSET
+        else:
+            mfa_enrollment_deadline = datetime.datetime.fromisoformat(_mfa_enrollment_deadline)
+
         session_list_item = cls(
             id=id,
             aal=aal,
@@ -273,6 +290,7 @@ class SessionListItem:
             ip=ip,
             user_agent=user_agent,
             location=location,
+            mfa_enrollment_deadline=mfa_enrollment_deadline,
         )
 
         session_list_item.additional_properties = d

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.login_authenticated import LoginAuthenticated
+from ...models.login_mfa_enrollment_required import LoginMfaEnrollmentRequired
 from ...models.login_mfa_required import LoginMfaRequired
 from ...models.login_request import LoginRequest
 from ...models.problem import Problem
@@ -33,10 +34,10 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> LoginAuthenticated | LoginMfaRequired | Problem | None:
+) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem | None:
     if response.status_code == 200:
 
-        def _parse_response_200(data: object) -> LoginAuthenticated | LoginMfaRequired:
+        def _parse_response_200(data: object) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -45,11 +46,19 @@ def _parse_response(
                 return componentsschemas_login_response_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_login_response_type_1 = LoginMfaRequired.from_dict(data)
+
+                return componentsschemas_login_response_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_login_response_type_1 = LoginMfaRequired.from_dict(data)
+            componentsschemas_login_response_type_2 = LoginMfaEnrollmentRequired.from_dict(data)
 
-            return componentsschemas_login_response_type_1
+            return componentsschemas_login_response_type_2
 
         response_200 = _parse_response_200(response.json())
 
@@ -103,7 +112,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[LoginAuthenticated | LoginMfaRequired | Problem]:
+) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -116,7 +125,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: LoginRequest,
-) -> Response[LoginAuthenticated | LoginMfaRequired | Problem]:
+) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]:
     """Log in with email and password.
 
      Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
@@ -134,7 +143,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaRequired | Problem]
+        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -152,7 +161,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: LoginRequest,
-) -> LoginAuthenticated | LoginMfaRequired | Problem | None:
+) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem | None:
     """Log in with email and password.
 
      Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
@@ -170,7 +179,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaRequired | Problem
+        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem
     """
 
     return sync_detailed(
@@ -183,7 +192,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: LoginRequest,
-) -> Response[LoginAuthenticated | LoginMfaRequired | Problem]:
+) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]:
     """Log in with email and password.
 
      Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
@@ -201,7 +210,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaRequired | Problem]
+        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -217,7 +226,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: LoginRequest,
-) -> LoginAuthenticated | LoginMfaRequired | Problem | None:
+) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem | None:
     """Log in with email and password.
 
      Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
@@ -235,7 +244,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaRequired | Problem
+        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem
     """
 
     return (

@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.login_authenticated import LoginAuthenticated
+from ...models.login_mfa_enrollment_required import LoginMfaEnrollmentRequired
 from ...models.login_mfa_required import LoginMfaRequired
 from ...models.problem import Problem
 from ...models.verify_challenge_request import VerifyChallengeRequest
@@ -37,10 +38,10 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> LoginAuthenticated | LoginMfaRequired | Problem | None:
+) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem | None:
     if response.status_code == 200:
 
-        def _parse_response_200(data: object) -> LoginAuthenticated | LoginMfaRequired:
+        def _parse_response_200(data: object) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -49,11 +50,19 @@ def _parse_response(
                 return componentsschemas_login_response_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_login_response_type_1 = LoginMfaRequired.from_dict(data)
+
+                return componentsschemas_login_response_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_login_response_type_1 = LoginMfaRequired.from_dict(data)
+            componentsschemas_login_response_type_2 = LoginMfaEnrollmentRequired.from_dict(data)
 
-            return componentsschemas_login_response_type_1
+            return componentsschemas_login_response_type_2
 
         response_200 = _parse_response_200(response.json())
 
@@ -117,7 +126,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[LoginAuthenticated | LoginMfaRequired | Problem]:
+) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -131,7 +140,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: VerifyChallengeRequest,
-) -> Response[LoginAuthenticated | LoginMfaRequired | Problem]:
+) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]:
     """Answer a login challenge with a second-factor code.
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
@@ -148,7 +157,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaRequired | Problem]
+        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -168,7 +177,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: VerifyChallengeRequest,
-) -> LoginAuthenticated | LoginMfaRequired | Problem | None:
+) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem | None:
     """Answer a login challenge with a second-factor code.
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
@@ -185,7 +194,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaRequired | Problem
+        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem
     """
 
     return sync_detailed(
@@ -200,7 +209,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: VerifyChallengeRequest,
-) -> Response[LoginAuthenticated | LoginMfaRequired | Problem]:
+) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]:
     """Answer a login challenge with a second-factor code.
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
@@ -217,7 +226,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaRequired | Problem]
+        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -235,7 +244,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: VerifyChallengeRequest,
-) -> LoginAuthenticated | LoginMfaRequired | Problem | None:
+) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem | None:
     """Answer a login challenge with a second-factor code.
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
@@ -252,7 +261,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaRequired | Problem
+        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem
     """
 
     return (

@@ -7,7 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.activation import Activation
+from ...models.activation_answer import ActivationAnswer
 from ...models.code_confirmation import CodeConfirmation
 from ...models.problem import Problem
 from ...types import Response
@@ -35,9 +35,11 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Activation | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ActivationAnswer | Problem | None:
     if response.status_code == 200:
-        response_200 = Activation.from_dict(response.json())
+        response_200 = ActivationAnswer.from_dict(response.json())
 
         return response_200
 
@@ -104,7 +106,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Activation | Problem]:
+) -> Response[ActivationAnswer | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -118,10 +120,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CodeConfirmation,
-) -> Response[Activation | Problem]:
+) -> Response[ActivationAnswer | Problem]:
     """Activate a pending factor with a code from the app.
 
-     For the account's first factor the answer carries 8 recovery codes, shown only here.
+     For the account's first factor the answer carries 8 recovery codes, shown only here. Also
+    open to the bearer of an enrolment ticket: the ticket is used up and the answer carries the
+    session (aal2) its login was waiting for.
     With MFA on, every other session of the account is signed out (they proved only the
     password) and this one becomes `aal2`. A wrong code answers 403 `reauthentication_failed`
     with `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts
@@ -136,7 +140,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Activation | Problem]
+        Response[ActivationAnswer | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -156,10 +160,12 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CodeConfirmation,
-) -> Activation | Problem | None:
+) -> ActivationAnswer | Problem | None:
     """Activate a pending factor with a code from the app.
 
-     For the account's first factor the answer carries 8 recovery codes, shown only here.
+     For the account's first factor the answer carries 8 recovery codes, shown only here. Also
+    open to the bearer of an enrolment ticket: the ticket is used up and the answer carries the
+    session (aal2) its login was waiting for.
     With MFA on, every other session of the account is signed out (they proved only the
     password) and this one becomes `aal2`. A wrong code answers 403 `reauthentication_failed`
     with `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts
@@ -174,7 +180,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Activation | Problem
+        ActivationAnswer | Problem
     """
 
     return sync_detailed(
@@ -189,10 +195,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CodeConfirmation,
-) -> Response[Activation | Problem]:
+) -> Response[ActivationAnswer | Problem]:
     """Activate a pending factor with a code from the app.
 
-     For the account's first factor the answer carries 8 recovery codes, shown only here.
+     For the account's first factor the answer carries 8 recovery codes, shown only here. Also
+    open to the bearer of an enrolment ticket: the ticket is used up and the answer carries the
+    session (aal2) its login was waiting for.
     With MFA on, every other session of the account is signed out (they proved only the
     password) and this one becomes `aal2`. A wrong code answers 403 `reauthentication_failed`
     with `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts
@@ -207,7 +215,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Activation | Problem]
+        Response[ActivationAnswer | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -225,10 +233,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CodeConfirmation,
-) -> Activation | Problem | None:
+) -> ActivationAnswer | Problem | None:
     """Activate a pending factor with a code from the app.
 
-     For the account's first factor the answer carries 8 recovery codes, shown only here.
+     For the account's first factor the answer carries 8 recovery codes, shown only here. Also
+    open to the bearer of an enrolment ticket: the ticket is used up and the answer carries the
+    session (aal2) its login was waiting for.
     With MFA on, every other session of the account is signed out (they proved only the
     password) and this one becomes `aal2`. A wrong code answers 403 `reauthentication_failed`
     with `attempts_remaining`; after 5 the pending factor is gone (410) and enrolment starts
@@ -243,7 +253,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Activation | Problem
+        ActivationAnswer | Problem
     """
 
     return (

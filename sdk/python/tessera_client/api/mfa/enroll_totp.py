@@ -107,7 +107,10 @@ def sync_detailed(
 ) -> Response[Problem | TotpEnrolment]:
     """Start adding an authenticator app.
 
-     Returns a pending factor: the secret (for manual entry), the `otpauth://` URI and the same
+     Also open to the bearer of an enrolment ticket (login's `mfa_enrollment_required`), who
+    sends no password.
+
+    Returns a pending factor: the secret (for manual entry), the `otpauth://` URI and the same
     as a QR code. It becomes active once a code from the app is proven with
     `POST /v1/me/mfa/factors/{id}/activate`, within 10 minutes.
 
@@ -140,7 +143,10 @@ def sync(
 ) -> Problem | TotpEnrolment | None:
     """Start adding an authenticator app.
 
-     Returns a pending factor: the secret (for manual entry), the `otpauth://` URI and the same
+     Also open to the bearer of an enrolment ticket (login's `mfa_enrollment_required`), who
+    sends no password.
+
+    Returns a pending factor: the secret (for manual entry), the `otpauth://` URI and the same
     as a QR code. It becomes active once a code from the app is proven with
     `POST /v1/me/mfa/factors/{id}/activate`, within 10 minutes.
 
@@ -168,7 +174,10 @@ async def asyncio_detailed(
 ) -> Response[Problem | TotpEnrolment]:
     """Start adding an authenticator app.
 
-     Returns a pending factor: the secret (for manual entry), the `otpauth://` URI and the same
+     Also open to the bearer of an enrolment ticket (login's `mfa_enrollment_required`), who
+    sends no password.
+
+    Returns a pending factor: the secret (for manual entry), the `otpauth://` URI and the same
     as a QR code. It becomes active once a code from the app is proven with
     `POST /v1/me/mfa/factors/{id}/activate`, within 10 minutes.
 
@@ -199,7 +208,10 @@ async def asyncio(
 ) -> Problem | TotpEnrolment | None:
     """Start adding an authenticator app.
 
-     Returns a pending factor: the secret (for manual entry), the `otpauth://` URI and the same
+     Also open to the bearer of an enrolment ticket (login's `mfa_enrollment_required`), who
+    sends no password.
+
+    Returns a pending factor: the secret (for manual entry), the `otpauth://` URI and the same
     as a QR code. It becomes active once a code from the app is proven with
     `POST /v1/me/mfa/factors/{id}/activate`, within 10 minutes.
 

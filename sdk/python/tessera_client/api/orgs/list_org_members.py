@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.list_org_members_mfa_status import ListOrgMembersMfaStatus
 from ...models.member_page import MemberPage
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -17,6 +18,7 @@ def _get_kwargs(
     *,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    mfa_status: ListOrgMembersMfaStatus | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -24,6 +26,12 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["cursor"] = cursor
+
+    json_mfa_status: str | Unset = UNSET
+    if not isinstance(mfa_status, Unset):
+        json_mfa_status = mfa_status.value
+
+    params["mfa_status"] = json_mfa_status
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -92,13 +100,16 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    mfa_status: ListOrgMembersMfaStatus | Unset = UNSET,
 ) -> Response[MemberPage | Problem]:
-    """The organisation's members, newest first, with their MFA state (owners and admins).
+    """The organisation's members, newest first, each with their MFA status, deadline and
+    factors (owners and admins).
 
     Args:
         org_id (UUID):
         limit (int | Unset):
         cursor (str | Unset):
+        mfa_status (ListOrgMembersMfaStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,6 +123,7 @@ def sync_detailed(
         org_id=org_id,
         limit=limit,
         cursor=cursor,
+        mfa_status=mfa_status,
     )
 
     response = client.get_httpx_client().request(
@@ -127,13 +139,16 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    mfa_status: ListOrgMembersMfaStatus | Unset = UNSET,
 ) -> MemberPage | Problem | None:
-    """The organisation's members, newest first, with their MFA state (owners and admins).
+    """The organisation's members, newest first, each with their MFA status, deadline and
+    factors (owners and admins).
 
     Args:
         org_id (UUID):
         limit (int | Unset):
         cursor (str | Unset):
+        mfa_status (ListOrgMembersMfaStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,6 +163,7 @@ def sync(
         client=client,
         limit=limit,
         cursor=cursor,
+        mfa_status=mfa_status,
     ).parsed
 
 
@@ -157,13 +173,16 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    mfa_status: ListOrgMembersMfaStatus | Unset = UNSET,
 ) -> Response[MemberPage | Problem]:
-    """The organisation's members, newest first, with their MFA state (owners and admins).
+    """The organisation's members, newest first, each with their MFA status, deadline and
+    factors (owners and admins).
 
     Args:
         org_id (UUID):
         limit (int | Unset):
         cursor (str | Unset):
+        mfa_status (ListOrgMembersMfaStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,6 +196,7 @@ async def asyncio_detailed(
         org_id=org_id,
         limit=limit,
         cursor=cursor,
+        mfa_status=mfa_status,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -190,13 +210,16 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    mfa_status: ListOrgMembersMfaStatus | Unset = UNSET,
 ) -> MemberPage | Problem | None:
-    """The organisation's members, newest first, with their MFA state (owners and admins).
+    """The organisation's members, newest first, each with their MFA status, deadline and
+    factors (owners and admins).
 
     Args:
         org_id (UUID):
         limit (int | Unset):
         cursor (str | Unset):
+        mfa_status (ListOrgMembersMfaStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -212,5 +235,6 @@ async def asyncio(
             client=client,
             limit=limit,
             cursor=cursor,
+            mfa_status=mfa_status,
         )
     ).parsed

@@ -8,15 +8,15 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.org import Org
-from ...models.org_request import OrgRequest
 from ...models.problem import Problem
+from ...models.update_org_request import UpdateOrgRequest
 from ...types import Response
 
 
 def _get_kwargs(
     org_id: UUID,
     *,
-    body: OrgRequest,
+    body: UpdateOrgRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -100,13 +100,14 @@ def sync_detailed(
     org_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: OrgRequest,
+    body: UpdateOrgRequest,
 ) -> Response[Org | Problem]:
-    """Rename the organisation (owners and admins).
+    """Change the organisation: its name, and whether it requires MFA of every member and with
+    what grace period (owners and admins). Fields left out stay as they are.
 
     Args:
         org_id (UUID):
-        body (OrgRequest):  Example: {'name': 'Acme'}.
+        body (UpdateOrgRequest):  Example: {'enforcement_delay_days': 7, 'require_mfa': True}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,13 +133,14 @@ def sync(
     org_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: OrgRequest,
+    body: UpdateOrgRequest,
 ) -> Org | Problem | None:
-    """Rename the organisation (owners and admins).
+    """Change the organisation: its name, and whether it requires MFA of every member and with
+    what grace period (owners and admins). Fields left out stay as they are.
 
     Args:
         org_id (UUID):
-        body (OrgRequest):  Example: {'name': 'Acme'}.
+        body (UpdateOrgRequest):  Example: {'enforcement_delay_days': 7, 'require_mfa': True}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,13 +161,14 @@ async def asyncio_detailed(
     org_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: OrgRequest,
+    body: UpdateOrgRequest,
 ) -> Response[Org | Problem]:
-    """Rename the organisation (owners and admins).
+    """Change the organisation: its name, and whether it requires MFA of every member and with
+    what grace period (owners and admins). Fields left out stay as they are.
 
     Args:
         org_id (UUID):
-        body (OrgRequest):  Example: {'name': 'Acme'}.
+        body (UpdateOrgRequest):  Example: {'enforcement_delay_days': 7, 'require_mfa': True}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -189,13 +192,14 @@ async def asyncio(
     org_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: OrgRequest,
+    body: UpdateOrgRequest,
 ) -> Org | Problem | None:
-    """Rename the organisation (owners and admins).
+    """Change the organisation: its name, and whether it requires MFA of every member and with
+    what grace period (owners and admins). Fields left out stay as they are.
 
     Args:
         org_id (UUID):
-        body (OrgRequest):  Example: {'name': 'Acme'}.
+        body (UpdateOrgRequest):  Example: {'enforcement_delay_days': 7, 'require_mfa': True}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
