@@ -21,7 +21,7 @@ pub struct OrgRequest {
     #[schema(
         min_length = 1,
         max_length = 100,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*\S[^\x00-\x1F\x7F-\x9F]*$"
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\x00-\x1F\x7F-\x9F\s][^\x00-\x1F\x7F-\x9F]*$"
     )]
     pub name: String,
 }
@@ -54,6 +54,23 @@ pub async fn create(
         .run(client, move |cx| orgs::create(cx, &caller, &body.name))
         .await?;
     Ok(HttpResponse::Created().json(org))
+}
+
+/// A number of days as JSON Schema's `integer` has it: `3` or `3.0`, not `3.5`.
+fn whole_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+    let number = f64::deserialize(d)?;
+    let whole =
+        number.fract() == 0.0 && number >= f64::from(i32::MIN) && number <= f64::from(i32::MAX);
+    if !whole {
+        return Err(serde::de::Error::custom("expected a whole number of days"));
+    }
+    Ok(number as i32)
+}
+
+fn some_whole_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    Option::<f64>::deserialize(d)?
+        .map(|number| whole_days(serde::de::value::F64Deserializer::<D::Error>::new(number)))
+        .transpose()
 }
 
 fn org_id(id: web::Path<uuid::Uuid>) -> OrgId {
@@ -97,13 +114,14 @@ pub struct UpdateOrgRequest {
     #[schema(
         min_length = 1,
         max_length = 100,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*\S[^\x00-\x1F\x7F-\x9F]*$"
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\x00-\x1F\x7F-\x9F\s][^\x00-\x1F\x7F-\x9F]*$"
     )]
     pub name: Option<String>,
     /// Require MFA of every member. Turning it on starts each member's grace period now.
     pub require_mfa: Option<bool>,
     /// The members' grace period in days, 0 to 365 (0: enrolment is forced at the next login).
-    #[schema(minimum = 0, maximum = 365)]
+    #[serde(default, deserialize_with = "some_whole_days")]
+    #[schema(value_type = Option<i32>, minimum = 0, maximum = 365)]
     pub enforcement_delay_days: Option<i32>,
 }
 
@@ -438,7 +456,7 @@ pub struct MemberRequirementRequest {
     pub required: bool,
     /// Grace period in days, 0 to 365 (0: enrolment is forced at the next login). The
     /// deadline is now plus this; changing it later moves the deadline.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_days")]
     #[schema(minimum = 0, maximum = 365)]
     pub enforcement_delay_days: i32,
 }

@@ -294,6 +294,16 @@ async fn the_admin_sees_a_member_go_from_pending_to_active_to_disabled() {
         )
         .await;
     assert_eq!(cleared.body["required"], false);
+    // Days are whole numbers, however JSON writes them.
+    for (days, status) in [(json!(2.0), 200), (json!(2.5), 422), (json!(366), 422)] {
+        let reply = app
+            .send(
+                app.authed(Method::PATCH, &format!("/v1/orgs/{org}"), &ada.token)
+                    .json(&json!({"enforcement_delay_days": days})),
+            )
+            .await;
+        assert_eq!(reply.status, status, "{days}: {}", reply.body);
+    }
     app.advance(Duration::hours(1));
     let disabled = app
         .step_up(
