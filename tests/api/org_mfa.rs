@@ -329,8 +329,12 @@ async fn the_admin_sees_a_member_go_from_pending_to_active_to_disabled() {
         .map(|e| e["event"].as_str().unwrap())
         .collect();
     assert_eq!(
-        &events[..2],
-        ["mfa.requirement_cleared", "mfa.requirement_set"]
+        &events[..3],
+        [
+            "org.updated",
+            "mfa.requirement_cleared",
+            "mfa.requirement_set"
+        ]
     );
 }
 
