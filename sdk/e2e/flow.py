@@ -13,16 +13,26 @@ from tessera_client.api.accounts import create_account
 from tessera_client.api.auth import login, logout, verify_login_challenge
 from tessera_client.api.login_history import list_login_history
 from tessera_client.api.mfa import activate_factor, disable_mfa, enroll_totp, get_mfa_status
-from tessera_client.api.orgs import create_org, get_org, list_org_members
+from tessera_client.api.orgs import (
+    add_org_member,
+    create_org,
+    get_org,
+    list_org_members,
+    set_org_member_mfa_requirement,
+)
 from tessera_client.api.sessions import get_current_session, list_sessions, revoke_other_sessions
 from tessera_client.models import (
+    AddMemberRequest,
     CodeConfirmation,
     LoginAuthenticated,
     LoginMfaRequired,
+    LoginMfaEnrollmentRequired,
     LoginRequest,
+    MemberRequirementRequest,
     OrgRequest,
     PasswordConfirmation,
     Problem,
+    Role,
     SecondFactor,
     SignUpRequest,
     StepUpRequest,
@@ -140,6 +150,40 @@ ok(get_current_session.sync(client=me))
 step("disable MFA with the password and a recovery code")
 disabled = disable_mfa.sync_detailed(client=me, body=StepUpRequest(password=PASSWORD, code=recovery_codes[1]))
 assert disabled.status_code == 204, disabled
-assert isinstance(password_login(), LoginAuthenticated)
+owner = password_login()
+assert isinstance(owner, LoginAuthenticated)
+me = authed(owner.session_token)
+
+step("the organisation requires MFA of a new member, who is made to enrol at login")
+member_email = f"py-member-{uuid.uuid4().hex}@example.com"
+ok(create_account.sync(client=anonymous, body=SignUpRequest(email=member_email, password=PASSWORD)))
+added = ok(
+    add_org_member.sync(
+        org_id=uuid.UUID(org.id), client=me, body=AddMemberRequest(email=member_email, role=Role.MEMBER)
+    )
+)
+requirement = ok(
+    set_org_member_mfa_requirement.sync(
+        org_id=uuid.UUID(org.id),
+        account_id=uuid.UUID(added.account_id),
+        client=me,
+        body=MemberRequirementRequest(required=True, enforcement_delay_days=0),
+    )
+)
+assert requirement.status == "pending", requirement
+forced = ok(login.sync(client=anonymous, body=LoginRequest(email=member_email, password=PASSWORD)))
+assert isinstance(forced, LoginMfaEnrollmentRequired), forced
+ticket = authed(forced.enrollment.ticket)
+member_enrolment = ok(enroll_totp.sync(client=ticket, body=PasswordConfirmation()))
+member_activation = ok(
+    activate_factor.sync(
+        id=uuid.UUID(member_enrolment.factor_id),
+        client=ticket,
+        body=CodeConfirmation(code=code_at(member_enrolment.secret)),
+    )
+)
+assert member_activation.session.aal == "aal2", member_activation
+member = authed(member_activation.session_token)
+assert ok(get_current_session.sync(client=member)).account.email == member_email
 
 print("Python SDK flow passed")

@@ -126,5 +126,32 @@ step('disable MFA with the password and a recovery code');
 must(await tessera.disableMfa({ body: { password, code: recoveryCodes[1] } }));
 const plain = must(await tessera.login({ body: { email, password } }));
 assert.equal(plain.status, 'authenticated');
+if (plain.status !== 'authenticated') throw new Error('expected a session');
+token = tokenOf(plain);
+
+step('the organisation requires MFA of a new member, who is made to enrol at login');
+const memberEmail = `ts-member-${randomUUID()}@example.com`;
+must(await tessera.createAccount({ body: { email: memberEmail, password } }));
+const added = must(await tessera.addOrgMember({
+  path: { org_id: org.id },
+  body: { email: memberEmail, role: 'member' },
+}));
+const requirement = must(await tessera.setOrgMemberMfaRequirement({
+  path: { org_id: org.id, account_id: added.account_id },
+  body: { required: true, enforcement_delay_days: 0 },
+}));
+assert.equal(requirement.status, 'pending');
+token = '';
+const forced = must(await tessera.login({ body: { email: memberEmail, password } }));
+if (forced.status !== 'mfa_enrollment_required') throw new Error(`expected forced enrolment, got ${forced.status}`);
+token = forced.enrollment.ticket;
+const memberEnrolment = must(await tessera.enrollTotp({ body: {} }));
+const memberActivation = must(await tessera.activateFactor({
+  path: { id: memberEnrolment.factor_id },
+  body: { code: await codeAt(memberEnrolment.secret) },
+}));
+assert.equal(memberActivation.session?.aal, 'aal2');
+token = tokenOf(memberActivation);
+assert.equal(must(await tessera.getCurrentSession()).account.email, memberEmail);
 
 console.log('TypeScript SDK flow passed');
