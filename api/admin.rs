@@ -45,6 +45,16 @@ fn usage(conn: &mut DbConnection, key_id: &str) -> Result<i64, AdminError> {
         .map_err(|e| AdminError::Database(e.to_string()))
 }
 
+/// Makes a support operator's key for `/v1/admin`; returns the token, shown only now.
+pub fn create_operator_key(
+    settings: &Settings,
+    name: &str,
+) -> Result<crate::service::Secret, AdminError> {
+    let mut conn = connect(settings)?;
+    crate::service::operators::create_key(&mut conn, name, Utc::now())
+        .map_err(|e| AdminError::Database(e.to_string()))
+}
+
 /// Adds a new key and makes it active. Running servers keep using the keyring they loaded
 /// until they restart.
 pub fn rotate(settings: &Settings) -> Result<String, AdminError> {

@@ -56,6 +56,8 @@ pub enum ErrorCode {
     LastOwner,
     /// The last factor cannot go while an organisation requires MFA.
     MfaRequiredByPolicy,
+    /// Support froze the account.
+    AccountFrozen,
     FactorExpired,
     FactorExhausted,
     ChallengeUsed,

@@ -29,6 +29,22 @@ enum Command {
         #[command(subcommand)]
         action: KeysCommand,
     },
+    /// Support operations.
+    Admin {
+        #[command(subcommand)]
+        action: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Make an operator key for `/v1/admin` (support: find, freeze, unfreeze accounts). The
+    /// key is printed once; only its digest is kept.
+    CreateOperatorKey {
+        /// Who the key is for, as the audit log will name them.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -86,6 +102,19 @@ fn main() -> ExitCode {
     }
     match command {
         Command::Keys { action } => keys(&cli.settings, action),
+        Command::Admin {
+            action: AdminCommand::CreateOperatorKey { name },
+        } => match tessera::admin::create_operator_key(&cli.settings, &name) {
+            Ok(token) => {
+                println!("{}", token.expose());
+                eprintln!("operator key for {name}: shown only now; keep it secret");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("tessera admin: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Openapi { format } => {
             let spec = tessera::api_doc();
             let text = match format {

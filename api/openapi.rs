@@ -27,6 +27,7 @@ use crate::service::FieldError;
         (name = "mfa", description = "Second factors: authenticator apps and recovery codes"),
         (name = "audit-log", description = "Security-relevant changes to the account"),
         (name = "orgs", description = "Organisations, their members and their audit log"),
+        (name = "admin", description = "Support: find, freeze and unfreeze accounts (operator key)"),
     ),
     components(
         schemas(Problem, FieldError),
@@ -62,6 +63,15 @@ impl Modify for SecuritySchemes {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("opaque session token (tss_…)")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "operator_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("operator key (tso_…), from `tessera admin create-operator-key`")
                     .build(),
             ),
         );

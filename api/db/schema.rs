@@ -14,6 +14,8 @@ diesel::table! {
         updated_at -> Timestamp,
         /// When the account last turned MFA off.
         mfa_disabled_at -> Nullable<Timestamp>,
+        /// Set while support has the account frozen.
+        frozen_at -> Nullable<Timestamp>,
     }
 }
 
@@ -198,3 +200,13 @@ diesel::table! {
 diesel::joinable!(org_members -> orgs (org_id));
 diesel::joinable!(org_members -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(orgs, org_members, accounts);
+
+diesel::table! {
+    operator_keys (id) {
+        id -> Text,
+        name -> Text,
+        token_digest -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}

@@ -144,6 +144,7 @@ pub fn status(code: ErrorCode) -> StatusCode {
             StatusCode::GONE
         }
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        AccountFrozen => StatusCode::LOCKED,
         UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         InvalidBody | UnknownField | MissingField | ValidationFailed => {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -178,6 +179,7 @@ fn title(code: ErrorCode) -> &'static str {
             "Gone"
         }
         PayloadTooLarge => "Payload too large",
+        AccountFrozen => "Account frozen",
         UnsupportedMediaType => "Unsupported media type",
         TooManyAttempts => "Too many attempts",
         RateLimited => "Rate limited",
@@ -200,6 +202,7 @@ fn default_detail(code: ErrorCode) -> &'static str {
              `errors`. The session is still valid."
         }
         NotFound => "No such resource.",
+        AccountFrozen => "This account is frozen; contact support.",
         TooManyAttempts => "Too many failed attempts; try again later.",
         RateLimited => "Too many requests of this kind from your network; try again later.",
         Overloaded => "The server is busy checking passwords; try again in a second.",

@@ -13,6 +13,7 @@ use super::error::ApiError;
 use crate::error_code::ErrorCode;
 use crate::openapi::COOKIE_NAME;
 use crate::service::mfa::tickets::{self, Enroller};
+use crate::service::operators::{self, Operator};
 use crate::service::sessions::{self, Caller, CheckedSession};
 use crate::service::{ClientInfo, Secret};
 use crate::state::AppState;
@@ -147,6 +148,27 @@ impl FromRequest for Enroller {
         Box::pin(async move {
             state?
                 .run(ClientInfo::default(), move |cx| tickets::redeem(cx, ticket))
+                .await
+        })
+    }
+}
+
+/// A support operator, by an operator key as the bearer (cookies never carry one).
+impl FromRequest for Operator {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let prepared = state(req).and_then(|state| match session_token(req)? {
+            TokenSource::Bearer(token) => Ok((state, token)),
+            TokenSource::Cookie(_) => Err(unauthenticated()),
+        });
+        Box::pin(async move {
+            let (state, token) = prepared?;
+            state
+                .run(ClientInfo::default(), move |cx| {
+                    operators::authenticate(cx, &token)
+                })
                 .await
         })
     }

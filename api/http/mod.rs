@@ -2,6 +2,7 @@
 //! function and shape the response.
 
 pub mod accounts;
+pub mod admin;
 pub mod audit_log;
 pub mod auth;
 pub mod body;
@@ -60,6 +61,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(orgs::member_mfa)
         .service(orgs::set_member_requirement)
         .service(orgs::reset_member_mfa)
+        .service(admin::find_accounts)
+        .service(admin::freeze)
+        .service(admin::unfreeze)
         .service(orgs::audit_log);
 }
 

@@ -152,6 +152,7 @@ pub fn sign_up(cx: &mut Context<'_>, input: SignUp) -> Result<(Account, IssuedSe
         created_at: to_db(now),
         updated_at: to_db(now),
         mfa_disabled_at: None,
+        frozen_at: None,
     };
     cx.transaction(|cx| {
         diesel::insert_into(accounts::table)

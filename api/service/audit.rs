@@ -27,6 +27,8 @@ pub enum AuditAction {
     MfaRequirementSet,
     MfaRequirementCleared,
     MfaReset,
+    AccountFrozen,
+    AccountUnfrozen,
     ProfileUpdated,
     MfaEnabled,
     MfaDisabled,
@@ -50,6 +52,8 @@ impl AuditAction {
             AuditAction::MfaRequirementSet => "mfa.requirement_set",
             AuditAction::MfaRequirementCleared => "mfa.requirement_cleared",
             AuditAction::MfaReset => "mfa.reset",
+            AuditAction::AccountFrozen => "account.frozen",
+            AuditAction::AccountUnfrozen => "account.unfrozen",
             AuditAction::ProfileUpdated => "profile.updated",
             AuditAction::MfaEnabled => "mfa.enabled",
             AuditAction::MfaDisabled => "mfa.disabled",
@@ -68,7 +72,8 @@ pub struct AuditEvent {
     pub id: String,
     /// `account.created`, `account.locked`, `profile.updated`, `org.created`, `org.updated`,
     /// `membership.added`, `membership.role_changed`, `membership.removed`,
-    /// `mfa.requirement_set`, `mfa.requirement_cleared`, `mfa.reset`, `mfa.enabled`, `mfa.disabled`,
+    /// `mfa.requirement_set`, `mfa.requirement_cleared`, `mfa.reset`, `account.frozen`,
+    /// `account.unfrozen`, `mfa.enabled`, `mfa.disabled`,
     /// `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
     /// `session.revoked`, `sessions.revoked_others` (more may be added).
     #[schema(example = "mfa.enabled")]
@@ -113,6 +118,31 @@ pub fn record(
     details: Option<serde_json::Value>,
 ) -> Result<()> {
     insert(cx, account_id, account_id, None, action, details)
+}
+
+/// Records an event done to the account by a support operator (no account acts: the details
+/// name the operator).
+pub fn record_by_operator(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    action: AuditAction,
+    details: Option<serde_json::Value>,
+) -> Result<()> {
+    let row = AuditEventRow {
+        id: row_id(),
+        account_id: account_id.to_string(),
+        actor_account_id: None,
+        event: action.name().to_string(),
+        ip: cx.client.ip.clone(),
+        user_agent: cx.client.user_agent.clone(),
+        details: details.map(|d| d.to_string()),
+        occurred_at: to_db(cx.now),
+        org_id: None,
+    };
+    diesel::insert_into(audit_events::table)
+        .values(&row)
+        .execute(cx.conn)?;
+    Ok(())
 }
 
 /// Records an event in an organisation, done by `actor` to `subject` (an account, or the

@@ -82,6 +82,7 @@ pub enum FailureReason {
     InvalidCredentials,
     InvalidCode,
     TooManyAttempts,
+    AccountFrozen,
 }
 
 impl FailureReason {
@@ -90,6 +91,7 @@ impl FailureReason {
             FailureReason::InvalidCredentials => "invalid_credentials",
             FailureReason::InvalidCode => "invalid_code",
             FailureReason::TooManyAttempts => "too_many_attempts",
+            FailureReason::AccountFrozen => "account_frozen",
         }
     }
 }

@@ -12,6 +12,7 @@ use super::mfa::{
     self,
     challenges::{self, LoginChallenge},
 };
+use super::operators;
 use super::orgs::policy;
 use super::secret::Secret;
 use super::sessions::{self, Aal, IssuedSession};
@@ -89,29 +90,33 @@ pub fn password_login(
     } else {
         None
     };
-    cx.transaction(|cx| {
+    cx.decide(|cx| {
         throttle::succeeded(cx, &guard)?;
+        if let Err(frozen) = operators::refuse_if_frozen(&account) {
+            history::record(cx, attempt(Some(FailureReason::AccountFrozen)))?;
+            return Ok(Decision::Refused(frozen));
+        }
         if let Some(hash) = &upgraded_hash {
             diesel::update(accounts::table.find(account_id.as_str()))
                 .set(accounts::password_hash.eq(hash))
                 .execute(cx.conn)?;
         }
         if mfa::active_totp(cx.conn, account_id)?.is_some() {
-            return Ok(LoginOutcome::MfaRequired {
+            return Ok(Decision::Done(LoginOutcome::MfaRequired {
                 challenge: challenges::open(cx, account_id)?,
-            });
+            }));
         }
         let deadline = policy::enrollment_deadline(cx.conn, account_id)?;
         if deadline.is_some_and(|deadline| deadline <= cx.now) {
-            return Ok(LoginOutcome::MfaEnrollmentRequired {
+            return Ok(Decision::Done(LoginOutcome::MfaEnrollmentRequired {
                 enrollment: tickets::issue(cx, account_id)?,
-            });
+            }));
         }
         let session = sessions::issue_with_deadline(cx, account_id, Aal::Aal1, None, deadline)?;
         history::record(cx, attempt(None))?;
-        Ok(LoginOutcome::Authenticated {
+        Ok(Decision::Done(LoginOutcome::Authenticated {
             account: Account::from(account),
             session,
-        })
+        }))
     })
 }

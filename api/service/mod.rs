@@ -14,6 +14,7 @@ pub mod keyring;
 pub mod login;
 pub mod maintenance;
 pub mod mfa;
+pub mod operators;
 pub mod orgs;
 pub mod pagination;
 pub mod passwords;

@@ -7,6 +7,7 @@
 mod common;
 
 mod accounts;
+mod admin;
 mod browsers;
 mod error_codes;
 mod errors;

@@ -25,6 +25,7 @@ use crate::service::context::{Context, Decision};
 use crate::service::error::{Error, Result};
 use crate::service::history::{self, Attempt, FailureReason, LoginMethod};
 use crate::service::ids::AccountId;
+use crate::service::operators;
 use crate::service::secret::Secret;
 use crate::service::sessions::{self, Aal, IssuedSession};
 use crate::service::throttle::{self, Credential, Guard};
@@ -186,6 +187,10 @@ pub fn verify(
             ));
         }
         throttle::succeeded(cx, &guard)?;
+        if let Err(frozen) = operators::refuse_if_frozen(&account) {
+            history::record(cx, attempt(Some(FailureReason::AccountFrozen)))?;
+            return Ok(Decision::Refused(frozen));
+        }
         let session = sessions::issue(cx, &account_id, Aal::Aal2, Some(method))?;
         history::record(cx, attempt(None))?;
         Ok(Decision::Done((Account::from(account.clone()), session)))

@@ -16,6 +16,7 @@ use crate::service::accounts::{self, Account};
 use crate::service::context::Context;
 use crate::service::error::{Error, Result};
 use crate::service::ids::AccountId;
+use crate::service::operators;
 use crate::service::secret::Secret;
 use crate::service::sessions::Caller;
 
@@ -99,6 +100,7 @@ pub fn redeem(cx: &mut Context<'_>, ticket: Secret) -> Result<Enroller> {
         return Err(Error::denied(ErrorCode::Unauthenticated));
     }
     let account = accounts::get(cx.conn, &AccountId::from(account_id))?;
+    operators::refuse_if_frozen(&account)?;
     Ok(Enroller::Ticket {
         account: account.into(),
         ticket,

@@ -1,0 +1,105 @@
+//! Support's calls, authorised by an operator key (`tessera admin create-operator-key`).
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::error::ApiError;
+use crate::service::operators::{self, AccountRecord, Operator};
+use crate::service::{AccountId, ClientInfo};
+use crate::state::AppState;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AccountQuery {
+    /// The account's email (matched as sign-up stores it: trimmed, lower-cased).
+    #[param(max_length = 254)]
+    pub email: String,
+}
+
+/// Find an account by email: a list of at most one.
+#[utoipa::path(
+    operation_id = "adminFindAccounts",
+    tag = "admin",
+    params(AccountQuery),
+    responses(
+        (status = 200, description = "The matching accounts", body = Vec<AccountRecord>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("operator_key" = [])),
+)]
+#[get("/v1/admin/accounts")]
+pub async fn find_accounts(
+    state: web::Data<AppState>,
+    _operator: Operator,
+    query: web::Query<AccountQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let email = query.into_inner().email;
+    let found = state
+        .run(ClientInfo::default(), move |cx| operators::find(cx, &email))
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Freeze an account: every session of it ends, and signing in answers 423 `account_frozen`
+/// (only after a right password, so it tells nothing to someone guessing).
+#[utoipa::path(
+    operation_id = "adminFreezeAccount",
+    tag = "admin",
+    params(("id" = uuid::Uuid, Path, description = "The account's id")),
+    responses(
+        (status = 200, description = "The account, frozen", body = AccountRecord),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("operator_key" = [])),
+)]
+#[post("/v1/admin/accounts/{id}/freeze")]
+pub async fn freeze(
+    state: web::Data<AppState>,
+    operator: Operator,
+    client: ClientInfo,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let account_id = AccountId::from(id.into_inner().to_string());
+    let record = state
+        .run(client, move |cx| {
+            operators::freeze(cx, &operator, &account_id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(record))
+}
+
+/// Unfreeze an account: it may sign in again.
+#[utoipa::path(
+    operation_id = "adminUnfreezeAccount",
+    tag = "admin",
+    params(("id" = uuid::Uuid, Path, description = "The account's id")),
+    responses(
+        (status = 200, description = "The account, unfrozen", body = AccountRecord),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("operator_key" = [])),
+)]
+#[post("/v1/admin/accounts/{id}/unfreeze")]
+pub async fn unfreeze(
+    state: web::Data<AppState>,
+    operator: Operator,
+    client: ClientInfo,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let account_id = AccountId::from(id.into_inner().to_string());
+    let record = state
+        .run(client, move |cx| {
+            operators::unfreeze(cx, &operator, &account_id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(record))
+}

@@ -1,0 +1,2 @@
+DROP TABLE operator_keys;
+ALTER TABLE accounts DROP COLUMN frozen_at;
