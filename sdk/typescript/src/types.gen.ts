@@ -23,6 +23,24 @@ export type Account = {
     updated_at: string;
 };
 
+/**
+ * An account as support sees it.
+ */
+export type AccountRecord = {
+    id: string;
+    email: string;
+    display_name?: string | null;
+    created_at: string;
+    /**
+     * Set while the account is frozen.
+     */
+    frozen_at?: string | null;
+    /**
+     * True when the account has an active second factor.
+     */
+    mfa_enabled: boolean;
+};
+
 export type Activation = {
     factor: Factor;
     recovery_codes?: RecoveryCodes | null;
@@ -59,7 +77,8 @@ export type AuditEvent = {
     /**
      * `account.created`, `account.locked`, `profile.updated`, `org.created`, `org.updated`,
      * `membership.added`, `membership.role_changed`, `membership.removed`,
-     * `mfa.requirement_set`, `mfa.requirement_cleared`, `mfa.reset`, `mfa.enabled`, `mfa.disabled`,
+     * `mfa.requirement_set`, `mfa.requirement_cleared`, `mfa.reset`, `account.frozen`,
+     * `account.unfrozen`, `mfa.enabled`, `mfa.disabled`,
      * `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
      * `session.revoked`, `sessions.revoked_others` (more may be added).
      */
@@ -778,6 +797,131 @@ export type CreateAccountResponses = {
 };
 
 export type CreateAccountResponse = CreateAccountResponses[keyof CreateAccountResponses];
+
+export type AdminFindAccountsData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * The account's email (matched as sign-up stores it: trimmed, lower-cased).
+         */
+        email: string;
+    };
+    url: '/v1/admin/accounts';
+};
+
+export type AdminFindAccountsErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type AdminFindAccountsError = AdminFindAccountsErrors[keyof AdminFindAccountsErrors];
+
+export type AdminFindAccountsResponses = {
+    /**
+     * The matching accounts
+     */
+    200: Array<AccountRecord>;
+};
+
+export type AdminFindAccountsResponse = AdminFindAccountsResponses[keyof AdminFindAccountsResponses];
+
+export type AdminFreezeAccountData = {
+    body?: never;
+    path: {
+        /**
+         * The account's id
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/admin/accounts/{id}/freeze';
+};
+
+export type AdminFreezeAccountErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type AdminFreezeAccountError = AdminFreezeAccountErrors[keyof AdminFreezeAccountErrors];
+
+export type AdminFreezeAccountResponses = {
+    /**
+     * The account, frozen
+     */
+    200: AccountRecord;
+};
+
+export type AdminFreezeAccountResponse = AdminFreezeAccountResponses[keyof AdminFreezeAccountResponses];
+
+export type AdminUnfreezeAccountData = {
+    body?: never;
+    path: {
+        /**
+         * The account's id
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/admin/accounts/{id}/unfreeze';
+};
+
+export type AdminUnfreezeAccountErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type AdminUnfreezeAccountError = AdminUnfreezeAccountErrors[keyof AdminUnfreezeAccountErrors];
+
+export type AdminUnfreezeAccountResponses = {
+    /**
+     * The account, unfrozen
+     */
+    200: AccountRecord;
+};
+
+export type AdminUnfreezeAccountResponse = AdminUnfreezeAccountResponses[keyof AdminUnfreezeAccountResponses];
 
 export type VerifyLoginChallengeData = {
     body: VerifyChallengeRequest;

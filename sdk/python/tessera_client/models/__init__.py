@@ -1,6 +1,7 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .account import Account
+from .account_record import AccountRecord
 from .activation import Activation
 from .activation_answer import ActivationAnswer
 from .add_member_request import AddMemberRequest
@@ -54,6 +55,7 @@ from .verify_challenge_request import VerifyChallengeRequest
 
 __all__ = (
     "Account",
+    "AccountRecord",
     "Activation",
     "ActivationAnswer",
     "AddMemberRequest",
