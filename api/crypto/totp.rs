@@ -2,22 +2,54 @@
 //! matched, so the caller can refuse a step that was already used (replay).
 
 use subtle::ConstantTimeEq;
-use totp_lite::{Sha1, totp_custom};
+use totp_lite::{Sha1, Sha256, Sha512, totp_custom};
 
 use super::tokens::random_bytes;
+
+/// The HMAC hash of a TOTP credential. Authenticator apps use SHA-1; hardware tokens may
+/// use the others (RFC 6238 allows all three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Algorithm {
+    #[default]
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+impl Algorithm {
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "SHA1",
+            Algorithm::Sha256 => "SHA256",
+            Algorithm::Sha512 => "SHA512",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Algorithm> {
+        match text.trim().to_ascii_uppercase().replace('-', "").as_str() {
+            "SHA1" => Some(Algorithm::Sha1),
+            "SHA256" => Some(Algorithm::Sha256),
+            "SHA512" => Some(Algorithm::Sha512),
+            _ => None,
+        }
+    }
+}
 
 /// Parameters of one TOTP credential: authenticator apps use SHA-1, 6 digits, 30 s.
 #[derive(Debug, Clone, Copy)]
 pub struct TotpParams {
     pub digits: u32,
     pub period: u64,
+    pub algorithm: Algorithm,
 }
 
-impl Default for TotpParams {
-    fn default() -> Self {
+impl TotpParams {
+    /// What authenticator apps use.
+    pub fn authenticator_app() -> Self {
         TotpParams {
             digits: 6,
             period: 30,
+            algorithm: Algorithm::Sha1,
         }
     }
 }
@@ -42,7 +74,11 @@ pub fn time_step(unix_seconds: i64, params: TotpParams) -> i64 {
 
 pub fn code_at_step(secret: &[u8], step: i64, params: TotpParams) -> String {
     let time = (step.max(0) as u64) * params.period;
-    totp_custom::<Sha1>(params.period, params.digits, secret, time)
+    match params.algorithm {
+        Algorithm::Sha1 => totp_custom::<Sha1>(params.period, params.digits, secret, time),
+        Algorithm::Sha256 => totp_custom::<Sha256>(params.period, params.digits, secret, time),
+        Algorithm::Sha512 => totp_custom::<Sha512>(params.period, params.digits, secret, time),
+    }
 }
 
 /// The step of `code` within ±1 step of `unix_seconds` that is newer than `last_used_step`,
@@ -73,7 +109,6 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use totp_lite::{Sha256, Sha512};
 
     // RFC 6238 appendix B: the seeds are the ASCII strings below; 8 digits, 30 s.
     const SEED_SHA1: &[u8] = b"12345678901234567890";
@@ -111,6 +146,7 @@ mod tests {
         let eight = TotpParams {
             digits: 8,
             period: 30,
+            algorithm: Algorithm::Sha1,
         };
         for (time, sha1, _, _) in VECTORS {
             let step = time_step(time as i64, eight);
@@ -124,7 +160,7 @@ mod tests {
 
     #[test]
     fn accepts_one_step_either_side_and_refuses_used_steps() {
-        let params = TotpParams::default();
+        let params = TotpParams::authenticator_app();
         let secret = generate_secret();
         let now = 1_700_000_000;
         let step = time_step(now, params);

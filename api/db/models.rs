@@ -85,6 +85,8 @@ pub struct MfaFactorRow {
     pub activated_at: Option<NaiveDateTime>,
     pub last_used_at: Option<NaiveDateTime>,
     pub failed_attempts: i32,
+    pub algorithm: String,
+    pub hardware_token_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -154,4 +156,22 @@ pub struct OrgMemberRow {
     pub mfa_required_since: Option<NaiveDateTime>,
     pub mfa_delay_days: Option<i32>,
     pub mfa_clock_started_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::hardware_tokens)]
+pub struct HardwareTokenRow {
+    pub id: String,
+    pub org_id: String,
+    pub name: String,
+    pub serial: String,
+    pub model: String,
+    pub period: i32,
+    pub digits: i32,
+    pub algorithm: String,
+    pub secret_ciphertext: String,
+    pub key_id: String,
+    pub created_at: NaiveDateTime,
+    pub assigned_account_id: Option<String>,
+    pub assigned_at: Option<NaiveDateTime>,
 }

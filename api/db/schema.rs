@@ -88,6 +88,10 @@ diesel::table! {
         last_used_at -> Nullable<Timestamp>,
         /// Wrong codes given to activate the pending factor.
         failed_attempts -> Integer,
+        /// `SHA1`, `SHA256` or `SHA512`.
+        algorithm -> Text,
+        /// For a `hardware_token` factor: the organisation's token it was bound from.
+        hardware_token_id -> Nullable<Text>,
     }
 }
 
@@ -210,3 +214,24 @@ diesel::table! {
         last_used_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    hardware_tokens (id) {
+        id -> Text,
+        org_id -> Text,
+        name -> Text,
+        serial -> Text,
+        model -> Text,
+        period -> Integer,
+        digits -> Integer,
+        /// `SHA1`, `SHA256` or `SHA512`.
+        algorithm -> Text,
+        secret_ciphertext -> Text,
+        key_id -> Text,
+        created_at -> Timestamp,
+        assigned_account_id -> Nullable<Text>,
+        assigned_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(hardware_tokens, accounts);

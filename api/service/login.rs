@@ -101,7 +101,7 @@ pub fn password_login(
                 .set(accounts::password_hash.eq(hash))
                 .execute(cx.conn)?;
         }
-        if mfa::active_totp(cx.conn, account_id)?.is_some() {
+        if mfa::is_on(cx.conn, account_id)? {
             return Ok(Decision::Done(LoginOutcome::MfaRequired {
                 challenge: challenges::open(cx, account_id)?,
             }));

@@ -78,7 +78,7 @@ pub struct AccountRecord {
 
 fn record(conn: &mut DbConnection, row: AccountRow) -> Result<AccountRecord> {
     let id = AccountId::from(row.id);
-    let mfa_enabled = mfa::active_totp(conn, &id)?.is_some();
+    let mfa_enabled = mfa::is_on(conn, &id)?;
     Ok(AccountRecord {
         id,
         email: row.email,

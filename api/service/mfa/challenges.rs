@@ -279,7 +279,7 @@ mod tests {
     }
 
     fn code_at(secret: &[u8], now: DateTime<Utc>) -> String {
-        let params = TotpParams::default();
+        let params = TotpParams::authenticator_app();
         totp::code_at_step(secret, totp::time_step(now.timestamp(), params), params)
     }
 

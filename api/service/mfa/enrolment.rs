@@ -117,7 +117,7 @@ pub fn start_totp(
     password: Option<Secret>,
 ) -> Result<TotpEnrolment> {
     let account_id = enroller.account_id();
-    let params = TotpParams::default();
+    let params = TotpParams::authenticator_app();
     let secret = zeroize::Zeroizing::new(totp::generate_secret());
     let factor_id = FactorId::generate();
     let sealed = cx
@@ -148,6 +148,8 @@ pub fn start_totp(
                 activated_at: None,
                 last_used_at: None,
                 failed_attempts: 0,
+                algorithm: params.algorithm.name().into(),
+                hardware_token_id: None,
             })
             .execute(cx.conn)?;
         Ok(())

@@ -24,13 +24,17 @@ use crate::db::{DbConnection, to_db};
 /// A kind of second factor, as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FactorType {
+    /// An authenticator app.
     Totp,
+    /// An organisation's hardware TOTP token, bound by the member.
+    HardwareToken,
 }
 
 impl FactorType {
     pub fn name(self) -> &'static str {
         match self {
             FactorType::Totp => "totp",
+            FactorType::HardwareToken => "hardware_token",
         }
     }
 }
@@ -57,6 +61,7 @@ impl FactorState {
 #[serde(rename_all = "snake_case")]
 pub enum SecondFactor {
     Totp,
+    HardwareToken,
     RecoveryCode,
 }
 
@@ -64,17 +69,28 @@ impl SecondFactor {
     pub fn name(self) -> &'static str {
         match self {
             SecondFactor::Totp => "totp",
+            SecondFactor::HardwareToken => "hardware_token",
             SecondFactor::RecoveryCode => "recovery_code",
         }
     }
 
-    /// Six digits is an authenticator code; anything else is taken as a recovery code.
-    pub fn guess(code: &str) -> Self {
+    /// The factor type a code of this method is checked against (none for recovery codes).
+    fn factor_type(self) -> Option<FactorType> {
+        match self {
+            SecondFactor::Totp => Some(FactorType::Totp),
+            SecondFactor::HardwareToken => Some(FactorType::HardwareToken),
+            SecondFactor::RecoveryCode => None,
+        }
+    }
+
+    /// The methods a code given without one may be: digits are a one-time code of an
+    /// authenticator or a hardware token; anything else is taken as a recovery code.
+    pub fn candidates(code: &str) -> &'static [SecondFactor] {
         let code = code.trim();
-        if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
-            SecondFactor::Totp
+        if !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()) {
+            &[SecondFactor::Totp, SecondFactor::HardwareToken]
         } else {
-            SecondFactor::RecoveryCode
+            &[SecondFactor::RecoveryCode]
         }
     }
 }
@@ -93,18 +109,42 @@ pub fn check_code_shape(field: &str, code: &Secret) -> Result<()> {
     )]))
 }
 
-/// The account's active TOTP factor, if any.
-pub fn active_totp(
+/// The account's active factor of `kind`, if any.
+pub fn active_factor(
     conn: &mut DbConnection,
     account_id: &AccountId,
+    kind: FactorType,
 ) -> Result<Option<MfaFactorRow>> {
     Ok(mfa_factors::table
         .filter(mfa_factors::account_id.eq(account_id.as_str()))
-        .filter(mfa_factors::kind.eq(FactorType::Totp.name()))
+        .filter(mfa_factors::kind.eq(kind.name()))
         .filter(mfa_factors::status.eq(FactorState::Active.name()))
         .select(MfaFactorRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// The account's active authenticator app, if any.
+pub fn active_totp(
+    conn: &mut DbConnection,
+    account_id: &AccountId,
+) -> Result<Option<MfaFactorRow>> {
+    active_factor(conn, account_id, FactorType::Totp)
+}
+
+/// The kinds of the account's active factors, in a stable order (`totp` first).
+pub fn active_kinds(conn: &mut DbConnection, account_id: &AccountId) -> Result<Vec<String>> {
+    Ok(mfa_factors::table
+        .filter(mfa_factors::account_id.eq(account_id.as_str()))
+        .filter(mfa_factors::status.eq(FactorState::Active.name()))
+        .order(mfa_factors::kind.desc())
+        .select(mfa_factors::kind)
+        .load(conn)?)
+}
+
+/// MFA is on: the account has at least one active factor.
+pub fn is_on(conn: &mut DbConnection, account_id: &AccountId) -> Result<bool> {
+    Ok(!active_kinds(conn, account_id)?.is_empty())
 }
 
 pub fn factor_aad(factor_id: &str) -> String {
@@ -123,6 +163,7 @@ pub fn params_of(factor: &MfaFactorRow) -> TotpParams {
     TotpParams {
         digits: factor.digits as u32,
         period: factor.period as u64,
+        algorithm: totp::Algorithm::parse(&factor.algorithm).unwrap_or_default(),
     }
 }
 
@@ -185,20 +226,34 @@ pub fn use_second_factor(
     method: SecondFactor,
     code: &Secret,
 ) -> Result<Option<SecondFactor>> {
-    let accepted = match method {
-        SecondFactor::Totp => match active_totp(cx.conn, account_id)? {
+    let accepted = match method.factor_type() {
+        Some(kind) => match active_factor(cx.conn, account_id, kind)? {
             Some(factor) => use_totp_code(cx, &factor, code)?,
             None => false,
         },
-        SecondFactor::RecoveryCode => recovery_codes::use_code(cx, account_id, code)?,
+        None => recovery_codes::use_code(cx, account_id, code)?,
     };
     Ok(accepted.then_some(method))
 }
 
-/// The methods a login challenge can be answered with, for the owner of an active factor:
-/// the authenticator, and recovery codes while any are left.
+/// Checks a code given without its method (a confirmation): each method it may be, in turn.
+pub fn use_any_code(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    code: &Secret,
+) -> Result<Option<SecondFactor>> {
+    for method in SecondFactor::candidates(code.expose()) {
+        if let Some(method) = use_second_factor(cx, account_id, *method, code)? {
+            return Ok(Some(method));
+        }
+    }
+    Ok(None)
+}
+
+/// The methods a login challenge can be answered with: the account's active factors, and
+/// recovery codes while any are left.
 pub fn usable_methods(conn: &mut DbConnection, account_id: &AccountId) -> Result<Vec<String>> {
-    let mut methods = vec![SecondFactor::Totp.name().to_string()];
+    let mut methods = active_kinds(conn, account_id)?;
     let unused: i64 = recovery_code_rows::table
         .filter(recovery_code_rows::account_id.eq(account_id.as_str()))
         .filter(recovery_code_rows::used_at.is_null())

@@ -3,7 +3,7 @@
 //! are counted towards their lockouts before they are checked. A wrong or missing one is
 //! refused with `reauthentication_failed` naming the field: the session stays valid.
 
-use super::{SecondFactor, active_totp, use_second_factor};
+use super::{SecondFactor, is_on, use_any_code};
 use crate::error_code::ErrorCode;
 use crate::service::accounts;
 use crate::service::context::{Context, Decision};
@@ -54,7 +54,7 @@ pub fn confirm<T>(
     requirement: Requirement,
     change: impl FnOnce(&mut Context<'_>, Confirmed) -> Result<T>,
 ) -> Result<T> {
-    let mfa_on = active_totp(cx.conn, account_id)?.is_some();
+    let mfa_on = is_on(cx.conn, account_id)?;
     let code = match (requirement, mfa_on, &proof.code) {
         (Requirement::PasswordAndCode, false, _) => {
             return Err(Error::denied_because(
@@ -89,8 +89,7 @@ pub fn confirm<T>(
             Decision::Done(ticket) => ticket,
             Decision::Refused(locked) => return Ok(Decision::Refused(locked)),
         };
-        let method = SecondFactor::guess(code.expose());
-        match use_second_factor(cx, account_id, method, code)? {
+        match use_any_code(cx, account_id, code)? {
             Some(method) => {
                 throttle::undo(cx, &guard)?;
                 let confirmed = Confirmed {
