@@ -58,6 +58,10 @@ pub enum ErrorCode {
     MfaRequiredByPolicy,
     /// Support froze the account.
     AccountFrozen,
+    /// An organisation's hardware tokens have unique serials.
+    SerialTaken,
+    /// A member holds the hardware token.
+    TokenAssigned,
     FactorExpired,
     FactorExhausted,
     ChallengeUsed,

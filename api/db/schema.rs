@@ -234,4 +234,5 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(hardware_tokens -> accounts (assigned_account_id));
 diesel::allow_tables_to_appear_in_same_query!(hardware_tokens, accounts);

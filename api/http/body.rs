@@ -101,3 +101,50 @@ pub fn query_config() -> web::QueryConfig {
         .into()
     })
 }
+
+/// The most a CSV upload may carry.
+pub const CSV_LIMIT_BYTES: usize = 1024 * 1024;
+
+/// A `text/csv` request body, read whole (at most [`CSV_LIMIT_BYTES`]).
+pub struct CsvBody(pub web::Bytes);
+
+impl FromRequest for CsvBody {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        use futures_util::StreamExt;
+        let is_csv = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/csv"));
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_csv {
+                return Err(ApiError::request(
+                    ErrorCode::UnsupportedMediaType,
+                    "Send the tokens as `text/csv`.",
+                ));
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    ApiError::request(
+                        ErrorCode::UnreadableBody,
+                        format!("The request body could not be read: {e}"),
+                    )
+                })?;
+                if body.len() + chunk.len() > CSV_LIMIT_BYTES {
+                    return Err(ApiError::request(
+                        ErrorCode::PayloadTooLarge,
+                        format!("The request body exceeds {CSV_LIMIT_BYTES} bytes."),
+                    ));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(CsvBody(body.freeze()))
+        })
+    }
+}

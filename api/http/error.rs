@@ -139,7 +139,7 @@ pub fn status(code: ErrorCode) -> StatusCode {
         NotFound => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         EmailTaken | TotpAlreadyActive | FactorAlreadyActive | MfaNotEnabled | AlreadyAMember
-        | LastOwner | MfaRequiredByPolicy => StatusCode::CONFLICT,
+        | LastOwner | MfaRequiredByPolicy | SerialTaken | TokenAssigned => StatusCode::CONFLICT,
         FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired => {
             StatusCode::GONE
         }
@@ -174,7 +174,7 @@ fn title(code: ErrorCode) -> &'static str {
         NotFound => "Not found",
         MethodNotAllowed => "Method not allowed",
         EmailTaken | TotpAlreadyActive | FactorAlreadyActive | MfaNotEnabled | AlreadyAMember
-        | LastOwner | MfaRequiredByPolicy => "Conflict",
+        | LastOwner | MfaRequiredByPolicy | SerialTaken | TokenAssigned => "Conflict",
         FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired => {
             "Gone"
         }

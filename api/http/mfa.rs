@@ -155,19 +155,10 @@ pub async fn activate(
         })
         .await?;
     let mut response = HttpResponse::Ok();
-    let (session, session_token) = match activated.session {
-        Some(issued) => {
-            response.cookie(session_cookie(&state, issued.token.expose()));
-            let token = delivery.token_in_body.then_some(issued.token);
-            (Some(issued.session), token)
-        }
-        None => (None, None),
-    };
-    Ok(response.json(ActivationAnswer {
-        activation: activated.activation,
-        session,
-        session_token,
-    }))
+    let answer = ActivationAnswer::from_activated(activated, &delivery, |token| {
+        response.cookie(session_cookie(&state, token));
+    });
+    Ok(response.json(answer))
 }
 
 /// A factor turned active. With an enrolment ticket, the answer also carries the session
@@ -324,4 +315,28 @@ pub async fn reveal_recovery_codes(
 ) -> Result<HttpResponse, ApiError> {
     let codes = with_step_up(&state, caller, client, body, factors::reveal_recovery_codes).await?;
     Ok(HttpResponse::Ok().json(UnusedRecoveryCodes { codes }))
+}
+
+impl ActivationAnswer {
+    /// Shapes an activation; a session it issued is handed to `set_cookie` and, unless the
+    /// caller is a browser, put in the body too.
+    pub fn from_activated(
+        activated: enrolment::Activated,
+        delivery: &SessionDelivery,
+        set_cookie: impl FnOnce(&str),
+    ) -> Self {
+        let (session, session_token) = match activated.session {
+            Some(issued) => {
+                set_cookie(issued.token.expose());
+                let token = delivery.token_in_body.then_some(issued.token);
+                (Some(issued.session), token)
+            }
+            None => (None, None),
+        };
+        ActivationAnswer {
+            activation: activated.activation,
+            session,
+            session_token,
+        }
+    }
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod extract;
+pub mod hardware_tokens;
 pub mod health;
 pub mod login_history;
 pub mod me;
@@ -61,6 +62,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(orgs::member_mfa)
         .service(orgs::set_member_requirement)
         .service(orgs::reset_member_mfa)
+        .service(hardware_tokens::register)
+        .service(hardware_tokens::import)
+        .service(hardware_tokens::list)
+        .service(hardware_tokens::remove)
+        .service(hardware_tokens::bind)
         .service(admin::find_accounts)
         .service(admin::freeze)
         .service(admin::unfreeze)

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use crate::service::audit::AuditEvent;
 use crate::service::history::LoginEvent;
 use crate::service::orgs::Member;
+use crate::service::orgs::hardware_tokens::HardwareToken;
 use crate::service::pagination::Page;
 use crate::service::sessions::SessionListItem;
 
@@ -50,4 +51,9 @@ page_type!(
     MemberPage,
     Member,
     "A page of an organisation's members, newest first."
+);
+page_type!(
+    HardwareTokenPage,
+    HardwareToken,
+    "A page of an organisation's hardware tokens, newest first."
 );

@@ -37,9 +37,10 @@ pub fn usage(conn: &mut DbConnection, key_id: &str) -> Result<KeyUsage> {
         .filter(codes::code_digest.like(digest_pattern(key_id)))
         .count()
         .get_result(conn)?;
+    let tokens = crate::service::orgs::hardware_tokens::sealed_under(conn, key_id)?;
     Ok(KeyUsage {
         key_id: key_id.to_string(),
-        sealed_items: factors + sets + digests,
+        sealed_items: factors + sets + digests + tokens,
     })
 }
 
@@ -51,7 +52,9 @@ pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize> {
         .filter(mfa_factors::key_id.ne(&active))
         .select(mfa_factors::id)
         .load(conn)?;
-    let mut resealed = 0;
+    let mut resealed = write_transaction(conn, |conn| {
+        crate::service::orgs::hardware_tokens::reseal_all(conn, sealer)
+    })?;
     for factor_id in factor_ids {
         resealed += write_transaction(conn, |conn| -> Result<usize> {
             let Some(factor) = mfa_factors::table

@@ -11,6 +11,7 @@ mod admin;
 mod browsers;
 mod error_codes;
 mod errors;
+mod hardware_tokens;
 mod keys;
 mod limits;
 mod login_history;

@@ -18,7 +18,9 @@ use super::factors::Factor;
 use super::recovery_codes::{self, RecoveryCodes};
 use super::step_up::{self, Proof, Requirement};
 use super::tickets::{self, Enroller};
-use super::{FactorState, FactorType, SecondFactor, active_totp, factor_aad, use_totp_code};
+use super::{
+    FactorState, FactorType, SecondFactor, active_factor, active_totp, factor_aad, use_totp_code,
+};
 use crate::crypto::totp::{self, TotpParams};
 use crate::db::models::MfaFactorRow;
 use crate::db::schema::mfa_factors;
@@ -29,7 +31,8 @@ use crate::service::audit::{self, AuditAction};
 use crate::service::context::{Context, Decision};
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::history::{self, Attempt, LoginMethod};
-use crate::service::ids::{AccountId, FactorId, SessionId};
+use crate::service::ids::{AccountId, FactorId, OrgId, SessionId};
+use crate::service::orgs::hardware_tokens;
 use crate::service::secret::Secret;
 use crate::service::sessions::{self, Aal, IssuedSession};
 use crate::service::throttle::{self, Credential, Guard};
@@ -268,34 +271,100 @@ pub fn activate(
             ));
         }
         throttle::undo(cx, &guard)?;
-        let activated = match enroller {
-            Enroller::Session(caller) => Activated {
-                activation: turn_on(cx, account_id, Some(&caller.session_id), factor_id)?,
-                session: None,
-            },
-            Enroller::Ticket { account, ticket } => {
-                if !tickets::consume(cx, ticket)? {
-                    return Err(Error::denied(ErrorCode::Unauthenticated));
-                }
-                let activation = turn_on(cx, account_id, None, factor_id)?;
-                let session = sessions::issue(cx, account_id, Aal::Aal2, Some(SecondFactor::Totp))?;
-                history::record(
-                    cx,
-                    Attempt {
-                        account_id: Some(account_id),
-                        email: &account.email,
-                        method: LoginMethod::Password,
-                        failure: None,
-                        second_factor: Some(SecondFactor::Totp),
-                    },
-                )?;
-                Activated {
-                    activation,
-                    session: Some(session),
-                }
+        Ok(Decision::Done(complete(cx, enroller, factor_id)?))
+    })
+}
+
+/// A pending factor proved a code: it turns active; with an enrolment ticket, the ticket is
+/// used up and the login's session issued.
+fn complete(cx: &mut Context<'_>, enroller: &Enroller, factor_id: &FactorId) -> Result<Activated> {
+    let account_id = enroller.account_id();
+    Ok(match enroller {
+        Enroller::Session(caller) => Activated {
+            activation: turn_on(cx, account_id, Some(&caller.session_id), factor_id)?,
+            session: None,
+        },
+        Enroller::Ticket { account, ticket } => {
+            if !tickets::consume(cx, ticket)? {
+                return Err(Error::denied(ErrorCode::Unauthenticated));
             }
+            let activation = turn_on(cx, account_id, None, factor_id)?;
+            let method = if activation.factor.kind == FactorType::HardwareToken.name() {
+                SecondFactor::HardwareToken
+            } else {
+                SecondFactor::Totp
+            };
+            let session = sessions::issue(cx, account_id, Aal::Aal2, Some(method))?;
+            history::record(
+                cx,
+                Attempt {
+                    account_id: Some(account_id),
+                    email: &account.email,
+                    method: LoginMethod::Password,
+                    failure: None,
+                    second_factor: Some(method),
+                },
+            )?;
+            Activated {
+                activation,
+                session: Some(session),
+            }
+        }
+    })
+}
+
+/// Binds one of the organisation's hardware tokens as the account's factor, once a code from
+/// it is proven (from a session, or with an enrolment ticket). Wrong codes count like any.
+pub fn bind_hardware_token(
+    cx: &mut Context<'_>,
+    enroller: &Enroller,
+    org_id: &OrgId,
+    serial: &str,
+    code: &Secret,
+) -> Result<Activated> {
+    let account_id = enroller.account_id();
+    let guard = Guard::new(Credential::SecondFactor, account_id, &cx.client.ip_key());
+    cx.decide(|cx| {
+        let admitted = throttle::admit(cx, &guard)?;
+        accounts::lock(cx.conn, account_id)?;
+        if active_factor(cx.conn, account_id, FactorType::HardwareToken)?.is_some() {
+            return Err(Error::denied_because(
+                ErrorCode::FactorAlreadyActive,
+                "The account already has a hardware token; an admin's reset frees it.",
+            ));
+        }
+        let (token, params, secret) = hardware_tokens::for_binding(cx, org_id, account_id, serial)?;
+        let ticket = match admitted {
+            Decision::Done(ticket) => ticket,
+            Decision::Refused(locked) => return Ok(Decision::Refused(locked)),
         };
-        Ok(Decision::Done(activated))
+        let Some(step) = totp::verify(&secret, code.expose(), cx.now.timestamp(), None, params)
+        else {
+            throttle::reject(cx, &guard, ticket)?;
+            return Ok(Decision::Refused(step_up::refused(
+                "code",
+                "invalid",
+                "is wrong or expired",
+            )));
+        };
+        throttle::undo(cx, &guard)?;
+        let factor_id = FactorId::generate();
+        let mut row = hardware_tokens::factor_row(
+            cx,
+            &token,
+            account_id,
+            factor_id.as_str(),
+            &secret,
+            params,
+        )?;
+        // The code just proven is used: the same code cannot log in again.
+        row.last_used_step = Some(step);
+        row.last_used_at = Some(to_db(cx.now));
+        diesel::insert_into(mfa_factors::table)
+            .values(&row)
+            .execute(cx.conn)?;
+        hardware_tokens::assign(cx, &token, account_id)?;
+        Ok(Decision::Done(complete(cx, enroller, &factor_id)?))
     })
 }
 
@@ -329,16 +398,25 @@ fn turn_on(
     } else {
         Some(recovery_codes::replace_set(cx, account_id)?)
     };
+    let kind: String = mfa_factors::table
+        .find(factor_id.as_str())
+        .select(mfa_factors::kind)
+        .first(cx.conn)?;
     audit::record(
         cx,
         account_id,
         AuditAction::MfaEnabled,
-        Some(json!({"factor_id": factor_id, "type": FactorType::Totp.name()})),
+        Some(json!({"factor_id": factor_id, "type": kind})),
     )?;
     // The other sessions proved only the password: with MFA on, they must sign in again.
     let revoked = sessions::revoke_all_except(cx, account_id, keep)?;
     if let Some(session_id) = keep {
-        sessions::raise_to_aal2(cx, session_id, SecondFactor::Totp)?;
+        let method = if kind == FactorType::HardwareToken.name() {
+            SecondFactor::HardwareToken
+        } else {
+            SecondFactor::Totp
+        };
+        sessions::raise_to_aal2(cx, session_id, method)?;
     }
     audit::record(
         cx,

@@ -18,7 +18,7 @@ use crate::service::audit::{self, AuditAction};
 use crate::service::context::Context;
 use crate::service::error::{Error, Result};
 use crate::service::ids::{AccountId, FactorId};
-use crate::service::orgs::policy;
+use crate::service::orgs::{hardware_tokens, policy};
 use crate::service::secret::Secret;
 use crate::service::sessions::Caller;
 
@@ -112,6 +112,7 @@ pub fn disable(cx: &mut Context<'_>, caller: &Caller, step_up: StepUp) -> Result
             )
             .execute(cx.conn)?;
             recovery_codes::delete_all(cx.conn, account_id)?;
+            hardware_tokens::release_all(cx.conn, account_id)?;
             diesel::update(accounts::table.find(account_id.as_str()))
                 .set(accounts::mfa_disabled_at.eq(Some(to_db(cx.now))))
                 .execute(cx.conn)?;

@@ -3,6 +3,7 @@
 //! To someone outside it an organisation does not exist (404); a member who is not an admin
 //! is refused admin calls (403).
 
+pub mod hardware_tokens;
 pub mod policy;
 
 use chrono::{DateTime, Utc};
@@ -148,7 +149,7 @@ fn check_name(name: &str) -> Result<String> {
     Ok(trimmed.to_string())
 }
 
-fn not_found() -> Error {
+pub(super) fn not_found() -> Error {
     Error::denied(ErrorCode::NotFound)
 }
 
@@ -171,7 +172,7 @@ pub fn membership(cx: &mut Context<'_>, org_id: &OrgId, caller: &Caller) -> Resu
 }
 
 /// The caller's role, which must manage the organisation (403 for a plain member).
-fn admin(cx: &mut Context<'_>, org_id: &OrgId, caller: &Caller) -> Result<Role> {
+pub(super) fn admin(cx: &mut Context<'_>, org_id: &OrgId, caller: &Caller) -> Result<Role> {
     let role = membership(cx, org_id, caller)?;
     if !role.manages() {
         return Err(Error::denied_because(
@@ -574,6 +575,7 @@ pub fn reset_member_mfa(
             diesel::delete(mfa_factors::table.filter(mfa_factors::account_id.eq(member.as_str())))
                 .execute(cx.conn)?;
         recovery_codes::delete_all(cx.conn, member)?;
+        hardware_tokens::release_all(cx.conn, member)?;
         let revoked = sessions::revoke_all_except(cx, member, None)?;
         diesel::update(org_members::table.find((org_id.as_str(), member.as_str())))
             .set(org_members::mfa_clock_started_at.eq(Some(to_db(cx.now))))

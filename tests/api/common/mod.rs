@@ -577,3 +577,22 @@ impl TestApp {
         .await
     }
 }
+
+/// A hardware token's code (RFC 6238 with SHA-256), written for the tests.
+pub fn sha256_totp_code(secret: &[u8], unix_seconds: i64, period: i64, digits: u32) -> String {
+    use hmac::{Hmac, Mac};
+    let counter = (unix_seconds / period) as u64;
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret).unwrap();
+    mac.update(&counter.to_be_bytes());
+    let digest = mac.finalize().into_bytes();
+    let offset = (digest[digest.len() - 1] & 0x0f) as usize;
+    let binary = ((digest[offset] as u32 & 0x7f) << 24)
+        | ((digest[offset + 1] as u32) << 16)
+        | ((digest[offset + 2] as u32) << 8)
+        | digest[offset + 3] as u32;
+    format!(
+        "{:0width$}",
+        binary % 10u32.pow(digits),
+        width = digits as usize
+    )
+}
