@@ -78,7 +78,8 @@ export type AuditEvent = {
      * `account.created`, `account.locked`, `profile.updated`, `org.created`, `org.updated`,
      * `membership.added`, `membership.role_changed`, `membership.removed`,
      * `mfa.requirement_set`, `mfa.requirement_cleared`, `mfa.reset`, `account.frozen`,
-     * `account.unfrozen`, `mfa.enabled`, `mfa.disabled`,
+     * `account.unfrozen`, `hardware_token.registered`, `hardware_token.imported`,
+     * `hardware_token.assigned`, `hardware_token.removed`, `mfa.enabled`, `mfa.disabled`,
      * `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
      * `session.revoked`, `sessions.revoked_others` (more may be added).
      */
@@ -115,6 +116,18 @@ export type AuditEventPage = {
      * Pass as `cursor` to get the next page; null on the last page.
      */
     next_cursor?: string | null;
+};
+
+export type BindTokenRequest = {
+    /**
+     * The organisation that registered the token (you must be a member).
+     */
+    org_id: string;
+    serial: string;
+    /**
+     * The code the token shows now.
+     */
+    code: string;
 };
 
 export type ChangePasswordRequest = {
@@ -213,8 +226,53 @@ export type FieldError = {
     message: string;
 };
 
+/**
+ * A registered token, as the organisation's admins see it. Never its secret.
+ */
+export type HardwareToken = {
+    id: string;
+    name: string;
+    serial: string;
+    model: string;
+    /**
+     * Seconds per code.
+     */
+    period: number;
+    digits: number;
+    /**
+     * `SHA1`, `SHA256` or `SHA512`.
+     */
+    algorithm: string;
+    created_at: string;
+    assigned_to?: Holder | null;
+};
+
+/**
+ * A page of an organisation's hardware tokens, newest first.
+ */
+export type HardwareTokenPage = {
+    items: Array<HardwareToken>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    next_cursor?: string | null;
+};
+
 export type Health = {
     status: string;
+};
+
+/**
+ * Who holds a token.
+ */
+export type Holder = {
+    account_id: string;
+    email: string;
+    assigned_at: string;
+};
+
+export type Imported = {
+    imported: number;
 };
 
 /**
@@ -517,6 +575,32 @@ export type RecoveryCodes = {
     generated_at: string;
 };
 
+export type RegisterTokenRequest = {
+    name: string;
+    /**
+     * Unique in the organisation.
+     */
+    serial: string;
+    model?: string;
+    /**
+     * Seconds per code, 10 to 300.
+     */
+    period: number;
+    /**
+     * 6, 7 or 8.
+     */
+    digits: number;
+    /**
+     * `SHA1`, `SHA256` or `SHA512`.
+     */
+    algorithm: string;
+    /**
+     * The seed, hex or base32 (a `hex:` or `base32:` prefix settles which), 128 to 512
+     * bits. Never returned.
+     */
+    secret: string;
+};
+
 export type RevokedSessions = {
     /**
      * How many sessions were ended.
@@ -536,7 +620,7 @@ export type RoleRequest = {
 /**
  * A second-factor method a code can be checked against.
  */
-export type SecondFactor = 'totp' | 'recovery_code';
+export type SecondFactor = 'totp' | 'hardware_token' | 'recovery_code';
 
 /**
  * A session as its owner sees it.
@@ -1429,6 +1513,73 @@ export type ActivateFactorResponses = {
 
 export type ActivateFactorResponse = ActivateFactorResponses[keyof ActivateFactorResponses];
 
+export type BindHardwareTokenData = {
+    body: BindTokenRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/me/mfa/hardware-token';
+};
+
+export type BindHardwareTokenErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type BindHardwareTokenError = BindHardwareTokenErrors[keyof BindHardwareTokenErrors];
+
+export type BindHardwareTokenResponses = {
+    /**
+     * Factor active
+     */
+    200: ActivationAnswer;
+};
+
+export type BindHardwareTokenResponse = BindHardwareTokenResponses[keyof BindHardwareTokenResponses];
+
 export type RegenerateRecoveryCodesData = {
     body: StepUpRequest;
     path?: never;
@@ -2023,6 +2174,259 @@ export type ListOrgAuditLogResponses = {
 };
 
 export type ListOrgAuditLogResponse = ListOrgAuditLogResponses[keyof ListOrgAuditLogResponses];
+
+export type ListHardwareTokensData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1 to 200 (default 50).
+         */
+        limit?: number;
+        /**
+         * `next_cursor` from the previous page (opaque; only cursors this server handed out work).
+         */
+        cursor?: string;
+    };
+    url: '/v1/orgs/{org_id}/hardware-tokens';
+};
+
+export type ListHardwareTokensErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ListHardwareTokensError = ListHardwareTokensErrors[keyof ListHardwareTokensErrors];
+
+export type ListHardwareTokensResponses = {
+    /**
+     * A page of tokens
+     */
+    200: HardwareTokenPage;
+};
+
+export type ListHardwareTokensResponse = ListHardwareTokensResponses[keyof ListHardwareTokensResponses];
+
+export type RegisterHardwareTokenData = {
+    body: RegisterTokenRequest;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/hardware-tokens';
+};
+
+export type RegisterHardwareTokenErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type RegisterHardwareTokenError = RegisterHardwareTokenErrors[keyof RegisterHardwareTokenErrors];
+
+export type RegisterHardwareTokenResponses = {
+    /**
+     * Registered
+     */
+    201: HardwareToken;
+};
+
+export type RegisterHardwareTokenResponse = RegisterHardwareTokenResponses[keyof RegisterHardwareTokenResponses];
+
+export type ImportHardwareTokensData = {
+    /**
+     * The tokens, one per row after the header
+     */
+    body: string;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/hardware-tokens/import';
+};
+
+export type ImportHardwareTokensErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ImportHardwareTokensError = ImportHardwareTokensErrors[keyof ImportHardwareTokensErrors];
+
+export type ImportHardwareTokensResponses = {
+    /**
+     * All imported
+     */
+    201: Imported;
+};
+
+export type ImportHardwareTokensResponse = ImportHardwareTokensResponses[keyof ImportHardwareTokensResponses];
+
+export type RemoveHardwareTokenData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+        /**
+         * The token's id
+         */
+        token_id: string;
+    };
+    query?: {
+        /**
+         * Also remove an assigned token, and the holder's factor with it.
+         */
+        force?: boolean;
+    };
+    url: '/v1/orgs/{org_id}/hardware-tokens/{token_id}';
+};
+
+export type RemoveHardwareTokenErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type RemoveHardwareTokenError = RemoveHardwareTokenErrors[keyof RemoveHardwareTokenErrors];
+
+export type RemoveHardwareTokenResponses = {
+    /**
+     * Removed
+     */
+    204: void;
+};
+
+export type RemoveHardwareTokenResponse = RemoveHardwareTokenResponses[keyof RemoveHardwareTokenResponses];
 
 export type ListOrgMembersData = {
     body?: never;

@@ -8,6 +8,7 @@ from .add_member_request import AddMemberRequest
 from .audit_event import AuditEvent
 from .audit_event_details_type_0 import AuditEventDetailsType0
 from .audit_event_page import AuditEventPage
+from .bind_token_request import BindTokenRequest
 from .change_password_request import ChangePasswordRequest
 from .code_confirmation import CodeConfirmation
 from .current_session_response import CurrentSessionResponse
@@ -16,7 +17,11 @@ from .enrollment import Enrollment
 from .factor import Factor
 from .factor_summary import FactorSummary
 from .field_error import FieldError
+from .hardware_token import HardwareToken
+from .hardware_token_page import HardwareTokenPage
 from .health import Health
+from .holder import Holder
+from .imported import Imported
 from .list_org_members_mfa_status import ListOrgMembersMfaStatus
 from .location import Location
 from .login_authenticated import LoginAuthenticated
@@ -37,6 +42,7 @@ from .password_confirmation import PasswordConfirmation
 from .problem import Problem
 from .recovery_code_summary import RecoveryCodeSummary
 from .recovery_codes import RecoveryCodes
+from .register_token_request import RegisterTokenRequest
 from .revoked_sessions import RevokedSessions
 from .role import Role
 from .role_request import RoleRequest
@@ -62,6 +68,7 @@ __all__ = (
     "AuditEvent",
     "AuditEventDetailsType0",
     "AuditEventPage",
+    "BindTokenRequest",
     "ChangePasswordRequest",
     "CodeConfirmation",
     "CurrentSessionResponse",
@@ -70,7 +77,11 @@ __all__ = (
     "Factor",
     "FactorSummary",
     "FieldError",
+    "HardwareToken",
+    "HardwareTokenPage",
     "Health",
+    "Holder",
+    "Imported",
     "ListOrgMembersMfaStatus",
     "Location",
     "LoginAuthenticated",
@@ -91,6 +102,7 @@ __all__ = (
     "Problem",
     "RecoveryCodes",
     "RecoveryCodeSummary",
+    "RegisterTokenRequest",
     "RevokedSessions",
     "Role",
     "RoleRequest",

@@ -25,7 +25,8 @@ class AuditEvent:
         event (str): `account.created`, `account.locked`, `profile.updated`, `org.created`, `org.updated`,
             `membership.added`, `membership.role_changed`, `membership.removed`,
             `mfa.requirement_set`, `mfa.requirement_cleared`, `mfa.reset`, `account.frozen`,
-            `account.unfrozen`, `mfa.enabled`, `mfa.disabled`,
+            `account.unfrozen`, `hardware_token.registered`, `hardware_token.imported`,
+            `hardware_token.assigned`, `hardware_token.removed`, `mfa.enabled`, `mfa.disabled`,
             `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
             `session.revoked`, `sessions.revoked_others` (more may be added). Example: mfa.enabled.
         account_id (str): The account the event is about.

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class SecondFactor(StrEnum):
+    HARDWARE_TOKEN = "hardware_token"
     RECOVERY_CODE = "recovery_code"
     TOTP = "totp"
 
