@@ -257,3 +257,25 @@ async fn token_calls_are_for_admins_and_bad_rows_are_named_by_line() {
     .await
     .assert_problem(415, "unsupported_media_type");
 }
+
+#[actix_web::test]
+async fn the_import_resource_answers_only_post() {
+    let app = TestApp::spawn().await;
+    let (ada, _, org) = org(&app).await;
+    let reply = app
+        .send(app.authed(
+            Method::DELETE,
+            &format!("/v1/orgs/{org}/hardware-tokens/import"),
+            &ada.token,
+        ))
+        .await;
+    reply.assert_problem(405, "method_not_allowed");
+    assert_eq!(reply.header("allow"), Some("POST"));
+    app.send(app.authed(
+        Method::DELETE,
+        &format!("/v1/orgs/{org}/hardware-tokens/nope"),
+        &ada.token,
+    ))
+    .await
+    .assert_problem(400, "invalid_path_parameter");
+}
