@@ -46,6 +46,10 @@ pub enum ErrorCode {
     ReauthenticationFailed,
     /// An organisation member without the role the call needs.
     InsufficientRole,
+    /// An API key without the scope the call needs.
+    InsufficientScope,
+    /// The call needs a session that proved a second factor (aal2).
+    StepUpRequired,
     NotFound,
     // State and policy.
     EmailTaken,

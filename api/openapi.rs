@@ -27,6 +27,7 @@ use crate::service::FieldError;
         (name = "mfa", description = "Second factors: authenticator apps and recovery codes"),
         (name = "audit-log", description = "Security-relevant changes to the account"),
         (name = "orgs", description = "Organisations, their members and their audit log"),
+        (name = "api-keys", description = "The account's API keys, for scripts and integrations"),
         (name = "admin", description = "Support: find, freeze and unfreeze accounts (operator key)"),
     ),
     components(
@@ -63,6 +64,15 @@ impl Modify for SecuritySchemes {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("opaque session token (tss_…)")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("API key (tsk_…), for the read calls its scopes name")
                     .build(),
             ),
         );

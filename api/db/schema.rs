@@ -236,3 +236,22 @@ diesel::table! {
 
 diesel::joinable!(hardware_tokens -> accounts (assigned_account_id));
 diesel::allow_tables_to_appear_in_same_query!(hardware_tokens, accounts);
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        prefix -> Text,
+        secret_digest -> Text,
+        /// JSON array of scopes.
+        scopes -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        last_logged_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(api_keys -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(api_keys, accounts);

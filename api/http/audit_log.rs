@@ -1,10 +1,11 @@
 use actix_web::{HttpResponse, get, web};
 
 use super::error::ApiError;
+use super::extract::Reader;
 use super::page_types::AuditEventPage;
 use super::sessions::ListQuery;
+use crate::service::api_keys::Scope;
 use crate::service::pagination::PageRequest;
-use crate::service::sessions::Caller;
 use crate::service::{ClientInfo, audit};
 use crate::state::AppState;
 
@@ -17,20 +18,22 @@ use crate::state::AppState;
         (status = 200, description = "A page of audit events", body = AuditEventPage),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 503, response = crate::openapi::Unavailable),
     ),
-    security(("bearer" = []), ("session_cookie" = [])),
+    security(("bearer" = []), ("session_cookie" = []), ("api_key" = [])),
 )]
 #[get("/v1/me/audit-log")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    reader: Reader,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let account_id = reader.require(Scope::AuditLogRead)?.clone();
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
     let page = state
         .run(ClientInfo::default(), move |cx| {
-            audit::list(cx.conn, caller.account_id(), &page)
+            audit::list(cx.conn, &account_id, &page)
         })
         .await?;
     Ok(HttpResponse::Ok().json(AuditEventPage::from(page)))

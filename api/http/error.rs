@@ -135,7 +135,11 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | InvalidCursor
         | InvalidLimit => StatusCode::BAD_REQUEST,
         Unauthenticated | InvalidCredentials | InvalidCode => StatusCode::UNAUTHORIZED,
-        OriginNotAllowed | ReauthenticationFailed | InsufficientRole => StatusCode::FORBIDDEN,
+        OriginNotAllowed
+        | ReauthenticationFailed
+        | InsufficientRole
+        | InsufficientScope
+        | StepUpRequired => StatusCode::FORBIDDEN,
         NotFound => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         EmailTaken | TotpAlreadyActive | FactorAlreadyActive | MfaNotEnabled | AlreadyAMember
@@ -170,7 +174,7 @@ fn title(code: ErrorCode) -> &'static str {
         InvalidCredentials => "Invalid credentials",
         InvalidCode => "Invalid code",
         ReauthenticationFailed => "Re-authentication failed",
-        OriginNotAllowed | InsufficientRole => "Forbidden",
+        OriginNotAllowed | InsufficientRole | InsufficientScope | StepUpRequired => "Forbidden",
         NotFound => "Not found",
         MethodNotAllowed => "Method not allowed",
         EmailTaken | TotpAlreadyActive | FactorAlreadyActive | MfaNotEnabled | AlreadyAMember

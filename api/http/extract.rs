@@ -12,10 +12,12 @@ use futures_util::future::LocalBoxFuture;
 use super::error::ApiError;
 use crate::error_code::ErrorCode;
 use crate::openapi::COOKIE_NAME;
+use crate::service::accounts::Account;
+use crate::service::api_keys::{self, Scope};
 use crate::service::mfa::tickets::{self, Enroller};
 use crate::service::operators::{self, Operator};
 use crate::service::sessions::{self, Caller, CheckedSession};
-use crate::service::{ClientInfo, Secret};
+use crate::service::{AccountId, ClientInfo, Secret, SessionId};
 use crate::state::AppState;
 
 pub fn state(req: &HttpRequest) -> Result<AppState, ApiError> {
@@ -170,6 +172,63 @@ impl FromRequest for Operator {
                     operators::authenticate(cx, &token)
                 })
                 .await
+        })
+    }
+}
+
+/// A caller of the read calls an API key may make: by session (everything allowed), or by
+/// API key (what its scopes name).
+pub struct Reader {
+    pub account: Account,
+    pub session_id: Option<SessionId>,
+    scopes: Option<Vec<Scope>>,
+}
+
+impl Reader {
+    /// Refuses a key without `scope` (403 `insufficient_scope`).
+    pub fn require(&self, scope: Scope) -> Result<&AccountId, ApiError> {
+        match &self.scopes {
+            Some(scopes) if !scopes.contains(&scope) => Err(ApiError::request(
+                ErrorCode::InsufficientScope,
+                "This API key's scopes do not include this call.",
+            )),
+            _ => Ok(&self.account.id),
+        }
+    }
+}
+
+impl FromRequest for Reader {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let key = match session_token(req) {
+            Ok(TokenSource::Bearer(token)) if api_keys::is_api_key(&token) => Some(token),
+            _ => None,
+        };
+        let Some(key) = key else {
+            let caller = Caller::from_request(req, payload);
+            return Box::pin(async move {
+                let caller = caller.await?;
+                Ok(Reader {
+                    account: caller.account,
+                    session_id: Some(caller.session_id),
+                    scopes: None,
+                })
+            });
+        };
+        let state = state(req);
+        Box::pin(async move {
+            let caller = state?
+                .run(ClientInfo::default(), move |cx| {
+                    api_keys::authenticate(cx, &key)
+                })
+                .await?;
+            Ok(Reader {
+                account: caller.account,
+                session_id: None,
+                scopes: Some(caller.scopes),
+            })
         })
     }
 }

@@ -4,7 +4,9 @@ use utoipa::ToSchema;
 
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
+use super::extract::Reader;
 use crate::service::accounts::{self, Account, ProfileChange};
+use crate::service::api_keys::Scope;
 use crate::service::passwords::{self, PasswordChange};
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
@@ -18,13 +20,15 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "The account", body = Account),
         (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 503, response = crate::openapi::Unavailable),
     ),
-    security(("bearer" = []), ("session_cookie" = [])),
+    security(("bearer" = []), ("session_cookie" = []), ("api_key" = [])),
 )]
 #[get("/v1/me")]
-pub async fn get(caller: Caller) -> HttpResponse {
-    HttpResponse::Ok().json(caller.account)
+pub async fn get(reader: Reader) -> Result<HttpResponse, ApiError> {
+    reader.require(Scope::ProfileRead)?;
+    Ok(HttpResponse::Ok().json(reader.account))
 }
 
 /// Present-and-null means "clear"; absent means "leave as it is".

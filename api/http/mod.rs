@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
 pub mod body;
@@ -67,6 +68,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(hardware_tokens::list)
         .service(hardware_tokens::remove)
         .service(hardware_tokens::bind)
+        .service(api_keys::create)
+        .service(api_keys::list)
+        .service(api_keys::rotate)
+        .service(api_keys::delete)
         .service(admin::find_accounts)
         .service(admin::freeze)
         .service(admin::unfreeze)

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::service::api_keys::ApiKey;
 use crate::service::audit::AuditEvent;
 use crate::service::history::LoginEvent;
 use crate::service::orgs::Member;
@@ -56,4 +57,9 @@ page_type!(
     HardwareTokenPage,
     HardwareToken,
     "A page of an organisation's hardware tokens, newest first."
+);
+page_type!(
+    ApiKeyPage,
+    ApiKey,
+    "A page of the account's API keys, newest first."
 );

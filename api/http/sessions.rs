@@ -3,8 +3,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::ApiError;
+use super::extract::Reader;
 use super::page_types::SessionPage;
 use crate::service::accounts::Account;
+use crate::service::api_keys::Scope;
 use crate::service::pagination::PageRequest;
 use crate::service::sessions::{self, Caller, CheckedSession, Session};
 use crate::service::{ClientInfo, SessionId};
@@ -57,20 +59,23 @@ pub struct ListQuery {
         (status = 200, description = "A page of active sessions", body = SessionPage),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 503, response = crate::openapi::Unavailable),
     ),
-    security(("bearer" = []), ("session_cookie" = [])),
+    security(("bearer" = []), ("session_cookie" = []), ("api_key" = [])),
 )]
 #[get("/v1/me/sessions")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    reader: Reader,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let account_id = reader.require(Scope::SessionsRead)?.clone();
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
+    let own_session = reader.session_id;
     let page = state
         .run(ClientInfo::default(), move |cx| {
-            sessions::list(cx, &caller, &page)
+            sessions::list(cx, &account_id, own_session.as_ref(), &page)
         })
         .await?;
     Ok(HttpResponse::Ok().json(SessionPage::from(page)))

@@ -3,6 +3,7 @@
 //! [`Context`] (connection, keys, policies, client, `now`) and answers with [`Result`].
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit;
 pub mod client;
 pub mod context;

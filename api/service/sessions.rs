@@ -107,6 +107,8 @@ pub struct IssuedSession {
 pub struct Caller {
     pub account: Account,
     pub session_id: SessionId,
+    /// What the session proved.
+    pub aal: Aal,
 }
 
 impl Caller {
@@ -256,6 +258,7 @@ pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<Caller> {
     let (session, account) = authenticate_rows(cx.conn, &cx.env.sessions, token, cx.now)?;
     Ok(Caller {
         account: account.into(),
+        aal: Aal::parse(&session.aal),
         session_id: SessionId::from(session.id),
     })
 }
@@ -296,14 +299,15 @@ pub fn raise_to_aal2(
 /// The account's live sessions, newest first.
 pub fn list(
     cx: &mut Context<'_>,
-    caller: &Caller,
+    account_id: &AccountId,
+    current: Option<&SessionId>,
     page: &PageRequest,
 ) -> Result<Page<SessionListItem>> {
     let (policy, now) = (&cx.env.sessions, cx.now);
     let idle_cutoff = to_db(now - policy.idle);
     let rows = crate::keyset_page!(
         sessions::table
-            .filter(sessions::account_id.eq(caller.account_id().as_str()))
+            .filter(sessions::account_id.eq(account_id.as_str()))
             .filter(sessions::revoked_at.is_null())
             .filter(sessions::expires_at.gt(to_db(now)))
             .filter(sessions::last_active_at.gt(idle_cutoff))
@@ -321,7 +325,7 @@ pub fn list(
             id: r.id.clone(),
         },
         |r| SessionListItem {
-            current: r.id == caller.session_id.as_str(),
+            current: current.is_some_and(|id| r.id == id.as_str()),
             session: Session::from_row(&r, policy),
         },
     ))

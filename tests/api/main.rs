@@ -8,6 +8,7 @@ mod common;
 
 mod accounts;
 mod admin;
+mod api_keys;
 mod browsers;
 mod error_codes;
 mod errors;

@@ -269,6 +269,7 @@ mod tests {
         let caller = Enroller::Session(Caller {
             account: account.clone(),
             session_id: session.session.id,
+            aal: Aal::Aal1,
         });
         let password = Some(Secret::new("correct horse battery staple"));
         let enrolment = enrolment::start_totp(&mut cx, &caller, password).unwrap();

@@ -1,0 +1,147 @@
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::body::Body;
+use super::error::ApiError;
+use super::page_types::ApiKeyPage;
+use super::sessions::ListQuery;
+use crate::service::ClientInfo;
+use crate::service::api_keys::{self, IssuedApiKey, Scope};
+use crate::service::pagination::PageRequest;
+use crate::service::sessions::Caller;
+use crate::state::AppState;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "CI pipeline", "scopes": ["profile:read"], "expires_at": "2027-01-01T00:00:00Z"}))]
+pub struct CreateApiKeyRequest {
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    /// What the key may read; every read scope when left out.
+    pub scopes: Option<Vec<Scope>>,
+    /// When the key stops working; never when left out.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Create an API key for scripts and integrations: it reads what its scopes name (`GET
+/// /v1/me`, sessions, login history, audit log) as `Authorization: Bearer tsk_…`, and nothing
+/// else. The key is shown only in this answer. With MFA on, the session must be aal2 (403
+/// `step_up_required`).
+#[utoipa::path(
+    operation_id = "createApiKey",
+    tag = "api-keys",
+    request_body = CreateApiKeyRequest,
+    responses(
+        (status = 201, description = "Created; the key is shown only here", body = IssuedApiKey),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/me/api-keys")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client: ClientInfo,
+    Body(body): Body<CreateApiKeyRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let issued = state
+        .run(client, move |cx| {
+            api_keys::create(cx, &caller, &body.name, body.scopes, body.expires_at)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(issued))
+}
+
+/// The account's API keys, newest first (never their secrets).
+#[utoipa::path(
+    operation_id = "listApiKeys",
+    tag = "api-keys",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of keys", body = ApiKeyPage),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[get("/v1/me/api-keys")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
+    let page = state
+        .run(ClientInfo::default(), move |cx| {
+            api_keys::list(cx, caller.account_id(), &page)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ApiKeyPage::from(page)))
+}
+
+/// Give a key a new secret, shown only in this answer; the old one stops working at once.
+#[utoipa::path(
+    operation_id = "rotateApiKey",
+    tag = "api-keys",
+    params(("id" = uuid::Uuid, Path, description = "The key's id")),
+    responses(
+        (status = 200, description = "Rotated; the new key is shown only here", body = IssuedApiKey),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/me/api-keys/{id}/rotate")]
+pub async fn rotate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client: ClientInfo,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let key_id = id.into_inner().to_string();
+    let issued = state
+        .run(client, move |cx| api_keys::rotate(cx, &caller, &key_id))
+        .await?;
+    Ok(HttpResponse::Ok().json(issued))
+}
+
+/// Delete a key; it stops working at once.
+#[utoipa::path(
+    operation_id = "deleteApiKey",
+    tag = "api-keys",
+    params(("id" = uuid::Uuid, Path, description = "The key's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[delete("/v1/me/api-keys/{id}")]
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client: ClientInfo,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let key_id = id.into_inner().to_string();
+    state
+        .run(client, move |cx| api_keys::delete(cx, &caller, &key_id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

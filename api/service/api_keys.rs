@@ -1,0 +1,383 @@
+//! Personal API keys: `tsk_<prefix>_<secret>`, shown once and kept as a digest, for scripts
+//! and integrations that read the account's own data. A key opens only the read calls its
+//! scopes name — never MFA, password or key management — and its uses show in the login
+//! history (at most once an hour a key).
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::accounts::Account;
+use super::audit::{self, AuditAction};
+use super::context::Context;
+use super::error::{Error, FieldError, Result};
+use super::history::{self, Attempt, LoginMethod};
+use super::ids::{AccountId, row_id};
+use super::mfa;
+use super::operators;
+use super::pagination::{Cursor, Page, PageRequest, page_from};
+use super::secret::Secret;
+use super::sessions::{Aal, Caller};
+use crate::crypto::tokens::{random_bytes, token_digest};
+use crate::db::models::{AccountRow, ApiKeyRow};
+use crate::db::schema::{accounts, api_keys};
+use crate::db::{from_db, to_db};
+use crate::error_code::ErrorCode;
+
+pub const TOKEN_PREFIX: &str = "tsk_";
+
+/// What a key may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum Scope {
+    /// `GET /v1/me`.
+    #[serde(rename = "profile:read")]
+    ProfileRead,
+    /// `GET /v1/me/sessions`.
+    #[serde(rename = "sessions:read")]
+    SessionsRead,
+    /// `GET /v1/me/login-history`.
+    #[serde(rename = "login_history:read")]
+    LoginHistoryRead,
+    /// `GET /v1/me/audit-log`.
+    #[serde(rename = "audit_log:read")]
+    AuditLogRead,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 4] = [
+        Scope::ProfileRead,
+        Scope::SessionsRead,
+        Scope::LoginHistoryRead,
+        Scope::AuditLogRead,
+    ];
+}
+
+/// A key as its owner sees it: never the secret.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiKey {
+    pub id: String,
+    #[schema(example = "CI pipeline")]
+    pub name: String,
+    /// The start of the key (`tsk_ab12cd34`), to tell keys apart.
+    #[schema(example = "tsk_ab12cd34")]
+    pub prefix: String,
+    pub scopes: Vec<Scope>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A new or rotated key: the only time its secret is shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuedApiKey {
+    #[serde(flatten)]
+    pub key: ApiKey,
+    /// The whole key, `tsk_<prefix>_<secret>`. Shown only here.
+    #[schema(value_type = String, example = "tsk_ab12cd34_Qm9…")]
+    pub secret: Secret,
+}
+
+/// Who is calling with a key.
+#[derive(Debug, Clone)]
+pub struct KeyCaller {
+    pub account: Account,
+    pub key_id: String,
+    pub scopes: Vec<Scope>,
+}
+
+fn view(row: &ApiKeyRow) -> ApiKey {
+    ApiKey {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        prefix: row.prefix.clone(),
+        scopes: serde_json::from_str(&row.scopes).unwrap_or_default(),
+        created_at: from_db(row.created_at),
+        last_used_at: row.last_used_at.map(from_db),
+        expires_at: row.expires_at.map(from_db),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A fresh key: its display prefix, the whole key, and its digest.
+fn mint() -> (String, Secret, String) {
+    use base64::Engine;
+    let prefix = format!("{TOKEN_PREFIX}{}", hex(&random_bytes::<4>()));
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>());
+    let key = Secret::new(format!("{prefix}_{secret}"));
+    let digest = token_digest(key.expose());
+    (prefix, key, digest)
+}
+
+/// Keys are made from a session that proved a second factor when the account has MFA on:
+/// a key outlives the session and reads the account's data.
+fn require_step_up(cx: &mut Context<'_>, caller: &Caller) -> Result<()> {
+    if caller.aal != Aal::Aal2 && mfa::is_on(cx.conn, caller.account_id())? {
+        return Err(Error::denied_because(
+            ErrorCode::StepUpRequired,
+            "With MFA on, API keys are made from a session that proved a second factor.",
+        ));
+    }
+    Ok(())
+}
+
+/// Creates a key (default: every read scope).
+pub fn create(
+    cx: &mut Context<'_>,
+    caller: &Caller,
+    name: &str,
+    scopes: Option<Vec<Scope>>,
+    expires_at: Option<DateTime<Utc>>,
+) -> Result<IssuedApiKey> {
+    let mut errors = Vec::new();
+    if name.trim().is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        errors.push(FieldError::new(
+            "name",
+            "invalid",
+            "must be 1 to 100 characters without control characters",
+        ));
+    }
+    let mut scopes = scopes.unwrap_or_else(|| Scope::ALL.to_vec());
+    scopes.sort_by_key(|s| Scope::ALL.iter().position(|a| a == s));
+    scopes.dedup();
+    if scopes.is_empty() {
+        errors.push(FieldError::new(
+            "scopes",
+            "empty",
+            "name at least one scope, or leave it out for all",
+        ));
+    }
+    if expires_at.is_some_and(|at| at <= cx.now) {
+        errors.push(FieldError::new(
+            "expires_at",
+            "in_the_past",
+            "must be in the future",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Error::invalid(errors));
+    }
+    require_step_up(cx, caller)?;
+    let (prefix, secret, digest) = mint();
+    let row = ApiKeyRow {
+        id: row_id(),
+        account_id: caller.account_id().to_string(),
+        name: name.trim().to_string(),
+        prefix,
+        secret_digest: digest,
+        scopes: serde_json::to_string(&scopes).map_err(Error::internal)?,
+        created_at: to_db(cx.now),
+        expires_at: expires_at.map(to_db),
+        last_used_at: None,
+        last_logged_at: None,
+    };
+    cx.transaction(|cx| {
+        diesel::insert_into(api_keys::table)
+            .values(&row)
+            .execute(cx.conn)?;
+        let details = serde_json::json!({"key_id": row.id, "name": row.name, "prefix": row.prefix});
+        audit::record(
+            cx,
+            caller.account_id(),
+            AuditAction::ApiKeyCreated,
+            Some(details),
+        )?;
+        Ok(IssuedApiKey {
+            key: view(&row),
+            secret,
+        })
+    })
+}
+
+pub fn list(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    page: &PageRequest,
+) -> Result<Page<ApiKey>> {
+    let rows = crate::keyset_page!(
+        api_keys::table
+            .filter(api_keys::account_id.eq(account_id.as_str()))
+            .select(ApiKeyRow::as_select()),
+        api_keys::created_at,
+        api_keys::id,
+        page
+    )
+    .load::<ApiKeyRow>(cx.conn)?;
+    Ok(page_from(
+        rows,
+        page.limit,
+        |r| Cursor {
+            at: r.created_at,
+            id: r.id.clone(),
+        },
+        |r| view(&r),
+    ))
+}
+
+fn owned(cx: &mut Context<'_>, account_id: &AccountId, key_id: &str) -> Result<ApiKeyRow> {
+    api_keys::table
+        .find(key_id)
+        .filter(api_keys::account_id.eq(account_id.as_str()))
+        .select(ApiKeyRow::as_select())
+        .first(cx.conn)
+        .optional()?
+        .ok_or_else(|| Error::denied(ErrorCode::NotFound))
+}
+
+/// A new secret for the key; the old one stops working at once.
+pub fn rotate(cx: &mut Context<'_>, caller: &Caller, key_id: &str) -> Result<IssuedApiKey> {
+    require_step_up(cx, caller)?;
+    cx.transaction(|cx| {
+        let mut row = owned(cx, caller.account_id(), key_id)?;
+        let (prefix, secret, digest) = mint();
+        diesel::update(api_keys::table.find(&row.id))
+            .set((
+                api_keys::prefix.eq(&prefix),
+                api_keys::secret_digest.eq(&digest),
+            ))
+            .execute(cx.conn)?;
+        row.prefix = prefix;
+        let details = serde_json::json!({"key_id": row.id, "name": row.name, "prefix": row.prefix});
+        audit::record(
+            cx,
+            caller.account_id(),
+            AuditAction::ApiKeyRotated,
+            Some(details),
+        )?;
+        Ok(IssuedApiKey {
+            key: view(&row),
+            secret,
+        })
+    })
+}
+
+pub fn delete(cx: &mut Context<'_>, caller: &Caller, key_id: &str) -> Result<()> {
+    cx.transaction(|cx| {
+        let row = owned(cx, caller.account_id(), key_id)?;
+        diesel::delete(api_keys::table.find(&row.id)).execute(cx.conn)?;
+        let details = serde_json::json!({"key_id": row.id, "name": row.name, "prefix": row.prefix});
+        audit::record(
+            cx,
+            caller.account_id(),
+            AuditAction::ApiKeyDeleted,
+            Some(details),
+        )
+    })
+}
+
+pub fn is_api_key(token: &Secret) -> bool {
+    token.expose().starts_with(TOKEN_PREFIX)
+}
+
+/// Who is calling with this key: 401 for an unknown, deleted or expired key, or a frozen
+/// account. One indexed read; `last_used_at` is written at most once a minute, and a login
+/// history entry at most once an hour.
+pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<KeyCaller> {
+    let unauthenticated = || Error::denied(ErrorCode::Unauthenticated);
+    if !is_api_key(token) || token.expose().len() > 128 {
+        return Err(unauthenticated());
+    }
+    let digest = token_digest(token.expose());
+    let (key, account): (ApiKeyRow, AccountRow) = api_keys::table
+        .inner_join(accounts::table)
+        .filter(api_keys::secret_digest.eq(&digest))
+        .select((ApiKeyRow::as_select(), AccountRow::as_select()))
+        .first(cx.conn)
+        .optional()?
+        .ok_or_else(unauthenticated)?;
+    if key.expires_at.is_some_and(|at| from_db(at) <= cx.now) {
+        return Err(unauthenticated());
+    }
+    operators::refuse_if_frozen(&account).map_err(|_| unauthenticated())?;
+    let minute_ago = to_db(cx.now - Duration::minutes(1));
+    // Best-effort and conditional, as for sessions: a busy database must not refuse a key.
+    let _ = diesel::update(
+        api_keys::table.find(&key.id).filter(
+            api_keys::last_used_at
+                .is_null()
+                .or(api_keys::last_used_at.le(minute_ago)),
+        ),
+    )
+    .set(api_keys::last_used_at.eq(Some(to_db(cx.now))))
+    .execute(cx.conn);
+    let hour_ago = to_db(cx.now - Duration::hours(1));
+    let logged = diesel::update(
+        api_keys::table.find(&key.id).filter(
+            api_keys::last_logged_at
+                .is_null()
+                .or(api_keys::last_logged_at.le(hour_ago)),
+        ),
+    )
+    .set(api_keys::last_logged_at.eq(Some(to_db(cx.now))))
+    .execute(cx.conn)
+    .unwrap_or(0);
+    let account_id = AccountId::from(account.id.clone());
+    if logged == 1 {
+        let attempt = Attempt {
+            account_id: Some(&account_id),
+            email: &account.email,
+            method: LoginMethod::ApiKey,
+            failure: None,
+            second_factor: None,
+        };
+        if let Err(e) = history::record(cx, attempt) {
+            tracing::debug!(error = %e, "api key use not recorded");
+        }
+    }
+    Ok(KeyCaller {
+        scopes: serde_json::from_str(&key.scopes).unwrap_or_default(),
+        key_id: key.id,
+        account: account.into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::totp::{self, TotpParams};
+    use crate::service::accounts::{self, SignUp};
+    use crate::service::mfa::enrolment;
+    use crate::service::mfa::tickets::Enroller;
+    use crate::service::testing::{World, client};
+
+    #[test]
+    fn with_mfa_on_only_an_aal2_session_makes_keys() {
+        let mut world = World::fresh();
+        let client = client("203.0.113.9");
+        let mut cx = world.at(&client);
+        let password = Secret::new("correct horse battery staple");
+        let (account, issued) = accounts::sign_up(
+            &mut cx,
+            SignUp {
+                email: "ada@example.com".into(),
+                password: password.clone(),
+                display_name: None,
+            },
+        )
+        .unwrap();
+        let aal1 = Caller {
+            account,
+            session_id: issued.session.id,
+            aal: Aal::Aal1,
+        };
+        assert!(create(&mut cx, &aal1, "before MFA", None, None).is_ok());
+
+        let enroller = Enroller::Session(aal1.clone());
+        let enrolment = enrolment::start_totp(&mut cx, &enroller, Some(password)).unwrap();
+        let secret = totp::decode_secret(enrolment.secret.expose()).unwrap();
+        let params = TotpParams::authenticator_app();
+        let code = totp::code_at_step(&secret, totp::time_step(cx.now.timestamp(), params), params);
+        enrolment::activate(&mut cx, &enroller, &enrolment.factor_id, &Secret::new(code)).unwrap();
+
+        let refused = create(&mut cx, &aal1, "after MFA", None, None).expect_err("aal1");
+        assert_eq!(refused.code(), ErrorCode::StepUpRequired);
+        let aal2 = Caller {
+            aal: Aal::Aal2,
+            ..aal1
+        };
+        assert!(create(&mut cx, &aal2, "after MFA", None, None).is_ok());
+    }
+}
