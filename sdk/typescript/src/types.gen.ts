@@ -70,6 +70,33 @@ export type AddMemberRequest = {
 };
 
 /**
+ * A key as its owner sees it: never the secret.
+ */
+export type ApiKey = {
+    id: string;
+    name: string;
+    /**
+     * The start of the key (`tsk_ab12cd34`), to tell keys apart.
+     */
+    prefix: string;
+    scopes: Array<Scope>;
+    created_at: string;
+    last_used_at?: string | null;
+    expires_at?: string | null;
+};
+
+/**
+ * A page of the account's API keys, newest first.
+ */
+export type ApiKeyPage = {
+    items: Array<ApiKey>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    next_cursor?: string | null;
+};
+
+/**
  * One security-relevant change to an account.
  */
 export type AuditEvent = {
@@ -79,7 +106,8 @@ export type AuditEvent = {
      * `membership.added`, `membership.role_changed`, `membership.removed`,
      * `mfa.requirement_set`, `mfa.requirement_cleared`, `mfa.reset`, `account.frozen`,
      * `account.unfrozen`, `hardware_token.registered`, `hardware_token.imported`,
-     * `hardware_token.assigned`, `hardware_token.removed`, `mfa.enabled`, `mfa.disabled`,
+     * `hardware_token.assigned`, `hardware_token.removed`, `api_key.created`,
+     * `api_key.rotated`, `api_key.deleted`, `mfa.enabled`, `mfa.disabled`,
      * `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
      * `session.revoked`, `sessions.revoked_others` (more may be added).
      */
@@ -147,6 +175,18 @@ export type CodeConfirmation = {
      * The 6-digit code the authenticator app shows now.
      */
     code: string;
+};
+
+export type CreateApiKeyRequest = {
+    name: string;
+    /**
+     * What the key may read; every read scope when left out.
+     */
+    scopes?: Array<Scope> | null;
+    /**
+     * When the key stops working; never when left out.
+     */
+    expires_at?: string | null;
 };
 
 export type CurrentSessionResponse = {
@@ -273,6 +313,16 @@ export type Holder = {
 
 export type Imported = {
     imported: number;
+};
+
+/**
+ * A new or rotated key: the only time its secret is shown.
+ */
+export type IssuedApiKey = ApiKey & {
+    /**
+     * The whole key, `tsk_<prefix>_<secret>`. Shown only here.
+     */
+    secret: string;
 };
 
 /**
@@ -616,6 +666,11 @@ export type Role = 'owner' | 'admin' | 'member';
 export type RoleRequest = {
     role: Role;
 };
+
+/**
+ * What a key may read.
+ */
+export type Scope = 'profile:read' | 'sessions:read' | 'login_history:read' | 'audit_log:read';
 
 /**
  * A second-factor method a code can be checked against.
@@ -1188,6 +1243,13 @@ export type GetMeErrors = {
      */
     401: Problem;
     /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
      * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
      * password checks are queued); retry after `Retry-After` seconds.
      */
@@ -1258,6 +1320,202 @@ export type UpdateMeResponses = {
 
 export type UpdateMeResponse = UpdateMeResponses[keyof UpdateMeResponses];
 
+export type ListApiKeysData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1 to 200 (default 50).
+         */
+        limit?: number;
+        /**
+         * `next_cursor` from the previous page (opaque; only cursors this server handed out work).
+         */
+        cursor?: string;
+    };
+    url: '/v1/me/api-keys';
+};
+
+export type ListApiKeysErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ListApiKeysError = ListApiKeysErrors[keyof ListApiKeysErrors];
+
+export type ListApiKeysResponses = {
+    /**
+     * A page of keys
+     */
+    200: ApiKeyPage;
+};
+
+export type ListApiKeysResponse = ListApiKeysResponses[keyof ListApiKeysResponses];
+
+export type CreateApiKeyData = {
+    body: CreateApiKeyRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/me/api-keys';
+};
+
+export type CreateApiKeyErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type CreateApiKeyError = CreateApiKeyErrors[keyof CreateApiKeyErrors];
+
+export type CreateApiKeyResponses = {
+    /**
+     * Created; the key is shown only here
+     */
+    201: IssuedApiKey;
+};
+
+export type CreateApiKeyResponse = CreateApiKeyResponses[keyof CreateApiKeyResponses];
+
+export type DeleteApiKeyData = {
+    body?: never;
+    path: {
+        /**
+         * The key's id
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/me/api-keys/{id}';
+};
+
+export type DeleteApiKeyErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type DeleteApiKeyError = DeleteApiKeyErrors[keyof DeleteApiKeyErrors];
+
+export type DeleteApiKeyResponses = {
+    /**
+     * Deleted
+     */
+    204: void;
+};
+
+export type DeleteApiKeyResponse = DeleteApiKeyResponses[keyof DeleteApiKeyResponses];
+
+export type RotateApiKeyData = {
+    body?: never;
+    path: {
+        /**
+         * The key's id
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/me/api-keys/{id}/rotate';
+};
+
+export type RotateApiKeyErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type RotateApiKeyError = RotateApiKeyErrors[keyof RotateApiKeyErrors];
+
+export type RotateApiKeyResponses = {
+    /**
+     * Rotated; the new key is shown only here
+     */
+    200: IssuedApiKey;
+};
+
+export type RotateApiKeyResponse = RotateApiKeyResponses[keyof RotateApiKeyResponses];
+
 export type ListAuditLogData = {
     body?: never;
     path?: never;
@@ -1283,6 +1541,13 @@ export type ListAuditLogErrors = {
      * No valid session, or wrong credentials.
      */
     401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
     /**
      * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
      * password checks are queued); retry after `Retry-After` seconds.
@@ -1326,6 +1591,13 @@ export type ListLoginHistoryErrors = {
      * No valid session, or wrong credentials.
      */
     401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
     /**
      * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
      * password checks are queued); retry after `Retry-After` seconds.
@@ -1890,6 +2162,13 @@ export type ListSessionsErrors = {
      * No valid session, or wrong credentials.
      */
     401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
     /**
      * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
      * password checks are queued); retry after `Retry-After` seconds.

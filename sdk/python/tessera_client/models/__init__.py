@@ -5,12 +5,15 @@ from .account_record import AccountRecord
 from .activation import Activation
 from .activation_answer import ActivationAnswer
 from .add_member_request import AddMemberRequest
+from .api_key import ApiKey
+from .api_key_page import ApiKeyPage
 from .audit_event import AuditEvent
 from .audit_event_details_type_0 import AuditEventDetailsType0
 from .audit_event_page import AuditEventPage
 from .bind_token_request import BindTokenRequest
 from .change_password_request import ChangePasswordRequest
 from .code_confirmation import CodeConfirmation
+from .create_api_key_request import CreateApiKeyRequest
 from .current_session_response import CurrentSessionResponse
 from .device_info import DeviceInfo
 from .enrollment import Enrollment
@@ -22,6 +25,7 @@ from .hardware_token_page import HardwareTokenPage
 from .health import Health
 from .holder import Holder
 from .imported import Imported
+from .issued_api_key import IssuedApiKey
 from .list_org_members_mfa_status import ListOrgMembersMfaStatus
 from .location import Location
 from .login_authenticated import LoginAuthenticated
@@ -46,6 +50,7 @@ from .register_token_request import RegisterTokenRequest
 from .revoked_sessions import RevokedSessions
 from .role import Role
 from .role_request import RoleRequest
+from .scope import Scope
 from .second_factor import SecondFactor
 from .session import Session
 from .session_list_item import SessionListItem
@@ -65,12 +70,15 @@ __all__ = (
     "Activation",
     "ActivationAnswer",
     "AddMemberRequest",
+    "ApiKey",
+    "ApiKeyPage",
     "AuditEvent",
     "AuditEventDetailsType0",
     "AuditEventPage",
     "BindTokenRequest",
     "ChangePasswordRequest",
     "CodeConfirmation",
+    "CreateApiKeyRequest",
     "CurrentSessionResponse",
     "DeviceInfo",
     "Enrollment",
@@ -82,6 +90,7 @@ __all__ = (
     "Health",
     "Holder",
     "Imported",
+    "IssuedApiKey",
     "ListOrgMembersMfaStatus",
     "Location",
     "LoginAuthenticated",
@@ -106,6 +115,7 @@ __all__ = (
     "RevokedSessions",
     "Role",
     "RoleRequest",
+    "Scope",
     "SecondFactor",
     "Session",
     "SessionListItem",

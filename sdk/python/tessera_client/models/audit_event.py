@@ -26,7 +26,8 @@ class AuditEvent:
             `membership.added`, `membership.role_changed`, `membership.removed`,
             `mfa.requirement_set`, `mfa.requirement_cleared`, `mfa.reset`, `account.frozen`,
             `account.unfrozen`, `hardware_token.registered`, `hardware_token.imported`,
-            `hardware_token.assigned`, `hardware_token.removed`, `mfa.enabled`, `mfa.disabled`,
+            `hardware_token.assigned`, `hardware_token.removed`, `api_key.created`,
+            `api_key.rotated`, `api_key.deleted`, `mfa.enabled`, `mfa.disabled`,
             `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
             `session.revoked`, `sessions.revoked_others` (more may be added). Example: mfa.enabled.
         account_id (str): The account the event is about.
