@@ -65,7 +65,7 @@ pub async fn freeze(
     client: ClientInfo,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let account_id = AccountId::from(id.into_inner().to_string());
+    let account_id = AccountId::from(id.into_inner());
     let record = state
         .run(client, move |cx| {
             operators::freeze(cx, &operator, &account_id)
@@ -95,7 +95,7 @@ pub async fn unfreeze(
     client: ClientInfo,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let account_id = AccountId::from(id.into_inner().to_string());
+    let account_id = AccountId::from(id.into_inner());
     let record = state
         .run(client, move |cx| {
             operators::unfreeze(cx, &operator, &account_id)

@@ -19,10 +19,6 @@ use crate::service::sessions::Caller;
 use crate::service::{ClientInfo, OrgId, Secret, mfa};
 use crate::state::AppState;
 
-fn org_id(id: web::Path<uuid::Uuid>) -> OrgId {
-    OrgId::from(id.into_inner().to_string())
-}
-
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Front desk", "serial": "FT-0001", "model": "Feitian c200", "period": 30, "digits": 6, "algorithm": "SHA1", "secret": "3132333435363738393031323334353637383930"}))]
@@ -79,7 +75,7 @@ pub async fn register(
     id: web::Path<uuid::Uuid>,
     Body(body): Body<RegisterTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let org_id = org_id(id);
+    let org_id = OrgId::from(id.into_inner());
     let token = NewToken {
         name: body.name,
         serial: body.serial,
@@ -133,7 +129,7 @@ pub async fn import(
     id: web::Path<uuid::Uuid>,
     CsvBody(csv): CsvBody,
 ) -> Result<HttpResponse, ApiError> {
-    let org_id = org_id(id);
+    let org_id = OrgId::from(id.into_inner());
     let imported = state
         .run(client, move |cx| {
             hardware_tokens::import(cx, &caller, &org_id, &csv)
@@ -165,7 +161,7 @@ pub async fn list(
     id: web::Path<uuid::Uuid>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let org_id = org_id(id);
+    let org_id = OrgId::from(id.into_inner());
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
     let page = state
         .run(ClientInfo::default(), move |cx| {
@@ -281,7 +277,7 @@ pub async fn bind(
     Body(body): Body<BindTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     mfa::check_code_shape("code", &body.code)?;
-    let org_id = OrgId::from(body.org_id.to_string());
+    let org_id = OrgId::from(body.org_id);
     let activated = state
         .run(client, move |cx| {
             rate_limit::take(cx, &[Kind::Code])?;

@@ -146,7 +146,7 @@ pub async fn activate(
     id: web::Path<uuid::Uuid>,
     Body(body): Body<CodeConfirmation>,
 ) -> Result<HttpResponse, ApiError> {
-    let factor_id = FactorId::from(id.into_inner().to_string());
+    let factor_id = FactorId::from(id.into_inner());
     let code = body.code;
     let activated = state
         .run(client, move |cx| {

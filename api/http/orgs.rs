@@ -74,7 +74,7 @@ fn some_whole_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>
 }
 
 fn org_id(id: web::Path<uuid::Uuid>) -> OrgId {
-    OrgId::from(id.into_inner().to_string())
+    OrgId::from(id.into_inner())
 }
 
 /// An organisation you are a member of (404 otherwise).
@@ -320,11 +320,7 @@ pub async fn update_member(
     ids: web::Path<(uuid::Uuid, uuid::Uuid)>,
     Body(body): Body<RoleRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (org_id, member) = ids.into_inner();
-    let (org_id, member) = (
-        OrgId::from(org_id.to_string()),
-        AccountId::from(member.to_string()),
-    );
+    let (org_id, member) = member_ids(ids);
     state
         .run(client, move |cx| {
             orgs::change_role(cx, &caller, &org_id, &member, body.role)
@@ -359,11 +355,7 @@ pub async fn remove_member(
     client: ClientInfo,
     ids: web::Path<(uuid::Uuid, uuid::Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (org_id, member) = ids.into_inner();
-    let (org_id, member) = (
-        OrgId::from(org_id.to_string()),
-        AccountId::from(member.to_string()),
-    );
+    let (org_id, member) = member_ids(ids);
     state
         .run(client, move |cx| {
             orgs::remove_member(cx, &caller, &org_id, &member)
@@ -407,10 +399,7 @@ pub async fn audit_log(
 
 fn member_ids(ids: web::Path<(uuid::Uuid, uuid::Uuid)>) -> (OrgId, AccountId) {
     let (org_id, member) = ids.into_inner();
-    (
-        OrgId::from(org_id.to_string()),
-        AccountId::from(member.to_string()),
-    )
+    (OrgId::from(org_id), AccountId::from(member))
 }
 
 /// A member's MFA: whether it is required and by whom, the deadline, the status (with

@@ -134,7 +134,7 @@ pub async fn revoke(
     client: ClientInfo,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let session_id = SessionId::from(id.into_inner().to_string());
+    let session_id = SessionId::from(id.into_inner());
     state
         .run(client, move |cx| {
             sessions::sign_out(cx, &caller, &session_id)

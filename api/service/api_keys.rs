@@ -292,28 +292,38 @@ pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<KeyCaller> {
         return Err(unauthenticated());
     }
     operators::refuse_if_frozen(&account).map_err(|_| unauthenticated())?;
-    let minute_ago = to_db(cx.now - Duration::minutes(1));
-    // Best-effort and conditional, as for sessions: a busy database must not refuse a key.
-    let _ = diesel::update(
-        api_keys::table.find(&key.id).filter(
-            api_keys::last_used_at
-                .is_null()
-                .or(api_keys::last_used_at.le(minute_ago)),
-        ),
-    )
-    .set(api_keys::last_used_at.eq(Some(to_db(cx.now))))
-    .execute(cx.conn);
-    let hour_ago = to_db(cx.now - Duration::hours(1));
-    let logged = diesel::update(
-        api_keys::table.find(&key.id).filter(
-            api_keys::last_logged_at
-                .is_null()
-                .or(api_keys::last_logged_at.le(hour_ago)),
-        ),
-    )
-    .set(api_keys::last_logged_at.eq(Some(to_db(cx.now))))
-    .execute(cx.conn)
-    .unwrap_or(0);
+    // Both marks are checked on the row just read, so a key used many times a minute costs
+    // no write; the updates stay conditional for instances racing on the same key, and
+    // best-effort: a busy database must not refuse a key.
+    let stale = |mark: Option<chrono::NaiveDateTime>, age: Duration| {
+        mark.is_none_or(|at| from_db(at) <= cx.now - age)
+    };
+    if stale(key.last_used_at, Duration::minutes(1)) {
+        let minute_ago = to_db(cx.now - Duration::minutes(1));
+        let _ = diesel::update(
+            api_keys::table.find(&key.id).filter(
+                api_keys::last_used_at
+                    .is_null()
+                    .or(api_keys::last_used_at.le(minute_ago)),
+            ),
+        )
+        .set(api_keys::last_used_at.eq(Some(to_db(cx.now))))
+        .execute(cx.conn);
+    }
+    let mut logged = 0;
+    if stale(key.last_logged_at, Duration::hours(1)) {
+        let hour_ago = to_db(cx.now - Duration::hours(1));
+        logged = diesel::update(
+            api_keys::table.find(&key.id).filter(
+                api_keys::last_logged_at
+                    .is_null()
+                    .or(api_keys::last_logged_at.le(hour_ago)),
+            ),
+        )
+        .set(api_keys::last_logged_at.eq(Some(to_db(cx.now))))
+        .execute(cx.conn)
+        .unwrap_or(0);
+    }
     let account_id = AccountId::from(account.id.clone());
     if logged == 1 {
         let attempt = Attempt {

@@ -28,6 +28,13 @@ macro_rules! id_type {
             }
         }
 
+        /// From a path parameter the HTTP layer parsed as a UUID.
+        impl From<uuid::Uuid> for $name {
+            fn from(id: uuid::Uuid) -> Self {
+                $name(id.to_string())
+            }
+        }
+
         impl From<$name> for String {
             fn from(id: $name) -> String {
                 id.0

@@ -283,6 +283,13 @@ pub fn import(cx: &mut Context<'_>, caller: &Caller, org_id: &OrgId, csv: &[u8])
             format!("the header row must be {}", CSV_HEADER.join(",")),
         )]));
     }
+    // The organisation's serials, read once for the whole file.
+    let registered: std::collections::HashSet<String> = hardware_tokens::table
+        .filter(hardware_tokens::org_id.eq(org_id.as_str()))
+        .select(hardware_tokens::serial)
+        .load::<String>(cx.conn)?
+        .into_iter()
+        .collect();
     let mut tokens = Vec::new();
     let mut errors = Vec::new();
     let mut serials = std::collections::HashMap::new();
@@ -313,7 +320,7 @@ pub fn import(cx: &mut Context<'_>, caller: &Caller, org_id: &OrgId, csv: &[u8])
                 "duplicate",
                 format!("serial {serial} is also on line {first}"),
             ));
-        } else if serial_taken(cx.conn, org_id, &serial)? {
+        } else if registered.contains(&serial) {
             errors.push(FieldError::new(
                 &format!("line {line}: serial"),
                 "taken",

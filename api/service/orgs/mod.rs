@@ -314,10 +314,11 @@ pub fn members(
     )
     .load::<(OrgMemberRow, String, Option<String>)>(cx.conn)?;
     let member_rows: Vec<OrgMemberRow> = rows.iter().map(|(m, _, _)| m.clone()).collect();
-    let mut summaries = policy::summaries(cx.conn, &org, &member_rows)?.into_iter();
+    let summaries = policy::summaries(cx.conn, &org, &member_rows)?;
     let rows: Vec<(OrgMemberRow, String, Option<String>, MemberMfa)> = rows
         .into_iter()
-        .filter_map(|(m, email, name)| summaries.next().map(|mfa| (m, email, name, mfa)))
+        .zip(summaries)
+        .map(|((m, email, name), mfa)| (m, email, name, mfa))
         .collect();
     let mut page = page_from(
         rows,

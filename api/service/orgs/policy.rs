@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::models::{AccountRow, MfaFactorRow, OrgMemberRow, OrgRow};
+use crate::db::models::{MfaFactorRow, OrgMemberRow, OrgRow};
 use crate::db::schema::{
     accounts, mfa_factors, org_members, orgs, recovery_codes as recovery_code_rows,
 };
@@ -190,12 +190,4 @@ pub fn summary(conn: &mut DbConnection, org: &OrgRow, member: &OrgMemberRow) -> 
     let mut all = summaries(conn, org, std::slice::from_ref(member))?;
     all.pop()
         .ok_or_else(|| Error::internal("a summary for every member"))
-}
-
-/// The account row, for views that need its email.
-pub fn account(conn: &mut DbConnection, id: &str) -> Result<AccountRow> {
-    Ok(accounts::table
-        .find(id)
-        .select(AccountRow::as_select())
-        .first(conn)?)
 }
