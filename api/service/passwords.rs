@@ -95,38 +95,39 @@ pub fn change(cx: &mut Context<'_>, caller: &Caller, change: PasswordChange) -> 
         password: change.current_password,
         code: change.code,
     };
-    let new_hash = cx.env.hasher.hash(change.new_password.expose())?;
-    step_up::confirm(
+    let verified = step_up::verify(
         cx,
         account_id,
         &proof,
         Requirement::PasswordAndCodeIfMfaIsOn,
-        |cx, confirmed| {
-            diesel::update(account_rows::table.find(account_id.as_str()))
-                .set((
-                    account_rows::password_hash.eq(&new_hash),
-                    account_rows::password_changed_at.eq(to_db(cx.now)),
-                    account_rows::updated_at.eq(to_db(cx.now)),
-                ))
-                .execute(cx.conn)?;
-            let guard = Guard::new(Credential::Password, account_id, &cx.client.ip_key());
-            throttle::clear_account(cx, &guard)?;
-            let revoked = sessions::revoke_all_except(cx, account_id, Some(&caller.session_id))?;
-            let challenges = challenges::end_open(cx, account_id)?;
-            let enrolments = enrolment::discard_pending(cx, account_id)?;
-            audit::record(
-                cx,
-                account_id,
-                AuditAction::PasswordChanged,
-                Some(serde_json::json!({
-                    "sessions_revoked": revoked,
-                    "challenges_ended": challenges,
-                    "pending_factors_discarded": enrolments,
-                    "confirmed_with": confirmed.second_factor.map(|m| m.name()),
-                })),
-            )
-        },
-    )
+    )?;
+    // Hashed only once the current password is known to be right.
+    let new_hash = cx.env.hasher.hash(change.new_password.expose())?;
+    verified.apply(cx, |cx, confirmed| {
+        diesel::update(account_rows::table.find(account_id.as_str()))
+            .set((
+                account_rows::password_hash.eq(&new_hash),
+                account_rows::password_changed_at.eq(to_db(cx.now)),
+                account_rows::updated_at.eq(to_db(cx.now)),
+            ))
+            .execute(cx.conn)?;
+        let guard = Guard::new(Credential::Password, account_id, &cx.client.ip_key());
+        throttle::clear_account(cx, &guard)?;
+        let revoked = sessions::revoke_all_except(cx, account_id, Some(&caller.session_id))?;
+        let challenges = challenges::end_open(cx, account_id)?;
+        let enrolments = enrolment::discard_pending(cx, account_id)?;
+        audit::record(
+            cx,
+            account_id,
+            AuditAction::PasswordChanged,
+            Some(serde_json::json!({
+                "sessions_revoked": revoked,
+                "challenges_ended": challenges,
+                "pending_factors_discarded": enrolments,
+                "confirmed_with": confirmed.second_factor.map(|m| m.name()),
+            })),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -44,9 +44,7 @@ pub fn refused(field: &str, code: &str, message: &str) -> Error {
         .with(|d| d.errors = vec![FieldError::new(field, code, message)])
 }
 
-/// Checks the proof and runs `change`. The password is checked first, outside any transaction
-/// (a hash takes tens of milliseconds); the code, when one is needed, is consumed in the
-/// same transaction as the change, so a code confirms exactly one change.
+/// Checks the proof and runs `change`: [`verify`], then [`Verified::apply`].
 pub fn confirm<T>(
     cx: &mut Context<'_>,
     account_id: &AccountId,
@@ -54,6 +52,25 @@ pub fn confirm<T>(
     requirement: Requirement,
     change: impl FnOnce(&mut Context<'_>, Confirmed) -> Result<T>,
 ) -> Result<T> {
+    verify(cx, account_id, proof, requirement)?.apply(cx, change)
+}
+
+/// A proof whose password is right; its code, when the change needs one, is not used yet.
+pub struct Verified<'a> {
+    account_id: &'a AccountId,
+    code: Option<&'a Secret>,
+}
+
+/// The first half of a confirmation: what the requirement asks for is there, and the password
+/// is right — checked outside any transaction, since a hash takes tens of milliseconds. Work
+/// the change needs that is slow too (hashing a new password) belongs between this and
+/// [`Verified::apply`], so that a wrong password costs nothing more.
+pub fn verify<'a>(
+    cx: &mut Context<'_>,
+    account_id: &'a AccountId,
+    proof: &'a Proof,
+    requirement: Requirement,
+) -> Result<Verified<'a>> {
     let mfa_on = is_on(cx.conn, account_id)?;
     let code = match (requirement, mfa_on, &proof.code) {
         (Requirement::PasswordAndCode, false, _) => {
@@ -73,40 +90,53 @@ pub fn confirm<T>(
         (_, true, Some(code)) => Some(code),
     };
     check_password(cx, account_id, proof)?;
-    let Some(code) = code else {
-        return cx.transaction(|cx| {
-            change(
-                cx,
-                Confirmed {
-                    second_factor: None,
-                },
-            )
-        });
-    };
-    let guard = Guard::new(Credential::SecondFactor, account_id, &cx.client.ip_key());
-    cx.decide(|cx| {
-        let ticket = match throttle::admit(cx, &guard)? {
-            Decision::Done(ticket) => ticket,
-            Decision::Refused(locked) => return Ok(Decision::Refused(locked)),
+    Ok(Verified { account_id, code })
+}
+
+impl Verified<'_> {
+    /// The second half: consumes the code, when one is needed, in the same transaction as the
+    /// change, so a code confirms exactly one change.
+    pub fn apply<T>(
+        self,
+        cx: &mut Context<'_>,
+        change: impl FnOnce(&mut Context<'_>, Confirmed) -> Result<T>,
+    ) -> Result<T> {
+        let account_id = self.account_id;
+        let Some(code) = self.code else {
+            return cx.transaction(|cx| {
+                change(
+                    cx,
+                    Confirmed {
+                        second_factor: None,
+                    },
+                )
+            });
         };
-        match use_any_code(cx, account_id, code)? {
-            Some(method) => {
-                throttle::undo(cx, &guard)?;
-                let confirmed = Confirmed {
-                    second_factor: Some(method),
-                };
-                change(cx, confirmed).map(Decision::Done)
+        let guard = Guard::new(Credential::SecondFactor, account_id, &cx.client.ip_key());
+        cx.decide(|cx| {
+            let ticket = match throttle::admit(cx, &guard)? {
+                Decision::Done(ticket) => ticket,
+                Decision::Refused(locked) => return Ok(Decision::Refused(locked)),
+            };
+            match use_any_code(cx, account_id, code)? {
+                Some(method) => {
+                    throttle::undo(cx, &guard)?;
+                    let confirmed = Confirmed {
+                        second_factor: Some(method),
+                    };
+                    change(cx, confirmed).map(Decision::Done)
+                }
+                None => {
+                    throttle::reject(cx, &guard, ticket)?;
+                    Ok(Decision::Refused(refused(
+                        "code",
+                        "invalid",
+                        "is wrong, expired or already used",
+                    )))
+                }
             }
-            None => {
-                throttle::reject(cx, &guard, ticket)?;
-                Ok(Decision::Refused(refused(
-                    "code",
-                    "invalid",
-                    "is wrong, expired or already used",
-                )))
-            }
-        }
-    })
+        })
+    }
 }
 
 /// The password half: counted, then checked (a hash); a wrong one stays counted.
