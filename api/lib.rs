@@ -170,7 +170,11 @@ pub fn build_app(
     >,
 > {
     let cors = cors(&state);
+    // A literal path that a parameterised sibling would capture gets its 405 before the
+    // handlers (see `http::Fallbacks`); every other path after them.
+    let documented = api_doc();
     let (app, spec) = App::new()
+        .configure(|cfg| http::method_fallbacks(cfg, &documented, http::Fallbacks::Shadowed))
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
         .app_data(web::Data::new(state))
@@ -180,7 +184,7 @@ pub fn build_app(
         .configure(http::configure)
         .split_for_parts();
     let yaml = spec.to_yaml().unwrap_or_default();
-    app.configure(|cfg| http::method_fallbacks(cfg, &spec))
+    app.configure(|cfg| http::method_fallbacks(cfg, &spec, http::Fallbacks::Rest))
         .route(
             "/openapi.yaml",
             web::get().to(move || {

@@ -9,7 +9,6 @@ use super::mfa::ActivationAnswer;
 use super::page_types::HardwareTokenPage;
 use super::session_cookie;
 use super::sessions::ListQuery;
-use crate::error_code::ErrorCode;
 use crate::service::mfa::enrolment;
 use crate::service::mfa::tickets::Enroller;
 use crate::service::orgs::hardware_tokens::{self, HardwareToken, NewToken};
@@ -205,26 +204,11 @@ pub async fn remove(
     state: web::Data<AppState>,
     caller: Caller,
     client: ClientInfo,
-    ids: web::Path<(uuid::Uuid, String)>,
+    ids: web::Path<(uuid::Uuid, uuid::Uuid)>,
     query: web::Query<RemoveQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (org_id, token_id) = ids.into_inner();
-    // `…/hardware-tokens/import` is a resource of its own (POST only); the router would
-    // otherwise take it for a token id.
-    if token_id == "import" {
-        return Err(ApiError::Request {
-            code: ErrorCode::MethodNotAllowed,
-            detail: "This resource allows: POST.".into(),
-            allow: Some("POST".into()),
-        });
-    }
-    let token_id = uuid::Uuid::parse_str(&token_id).map_err(|e| {
-        ApiError::request(
-            ErrorCode::InvalidPathParameter,
-            format!("A path parameter is invalid: {e}"),
-        )
-    })?;
-    let (org_id, token_id) = (OrgId::from(org_id.to_string()), token_id.to_string());
+    let (org_id, token_id) = (OrgId::from(org_id), token_id.to_string());
     let force = query.force;
     state
         .run(client, move |cx| {

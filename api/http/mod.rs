@@ -20,7 +20,7 @@ pub mod page_types;
 pub mod sessions;
 
 use actix_web::cookie::{Cookie, SameSite, time};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, guard, web};
 use utoipa::openapi::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -78,10 +78,38 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(orgs::audit_log);
 }
 
-/// For every documented path, a last-resort resource that answers 405 (with `Allow`) to the
-/// methods the path does not declare. Registered after the real handlers, which win.
-pub fn method_fallbacks(cfg: &mut web::ServiceConfig, spec: &OpenApi) {
+/// Which 405 resources [`method_fallbacks`] registers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Fallbacks {
+    /// Before the handlers: those of literal paths that a parameterised sibling would
+    /// otherwise capture (`…/hardware-tokens/import` vs `…/hardware-tokens/{token_id}`). Each
+    /// steps aside (its guard fails) for the methods its path serves.
+    Shadowed,
+    /// After the handlers: every other path's, as the last resort.
+    Rest,
+}
+
+/// Whether documented path `general` would match the requests of `literal`: same segments,
+/// a parameter where `literal` has a word.
+fn captures(general: &str, literal: &str) -> bool {
+    let (g, l): (Vec<&str>, Vec<&str>) =
+        (general.split('/').collect(), literal.split('/').collect());
+    general != literal
+        && g.len() == l.len()
+        && g.iter()
+            .zip(&l)
+            .all(|(g, l)| g == l || (g.starts_with('{') && !l.starts_with('{')))
+}
+
+/// For documented paths, resources that answer 405 (with `Allow`) to the methods the path
+/// does not declare.
+pub fn method_fallbacks(cfg: &mut web::ServiceConfig, spec: &OpenApi, which: Fallbacks) {
+    let all: Vec<&String> = spec.paths.paths.keys().collect();
     for (path, item) in spec.paths.paths.iter() {
+        let shadowed = all.iter().any(|other| captures(other, path));
+        if shadowed != (which == Fallbacks::Shadowed) {
+            continue;
+        }
         let methods = [
             ("GET", &item.get),
             ("PUT", &item.put),
@@ -102,18 +130,25 @@ pub fn method_fallbacks(cfg: &mut web::ServiceConfig, spec: &OpenApi) {
             allowed.insert(1, "HEAD");
         }
         let allow = allowed.join(", ");
-        cfg.service(
-            web::resource(path.as_str()).default_service(web::to(move || {
-                let allow = allow.clone();
-                async move {
-                    Err::<HttpResponse, _>(ApiError::Request {
-                        code: ErrorCode::MethodNotAllowed,
-                        detail: format!("This resource allows: {allow}."),
-                        allow: Some(allow),
-                    })
-                }
-            })),
-        );
+        let answer = move || {
+            let allow = allow.clone();
+            async move {
+                Err::<HttpResponse, _>(ApiError::Request {
+                    code: ErrorCode::MethodNotAllowed,
+                    detail: format!("This resource allows: {allow}."),
+                    allow: Some(allow),
+                })
+            }
+        };
+        let resource = web::resource(path.as_str());
+        cfg.service(match which {
+            Fallbacks::Shadowed => resource
+                .guard(guard::fn_guard(move |ctx| {
+                    !allowed.contains(&ctx.head().method.as_str())
+                }))
+                .to(answer),
+            Fallbacks::Rest => resource.default_service(web::to(answer)),
+        });
     }
 }
 
@@ -137,4 +172,21 @@ pub fn cleared_session_cookie(state: &AppState) -> Cookie<'static> {
     let mut cookie = session_cookie(state, "");
     cookie.make_removal();
     cookie
+}
+
+#[cfg(test)]
+mod tests {
+    use super::captures;
+
+    #[test]
+    fn a_parameter_captures_a_word_in_its_place_and_nothing_else() {
+        let general = "/v1/orgs/{org_id}/hardware-tokens/{token_id}";
+        assert!(captures(
+            general,
+            "/v1/orgs/{org_id}/hardware-tokens/import"
+        ));
+        assert!(!captures(general, general));
+        assert!(!captures(general, "/v1/orgs/{org_id}/hardware-tokens"));
+        assert!(!captures("/v1/me/sessions/{id}", "/v1/me/api-keys/x"));
+    }
 }
