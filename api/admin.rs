@@ -1,5 +1,5 @@
-//! Operator commands run from the command line (`tessera keys …`), on the same settings as
-//! the server: the keys directory and the database.
+//! Operator commands run from the command line (`tessera keys …`, `tessera admin …`), on the
+//! same settings as the server: the keys directory and the database.
 
 use chrono::{DateTime, Utc};
 
@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::crypto::keys::{KeyError, Keyring};
 use crate::crypto::sealing::Sealer;
 use crate::db::{self, DbConnection};
-use crate::service::keyring;
+use crate::service::{keyring, signing_keys};
 
 /// One key as `tessera keys list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +52,27 @@ pub fn create_operator_key(
 ) -> Result<crate::service::Secret, AdminError> {
     let mut conn = connect(settings)?;
     crate::service::operators::create_key(&mut conn, name, Utc::now())
+        .map_err(|e| AdminError::Database(e.to_string()))
+}
+
+/// Makes an integrator's introspection key for `POST /v1/introspect`; returns the token,
+/// shown only now.
+pub fn create_introspection_key(
+    settings: &Settings,
+    name: &str,
+) -> Result<crate::service::Secret, AdminError> {
+    let mut conn = connect(settings)?;
+    crate::service::introspection::create_key(&mut conn, name, Utc::now())
+        .map_err(|e| AdminError::Database(e.to_string()))
+}
+
+/// Makes a new token signing key and retires the others; running servers sign with it
+/// within a minute, and keep publishing the retired keys until their tokens have expired.
+pub fn rotate_signing(settings: &Settings) -> Result<signing_keys::Rotation, AdminError> {
+    let keyring = Keyring::load(&settings.keys_dir())?;
+    let sealer = Sealer::new(&keyring);
+    let mut conn = connect(settings)?;
+    signing_keys::rotate(&mut conn, &sealer, Utc::now())
         .map_err(|e| AdminError::Database(e.to_string()))
 }
 

@@ -22,9 +22,9 @@ pub struct Settings {
     #[arg(long, env = "TESSERA_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
 
-    /// Directory of the server secret and signing key (default: the data directory). Several
-    /// instances behind one database must share the same keys: mount the same files. The keys
-    /// are deliberately not kept in the database, so that a dump alone unlocks nothing.
+    /// Directory of the keyring, the server secrets (default: the data directory). Several
+    /// instances behind one database must share the same keys: mount the same files. The
+    /// keyring is deliberately not kept in the database, so that a dump alone unlocks nothing.
     #[arg(long, env = "TESSERA_KEYS_DIR")]
     pub keys_dir: Option<PathBuf>,
 
@@ -128,6 +128,16 @@ pub struct Settings {
     /// Issuer shown in authenticator apps next to the account's email.
     #[arg(long, env = "TESSERA_TOTP_ISSUER", default_value = "Tessera")]
     pub totp_issuer: String,
+
+    /// Minutes a JWT access token (`POST /v1/sessions/current/token`) lives, 1 to 60; never
+    /// past its session's end.
+    #[arg(long, env = "TESSERA_ACCESS_TOKEN_MINUTES", default_value_t = 5)]
+    pub access_token_minutes: i64,
+
+    /// The `aud` claim of JWT access tokens: what the integrator's back-ends check they are
+    /// the audience of.
+    #[arg(long, env = "TESSERA_ACCESS_TOKEN_AUDIENCE", default_value = "tessera")]
+    pub access_token_audience: String,
 
     /// Serve the Prometheus `/metrics` on this address (say an internal interface) instead of
     /// the API's port; the API port then answers 404 for it. Default: on the API port.
@@ -273,6 +283,27 @@ impl Settings {
             1,
             "connection",
         )?;
+        at_least(
+            "TESSERA_ACCESS_TOKEN_MINUTES",
+            self.access_token_minutes,
+            1,
+            "minute",
+        )?;
+        if self.access_token_minutes > 60 {
+            return Err(invalid(
+                "TESSERA_ACCESS_TOKEN_MINUTES",
+                format!(
+                    "must be at most 60 minutes (got {}): an access token cannot be revoked, so it must be short-lived",
+                    self.access_token_minutes
+                ),
+            ));
+        }
+        if self.access_token_audience.trim().is_empty() {
+            return Err(invalid(
+                "TESSERA_ACCESS_TOKEN_AUDIENCE",
+                "must not be blank",
+            ));
+        }
         if self.workers == Some(0) {
             return Err(invalid("TESSERA_WORKERS", "must be at least 1 (or unset)"));
         }
@@ -315,6 +346,11 @@ impl Settings {
                 .to_string_lossy()
                 .into_owned(),
         }
+    }
+
+    /// The `iss` of access tokens: the public URL without a trailing `/`.
+    pub fn issuer(&self) -> String {
+        self.public_url.trim_end_matches('/').to_string()
     }
 
     pub fn keys_dir(&self) -> PathBuf {
@@ -386,6 +422,18 @@ mod tests {
         assert_eq!(
             problem_of(|s| s.hash_queue_per_thread = 0),
             Some("TESSERA_HASH_QUEUE_PER_THREAD")
+        );
+        assert_eq!(
+            problem_of(|s| s.access_token_minutes = 0),
+            Some("TESSERA_ACCESS_TOKEN_MINUTES")
+        );
+        assert_eq!(
+            problem_of(|s| s.access_token_minutes = 61),
+            Some("TESSERA_ACCESS_TOKEN_MINUTES")
+        );
+        assert_eq!(
+            problem_of(|s| s.access_token_audience = " ".into()),
+            Some("TESSERA_ACCESS_TOKEN_AUDIENCE")
         );
         assert_eq!(
             problem_of(|s| s.allowed_origins = vec!["*".into()]),

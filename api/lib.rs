@@ -35,8 +35,10 @@ use crate::config::Settings;
 use crate::crypto::keys::ServerKeys;
 use crate::crypto::password::PasswordHasher;
 use crate::geo::GeoLocator;
+use crate::service::access_tokens::AccessTokenPolicy;
 use crate::service::maintenance::{self, Pruned};
 use crate::service::rate_limit::{Rate, RateLimits};
+use crate::service::signing_keys::SigningKeys;
 use crate::service::{ClientInfo, Env, LoginPolicy, SessionPolicy};
 use crate::state::{AppState, Inner};
 
@@ -130,12 +132,17 @@ pub fn build_state_with_pool(
             sign_up: Rate::per_hour(settings.rate_signup_per_hour),
         },
         totp_issuer: settings.totp_issuer.clone(),
+        access_tokens: AccessTokenPolicy {
+            issuer: settings.issuer(),
+            audience: settings.access_token_audience.trim().to_string(),
+            lifetime: Duration::minutes(settings.access_token_minutes),
+        },
+        signing_keys: SigningKeys::new(Duration::minutes(settings.access_token_minutes)),
     };
     Ok(AppState::new(Inner {
         pool,
         clock,
         env,
-        signing_key: keys.signing_key,
         geo,
         trusted_proxies,
         allowed_origins,

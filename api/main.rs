@@ -24,12 +24,12 @@ enum Command {
         #[arg(long, value_enum, default_value = "yaml")]
         format: SpecFormat,
     },
-    /// Manage the server keys (the keyring in the keys directory).
+    /// Manage the server keys: the keyring in the keys directory, and the token signing keys.
     Keys {
         #[command(subcommand)]
         action: KeysCommand,
     },
-    /// Support operations.
+    /// Support operations and integrator credentials.
     Admin {
         #[command(subcommand)]
         action: AdminCommand,
@@ -45,6 +45,13 @@ enum AdminCommand {
         #[arg(long)]
         name: String,
     },
+    /// Make an introspection key for an integrator's back-end: it authorises `POST
+    /// /v1/introspect` and nothing else. Printed once; only its digest is kept.
+    CreateIntrospectionKey {
+        /// Whose back-end the key is for.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -56,6 +63,9 @@ enum KeysCommand {
     List,
     /// Re-seal every secret and digest under older keys with the active key.
     Reseal,
+    /// Make a new JWT signing key and retire the current one. Servers sign with the new key
+    /// within a minute; the JWKS keeps the retired key until the tokens it signed expired.
+    RotateSigning,
     /// Remove a key; refused (exit 1) while anything is still sealed under it.
     Retire {
         /// The key's id, as `tessera keys list` shows it.
@@ -108,6 +118,19 @@ fn main() -> ExitCode {
             Ok(token) => {
                 println!("{}", token.expose());
                 eprintln!("operator key for {name}: shown only now; keep it secret");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("tessera admin: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Admin {
+            action: AdminCommand::CreateIntrospectionKey { name },
+        } => match tessera::admin::create_introspection_key(&cli.settings, &name) {
+            Ok(token) => {
+                println!("{}", token.expose());
+                eprintln!("introspection key for {name}: shown only now; keep it secret");
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -175,6 +198,15 @@ fn keys(settings: &Settings, action: KeysCommand) -> ExitCode {
         }),
         KeysCommand::Reseal => admin::reseal(settings).map(|count| {
             println!("re-sealed {count} item(s) under the active key");
+        }),
+        KeysCommand::RotateSigning => admin::rotate_signing(settings).map(|rotation| {
+            println!(
+                "added signing key {}; servers sign with it within a minute",
+                rotation.new_kid
+            );
+            for kid in rotation.retired {
+                println!("retired signing key {kid}; published until its tokens have expired");
+            }
         }),
         KeysCommand::Retire { id } => admin::retire(settings, &id).map(|()| {
             println!("retired key {id}");

@@ -22,12 +22,13 @@ use crate::service::FieldError;
         (name = "accounts", description = "Sign-up"),
         (name = "auth", description = "Login and logout"),
         (name = "me", description = "The signed-in account's profile and password"),
-        (name = "sessions", description = "The session check and the account's sessions"),
+        (name = "sessions", description = "The session check, the account's sessions, and JWT access tokens with their key set"),
         (name = "login-history", description = "The account's login attempts"),
         (name = "mfa", description = "Second factors: authenticator apps and recovery codes"),
         (name = "audit-log", description = "Security-relevant changes to the account"),
         (name = "orgs", description = "Organisations, their members and their audit log"),
         (name = "api-keys", description = "The account's API keys, for scripts and integrations"),
+        (name = "introspection", description = "Token introspection for integrators' back-ends (RFC 7662)"),
         (name = "admin", description = "Support: find, freeze and unfreeze accounts (operator key)"),
     ),
     components(
@@ -82,6 +83,17 @@ impl Modify for SecuritySchemes {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("operator key (tso_…), from `tessera admin create-operator-key`")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "introspection_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format(
+                        "introspection key (tsi_…), from `tessera admin create-introspection-key`",
+                    )
                     .build(),
             ),
         );

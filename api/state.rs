@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use ed25519_dalek::SigningKey;
 use ipnet::IpNet;
 
 use crate::clock::Clock;
@@ -23,8 +22,6 @@ pub struct Inner {
     pub clock: Clock,
     /// The keys and policies every service function works with.
     pub env: Env,
-    /// Signs JWT access tokens.
-    pub signing_key: SigningKey,
     pub settings: Settings,
     pub geo: GeoLocator,
     pub trusted_proxies: Vec<IpNet>,

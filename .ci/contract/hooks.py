@@ -1,5 +1,8 @@
 """Schemathesis hooks: authenticate as a seeded account, and let some requests know its password.
 
+Introspection takes an integrator credential, not a session: when the run made an introspection
+key (TESSERA_CONTRACT_INTROSPECTION_KEY), that operation gets it, so the fuzzer reaches past 401.
+
 The fuzzer calls logout, "sign out everywhere" and password change with random data, so a
 single token would not survive the run. Every refresh signs up a fresh account (a seeded user
 with a known password) and uses its session token.
@@ -18,6 +21,7 @@ import schemathesis
 
 BASE_URL = os.environ["TESSERA_CONTRACT_BASE_URL"]
 PASSWORD = "correct horse battery staple"
+INTROSPECTION_KEY = os.environ.get("TESSERA_CONTRACT_INTROSPECTION_KEY")
 
 
 @schemathesis.auth(refresh_interval=5)
@@ -34,6 +38,9 @@ class SeededAccount:
 
     def set(self, case, data, ctx):
         case.headers = case.headers or {}
+        operation_id = case.operation.definition.raw.get("operationId")
+        if operation_id == "introspectToken" and INTROSPECTION_KEY:
+            data = INTROSPECTION_KEY
         case.headers["Authorization"] = f"Bearer {data}"
 
 

@@ -1,12 +1,11 @@
-//! The server's keys, generated on first start and kept in the keys directory (mode 0600).
+//! The server's keyring (`keyring.json`), generated on first start and kept in the keys
+//! directory (mode 0600): 256-bit server secrets, each with an id, one of them active. The
+//! active key seals new secrets and makes new keyed digests; older keys still open and check
+//! what they made until `tessera keys retire` removes them.
 //!
-//! - the keyring (`keyring.json`): 256-bit server secrets, each with an id, one of them
-//!   active. The active key seals new secrets and makes new keyed digests; older keys still
-//!   open and check what they made until `tessera keys retire` removes them.
-//! - the Ed25519 signing key signs JWT access tokens.
-//!
-//! The files are read at start: a rotation takes effect when the server restarts. Instances
-//! that share a database mount the same files.
+//! The file is read at start: a rotation takes effect when the server restarts. Instances
+//! that share a database mount the same file. (The keys that sign JWT access tokens live in
+//! the database, sealed under the keyring: see `service::signing_keys`.)
 
 use std::fs;
 use std::io::Write;
@@ -16,8 +15,6 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
-use ed25519_dalek::SigningKey;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, spki::der::pem::LineEnding};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -26,7 +23,8 @@ use super::tokens::random_bytes;
 pub const KEYRING_FILE: &str = "keyring.json";
 /// The single-secret file of earlier versions; converted into a keyring on first load.
 pub const LEGACY_SECRET_FILE: &str = "server-secret.json";
-pub const SIGNING_KEY_FILE: &str = "signing-key.pem";
+/// The signing key file of earlier versions, which never signed anything: only pointed out.
+pub const LEGACY_SIGNING_KEY_FILE: &str = "signing-key.pem";
 
 /// One server secret.
 pub struct ServerKey {
@@ -260,7 +258,6 @@ impl Keyring {
 
 pub struct ServerKeys {
     pub keyring: Keyring,
-    pub signing_key: SigningKey,
 }
 
 impl ServerKeys {
@@ -276,30 +273,14 @@ impl ServerKeys {
         let mut created = Vec::new();
         let keyring = Keyring::load_or_generate(dir, &mut created)?;
 
-        let key_path = dir.join(SIGNING_KEY_FILE);
-        if !key_path.exists() {
-            let key = SigningKey::from_bytes(&random_bytes::<32>());
-            let pem = key
-                .to_pkcs8_pem(LineEnding::LF)
-                .map_err(|e| KeyError::Io(format!("cannot encode the signing key: {e}")))?;
-            write_private(&key_path, pem.as_bytes())?;
-            created.push(key_path.clone());
+        if dir.join(LEGACY_SIGNING_KEY_FILE).exists() {
+            tracing::warn!(
+                path = %dir.join(LEGACY_SIGNING_KEY_FILE).display(),
+                "this signing key file of an earlier version is not used (token signing keys \
+                 live sealed in the database); delete it"
+            );
         }
-        let pem = Zeroizing::new(read_private(&key_path)?);
-        let signing_key = SigningKey::from_pkcs8_pem(&pem).map_err(|e| {
-            KeyError::Io(format!(
-                "{}: not an Ed25519 PKCS#8 key: {e}",
-                key_path.display()
-            ))
-        })?;
-
-        Ok((
-            ServerKeys {
-                keyring,
-                signing_key,
-            },
-            created,
-        ))
+        Ok((ServerKeys { keyring }, created))
     }
 }
 
@@ -335,7 +316,7 @@ mod tests {
     fn keys_are_generated_once_with_private_modes_and_reloaded() {
         let dir = tempfile::tempdir().unwrap();
         let (first, created) = ServerKeys::load_or_generate(dir.path()).unwrap();
-        assert_eq!(created.len(), 2);
+        assert_eq!(created, vec![dir.path().join(KEYRING_FILE)]);
         for path in &created {
             let mode = fs::metadata(path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600, "{}", path.display());
@@ -347,7 +328,6 @@ mod tests {
             again.keyring.active().secret()
         );
         assert_eq!(first.keyring.active().id, again.keyring.active().id);
-        assert_eq!(first.signing_key.to_bytes(), again.signing_key.to_bytes());
         assert!(
             !format!("{:?}", first.keyring)
                 .contains(&STANDARD.encode(first.keyring.active().secret()))
@@ -398,6 +378,9 @@ mod tests {
         assert_eq!(keys.keyring.active().id, "k20260101000000");
         assert_eq!(keys.keyring.active().secret(), &secret);
         assert!(!dir.path().join(LEGACY_SECRET_FILE).exists());
-        assert_eq!(created, vec![dir.path().join(SIGNING_KEY_FILE)]);
+        assert!(
+            created.is_empty(),
+            "the keyring took over the legacy secret"
+        );
     }
 }

@@ -1,9 +1,10 @@
-//! Password hashing, random tokens, TOTP, sealing and the server's keys. Knows nothing of the
+//! Password hashing, random tokens, TOTP, sealing, token signing and the server's keys. Knows nothing of the
 //! domain or of HTTP; its failures are [`CryptoError`]s.
 
 pub mod keys;
 pub mod password;
 pub mod sealing;
+pub mod signing;
 pub mod tokens;
 pub mod totp;
 
@@ -18,6 +19,8 @@ pub enum CryptoError {
     Open(&'static str),
     #[error("password hashing: {0}")]
     Hash(String),
+    #[error("signing a token: {0}")]
+    Sign(String),
     #[error("the hashing threads are gone")]
     HashingThreadsGone,
 }

@@ -190,3 +190,15 @@ pub struct ApiKeyRow {
     pub last_used_at: Option<NaiveDateTime>,
     pub last_logged_at: Option<NaiveDateTime>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::signing_keys)]
+pub struct SigningKeyRow {
+    pub kid: String,
+    pub algorithm: String,
+    pub public_key: String,
+    pub private_key_ciphertext: String,
+    pub key_id: String,
+    pub created_at: NaiveDateTime,
+    pub retired_at: Option<NaiveDateTime>,
+}

@@ -1,8 +1,8 @@
 //! Request bodies and parameters, and the problem+json answers for those that cannot be read:
 //! actix's own extractors would answer in plain text.
 
-use actix_web::dev::{JsonBody, Payload};
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::dev::{JsonBody, Payload, UrlEncoded};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, UrlencodedError};
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
@@ -145,6 +145,46 @@ impl FromRequest for CsvBody {
                 body.extend_from_slice(&chunk);
             }
             Ok(CsvBody(body.freeze()))
+        })
+    }
+}
+
+/// A body sent as a JSON object or as `application/x-www-form-urlencoded` (as OAuth clients
+/// send RFC 7662 introspection requests), of at most [`JSON_LIMIT_BYTES`].
+pub struct JsonOrForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for JsonOrForm<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_form = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|essence| {
+                essence
+                    .trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            });
+        if !is_form {
+            let json = Body::<T>::from_request(req, payload);
+            return Box::pin(async move { json.await.map(|Body(value)| JsonOrForm(value)) });
+        }
+        let form = UrlEncoded::<T>::new(req, payload).limit(JSON_LIMIT_BYTES);
+        Box::pin(async move {
+            form.await.map(JsonOrForm).map_err(|e| match e {
+                UrlencodedError::Overflow { limit, .. } => ApiError::request(
+                    ErrorCode::PayloadTooLarge,
+                    format!("The request body exceeds {limit} bytes."),
+                ),
+                UrlencodedError::Parse(e) => data_error(e.to_string()),
+                other => ApiError::request(
+                    ErrorCode::UnreadableBody,
+                    format!("The request body could not be read: {other}"),
+                ),
+            })
         })
     }
 }

@@ -113,6 +113,39 @@ fn caller_token(req: &HttpRequest) -> Result<(AppState, Secret), ApiError> {
     Ok((state, token))
 }
 
+/// The caller's session token, unchecked (the CSRF check for cookies done): for handlers whose
+/// one service call checks the session itself.
+pub struct SessionToken(pub Secret);
+
+impl FromRequest for SessionToken {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(caller_token(req).map(|(_, token)| SessionToken(token)))
+    }
+}
+
+/// An integrator's credential (`Authorization: Bearer tso_…|tsi_…`), unchecked: the service
+/// call that uses it checks it.
+pub struct IntegratorCredential(pub Secret);
+
+impl FromRequest for IntegratorCredential {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(match session_token(req) {
+            Ok(TokenSource::Bearer(token)) => Ok(IntegratorCredential(token)),
+            _ => Err(ApiError::request(
+                ErrorCode::Unauthenticated,
+                "An integrator credential is required: `Authorization: Bearer` with an \
+                 introspection key (tsi_…) or an operator key (tso_…).",
+            )),
+        })
+    }
+}
+
 /// Who is calling, by a valid session (401 otherwise).
 impl FromRequest for Caller {
     type Error = ApiError;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod hardware_tokens;
 pub mod health;
+pub mod introspection;
 pub mod login_history;
 pub mod me;
 pub mod mfa;
@@ -18,6 +19,7 @@ pub mod middleware;
 pub mod orgs;
 pub mod page_types;
 pub mod sessions;
+pub mod tokens;
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpResponse, guard, web};
@@ -38,6 +40,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(auth::login)
         .service(auth::logout)
         .service(sessions::current)
+        .service(tokens::mint)
+        .service(tokens::jwks)
+        .service(introspection::introspect)
         .service(sessions::list)
         .service(sessions::revoke_others)
         .service(sessions::revoke)

@@ -45,6 +45,16 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// As the API names it (`profile:read`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::ProfileRead => "profile:read",
+            Scope::SessionsRead => "sessions:read",
+            Scope::LoginHistoryRead => "login_history:read",
+            Scope::AuditLogRead => "audit_log:read",
+        }
+    }
+
     pub const ALL: [Scope; 4] = [
         Scope::ProfileRead,
         Scope::SessionsRead,
@@ -84,6 +94,8 @@ pub struct KeyCaller {
     pub account: Account,
     pub key_id: String,
     pub scopes: Vec<Scope>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 fn view(row: &ApiKeyRow) -> ApiKey {
@@ -339,6 +351,8 @@ pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<KeyCaller> {
     }
     Ok(KeyCaller {
         scopes: serde_json::from_str(&key.scopes).unwrap_or_default(),
+        created_at: from_db(key.created_at),
+        expires_at: key.expires_at.map(from_db),
         key_id: key.id,
         account: account.into(),
     })
@@ -352,6 +366,16 @@ mod tests {
     use crate::service::mfa::enrolment;
     use crate::service::mfa::tickets::Enroller;
     use crate::service::testing::{World, client};
+
+    #[test]
+    fn scope_names_are_the_api_names() {
+        for scope in Scope::ALL {
+            assert_eq!(
+                serde_json::to_value(scope).unwrap(),
+                serde_json::json!(scope.name())
+            );
+        }
+    }
 
     #[test]
     fn with_mfa_on_only_an_aal2_session_makes_keys() {

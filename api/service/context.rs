@@ -3,10 +3,12 @@
 
 use chrono::{DateTime, Utc};
 
+use super::access_tokens::AccessTokenPolicy;
 use super::client::ClientInfo;
 use super::error::{Error, Result};
 use super::policy::{LoginPolicy, SessionPolicy};
 use super::rate_limit::RateLimits;
+use super::signing_keys::SigningKeys;
 use crate::crypto::password::PasswordHasher;
 use crate::crypto::sealing::Sealer;
 use crate::db::{DbConnection, write_transaction};
@@ -20,6 +22,8 @@ pub struct Env {
     pub rate_limits: RateLimits,
     /// Shown in authenticator apps next to the account's email.
     pub totp_issuer: String,
+    pub access_tokens: AccessTokenPolicy,
+    pub signing_keys: SigningKeys,
 }
 
 /// One request's (or one maintenance run's) view of the world.

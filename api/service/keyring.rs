@@ -12,7 +12,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::service::error::Result;
 
 /// How many stored items one key still protects: sealed TOTP secrets, sealed recovery-code
-/// sets, and recovery-code digests.
+/// sets, recovery-code digests, hardware-token secrets and token signing keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyUsage {
     pub key_id: String,
@@ -38,9 +38,10 @@ pub fn usage(conn: &mut DbConnection, key_id: &str) -> Result<KeyUsage> {
         .count()
         .get_result(conn)?;
     let tokens = crate::service::orgs::hardware_tokens::sealed_under(conn, key_id)?;
+    let signing_keys = crate::service::signing_keys::sealed_under(conn, key_id)?;
     Ok(KeyUsage {
         key_id: key_id.to_string(),
-        sealed_items: factors + sets + digests + tokens,
+        sealed_items: factors + sets + digests + tokens + signing_keys,
     })
 }
 
@@ -55,6 +56,7 @@ pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize> {
     let mut resealed = write_transaction(conn, |conn| {
         crate::service::orgs::hardware_tokens::reseal_all(conn, sealer)
     })?;
+    resealed += crate::service::signing_keys::reseal_all(conn, sealer)?;
     for factor_id in factor_ids {
         resealed += write_transaction(conn, |conn| -> Result<usize> {
             let Some(factor) = mfa_factors::table

@@ -1,5 +1,6 @@
 //! Periodic clean-up: expired sessions, passed lockouts, login history past retention,
-//! dead login challenges, abandoned enrolments and full rate-limit buckets, in batches.
+//! dead login challenges, abandoned enrolments, full rate-limit buckets and token signing
+//! keys whose tokens have all expired, in batches.
 
 use super::context::Context;
 use super::error::Result;
@@ -31,6 +32,7 @@ pub struct Pruned {
     pub pending_factors: usize,
     pub rate_limits: usize,
     pub enrollment_tickets: usize,
+    pub signing_keys: usize,
 }
 
 pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
@@ -44,6 +46,7 @@ pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
         pending_factors: super::mfa::enrolment::prune_pending(conn, now)?,
         rate_limits: rate_limit::prune(conn, now)?,
         enrollment_tickets: super::mfa::tickets::prune(conn, now)?,
+        signing_keys: super::signing_keys::prune(conn, &env.signing_keys, now)?,
     })
 }
 

@@ -2,6 +2,7 @@
 //! login history and the audit log. Plain Rust: it knows no HTTP; every function takes a
 //! [`Context`] (connection, keys, policies, client, `now`) and answers with [`Result`].
 
+pub mod access_tokens;
 pub mod accounts;
 pub mod api_keys;
 pub mod audit;
@@ -11,6 +12,7 @@ pub mod devices;
 pub mod error;
 pub mod history;
 pub mod ids;
+pub mod introspection;
 pub mod keyring;
 pub mod login;
 pub mod maintenance;
@@ -23,6 +25,7 @@ pub mod policy;
 pub mod rate_limit;
 pub mod secret;
 pub mod sessions;
+pub mod signing_keys;
 #[cfg(test)]
 pub mod testing;
 pub mod throttle;

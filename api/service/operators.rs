@@ -49,16 +49,24 @@ pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<Operator> {
     if !token.expose().starts_with(TOKEN_PREFIX) {
         return Err(Error::denied(ErrorCode::Unauthenticated));
     }
-    let found: Option<(String, String)> = operator_keys::table
+    let found: Option<(String, String, Option<chrono::NaiveDateTime>)> = operator_keys::table
         .filter(operator_keys::token_digest.eq(token_digest(token.expose())))
-        .select((operator_keys::id, operator_keys::name))
+        .select((
+            operator_keys::id,
+            operator_keys::name,
+            operator_keys::last_used_at,
+        ))
         .first(cx.conn)
         .optional()?;
-    let (key_id, name) = found.ok_or_else(|| Error::denied(ErrorCode::Unauthenticated))?;
-    // Best-effort: knowing when a key was last used is worth less than answering.
-    let _ = diesel::update(operator_keys::table.find(&key_id))
-        .set(operator_keys::last_used_at.eq(Some(to_db(cx.now))))
-        .execute(cx.conn);
+    let (key_id, name, last_used_at) =
+        found.ok_or_else(|| Error::denied(ErrorCode::Unauthenticated))?;
+    // At most once a minute (the key may authorise every introspection of a busy back-end),
+    // and best-effort: knowing when a key was last used is worth less than answering.
+    if last_used_at.is_none_or(|at| cx.now - from_db(at) >= chrono::Duration::minutes(1)) {
+        let _ = diesel::update(operator_keys::table.find(&key_id))
+            .set(operator_keys::last_used_at.eq(Some(to_db(cx.now))))
+            .execute(cx.conn);
+    }
     Ok(Operator { key_id, name })
 }
 

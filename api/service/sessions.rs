@@ -273,6 +273,33 @@ pub fn check(cx: &mut Context<'_>, token: &Secret) -> Result<CheckedSession> {
     })
 }
 
+/// What a live session stands for, as access tokens and introspection state it.
+#[derive(Debug, Clone)]
+pub struct SessionFacts {
+    pub account_id: AccountId,
+    pub session_id: SessionId,
+    pub aal: Aal,
+    /// How the session was signed in, as [`Session::methods`] names them.
+    pub methods: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    /// When the session ends unless used before.
+    pub ends_at: DateTime<Utc>,
+}
+
+/// [`authenticate`], for those who state facts about the session to others.
+pub fn facts(cx: &mut Context<'_>, token: &Secret) -> Result<SessionFacts> {
+    let policy = &cx.env.sessions;
+    let (session, _) = authenticate_rows(cx.conn, policy, token, cx.now)?;
+    Ok(SessionFacts {
+        account_id: AccountId::from(session.account_id.clone()),
+        aal: Aal::parse(&session.aal),
+        methods: parse_methods(&session.methods),
+        created_at: from_db(session.created_at),
+        ends_at: ends_at(&session, policy),
+        session_id: SessionId::from(session.id),
+    })
+}
+
 /// The session proved a second factor (`method`) on top of the password: `aal2` from now on.
 pub fn raise_to_aal2(
     cx: &mut Context<'_>,

@@ -3,10 +3,12 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::access_tokens::AccessTokenPolicy;
 use super::client::ClientInfo;
 use super::context::{Context, Env};
 use super::policy::{LoginPolicy, SessionPolicy};
 use super::rate_limit::{Rate, RateLimits};
+use super::signing_keys::SigningKeys;
 use crate::crypto::keys::ServerKeys;
 use crate::crypto::password::PasswordHasher;
 use crate::crypto::sealing::Sealer;
@@ -56,6 +58,12 @@ impl World {
                 sign_up: Rate::per_hour(10),
             },
             totp_issuer: "Tessera".into(),
+            access_tokens: AccessTokenPolicy {
+                issuer: "http://tessera.test".into(),
+                audience: "tessera".into(),
+                lifetime: Duration::minutes(5),
+            },
+            signing_keys: SigningKeys::new(Duration::minutes(5)),
         };
         World {
             conn,

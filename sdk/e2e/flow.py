@@ -3,6 +3,8 @@
     TESSERA_BASE_URL=http://127.0.0.1:8080 python e2e/flow.py
 """
 
+import base64
+import json
 import os
 import time
 import uuid
@@ -20,7 +22,13 @@ from tessera_client.api.orgs import (
     list_org_members,
     set_org_member_mfa_requirement,
 )
-from tessera_client.api.sessions import get_current_session, list_sessions, revoke_other_sessions
+from tessera_client.api.sessions import (
+    create_access_token,
+    get_current_session,
+    get_jwks,
+    list_sessions,
+    revoke_other_sessions,
+)
 from tessera_client.models import (
     AddMemberRequest,
     CodeConfirmation,
@@ -185,5 +193,14 @@ member_activation = ok(
 assert member_activation.session.aal == "aal2", member_activation
 member = authed(member_activation.session_token)
 assert ok(get_current_session.sync(client=member)).account.email == member_email
+
+step("mint a JWT access token; the key set names its key")
+access = ok(create_access_token.sync(client=member))
+assert access.token_type == "Bearer", access
+header_segment = access.access_token.split(".")[0]
+header = json.loads(base64.urlsafe_b64decode(header_segment + "=" * (-len(header_segment) % 4)))
+assert header["alg"] == "EdDSA", header
+jwks = ok(get_jwks.sync(client=anonymous))
+assert any(key.kid == header["kid"] for key in jwks.keys), jwks
 
 print("Python SDK flow passed")

@@ -154,4 +154,12 @@ assert.equal(memberActivation.session?.aal, 'aal2');
 token = tokenOf(memberActivation);
 assert.equal(must(await tessera.getCurrentSession()).account.email, memberEmail);
 
+step('mint a JWT access token; the key set names its key');
+const access = must(await tessera.createAccessToken());
+assert.equal(access.token_type, 'Bearer');
+const header = JSON.parse(Buffer.from(access.access_token.split('.')[0], 'base64url').toString());
+assert.equal(header.alg, 'EdDSA');
+const jwks = must(await tessera.getJwks());
+assert.ok(jwks.keys.some((key) => key.kid === header.kid), 'the signing key is published');
+
 console.log('TypeScript SDK flow passed');

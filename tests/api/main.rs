@@ -6,6 +6,7 @@
 
 mod common;
 
+mod access_tokens;
 mod accounts;
 mod admin;
 mod api_keys;
@@ -13,6 +14,7 @@ mod browsers;
 mod error_codes;
 mod errors;
 mod hardware_tokens;
+mod introspection;
 mod keys;
 mod limits;
 mod login_history;

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses } from './types.gen';
+import type { ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateAccessTokenData, CreateAccessTokenErrors, CreateAccessTokenResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,13 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: Record<string, unknown>;
 };
+
+/**
+ * The public keys that verify access tokens (RFC 7517): the signing key, and any retired
+ * key until the tokens it signed have expired. Pick the key by the token's `kid`; fetch the
+ * set again when a token names a key it does not hold.
+ */
+export const getJwks = <ThrowOnError extends boolean = false>(options?: Options<GetJwksData, ThrowOnError>) => (options?.client ?? client).get<GetJwksResponses, GetJwksErrors, ThrowOnError>({ url: '/.well-known/jwks.json', ...options });
 
 /**
  * Liveness: the process is up and serving.
@@ -116,6 +123,22 @@ export const logout = <ThrowOnError extends boolean = false>(options?: Options<L
         }],
     url: '/v1/auth/logout',
     ...options
+});
+
+/**
+ * Introspect a token (RFC 7662): is this session token or API key live, and whose is it?
+ * Anything unknown, expired, revoked or of a frozen account is `{"active": false}`. For
+ * integrators' back-ends, with an introspection key (`tessera admin
+ * create-introspection-key`) or an operator key; the body is JSON or a form.
+ */
+export const introspectToken = <ThrowOnError extends boolean = false>(options: Options<IntrospectTokenData, ThrowOnError>) => (options.client ?? client).post<IntrospectTokenResponses, IntrospectTokenErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/v1/introspect',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -690,5 +713,21 @@ export const getCurrentSession = <ThrowOnError extends boolean = false>(options?
             type: 'apiKey'
         }],
     url: '/v1/sessions/current',
+    ...options
+});
+
+/**
+ * Mint a JWT access token for the session: EdDSA-signed, with `kid`, `iss`, `sub` (the
+ * account), `aud`, `sid`, `aal`, `amr` (RFC 8176), `iat`, `exp` and `jti`. It lives a few
+ * minutes (never past the session's end) and cannot be revoked: back-ends verify it offline
+ * against `/.well-known/jwks.json`, and mint a new one when it expires.
+ */
+export const createAccessToken = <ThrowOnError extends boolean = false>(options?: Options<CreateAccessTokenData, ThrowOnError>) => (options?.client ?? client).post<CreateAccessTokenResponses, CreateAccessTokenErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/sessions/current/token',
     ...options
 });

@@ -5,6 +5,21 @@ export type ClientOptions = {
 };
 
 /**
+ * A freshly minted access token.
+ */
+export type AccessToken = {
+    /**
+     * The JWT, for `Authorization: Bearer …` towards the integrator's back-end.
+     */
+    access_token: string;
+    token_type: string;
+    /**
+     * Seconds until the token expires.
+     */
+    expires_in: number;
+};
+
+/**
  * An account as its owner sees it.
  */
 export type Account = {
@@ -316,6 +331,69 @@ export type Imported = {
 };
 
 /**
+ * What kind of token was introspected.
+ */
+export type IntrospectedTokenType = 'session' | 'api_key';
+
+/**
+ * The RFC 7662 answer. Only `active` is there for a token that is not live.
+ */
+export type Introspection = {
+    /**
+     * Whether the token is live: known, unexpired, not revoked, its account not frozen.
+     */
+    active: boolean;
+    token_type?: IntrospectedTokenType;
+    /**
+     * The account.
+     */
+    sub?: string;
+    /**
+     * The session (session tokens).
+     */
+    sid?: string;
+    /**
+     * The API key's id (API keys).
+     */
+    key_id?: string;
+    /**
+     * What an API key may read, space-separated (API keys).
+     */
+    scope?: string;
+    /**
+     * `aal1` or `aal2` (session tokens).
+     */
+    aal?: string;
+    /**
+     * How the session was signed in, as RFC 8176 names methods (session tokens).
+     */
+    amr?: Array<string>;
+    /**
+     * When the token was issued (Unix seconds).
+     */
+    iat?: number;
+    /**
+     * When the token ends (Unix seconds); a session's end moves on with its use, and an API
+     * key without an expiry has none.
+     */
+    exp?: number;
+};
+
+/**
+ * An RFC 7662 introspection request. Other parameters OAuth clients send are ignored.
+ */
+export type IntrospectionRequest = {
+    /**
+     * A session token (`tss_…`) or an API key (`tsk_…`).
+     */
+    token: string;
+    /**
+     * Ignored: the token's prefix says what it is.
+     */
+    token_type_hint?: string | null;
+};
+
+/**
  * A new or rotated key: the only time its secret is shown.
  */
 export type IssuedApiKey = ApiKey & {
@@ -323,6 +401,13 @@ export type IssuedApiKey = ApiKey & {
      * The whole key, `tsk_<prefix>_<secret>`. Shown only here.
      */
     secret: string;
+};
+
+/**
+ * The JSON Web Key Set (RFC 7517) that verifies Tessera's access tokens.
+ */
+export type Jwks = {
+    keys: Array<PublicJwk>;
 };
 
 /**
@@ -606,6 +691,24 @@ export type Problem = {
 };
 
 /**
+ * A public key as the JWKS publishes it (RFC 8037 `OKP` key).
+ */
+export type PublicJwk = {
+    /**
+     * The key id: the RFC 7638 thumbprint; JWTs name it in their `kid` header.
+     */
+    kid: string;
+    kty: string;
+    crv: string;
+    /**
+     * The public key, base64url.
+     */
+    x: string;
+    alg: string;
+    use: string;
+};
+
+/**
  * How many codes of the current set are left.
  */
 export type RecoveryCodeSummary = {
@@ -835,6 +938,32 @@ export type VerifyChallengeRequest = {
      */
     code: string;
 };
+
+export type GetJwksData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/.well-known/jwks.json';
+};
+
+export type GetJwksErrors = {
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type GetJwksError = GetJwksErrors[keyof GetJwksErrors];
+
+export type GetJwksResponses = {
+    /**
+     * The key set
+     */
+    200: Jwks;
+};
+
+export type GetJwksResponse = GetJwksResponses[keyof GetJwksResponses];
 
 export type GetLivenessData = {
     body?: never;
@@ -1229,6 +1358,52 @@ export type LogoutResponses = {
 };
 
 export type LogoutResponse = LogoutResponses[keyof LogoutResponses];
+
+export type IntrospectTokenData = {
+    body: IntrospectionRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/introspect';
+};
+
+export type IntrospectTokenErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type IntrospectTokenError = IntrospectTokenErrors[keyof IntrospectTokenErrors];
+
+export type IntrospectTokenResponses = {
+    /**
+     * What the token is, or `{"active": false}`
+     */
+    200: Introspection;
+};
+
+export type IntrospectTokenResponse = IntrospectTokenResponses[keyof IntrospectTokenResponses];
 
 export type GetMeData = {
     body?: never;
@@ -3168,3 +3343,40 @@ export type GetCurrentSessionResponses = {
 };
 
 export type GetCurrentSessionResponse = GetCurrentSessionResponses[keyof GetCurrentSessionResponses];
+
+export type CreateAccessTokenData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/sessions/current/token';
+};
+
+export type CreateAccessTokenErrors = {
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type CreateAccessTokenError = CreateAccessTokenErrors[keyof CreateAccessTokenErrors];
+
+export type CreateAccessTokenResponses = {
+    /**
+     * A fresh access token
+     */
+    200: AccessToken;
+};
+
+export type CreateAccessTokenResponse = CreateAccessTokenResponses[keyof CreateAccessTokenResponses];

@@ -1,5 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .access_token import AccessToken
 from .account import Account
 from .account_record import AccountRecord
 from .activation import Activation
@@ -25,7 +26,11 @@ from .hardware_token_page import HardwareTokenPage
 from .health import Health
 from .holder import Holder
 from .imported import Imported
+from .introspected_token_type import IntrospectedTokenType
+from .introspection import Introspection
+from .introspection_request import IntrospectionRequest
 from .issued_api_key import IssuedApiKey
+from .jwks import Jwks
 from .list_org_members_mfa_status import ListOrgMembersMfaStatus
 from .location import Location
 from .login_authenticated import LoginAuthenticated
@@ -44,6 +49,7 @@ from .org import Org
 from .org_request import OrgRequest
 from .password_confirmation import PasswordConfirmation
 from .problem import Problem
+from .public_jwk import PublicJwk
 from .recovery_code_summary import RecoveryCodeSummary
 from .recovery_codes import RecoveryCodes
 from .register_token_request import RegisterTokenRequest
@@ -65,6 +71,7 @@ from .update_profile_request import UpdateProfileRequest
 from .verify_challenge_request import VerifyChallengeRequest
 
 __all__ = (
+    "AccessToken",
     "Account",
     "AccountRecord",
     "Activation",
@@ -90,7 +97,11 @@ __all__ = (
     "Health",
     "Holder",
     "Imported",
+    "IntrospectedTokenType",
+    "Introspection",
+    "IntrospectionRequest",
     "IssuedApiKey",
+    "Jwks",
     "ListOrgMembersMfaStatus",
     "Location",
     "LoginAuthenticated",
@@ -109,6 +120,7 @@ __all__ = (
     "OrgRequest",
     "PasswordConfirmation",
     "Problem",
+    "PublicJwk",
     "RecoveryCodes",
     "RecoveryCodeSummary",
     "RegisterTokenRequest",

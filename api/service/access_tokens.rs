@@ -1,0 +1,134 @@
+//! JWT access tokens: short-lived, EdDSA-signed statements of a live session, so integrators'
+//! back-ends learn who is calling without a round trip to Tessera (they verify the signature
+//! against the JWKS). Minting one is the session check plus a signature: no other read, no
+//! write.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::context::Context;
+use super::error::Result;
+use super::secret::Secret;
+use super::sessions::{self, Aal};
+use crate::crypto::tokens::random_token;
+
+/// What the tokens say of themselves.
+pub struct AccessTokenPolicy {
+    /// `iss`: the server's public URL.
+    pub issuer: String,
+    /// `aud`: who the tokens are for.
+    pub audience: String,
+    /// How long a token lives (never past its session's end).
+    pub lifetime: Duration,
+}
+
+/// The claims of an access token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    /// The account.
+    pub sub: String,
+    pub aud: String,
+    /// The session the token speaks for.
+    pub sid: String,
+    /// `aal1` or `aal2`.
+    pub aal: String,
+    /// How the session was signed in, as RFC 8176 names methods.
+    pub amr: Vec<String>,
+    pub iat: i64,
+    pub exp: i64,
+    /// Unique per token.
+    pub jti: String,
+}
+
+/// A freshly minted access token.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessToken {
+    /// The JWT, for `Authorization: Bearer …` towards the integrator's back-end.
+    #[schema(value_type = String, example = "eyJ0eXAiOiJKV1QiLCJhbGciOiJFZERTQSIsImtpZCI6Ii4uLiJ9.eyJ…")]
+    pub access_token: Secret,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the token expires.
+    #[schema(example = 300)]
+    pub expires_in: i64,
+}
+
+/// Session methods as RFC 8176 names them: `pwd` for the password, `otp` for a one-time code
+/// (authenticator app, hardware token or recovery code), `hwk` as well for a hardware token,
+/// and `mfa` once a second factor was proven.
+pub fn amr(methods: &[String], aal: Aal) -> Vec<String> {
+    let mut amr: Vec<&str> = Vec::new();
+    for method in methods {
+        let named: &[&str] = match method.as_str() {
+            "password" => &["pwd"],
+            "totp" | "recovery_code" => &["otp"],
+            "hardware_token" => &["otp", "hwk"],
+            _ => &[],
+        };
+        for name in named {
+            if !amr.contains(name) {
+                amr.push(name);
+            }
+        }
+    }
+    if aal == Aal::Aal2 {
+        amr.push("mfa");
+    }
+    amr.into_iter().map(str::to_string).collect()
+}
+
+/// Mints an access token for the session `session_token` opens (401 when none does).
+pub fn mint(cx: &mut Context<'_>, session_token: &Secret) -> Result<AccessToken> {
+    let session = sessions::facts(cx, session_token)?;
+    let policy = &cx.env.access_tokens;
+    let keys = cx
+        .env
+        .signing_keys
+        .current(cx.conn, &cx.env.sealer, cx.now)?;
+    let expires_at: DateTime<Utc> = (cx.now + policy.lifetime).min(session.ends_at);
+    let claims = Claims {
+        iss: policy.issuer.clone(),
+        sub: session.account_id.to_string(),
+        aud: policy.audience.clone(),
+        sid: session.session_id.to_string(),
+        aal: session.aal.name().to_string(),
+        amr: amr(&session.methods, session.aal),
+        iat: cx.now.timestamp(),
+        exp: expires_at.timestamp(),
+        jti: random_token(""),
+    };
+    Ok(AccessToken {
+        access_token: Secret::new(keys.signer().sign(&claims)?),
+        token_type: "Bearer",
+        expires_in: claims.exp - claims.iat,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(methods: &[&str], aal: Aal) -> Vec<String> {
+        let methods: Vec<String> = methods.iter().map(|m| m.to_string()).collect();
+        amr(&methods, aal)
+    }
+
+    #[test]
+    fn methods_are_named_as_rfc_8176_names_them() {
+        assert_eq!(named(&["password"], Aal::Aal1), ["pwd"]);
+        assert_eq!(
+            named(&["password", "totp"], Aal::Aal2),
+            ["pwd", "otp", "mfa"]
+        );
+        assert_eq!(
+            named(&["password", "hardware_token", "totp"], Aal::Aal2),
+            ["pwd", "otp", "hwk", "mfa"]
+        );
+        assert_eq!(
+            named(&["password", "recovery_code"], Aal::Aal2),
+            ["pwd", "otp", "mfa"]
+        );
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE introspection_keys;
+DROP TABLE signing_keys;
