@@ -82,6 +82,14 @@ pub fn rotate(settings: &Settings) -> Result<String, AdminError> {
     Ok(Keyring::rotate(&settings.keys_dir(), Utc::now())?)
 }
 
+/// The token signing keys, newest first.
+pub fn list_signing(
+    settings: &Settings,
+) -> Result<Vec<signing_keys::SigningKeyListing>, AdminError> {
+    let mut conn = connect(settings)?;
+    signing_keys::list(&mut conn).map_err(|e| AdminError::Database(e.to_string()))
+}
+
 pub fn list(settings: &Settings) -> Result<Vec<KeyListing>, AdminError> {
     let keyring = Keyring::load(&settings.keys_dir())?;
     let mut conn = connect(settings)?;

@@ -59,7 +59,7 @@ enum KeysCommand {
     /// Add a new key and make it active; restart the servers to use it.
     Rotate,
     /// Show each key: id, creation time, whether it is active, and how many sealed items it
-    /// still protects.
+    /// still protects; then the token signing keys.
     List,
     /// Re-seal every secret and digest under older keys with the active key.
     Reseal,
@@ -181,21 +181,37 @@ fn keys(settings: &Settings, action: KeysCommand) -> ExitCode {
         KeysCommand::Rotate => admin::rotate(settings).map(|id| {
             println!("added key {id}; it is active from the next server start");
         }),
-        KeysCommand::List => admin::list(settings).map(|keys| {
-            println!(
-                "{:<24} {:<25} {:<6} sealed_items",
-                "id", "created_at", "active"
-            );
-            for key in keys {
+        KeysCommand::List => admin::list(settings)
+            .map(|keys| {
                 println!(
-                    "{:<24} {:<25} {:<6} {}",
-                    key.id,
-                    key.created_at.format("%Y-%m-%dT%H:%M:%SZ"),
-                    if key.active { "yes" } else { "no" },
-                    key.sealed_items
+                    "{:<24} {:<25} {:<6} sealed_items",
+                    "id", "created_at", "active"
                 );
-            }
-        }),
+                for key in keys {
+                    println!(
+                        "{:<24} {:<25} {:<6} {}",
+                        key.id,
+                        key.created_at.format("%Y-%m-%dT%H:%M:%SZ"),
+                        if key.active { "yes" } else { "no" },
+                        key.sealed_items
+                    );
+                }
+            })
+            .and_then(|()| admin::list_signing(settings))
+            .map(|signing| {
+                println!("\ntoken signing keys (newest first; they live sealed in the database):");
+                for key in signing {
+                    let state = match key.retired_at {
+                        None => "in use".to_string(),
+                        Some(at) => format!("retired {}", at.format("%Y-%m-%dT%H:%M:%SZ")),
+                    };
+                    println!(
+                        "{:<44} {:<25} {state}",
+                        key.kid,
+                        key.created_at.format("%Y-%m-%dT%H:%M:%SZ")
+                    );
+                }
+            }),
         KeysCommand::Reseal => admin::reseal(settings).map(|count| {
             println!("re-sealed {count} item(s) under the active key");
         }),

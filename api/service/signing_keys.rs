@@ -246,6 +246,34 @@ pub fn prune(conn: &mut DbConnection, keys: &SigningKeys, now: DateTime<Utc>) ->
     .execute(conn)?)
 }
 
+/// A signing key as `tessera keys list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningKeyListing {
+    pub kid: String,
+    pub created_at: DateTime<Utc>,
+    /// Set once a newer key took over.
+    pub retired_at: Option<DateTime<Utc>>,
+}
+
+/// Every stored signing key, newest first.
+pub fn list(conn: &mut DbConnection) -> Result<Vec<SigningKeyListing>> {
+    Ok(signing_keys::table
+        .order((signing_keys::created_at.desc(), signing_keys::kid.desc()))
+        .select((
+            signing_keys::kid,
+            signing_keys::created_at,
+            signing_keys::retired_at,
+        ))
+        .load::<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)>(conn)?
+        .into_iter()
+        .map(|(kid, created_at, retired_at)| SigningKeyListing {
+            kid,
+            created_at: from_db(created_at),
+            retired_at: retired_at.map(from_db),
+        })
+        .collect())
+}
+
 /// How many signing keys are sealed under keyring key `key_id`.
 pub fn sealed_under(conn: &mut DbConnection, key_id: &str) -> Result<i64> {
     Ok(signing_keys::table
