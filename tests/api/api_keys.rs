@@ -41,7 +41,10 @@ async fn a_key_is_shown_once_reads_what_it_may_and_dies_when_rotated_deleted_or_
     let dump = app.rows_dump();
     let secret_part = &key[prefix.len() + 1..];
     assert!(!dump.contains(&key), "only a digest is stored");
-    assert!(!dump.contains(secret_part), "nor the secret without its prefix");
+    assert!(
+        !dump.contains(secret_part),
+        "nor the secret without its prefix"
+    );
 
     // It reads...
     let me = app.get("/v1/me", &key).await;
