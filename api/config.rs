@@ -139,6 +139,72 @@ pub struct Settings {
     #[arg(long, env = "TESSERA_ACCESS_TOKEN_AUDIENCE", default_value = "tessera")]
     pub access_token_audience: String,
 
+    /// SMTP server for email (`smtp://host:2525` plain, `smtp://user:pass@host:587?tls=required`
+    /// STARTTLS, `smtps://user:pass@host` TLS). Unset: emails are written to the log.
+    #[arg(long, env = "TESSERA_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The sender of emails.
+    #[arg(
+        long,
+        env = "TESSERA_EMAIL_FROM",
+        default_value = "Tessera <no-reply@localhost>"
+    )]
+    pub email_from: String,
+
+    /// Base URL of the Twilio-compatible Messages API for SMS.
+    #[arg(
+        long,
+        env = "TESSERA_SMS_URL",
+        default_value = "https://api.twilio.com"
+    )]
+    pub sms_url: String,
+
+    /// SMS account SID (with the auth token and sender: SMS is on when all three are set).
+    #[arg(long, env = "TESSERA_SMS_ACCOUNT_SID")]
+    pub sms_account_sid: Option<String>,
+
+    #[arg(long, env = "TESSERA_SMS_AUTH_TOKEN", hide_env_values = true)]
+    pub sms_auth_token: Option<String>,
+
+    /// The sender number (E.164) or messaging service of SMS.
+    #[arg(long, env = "TESSERA_SMS_FROM")]
+    pub sms_from: Option<String>,
+
+    /// Base URL of the WasenderAPI-compatible WhatsApp API.
+    #[arg(
+        long,
+        env = "TESSERA_WHATSAPP_URL",
+        default_value = "https://www.wasenderapi.com"
+    )]
+    pub whatsapp_url: String,
+
+    /// WhatsApp API key: WhatsApp is on when it is set.
+    #[arg(long, env = "TESSERA_WHATSAPP_API_KEY", hide_env_values = true)]
+    pub whatsapp_api_key: Option<String>,
+
+    /// Comma-separated endpoints that receive security events as signed webhooks.
+    #[arg(
+        long,
+        env = "TESSERA_WEBHOOK_URLS",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub webhook_urls: Vec<String>,
+
+    /// The webhooks' signing secret (`whsec_` and base64, as Standard Webhooks has it).
+    #[arg(long, env = "TESSERA_WEBHOOK_SECRET", hide_env_values = true)]
+    pub webhook_secret: Option<String>,
+
+    /// Attempts to deliver a message before it is failed.
+    #[arg(long, env = "TESSERA_OUTBOX_MAX_ATTEMPTS", default_value_t = 8)]
+    pub outbox_max_attempts: i32,
+
+    /// Seconds before the second attempt to deliver a message; each further wait doubles (at
+    /// most an hour).
+    #[arg(long, env = "TESSERA_OUTBOX_RETRY_SECONDS", default_value_t = 10)]
+    pub outbox_retry_seconds: i64,
+
     /// Serve the Prometheus `/metrics` on this address (say an internal interface) instead of
     /// the API's port; the API port then answers 404 for it. Default: on the API port.
     #[arg(long, env = "TESSERA_METRICS_BIND")]
@@ -304,6 +370,19 @@ impl Settings {
                 "must not be blank",
             ));
         }
+        at_least(
+            "TESSERA_OUTBOX_MAX_ATTEMPTS",
+            self.outbox_max_attempts.into(),
+            1,
+            "attempt",
+        )?;
+        at_least(
+            "TESSERA_OUTBOX_RETRY_SECONDS",
+            self.outbox_retry_seconds,
+            1,
+            "second",
+        )?;
+        self.check_messaging()?;
         if self.workers == Some(0) {
             return Err(invalid("TESSERA_WORKERS", "must be at least 1 (or unset)"));
         }
@@ -346,6 +425,82 @@ impl Settings {
                 .to_string_lossy()
                 .into_owned(),
         }
+    }
+
+    /// Endpoints of webhooks, blanks dropped.
+    pub fn webhook_url_list(&self) -> Vec<String> {
+        self.webhook_urls
+            .iter()
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty())
+            .collect()
+    }
+
+    /// The SMS settings, when all three are set.
+    pub fn sms(&self) -> Option<(&str, &str, &str)> {
+        fn set(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+        }
+        Some((
+            set(&self.sms_account_sid)?,
+            set(&self.sms_auth_token)?,
+            set(&self.sms_from)?,
+        ))
+    }
+
+    fn check_messaging(&self) -> Result<(), InvalidSetting> {
+        for url in self.webhook_url_list() {
+            if !(url.starts_with("https://") || url.starts_with("http://"))
+                || url.contains(char::is_whitespace)
+            {
+                return Err(invalid(
+                    "TESSERA_WEBHOOK_URLS",
+                    format!("`{url}` is not an http(s) URL"),
+                ));
+            }
+        }
+        let secret = self.webhook_secret.as_deref().unwrap_or("").trim();
+        if !self.webhook_url_list().is_empty() && secret.is_empty() {
+            return Err(invalid(
+                "TESSERA_WEBHOOK_SECRET",
+                "must be set when TESSERA_WEBHOOK_URLS is: receivers verify the signature",
+            ));
+        }
+        if !secret.is_empty() {
+            use base64::Engine;
+            let key = secret.strip_prefix("whsec_").map(|key| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(key)
+                    .unwrap_or_default()
+            });
+            if key.is_none_or(|key| key.len() < 24) {
+                return Err(invalid(
+                    "TESSERA_WEBHOOK_SECRET",
+                    "must be `whsec_` and the base64 of at least 24 random bytes",
+                ));
+            }
+        }
+        let sms = [&self.sms_account_sid, &self.sms_auth_token, &self.sms_from];
+        let set = sms
+            .iter()
+            .filter(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
+            .count();
+        if set != 0 && set != sms.len() {
+            return Err(invalid(
+                "TESSERA_SMS_ACCOUNT_SID",
+                "SMS needs TESSERA_SMS_ACCOUNT_SID, TESSERA_SMS_AUTH_TOKEN and TESSERA_SMS_FROM together",
+            ));
+        }
+        if self.email_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(invalid(
+                "TESSERA_EMAIL_FROM",
+                format!(
+                    "`{}` is not an address like `Tessera <no-reply@example.com>`",
+                    self.email_from
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// The `iss` of access tokens: the public URL without a trailing `/`.
@@ -422,6 +577,30 @@ mod tests {
         assert_eq!(
             problem_of(|s| s.hash_queue_per_thread = 0),
             Some("TESSERA_HASH_QUEUE_PER_THREAD")
+        );
+        assert_eq!(
+            problem_of(|s| s.webhook_urls = vec!["https://hooks.example.com/t".into()]),
+            Some("TESSERA_WEBHOOK_SECRET")
+        );
+        assert_eq!(
+            problem_of(|s| s.webhook_secret = Some("not-a-secret".into())),
+            Some("TESSERA_WEBHOOK_SECRET")
+        );
+        assert_eq!(
+            problem_of(|s| s.webhook_urls = vec!["ftp://x".into()]),
+            Some("TESSERA_WEBHOOK_URLS")
+        );
+        assert_eq!(
+            problem_of(|s| s.sms_account_sid = Some("AC123".into())),
+            Some("TESSERA_SMS_ACCOUNT_SID")
+        );
+        assert_eq!(
+            problem_of(|s| s.email_from = "not an address".into()),
+            Some("TESSERA_EMAIL_FROM")
+        );
+        assert_eq!(
+            problem_of(|s| s.outbox_max_attempts = 0),
+            Some("TESSERA_OUTBOX_MAX_ATTEMPTS")
         );
         assert_eq!(
             problem_of(|s| s.access_token_minutes = 0),

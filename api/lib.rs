@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod delivery;
 pub mod error_code;
 pub mod geo;
 pub mod http;
@@ -37,6 +38,7 @@ use crate::crypto::password::PasswordHasher;
 use crate::geo::GeoLocator;
 use crate::service::access_tokens::AccessTokenPolicy;
 use crate::service::maintenance::{self, Pruned};
+use crate::service::outbox::DeliveryPolicy;
 use crate::service::rate_limit::{Rate, RateLimits};
 use crate::service::signing_keys::SigningKeys;
 use crate::service::{ClientInfo, Env, LoginPolicy, SessionPolicy};
@@ -63,6 +65,8 @@ pub enum StartError {
     Database(#[from] db::SetupError),
     #[error("password hashing: {0}")]
     Hashing(#[from] crypto::CryptoError),
+    #[error("invalid setting {0}")]
+    Transport(#[from] delivery::TransportError),
     #[error("cannot open the GeoIP database {path}: {source}")]
     Geo {
         path: std::path::PathBuf,
@@ -138,11 +142,18 @@ pub fn build_state_with_pool(
             lifetime: Duration::minutes(settings.access_token_minutes),
         },
         signing_keys: SigningKeys::new(Duration::minutes(settings.access_token_minutes)),
+        delivery: DeliveryPolicy {
+            max_attempts: settings.outbox_max_attempts,
+            first_retry: Duration::seconds(settings.outbox_retry_seconds),
+        },
+        webhook_urls: settings.webhook_url_list(),
     };
+    let transports = delivery::Transports::from_settings(&settings)?;
     Ok(AppState::new(Inner {
         pool,
         clock,
         env,
+        transports,
         geo,
         trusted_proxies,
         allowed_origins,

@@ -259,7 +259,8 @@ fn serve(settings: Settings) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        tessera::spawn_maintenance(state);
+        tessera::spawn_maintenance(state.clone());
+        tessera::delivery::worker::spawn(state);
         tracing::info!(%addr, docs = %format!("{}/docs/", public_url.trim_end_matches('/')), "Tessera is listening");
         if let Some(metrics_addr) = metrics_addr {
             tracing::info!(%metrics_addr, "metrics listening at /metrics");

@@ -29,7 +29,7 @@ use crate::service::FieldError;
         (name = "orgs", description = "Organisations, their members and their audit log"),
         (name = "api-keys", description = "The account's API keys, for scripts and integrations"),
         (name = "introspection", description = "Token introspection for integrators' back-ends (RFC 7662)"),
-        (name = "admin", description = "Support: find, freeze and unfreeze accounts (operator key)"),
+        (name = "admin", description = "Support: find, freeze and unfreeze accounts; the outbox of outgoing messages (operator key)"),
     ),
     components(
         schemas(Problem, FieldError),

@@ -9,6 +9,7 @@ use ipnet::IpNet;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::DbPool;
+use crate::delivery::Transports;
 use crate::error_code::ErrorCode;
 use crate::geo::GeoLocator;
 use crate::http::error::ApiError;
@@ -22,6 +23,8 @@ pub struct Inner {
     pub clock: Clock,
     /// The keys and policies every service function works with.
     pub env: Env,
+    /// How messages leave: SMTP, SMS, WhatsApp, webhooks.
+    pub transports: Transports,
     pub settings: Settings,
     pub geo: GeoLocator,
     pub trusted_proxies: Vec<IpNet>,

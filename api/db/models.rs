@@ -202,3 +202,21 @@ pub struct SigningKeyRow {
     pub created_at: NaiveDateTime,
     pub retired_at: Option<NaiveDateTime>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::outbox)]
+pub struct OutboxRow {
+    pub id: String,
+    pub channel: String,
+    pub recipient: String,
+    pub kind: String,
+    pub payload_ciphertext: Option<String>,
+    pub key_id: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+}

@@ -277,3 +277,21 @@ diesel::table! {
         last_used_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        channel -> Text,
+        recipient -> Text,
+        kind -> Text,
+        payload_ciphertext -> Nullable<Text>,
+        key_id -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}

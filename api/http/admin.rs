@@ -2,10 +2,13 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use super::error::ApiError;
+use super::page_types::OutboxPage;
 use crate::service::operators::{self, AccountRecord, Operator};
+use crate::service::outbox::{self, Status};
+use crate::service::pagination::PageRequest;
 use crate::service::{AccountId, ClientInfo};
 use crate::state::AppState;
 
@@ -102,4 +105,62 @@ pub async fn unfreeze(
         })
         .await?;
     Ok(HttpResponse::Ok().json(record))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutboxQuery {
+    /// Which messages (default `failed`).
+    #[param(inline)]
+    pub status: Option<OutboxStatusFilter>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` from the previous page.
+    #[param(pattern = r"^[A-Za-z0-9_-]{1,256}$")]
+    pub cursor: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatusFilter {
+    Pending,
+    Delivered,
+    Failed,
+}
+
+/// Outgoing messages (emails, SMS, WhatsApp, webhooks) by status, newest first: those that
+/// failed after their last attempt, those still being retried (with the last error and the
+/// next attempt), or those delivered (kept a week). Never their content.
+#[utoipa::path(
+    operation_id = "adminListOutbox",
+    tag = "admin",
+    params(OutboxQuery),
+    responses(
+        (status = 200, description = "A page of messages", body = OutboxPage),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("operator_key" = [])),
+)]
+#[get("/v1/admin/outbox")]
+pub async fn list_outbox(
+    state: web::Data<AppState>,
+    _operator: Operator,
+    query: web::Query<OutboxQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
+    let status = match query.status.unwrap_or(OutboxStatusFilter::Failed) {
+        OutboxStatusFilter::Pending => Status::Pending,
+        OutboxStatusFilter::Delivered => Status::Delivered,
+        OutboxStatusFilter::Failed => Status::Failed,
+    };
+    let page = state
+        .run(ClientInfo::default(), move |cx| {
+            outbox::list(cx, status, &page)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(OutboxPage::from(page)))
 }

@@ -80,6 +80,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(admin::find_accounts)
         .service(admin::freeze)
         .service(admin::unfreeze)
+        .service(admin::list_outbox)
         .service(orgs::audit_log);
 }
 

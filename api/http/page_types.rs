@@ -9,6 +9,7 @@ use crate::service::audit::AuditEvent;
 use crate::service::history::LoginEvent;
 use crate::service::orgs::Member;
 use crate::service::orgs::hardware_tokens::HardwareToken;
+use crate::service::outbox::OutboxEntry;
 use crate::service::pagination::Page;
 use crate::service::sessions::SessionListItem;
 
@@ -62,4 +63,9 @@ page_type!(
     ApiKeyPage,
     ApiKey,
     "A page of the account's API keys, newest first."
+);
+page_type!(
+    OutboxPage,
+    OutboxEntry,
+    "A page of outgoing messages, newest first."
 );

@@ -158,7 +158,7 @@ pub fn record_by_operator(
     diesel::insert_into(audit_events::table)
         .values(&row)
         .execute(cx.conn)?;
-    Ok(())
+    announce(cx, &row)
 }
 
 /// Records an event in an organisation, done by `actor` to `subject` (an account, or the
@@ -197,7 +197,28 @@ fn insert(
     diesel::insert_into(audit_events::table)
         .values(&row)
         .execute(cx.conn)?;
-    Ok(())
+    announce(cx, &row)
+}
+
+/// Every audit event is also a webhook event of the same name.
+fn announce(cx: &mut Context<'_>, row: &AuditEventRow) -> Result<()> {
+    let details: Option<serde_json::Value> = row
+        .details
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok());
+    super::webhooks::emit(
+        cx,
+        &row.event,
+        serde_json::json!({
+            "event_id": row.id,
+            "account_id": row.account_id,
+            "actor_account_id": row.actor_account_id,
+            "org_id": row.org_id,
+            "ip": row.ip,
+            "user_agent": row.user_agent,
+            "details": details,
+        }),
+    )
 }
 
 /// Records that an attempt locked the account (for the client's IP, or for every IP), when

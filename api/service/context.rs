@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::access_tokens::AccessTokenPolicy;
 use super::client::ClientInfo;
 use super::error::{Error, Result};
+use super::outbox::DeliveryPolicy;
 use super::policy::{LoginPolicy, SessionPolicy};
 use super::rate_limit::RateLimits;
 use super::signing_keys::SigningKeys;
@@ -24,6 +25,10 @@ pub struct Env {
     pub totp_issuer: String,
     pub access_tokens: AccessTokenPolicy,
     pub signing_keys: SigningKeys,
+    /// How the outbox worker retries.
+    pub delivery: DeliveryPolicy,
+    /// Where security events are POSTed (from the settings, never from a request).
+    pub webhook_urls: Vec<String>,
 }
 
 /// One request's (or one maintenance run's) view of the world.

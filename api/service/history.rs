@@ -131,7 +131,27 @@ pub fn record(cx: &mut Context<'_>, attempt: Attempt<'_>) -> Result<()> {
     diesel::insert_into(login_events::table)
         .values(&row)
         .execute(cx.conn)?;
-    Ok(())
+    let event = if attempt.failure.is_some() {
+        "login.failed"
+    } else {
+        "login.succeeded"
+    };
+    super::webhooks::emit(
+        cx,
+        event,
+        serde_json::json!({
+            "event_id": row.id,
+            "account_id": row.account_id,
+            // An email without an account is kept only as a digest: it is not sent either.
+            "email": attempt.account_id.map(|_| attempt.email),
+            "method": row.method,
+            "mfa_method": row.mfa_method,
+            "failure_reason": row.failure_reason,
+            "ip": row.ip,
+            "user_agent": row.user_agent,
+            "location": client.location,
+        }),
+    )
 }
 
 pub fn list(

@@ -12,7 +12,8 @@ use crate::db::{DbConnection, write_transaction};
 use crate::service::error::Result;
 
 /// How many stored items one key still protects: sealed TOTP secrets, sealed recovery-code
-/// sets, recovery-code digests, hardware-token secrets and token signing keys.
+/// sets, recovery-code digests, hardware-token secrets, token signing keys and undelivered
+/// messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyUsage {
     pub key_id: String,
@@ -39,9 +40,10 @@ pub fn usage(conn: &mut DbConnection, key_id: &str) -> Result<KeyUsage> {
         .get_result(conn)?;
     let tokens = crate::service::orgs::hardware_tokens::sealed_under(conn, key_id)?;
     let signing_keys = crate::service::signing_keys::sealed_under(conn, key_id)?;
+    let messages = crate::service::outbox::sealed_under(conn, key_id)?;
     Ok(KeyUsage {
         key_id: key_id.to_string(),
-        sealed_items: factors + sets + digests + tokens + signing_keys,
+        sealed_items: factors + sets + digests + tokens + signing_keys + messages,
     })
 }
 
@@ -57,6 +59,9 @@ pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize> {
         crate::service::orgs::hardware_tokens::reseal_all(conn, sealer)
     })?;
     resealed += crate::service::signing_keys::reseal_all(conn, sealer)?;
+    resealed += write_transaction(conn, |conn| {
+        crate::service::outbox::reseal_all(conn, sealer)
+    })?;
     for factor_id in factor_ids {
         resealed += write_transaction(conn, |conn| -> Result<usize> {
             let Some(factor) = mfa_factors::table

@@ -1,6 +1,6 @@
 //! Periodic clean-up: expired sessions, passed lockouts, login history past retention,
 //! dead login challenges, abandoned enrolments, full rate-limit buckets and token signing
-//! keys whose tokens have all expired, in batches.
+//! keys whose tokens have all expired, and finished outgoing messages, in batches.
 
 use super::context::Context;
 use super::error::Result;
@@ -33,6 +33,7 @@ pub struct Pruned {
     pub rate_limits: usize,
     pub enrollment_tickets: usize,
     pub signing_keys: usize,
+    pub outbox: usize,
 }
 
 pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
@@ -47,6 +48,7 @@ pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
         rate_limits: rate_limit::prune(conn, now)?,
         enrollment_tickets: super::mfa::tickets::prune(conn, now)?,
         signing_keys: super::signing_keys::prune(conn, &env.signing_keys, now)?,
+        outbox: super::outbox::prune(conn, now)?,
     })
 }
 

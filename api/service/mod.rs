@@ -19,6 +19,7 @@ pub mod maintenance;
 pub mod mfa;
 pub mod operators;
 pub mod orgs;
+pub mod outbox;
 pub mod pagination;
 pub mod passwords;
 pub mod policy;
@@ -29,6 +30,7 @@ pub mod signing_keys;
 #[cfg(test)]
 pub mod testing;
 pub mod throttle;
+pub mod webhooks;
 
 pub use client::{ClientInfo, Location};
 pub use context::{Context, Decision, Env};

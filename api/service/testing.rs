@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::access_tokens::AccessTokenPolicy;
 use super::client::ClientInfo;
 use super::context::{Context, Env};
+use super::outbox::DeliveryPolicy;
 use super::policy::{LoginPolicy, SessionPolicy};
 use super::rate_limit::{Rate, RateLimits};
 use super::signing_keys::SigningKeys;
@@ -64,6 +65,11 @@ impl World {
                 lifetime: Duration::minutes(5),
             },
             signing_keys: SigningKeys::new(Duration::minutes(5)),
+            delivery: DeliveryPolicy {
+                max_attempts: 5,
+                first_retry: Duration::seconds(10),
+            },
+            webhook_urls: Vec::new(),
         };
         World {
             conn,

@@ -22,6 +22,7 @@ mod mfa;
 mod openapi;
 mod org_mfa;
 mod orgs;
+mod outbox;
 mod sessions;
 mod step_up;
 mod storage;

@@ -53,8 +53,11 @@ pub struct TestAppBuilder {
     database_url: Option<String>,
     geoip_database: Option<std::path::PathBuf>,
     metrics_on_own_port: bool,
-    tweak: Option<fn(&mut Settings)>,
+    tweak: Option<SettingsTweak>,
 }
+
+/// A change to the harness's settings, made by a test.
+type SettingsTweak = Box<dyn FnOnce(&mut Settings)>;
 
 impl TestAppBuilder {
     pub fn trusted_proxies(mut self, proxies: &[&str]) -> Self {
@@ -77,8 +80,8 @@ impl TestAppBuilder {
     }
 
     /// Changes settings beyond the harness's defaults.
-    pub fn settings(mut self, tweak: fn(&mut Settings)) -> Self {
-        self.tweak = Some(tweak);
+    pub fn settings(mut self, tweak: impl FnOnce(&mut Settings) + 'static) -> Self {
+        self.tweak = Some(Box::new(tweak));
         self
     }
 
@@ -366,6 +369,14 @@ impl TestApp {
 
     pub fn advance(&self, by: Duration) {
         self.clock.advance(by);
+    }
+
+    /// One round of the outbox worker (the harness runs no background worker, so tests say
+    /// when messages go out); returns how many messages were attempted.
+    pub async fn deliver_outbox(&self) -> usize {
+        tessera::delivery::worker::run_round(&self.state)
+            .await
+            .expect("an outbox round")
     }
 
     /// Every row of every table, as text (one JSON array per row), on either backend.

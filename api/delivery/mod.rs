@@ -1,0 +1,141 @@
+//! Delivering the outbox: the transports (email over SMTP, SMS, WhatsApp, webhooks, or the
+//! log when a channel has none) and the worker that claims due messages and records how
+//! each attempt went. Outbound HTTP goes through one client with timeouts, to URLs from the
+//! settings only.
+
+mod email;
+mod sms;
+mod webhook;
+mod whatsapp;
+pub mod worker;
+
+use std::time::Duration;
+
+use crate::config::Settings;
+use crate::service::outbox::{Channel, Claimed, Outcome};
+
+pub use webhook::{WebhookSigner, sign as sign_webhook};
+
+/// Why the transports cannot be set up.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct TransportError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+/// Every channel's way out.
+pub struct Transports {
+    email: Option<email::Smtp>,
+    sms: Option<sms::Sms>,
+    whatsapp: Option<whatsapp::WhatsApp>,
+    webhooks: Option<WebhookSigner>,
+    http: reqwest::Client,
+}
+
+impl Transports {
+    pub fn from_settings(settings: &Settings) -> Result<Transports, TransportError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .connect_timeout(Duration::from_secs(5))
+            // A provider or receiver that redirects is answered as refused: a message goes
+            // only where the settings say.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("Tessera/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| TransportError {
+                variable: "TESSERA_SMS_URL",
+                problem: format!("cannot build the HTTP client: {e}"),
+            })?;
+        Ok(Transports {
+            email: email::Smtp::from_settings(settings)?,
+            sms: settings
+                .sms()
+                .map(|(sid, token, from)| sms::Sms::new(&settings.sms_url, sid, token, from)),
+            whatsapp: settings
+                .whatsapp_api_key
+                .as_deref()
+                .map(str::trim)
+                .filter(|key| !key.is_empty())
+                .map(|key| whatsapp::WhatsApp::new(&settings.whatsapp_url, key)),
+            webhooks: settings
+                .webhook_secret
+                .as_deref()
+                .and_then(WebhookSigner::from_secret),
+            http,
+        })
+    }
+
+    /// Whether SMS goes out to phones (else to the log).
+    pub fn has_sms(&self) -> bool {
+        self.sms.is_some()
+    }
+
+    /// Whether WhatsApp messages go out (else to the log).
+    pub fn has_whatsapp(&self) -> bool {
+        self.whatsapp.is_some()
+    }
+
+    /// One attempt to deliver `message`.
+    pub async fn deliver(&self, message: &Claimed, now: chrono::DateTime<chrono::Utc>) -> Outcome {
+        match message.channel {
+            Channel::Email => match &self.email {
+                Some(smtp) => smtp.send(message).await,
+                None => to_log(message),
+            },
+            Channel::Sms => match &self.sms {
+                Some(sms) => sms.send(&self.http, message).await,
+                None => to_log(message),
+            },
+            Channel::Whatsapp => match &self.whatsapp {
+                Some(whatsapp) => whatsapp.send(&self.http, message).await,
+                None => to_log(message),
+            },
+            Channel::Webhook => match &self.webhooks {
+                Some(signer) => webhook::post(&self.http, signer, message, now).await,
+                None => Outcome::Refused("no webhook secret is set".into()),
+            },
+        }
+    }
+}
+
+/// A channel without a transport: the message goes to the log, so a fresh start (and local
+/// development) works without any provider.
+fn to_log(message: &Claimed) -> Outcome {
+    tracing::info!(
+        channel = message.channel.name(),
+        to = %message.recipient,
+        kind = %message.kind,
+        subject = message.content.subject.as_deref().unwrap_or(""),
+        text = %message.content.text,
+        "message for the log (no transport configured for this channel)"
+    );
+    Outcome::Delivered
+}
+
+/// How an HTTP provider's answer counts: 2xx delivered; timeouts, 408, 429 and 5xx worth
+/// another try; any other answer a refusal no retry fixes.
+async fn http_outcome(sent: reqwest::Result<reqwest::Response>) -> Outcome {
+    match sent {
+        Ok(response) => {
+            let status = response.status();
+            if status.is_success() {
+                return Outcome::Delivered;
+            }
+            let body: String = response
+                .text()
+                .await
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect();
+            let error = format!("HTTP {status}: {body}");
+            if status.is_server_error() || status.as_u16() == 408 || status.as_u16() == 429 {
+                Outcome::Retry(error)
+            } else {
+                Outcome::Refused(error)
+            }
+        }
+        Err(e) => Outcome::Retry(format!("not reached: {e}")),
+    }
+}
