@@ -196,6 +196,11 @@ pub struct Settings {
     #[arg(long, env = "TESSERA_WEBHOOK_SECRET", hide_env_values = true)]
     pub webhook_secret: Option<String>,
 
+    /// The link in password reset emails: the front-end's page, with `{token}` where the
+    /// token goes. Default: `<public URL>/reset-password?token={token}`.
+    #[arg(long, env = "TESSERA_RESET_URL")]
+    pub reset_url: Option<String>,
+
     /// Attempts to deliver a message before it is failed.
     #[arg(long, env = "TESSERA_OUTBOX_MAX_ATTEMPTS", default_value_t = 8)]
     pub outbox_max_attempts: i32,
@@ -383,6 +388,12 @@ impl Settings {
             "second",
         )?;
         self.check_messaging()?;
+        if !self.reset_link_template().contains("{token}") {
+            return Err(invalid(
+                "TESSERA_RESET_URL",
+                "must contain `{token}`, where the reset token goes",
+            ));
+        }
         if self.workers == Some(0) {
             return Err(invalid("TESSERA_WORKERS", "must be at least 1 (or unset)"));
         }
@@ -424,6 +435,14 @@ impl Settings {
                 .join("tessera.db")
                 .to_string_lossy()
                 .into_owned(),
+        }
+    }
+
+    /// The reset link, `{token}` to be filled in.
+    pub fn reset_link_template(&self) -> String {
+        match self.reset_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => url.to_string(),
+            _ => format!("{}/reset-password?token={{token}}", self.issuer()),
         }
     }
 
@@ -597,6 +616,10 @@ mod tests {
         assert_eq!(
             problem_of(|s| s.email_from = "not an address".into()),
             Some("TESSERA_EMAIL_FROM")
+        );
+        assert_eq!(
+            problem_of(|s| s.reset_url = Some("https://app.example.com/reset".into())),
+            Some("TESSERA_RESET_URL")
         );
         assert_eq!(
             problem_of(|s| s.outbox_max_attempts = 0),

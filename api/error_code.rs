@@ -71,6 +71,8 @@ pub enum ErrorCode {
     ChallengeUsed,
     ChallengeExhausted,
     ChallengeExpired,
+    /// A password reset token that is unknown, used or expired.
+    ResetTokenInvalid,
     // Limits.
     TooManyAttempts,
     RateLimited,

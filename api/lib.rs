@@ -147,6 +147,7 @@ pub fn build_state_with_pool(
             first_retry: Duration::seconds(settings.outbox_retry_seconds),
         },
         webhook_urls: settings.webhook_url_list(),
+        reset_link: settings.reset_link_template(),
     };
     let transports = delivery::Transports::from_settings(&settings)?;
     Ok(AppState::new(Inner {

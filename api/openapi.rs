@@ -40,6 +40,7 @@ use crate::service::FieldError;
             NotFound,
             Conflict,
             Gone,
+            Locked,
             PayloadTooLarge,
             UnsupportedMediaType,
             ValidationFailed,
@@ -166,6 +167,11 @@ pub struct Conflict(pub Problem);
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct Gone(pub Problem);
+
+/// The account is frozen by support (`account_frozen`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Locked(pub Problem);
 
 /// The request body is larger than the server accepts.
 #[derive(ToResponse)]

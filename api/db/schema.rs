@@ -295,3 +295,17 @@ diesel::table! {
         finished_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    password_resets (id) {
+        id -> Text,
+        account_id -> Text,
+        token_digest -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(password_resets -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(password_resets, accounts);

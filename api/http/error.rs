@@ -133,7 +133,8 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | InvalidPathParameter
         | InvalidQueryParameter
         | InvalidCursor
-        | InvalidLimit => StatusCode::BAD_REQUEST,
+        | InvalidLimit
+        | ResetTokenInvalid => StatusCode::BAD_REQUEST,
         Unauthenticated | InvalidCredentials | InvalidCode => StatusCode::UNAUTHORIZED,
         OriginNotAllowed
         | ReauthenticationFailed
@@ -167,7 +168,8 @@ fn title(code: ErrorCode) -> &'static str {
         | InvalidPathParameter
         | InvalidQueryParameter
         | InvalidCursor
-        | InvalidLimit => "Bad request",
+        | InvalidLimit
+        | ResetTokenInvalid => "Bad request",
         InvalidBody | UnknownField | MissingField => "Invalid request body",
         ValidationFailed => "Validation failed",
         Unauthenticated => "Authentication required",
@@ -206,6 +208,9 @@ fn default_detail(code: ErrorCode) -> &'static str {
              `errors`. The session is still valid."
         }
         NotFound => "No such resource.",
+        ResetTokenInvalid => {
+            "This reset link is unknown, already used or expired; ask for a new one."
+        }
         AccountFrozen => "This account is frozen; contact support.",
         TooManyAttempts => "Too many failed attempts; try again later.",
         RateLimited => "Too many requests of this kind from your network; try again later.",

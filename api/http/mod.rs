@@ -18,6 +18,7 @@ pub mod mfa;
 pub mod middleware;
 pub mod orgs;
 pub mod page_types;
+pub mod password_reset;
 pub mod sessions;
 pub mod tokens;
 
@@ -39,6 +40,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::sign_up)
         .service(auth::login)
         .service(auth::logout)
+        .service(password_reset::forgot)
+        .service(password_reset::reset)
         .service(sessions::current)
         .service(tokens::mint)
         .service(tokens::jwks)

@@ -42,6 +42,7 @@ pub enum AuditAction {
     RecoveryCodesRegenerated,
     RecoveryCodesRevealed,
     PasswordChanged,
+    PasswordReset,
     SessionRevoked,
     SessionsRevokedOthers,
 }
@@ -74,6 +75,7 @@ impl AuditAction {
             AuditAction::RecoveryCodesRegenerated => "recovery_codes.regenerated",
             AuditAction::RecoveryCodesRevealed => "recovery_codes.revealed",
             AuditAction::PasswordChanged => "password.changed",
+            AuditAction::PasswordReset => "password.reset",
             AuditAction::SessionRevoked => "session.revoked",
             AuditAction::SessionsRevokedOthers => "sessions.revoked_others",
         }

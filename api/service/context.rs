@@ -29,6 +29,8 @@ pub struct Env {
     pub delivery: DeliveryPolicy,
     /// Where security events are POSTed (from the settings, never from a request).
     pub webhook_urls: Vec<String>,
+    /// The password reset link, `{token}` to be filled in.
+    pub reset_link: String,
 }
 
 /// One request's (or one maintenance run's) view of the world.

@@ -34,6 +34,7 @@ pub struct Pruned {
     pub enrollment_tickets: usize,
     pub signing_keys: usize,
     pub outbox: usize,
+    pub password_resets: usize,
 }
 
 pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
@@ -49,6 +50,7 @@ pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
         enrollment_tickets: super::mfa::tickets::prune(conn, now)?,
         signing_keys: super::signing_keys::prune(conn, &env.signing_keys, now)?,
         outbox: super::outbox::prune(conn, now)?,
+        password_resets: super::password_reset::prune(conn, now)?,
     })
 }
 

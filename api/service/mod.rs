@@ -21,6 +21,7 @@ pub mod operators;
 pub mod orgs;
 pub mod outbox;
 pub mod pagination;
+pub mod password_reset;
 pub mod passwords;
 pub mod policy;
 pub mod rate_limit;

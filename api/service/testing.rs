@@ -70,6 +70,7 @@ impl World {
                 first_retry: Duration::seconds(10),
             },
             webhook_urls: Vec::new(),
+            reset_link: "http://app.test/reset?token={token}".into(),
         };
         World {
             conn,

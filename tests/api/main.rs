@@ -23,6 +23,7 @@ mod openapi;
 mod org_mfa;
 mod orgs;
 mod outbox;
+mod password_reset;
 mod sessions;
 mod step_up;
 mod storage;

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};

@@ -1,0 +1,195 @@
+//! Forgotten passwords: a single-use link by email, valid an hour. Asking never says whether
+//! the email has an account. Using the link sets the new password and ends every session of
+//! the account (whoever knew the old password is out), and the account is told by email.
+
+use chrono::Duration;
+use diesel::prelude::*;
+
+use super::accounts::{self, normalise_email};
+use super::audit::{self, AuditAction};
+use super::context::Context;
+use super::error::{Error, Result};
+use super::ids::{AccountId, row_id};
+use super::mfa::{challenges, enrolment};
+use super::operators;
+use super::outbox::{self, Channel, Content};
+use super::passwords;
+use super::secret::Secret;
+use super::sessions;
+use crate::crypto::tokens::{random_token, token_digest};
+use crate::db::schema::{accounts as account_rows, password_resets};
+use crate::db::{from_db, to_db};
+use crate::error_code::ErrorCode;
+
+pub const TOKEN_PREFIX: &str = "tsr_";
+/// How long a reset link works.
+const VALID_FOR: Duration = Duration::hours(1);
+/// At most one reset email a minute per account: asking again and again fills nobody's inbox.
+const RESEND_AFTER: Duration = Duration::minutes(1);
+
+/// Sends a reset link to `email` if it has an account (and is not frozen); says nothing either
+/// way. A new link ends the older ones.
+pub fn request(cx: &mut Context<'_>, email: &str) -> Result<()> {
+    let Some(account) = accounts::find_by_email(cx.conn, &normalise_email(email))? else {
+        return Ok(());
+    };
+    if account.frozen_at.is_some() {
+        return Ok(());
+    }
+    cx.transaction(|cx| {
+        let account_id = AccountId::from(account.id.clone());
+        accounts::lock(cx.conn, &account_id)?;
+        let latest: Option<chrono::NaiveDateTime> = password_resets::table
+            .filter(password_resets::account_id.eq(&account.id))
+            .select(diesel::dsl::max(password_resets::created_at))
+            .first(cx.conn)?;
+        if latest.is_some_and(|at| cx.now - from_db(at) < RESEND_AFTER) {
+            return Ok(());
+        }
+        end_open_links(cx, &account_id)?;
+        let token = Secret::new(random_token(TOKEN_PREFIX));
+        diesel::insert_into(password_resets::table)
+            .values((
+                password_resets::id.eq(row_id()),
+                password_resets::account_id.eq(&account.id),
+                password_resets::token_digest.eq(token_digest(token.expose())),
+                password_resets::created_at.eq(to_db(cx.now)),
+                password_resets::expires_at.eq(to_db(cx.now + VALID_FOR)),
+            ))
+            .execute(cx.conn)?;
+        let link = cx.env.reset_link.replace("{token}", token.expose());
+        let content = Content {
+            subject: Some("Reset your password".into()),
+            text: format!(
+                "Someone asked to reset the password of your account ({}).\n\n\
+                 To choose a new password, open this link within an hour:\n{link}\n\n\
+                 If it was not you, ignore this email: your password stays as it is.\n",
+                account.email
+            ),
+        };
+        outbox::enqueue(
+            cx,
+            Channel::Email,
+            &account.email,
+            "password_reset",
+            &content,
+        )?;
+        Ok(())
+    })
+}
+
+fn end_open_links(cx: &mut Context<'_>, account_id: &AccountId) -> Result<usize> {
+    Ok(diesel::update(
+        password_resets::table
+            .filter(password_resets::account_id.eq(account_id.as_str()))
+            .filter(password_resets::used_at.is_null()),
+    )
+    .set(password_resets::used_at.eq(Some(to_db(cx.now))))
+    .execute(cx.conn)?)
+}
+
+fn invalid_token() -> Error {
+    Error::denied(ErrorCode::ResetTokenInvalid)
+}
+
+/// The account a live reset token is for: the cheap check made before a hash is spent.
+pub fn check_token(cx: &mut Context<'_>, token: &Secret) -> Result<AccountId> {
+    let text = token.expose();
+    if !text.starts_with(TOKEN_PREFIX) || text.len() > 128 {
+        return Err(invalid_token());
+    }
+    let found: Option<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
+        password_resets::table
+            .filter(password_resets::token_digest.eq(token_digest(text)))
+            .select((
+                password_resets::account_id,
+                password_resets::expires_at,
+                password_resets::used_at,
+            ))
+            .first(cx.conn)
+            .optional()?;
+    match found {
+        Some((account_id, expires_at, None)) if cx.now < from_db(expires_at) => {
+            Ok(AccountId::from(account_id))
+        }
+        _ => Err(invalid_token()),
+    }
+}
+
+/// Sets the new password with a live token: every session ends, and so do open login
+/// challenges and pending enrolments; the token is used up; the account is told by email.
+pub fn reset(cx: &mut Context<'_>, token: &Secret, new_password: &Secret) -> Result<()> {
+    let account_id = check_token(cx, token)?;
+    let account = accounts::get(cx.conn, &account_id)?;
+    if let Some(problem) =
+        passwords::problem_with_new("new_password", new_password.expose(), &account.email)
+    {
+        return Err(Error::invalid(vec![problem]));
+    }
+    operators::refuse_if_frozen(&account)?;
+    let new_hash = cx.env.hasher.hash(new_password.expose())?;
+    cx.transaction(|cx| {
+        accounts::lock(cx.conn, &account_id)?;
+        // Checked again under the lock: of two uses racing, one wins.
+        let used = diesel::update(
+            password_resets::table
+                .filter(password_resets::token_digest.eq(token_digest(token.expose())))
+                .filter(password_resets::used_at.is_null()),
+        )
+        .set(password_resets::used_at.eq(Some(to_db(cx.now))))
+        .execute(cx.conn)?;
+        if used != 1 {
+            return Err(invalid_token());
+        }
+        end_open_links(cx, &account_id)?;
+        diesel::update(account_rows::table.find(account_id.as_str()))
+            .set((
+                account_rows::password_hash.eq(&new_hash),
+                account_rows::password_changed_at.eq(to_db(cx.now)),
+                account_rows::updated_at.eq(to_db(cx.now)),
+            ))
+            .execute(cx.conn)?;
+        let revoked = sessions::revoke_all_except(cx, &account_id, None)?;
+        let challenges = challenges::end_open(cx, &account_id)?;
+        let enrolments = enrolment::discard_pending(cx, &account_id)?;
+        audit::record(
+            cx,
+            &account_id,
+            AuditAction::PasswordReset,
+            Some(serde_json::json!({
+                "sessions_revoked": revoked,
+                "challenges_ended": challenges,
+                "pending_factors_discarded": enrolments,
+            })),
+        )?;
+        let content = Content {
+            subject: Some("Your password was changed".into()),
+            text: format!(
+                "The password of your account ({}) was just reset with a link sent to this \
+                 address, and every device was signed out.\n\n\
+                 If it was not you, reset it again at once and contact support.\n",
+                account.email
+            ),
+        };
+        outbox::enqueue(
+            cx,
+            Channel::Email,
+            &account.email,
+            "password_changed",
+            &content,
+        )?;
+        Ok(())
+    })
+}
+
+/// Deletes reset tokens a day after they ended.
+pub fn prune(
+    conn: &mut crate::db::DbConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize> {
+    Ok(diesel::delete(
+        password_resets::table
+            .filter(password_resets::expires_at.le(to_db(now - Duration::days(1)))),
+    )
+    .execute(conn)?)
+}
