@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateAccessTokenData, CreateAccessTokenErrors, CreateAccessTokenResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses } from './types.gen';
+import type { ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminListOutboxData, AdminListOutboxErrors, AdminListOutboxResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateAccessTokenData, CreateAccessTokenErrors, CreateAccessTokenResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -78,6 +78,17 @@ export const adminUnfreezeAccount = <ThrowOnError extends boolean = false>(optio
 });
 
 /**
+ * Outgoing messages (emails, SMS, WhatsApp, webhooks) by status, newest first: those that
+ * failed after their last attempt, those still being retried (with the last error and the
+ * next attempt), or those delivered (kept a week). Never their content.
+ */
+export const adminListOutbox = <ThrowOnError extends boolean = false>(options?: Options<AdminListOutboxData, ThrowOnError>) => (options?.client ?? client).get<AdminListOutboxResponses, AdminListOutboxErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/outbox',
+    ...options
+});
+
+/**
  * Answer a login challenge with a second-factor code.
  *
  * A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
@@ -123,6 +134,34 @@ export const logout = <ThrowOnError extends boolean = false>(options?: Options<L
         }],
     url: '/v1/auth/logout',
     ...options
+});
+
+/**
+ * Ask for a password reset link. Always 202, whether or not the email has an account (no
+ * one learns who has one); if it has, a single-use link valid an hour is emailed (at most
+ * one a minute), and any older link stops working.
+ */
+export const forgotPassword = <ThrowOnError extends boolean = false>(options: Options<ForgotPasswordData, ThrowOnError>) => (options.client ?? client).post<ForgotPasswordResponses, ForgotPasswordErrors, ThrowOnError>({
+    url: '/v1/auth/password/forgot',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Set a new password with the emailed token: every session of the account ends, the token
+ * is used up, and the account is told by email. 400 `reset_token_invalid` for an unknown,
+ * used or expired token.
+ */
+export const resetPassword = <ThrowOnError extends boolean = false>(options: Options<ResetPasswordData, ThrowOnError>) => (options.client ?? client).post<ResetPasswordResponses, ResetPasswordErrors, ThrowOnError>({
+    url: '/v1/auth/password/reset',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

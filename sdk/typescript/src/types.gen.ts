@@ -185,6 +185,11 @@ export type ChangePasswordRequest = {
     code?: string | null;
 };
 
+/**
+ * How a message travels.
+ */
+export type Channel = 'email' | 'sms' | 'whatsapp' | 'webhook';
+
 export type CodeConfirmation = {
     /**
      * The 6-digit code the authenticator app shows now.
@@ -279,6 +284,10 @@ export type FieldError = {
      * Human-readable explanation.
      */
     message: string;
+};
+
+export type ForgotPasswordRequest = {
+    email: string;
 };
 
 /**
@@ -648,6 +657,48 @@ export type OrgRequest = {
     name: string;
 };
 
+/**
+ * A message as operators see it: never its content.
+ */
+export type OutboxEntry = {
+    id: string;
+    channel: Channel;
+    /**
+     * The email address, phone number or webhook URL.
+     */
+    recipient: string;
+    /**
+     * What the message is, e.g. `password_reset` or a webhook event type.
+     */
+    kind: string;
+    status: Status;
+    attempts: number;
+    /**
+     * Why the last attempt failed.
+     */
+    last_error?: string | null;
+    created_at: string;
+    /**
+     * When the next attempt is due (pending messages).
+     */
+    next_attempt_at?: string | null;
+    /**
+     * When it was delivered or failed for good.
+     */
+    finished_at?: string | null;
+};
+
+/**
+ * A page of outgoing messages, newest first.
+ */
+export type OutboxPage = {
+    items: Array<OutboxEntry>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    next_cursor?: string | null;
+};
+
 export type PasswordConfirmation = {
     /**
      * The account's current password. Required with a session; not with an enrolment ticket
@@ -754,6 +805,14 @@ export type RegisterTokenRequest = {
     secret: string;
 };
 
+export type ResetPasswordRequest = {
+    /**
+     * The token of the emailed link.
+     */
+    token: string;
+    new_password: string;
+};
+
 export type RevokedSessions = {
     /**
      * How many sessions were ended.
@@ -855,6 +914,11 @@ export type SignUpResponse = {
      */
     session_token?: string;
 };
+
+/**
+ * Where a message stands.
+ */
+export type Status = 'pending' | 'delivered' | 'failed';
 
 export type StepUpRequest = {
     /**
@@ -1191,6 +1255,53 @@ export type AdminUnfreezeAccountResponses = {
 
 export type AdminUnfreezeAccountResponse = AdminUnfreezeAccountResponses[keyof AdminUnfreezeAccountResponses];
 
+export type AdminListOutboxData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Which messages (default `failed`).
+         */
+        status?: 'pending' | 'delivered' | 'failed';
+        /**
+         * Page size, 1 to 200 (default 50).
+         */
+        limit?: number;
+        /**
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/v1/admin/outbox';
+};
+
+export type AdminListOutboxErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type AdminListOutboxError = AdminListOutboxErrors[keyof AdminListOutboxErrors];
+
+export type AdminListOutboxResponses = {
+    /**
+     * A page of messages
+     */
+    200: OutboxPage;
+};
+
+export type AdminListOutboxResponse = AdminListOutboxResponses[keyof AdminListOutboxResponses];
+
 export type VerifyLoginChallengeData = {
     body: VerifyChallengeRequest;
     path: {
@@ -1358,6 +1469,104 @@ export type LogoutResponses = {
 };
 
 export type LogoutResponse = LogoutResponses[keyof LogoutResponses];
+
+export type ForgotPasswordData = {
+    body: ForgotPasswordRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/password/forgot';
+};
+
+export type ForgotPasswordErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ForgotPasswordError = ForgotPasswordErrors[keyof ForgotPasswordErrors];
+
+export type ForgotPasswordResponses = {
+    /**
+     * If the email has an account, a link is on its way
+     */
+    202: unknown;
+};
+
+export type ResetPasswordData = {
+    body: ResetPasswordRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/password/reset';
+};
+
+export type ResetPasswordErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * The account is frozen by support (`account_frozen`).
+     */
+    423: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ResetPasswordError = ResetPasswordErrors[keyof ResetPasswordErrors];
+
+export type ResetPasswordResponses = {
+    /**
+     * The password is changed; sign in with it
+     */
+    204: void;
+};
+
+export type ResetPasswordResponse = ResetPasswordResponses[keyof ResetPasswordResponses];
 
 export type IntrospectTokenData = {
     body: IntrospectionRequest;

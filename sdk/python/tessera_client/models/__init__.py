@@ -6,6 +6,7 @@ from .account_record import AccountRecord
 from .activation import Activation
 from .activation_answer import ActivationAnswer
 from .add_member_request import AddMemberRequest
+from .admin_list_outbox_status import AdminListOutboxStatus
 from .api_key import ApiKey
 from .api_key_page import ApiKeyPage
 from .audit_event import AuditEvent
@@ -13,6 +14,7 @@ from .audit_event_details_type_0 import AuditEventDetailsType0
 from .audit_event_page import AuditEventPage
 from .bind_token_request import BindTokenRequest
 from .change_password_request import ChangePasswordRequest
+from .channel import Channel
 from .code_confirmation import CodeConfirmation
 from .create_api_key_request import CreateApiKeyRequest
 from .current_session_response import CurrentSessionResponse
@@ -21,6 +23,7 @@ from .enrollment import Enrollment
 from .factor import Factor
 from .factor_summary import FactorSummary
 from .field_error import FieldError
+from .forgot_password_request import ForgotPasswordRequest
 from .hardware_token import HardwareToken
 from .hardware_token_page import HardwareTokenPage
 from .health import Health
@@ -47,12 +50,15 @@ from .member_requirement_request import MemberRequirementRequest
 from .mfa_status import MfaStatus
 from .org import Org
 from .org_request import OrgRequest
+from .outbox_entry import OutboxEntry
+from .outbox_page import OutboxPage
 from .password_confirmation import PasswordConfirmation
 from .problem import Problem
 from .public_jwk import PublicJwk
 from .recovery_code_summary import RecoveryCodeSummary
 from .recovery_codes import RecoveryCodes
 from .register_token_request import RegisterTokenRequest
+from .reset_password_request import ResetPasswordRequest
 from .revoked_sessions import RevokedSessions
 from .role import Role
 from .role_request import RoleRequest
@@ -63,6 +69,7 @@ from .session_list_item import SessionListItem
 from .session_page import SessionPage
 from .sign_up_request import SignUpRequest
 from .sign_up_response import SignUpResponse
+from .status import Status
 from .step_up_request import StepUpRequest
 from .totp_enrolment import TotpEnrolment
 from .unused_recovery_codes import UnusedRecoveryCodes
@@ -77,6 +84,7 @@ __all__ = (
     "Activation",
     "ActivationAnswer",
     "AddMemberRequest",
+    "AdminListOutboxStatus",
     "ApiKey",
     "ApiKeyPage",
     "AuditEvent",
@@ -84,6 +92,7 @@ __all__ = (
     "AuditEventPage",
     "BindTokenRequest",
     "ChangePasswordRequest",
+    "Channel",
     "CodeConfirmation",
     "CreateApiKeyRequest",
     "CurrentSessionResponse",
@@ -92,6 +101,7 @@ __all__ = (
     "Factor",
     "FactorSummary",
     "FieldError",
+    "ForgotPasswordRequest",
     "HardwareToken",
     "HardwareTokenPage",
     "Health",
@@ -118,12 +128,15 @@ __all__ = (
     "MfaStatus",
     "Org",
     "OrgRequest",
+    "OutboxEntry",
+    "OutboxPage",
     "PasswordConfirmation",
     "Problem",
     "PublicJwk",
     "RecoveryCodes",
     "RecoveryCodeSummary",
     "RegisterTokenRequest",
+    "ResetPasswordRequest",
     "RevokedSessions",
     "Role",
     "RoleRequest",
@@ -134,6 +147,7 @@ __all__ = (
     "SessionPage",
     "SignUpRequest",
     "SignUpResponse",
+    "Status",
     "StepUpRequest",
     "TotpEnrolment",
     "UnusedRecoveryCodes",
