@@ -30,6 +30,13 @@ const RESEND_AFTER: Duration = Duration::minutes(1);
 /// Sends a reset link to `email` if it has an account (and is not frozen); says nothing either
 /// way. A new link ends the older ones.
 pub fn request(cx: &mut Context<'_>, email: &str) -> Result<()> {
+    if email.chars().count() > 254 {
+        return Err(Error::invalid(vec![super::error::FieldError::new(
+            "email",
+            "too_long",
+            "must be at most 254 characters",
+        )]));
+    }
     let Some(account) = accounts::find_by_email(cx.conn, &normalise_email(email))? else {
         return Ok(());
     };

@@ -112,6 +112,12 @@ async fn unknown_emails_get_the_same_answer_and_no_mail() {
     app.post_json("/v1/auth/password/forgot", json!({}))
         .await
         .assert_problem(422, "missing_field");
+    app.post_json(
+        "/v1/auth/password/forgot",
+        json!({"email": format!("{}@example.com", "a".repeat(250))}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
 }
 
 #[actix_web::test]
