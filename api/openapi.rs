@@ -54,6 +54,8 @@ use crate::service::FieldError;
 pub struct ApiDoc;
 
 pub const COOKIE_NAME: &str = "tessera_session";
+/// The long-lived cookie that names a browser, so a sign-in from a new one can be told.
+pub const DEVICE_COOKIE: &str = "tessera_device";
 
 struct SecuritySchemes;
 

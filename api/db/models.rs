@@ -118,6 +118,7 @@ pub struct LoginChallengeRow {
     pub expires_at: NaiveDateTime,
     pub failed_attempts: i32,
     pub consumed_at: Option<NaiveDateTime>,
+    pub device_digest: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -123,6 +123,7 @@ diesel::table! {
         expires_at -> Timestamp,
         failed_attempts -> Integer,
         consumed_at -> Nullable<Timestamp>,
+        device_digest -> Nullable<Text>,
     }
 }
 
@@ -309,3 +310,21 @@ diesel::table! {
 
 diesel::joinable!(password_resets -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(password_resets, accounts);
+
+diesel::table! {
+    notification_preferences (account_id) {
+        account_id -> Text,
+        new_device_login -> Bool,
+        failed_login -> Bool,
+        failed_login_alerted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    known_devices (account_id, device_digest) {
+        account_id -> Text,
+        device_digest -> Text,
+        first_seen_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
-use super::session_cookie;
+use super::{name_device, session_cookie};
 use crate::service::accounts::{self, Account, SignUp};
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Session;
@@ -62,7 +62,7 @@ pub struct SignUpResponse {
 #[post("/v1/accounts")]
 pub async fn sign_up(
     state: web::Data<AppState>,
-    client: ClientInfo,
+    mut client: ClientInfo,
     delivery: SessionDelivery,
     Body(body): PasswordBody<SignUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -72,6 +72,7 @@ pub async fn sign_up(
         display_name: body.display_name,
     };
     passwords::check_size("password", &input.password).map_err(ApiError::from)?;
+    let new_device = name_device(&state, &mut client, None)?;
     let (account, issued) = state
         .run_hashing(
             client,
@@ -85,11 +86,14 @@ pub async fn sign_up(
             accounts::sign_up,
         )
         .await?;
-    Ok(HttpResponse::Created()
-        .cookie(session_cookie(&state, issued.token.expose()))
-        .json(SignUpResponse {
-            account,
-            session: issued.session,
-            session_token: delivery.token_in_body.then_some(issued.token),
-        }))
+    let mut response = HttpResponse::Created();
+    response.cookie(session_cookie(&state, issued.token.expose()));
+    if let Some(cookie) = new_device {
+        response.cookie(cookie);
+    }
+    Ok(response.json(SignUpResponse {
+        account,
+        session: issued.session,
+        session_token: delivery.token_in_body.then_some(issued.token),
+    }))
 }

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
-use super::{cleared_session_cookie, session_cookie};
+use super::{cleared_session_cookie, name_device, session_cookie};
 use crate::service::accounts::Account;
 use crate::service::login::{LoginOutcome, password_login};
 use crate::service::mfa::challenges::{self, ChallengeId, LoginChallenge};
@@ -23,6 +23,14 @@ pub struct LoginRequest {
     pub email: String,
     #[schema(value_type = String)]
     pub password: Secret,
+    /// For apps without cookies: a stable id of this installation, so a sign-in from a new
+    /// device can be told to the account. Browsers get the `tessera_device` cookie instead.
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]+$"
+    )]
+    pub device_id: Option<String>,
 }
 
 /// Which shape a login answer has. Documented as a string: more statuses may be added.
@@ -117,12 +125,17 @@ pub enum LoginResponse {
 #[post("/v1/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
-    client: ClientInfo,
+    mut client: ClientInfo,
     delivery: SessionDelivery,
     Body(body): PasswordBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let LoginRequest { email, password } = body;
+    let LoginRequest {
+        email,
+        password,
+        device_id,
+    } = body;
     passwords::check_size("password", &password).map_err(ApiError::from)?;
+    let new_device = name_device(&state, &mut client, device_id)?;
     let outcome = state
         .run_hashing(
             client,
@@ -130,7 +143,7 @@ pub async fn login(
             move |cx, ()| password_login(cx, &email, &password),
         )
         .await?;
-    Ok(match outcome {
+    let mut response = match outcome {
         LoginOutcome::Authenticated { account, session } => {
             authenticated(&state, &delivery, account, session)
         }
@@ -146,7 +159,13 @@ pub async fn login(
                 challenge,
             }))
         }
-    })
+    };
+    if let Some(cookie) = new_device {
+        response
+            .add_cookie(&cookie)
+            .map_err(|e| crate::service::Error::internal(e.to_string()))?;
+    }
+    Ok(response)
 }
 
 fn authenticated(

@@ -11,7 +11,7 @@ use futures_util::future::LocalBoxFuture;
 
 use super::error::ApiError;
 use crate::error_code::ErrorCode;
-use crate::openapi::COOKIE_NAME;
+use crate::openapi::{COOKIE_NAME, DEVICE_COOKIE};
 use crate::service::accounts::Account;
 use crate::service::api_keys::{self, Scope};
 use crate::service::mfa::tickets::{self, Enroller};
@@ -298,10 +298,15 @@ impl FromRequest for ClientInfo {
                 .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
                 .map(|ua| ua.chars().take(512).collect());
+            let device = req
+                .cookie(DEVICE_COOKIE)
+                .map(|c| c.value().to_string())
+                .filter(|v| !v.is_empty() && v.len() <= 128);
             ClientInfo {
                 ip,
                 user_agent,
                 location,
+                device,
             }
         }))
     }

@@ -16,6 +16,7 @@ pub mod login_history;
 pub mod me;
 pub mod mfa;
 pub mod middleware;
+pub mod notifications;
 pub mod orgs;
 pub mod page_types;
 pub mod password_reset;
@@ -52,6 +53,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(me::get)
         .service(me::update)
         .service(me::change_password)
+        .service(notifications::get)
+        .service(notifications::set)
         .service(login_history::list)
         .service(auth::verify_challenge)
         .service(mfa::status)
@@ -175,6 +178,45 @@ pub fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
             state.env.sessions.absolute.num_seconds(),
         ))
         .finish()
+}
+
+/// Names the client's device for sign-in alerts: a mobile client's `device_id`, else the
+/// `tessera_device` cookie; a client with neither gets a new cookie, returned to be set on the
+/// answer. A `device_id` must be 1 to 128 characters without control characters (422).
+pub fn name_device(
+    state: &AppState,
+    client: &mut crate::service::ClientInfo,
+    device_id: Option<String>,
+) -> Result<Option<Cookie<'static>>, ApiError> {
+    if let Some(device_id) = device_id {
+        let length = device_id.chars().count();
+        if !(1..=128).contains(&length) || device_id.chars().any(char::is_control) {
+            return Err(
+                crate::service::Error::invalid(vec![crate::service::FieldError::new(
+                    "device_id",
+                    "invalid",
+                    "must be 1 to 128 characters without control characters",
+                )])
+                .into(),
+            );
+        }
+        client.device = Some(device_id);
+        return Ok(None);
+    }
+    if client.device.is_some() {
+        return Ok(None);
+    }
+    let device = crate::crypto::tokens::random_token("tsd_");
+    client.device = Some(device.clone());
+    Ok(Some(
+        Cookie::build(crate::openapi::DEVICE_COOKIE, device)
+            .path("/")
+            .http_only(true)
+            .secure(state.settings.cookie_secure)
+            .same_site(SameSite::Lax)
+            .max_age(time::Duration::days(400))
+            .finish(),
+    ))
 }
 
 pub fn cleared_session_cookie(state: &AppState) -> Cookie<'static> {

@@ -43,6 +43,7 @@ pub enum AuditAction {
     RecoveryCodesRevealed,
     PasswordChanged,
     PasswordReset,
+    NotificationsChanged,
     SessionRevoked,
     SessionsRevokedOthers,
 }
@@ -76,6 +77,7 @@ impl AuditAction {
             AuditAction::RecoveryCodesRevealed => "recovery_codes.revealed",
             AuditAction::PasswordChanged => "password.changed",
             AuditAction::PasswordReset => "password.reset",
+            AuditAction::NotificationsChanged => "notifications.changed",
             AuditAction::SessionRevoked => "session.revoked",
             AuditAction::SessionsRevokedOthers => "sessions.revoked_others",
         }

@@ -12,6 +12,8 @@ pub struct ClientInfo {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub location: Option<Location>,
+    /// The device, as the `tessera_device` cookie or a mobile client's `device_id` names it.
+    pub device: Option<String>,
 }
 
 impl ClientInfo {

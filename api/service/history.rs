@@ -131,6 +131,11 @@ pub fn record(cx: &mut Context<'_>, attempt: Attempt<'_>) -> Result<()> {
     diesel::insert_into(login_events::table)
         .values(&row)
         .execute(cx.conn)?;
+    if let (Some(failure), Some(account_id)) = (attempt.failure, attempt.account_id)
+        && failure != FailureReason::AccountFrozen
+    {
+        super::alerts::sign_in_failed(cx, account_id, attempt.email)?;
+    }
     let event = if attempt.failure.is_some() {
         "login.failed"
     } else {

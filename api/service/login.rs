@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 
 use super::accounts::{Account, find_by_email, normalise_email};
+use super::alerts;
 use super::context::{Context, Decision};
 use super::error::{Error, Result};
 use super::history::{self, Attempt, FailureReason, LoginMethod};
@@ -114,6 +115,12 @@ pub fn password_login(
         }
         let session = sessions::issue_with_deadline(cx, account_id, Aal::Aal1, None, deadline)?;
         history::record(cx, attempt(None))?;
+        let device = cx
+            .client
+            .device
+            .as_deref()
+            .map(|device| alerts::device_digest(account_id, device));
+        alerts::signed_in(cx, account_id, &account.email, device.as_deref())?;
         Ok(Decision::Done(LoginOutcome::Authenticated {
             account: Account::from(account),
             session,

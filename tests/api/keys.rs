@@ -27,6 +27,8 @@ async fn a_rotated_key_keeps_authenticators_and_recovery_codes_working_until_ret
     let mut app = TestApp::spawn().await;
     let ada = app.sign_up_with_mfa("ada@example.com").await;
 
+    // Sent messages (sign-in alerts here) keep nothing sealed.
+    app.deliver_outbox().await;
     let (code, listing, _) = app.run_cli(&["keys", "list"]);
     assert_eq!(code, 0);
     let old = active_key(&listing);
@@ -54,6 +56,7 @@ async fn a_rotated_key_keeps_authenticators_and_recovery_codes_working_until_ret
         .verify(&challenge, "totp", &app.current_code(&ada.secret))
         .await;
     assert_eq!(verified.status, 200, "{}", verified.body);
+    app.deliver_outbox().await;
     let (_, listing, _) = app.run_cli(&["keys", "list"]);
     assert_eq!(sealed_items(&listing, &old), 9, "{listing}");
     assert_eq!(sealed_items(&listing, &new), 1, "{listing}");

@@ -9,6 +9,7 @@ mod common;
 mod access_tokens;
 mod accounts;
 mod admin;
+mod alerts;
 mod api_keys;
 mod browsers;
 mod error_codes;

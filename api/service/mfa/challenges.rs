@@ -21,6 +21,7 @@ use crate::db::schema::login_challenges;
 use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
 use crate::service::accounts::{self, Account};
+use crate::service::alerts;
 use crate::service::context::{Context, Decision};
 use crate::service::error::{Error, Result};
 use crate::service::history::{self, Attempt, FailureReason, LoginMethod};
@@ -82,6 +83,11 @@ pub fn open(cx: &mut Context<'_>, account_id: &AccountId) -> Result<LoginChallen
             expires_at: to_db(expires_at),
             failed_attempts: 0,
             consumed_at: None,
+            device_digest: cx
+                .client
+                .device
+                .as_deref()
+                .map(|device| alerts::device_digest(account_id, device)),
         })
         .execute(cx.conn)?;
     Ok(LoginChallenge {
@@ -193,6 +199,14 @@ pub fn verify(
         }
         let session = sessions::issue(cx, &account_id, Aal::Aal2, Some(method))?;
         history::record(cx, attempt(None))?;
+        // The device that answers, or else the one that opened the challenge.
+        let device = cx
+            .client
+            .device
+            .as_deref()
+            .map(|device| alerts::device_digest(&account_id, device))
+            .or(challenge.device_digest.clone());
+        alerts::signed_in(cx, &account_id, &account.email, device.as_deref())?;
         Ok(Decision::Done((Account::from(account.clone()), session)))
     })
 }

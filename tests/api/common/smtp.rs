@@ -58,7 +58,8 @@ impl SmtpSink {
             to: Vec::new(),
             data: Vec::new(),
         });
-        server.with_tcp_listener(listener).with_num_threads(2);
+        // One thread per connection, and lettre keeps a pool of them open: room for all.
+        server.with_tcp_listener(listener).with_num_threads(32);
         std::thread::spawn(move || {
             let _ = server.serve();
         });

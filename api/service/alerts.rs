@@ -1,0 +1,235 @@
+//! Security alerts by email: a sign-in from a device the account has not used before, and
+//! failed sign-in attempts (at most one alert per 15 minutes). Each can be turned off.
+//!
+//! A device is named by the long-lived `tessera_device` cookie, or by the `device_id` a mobile
+//! client sends; the database keeps only a digest of it with the account id.
+
+use chrono::Duration;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::context::Context;
+use super::devices::describe;
+use super::error::Result;
+use super::ids::AccountId;
+use super::outbox::{self, Channel, Content};
+use crate::crypto::tokens::token_digest;
+use crate::db::schema::{known_devices, notification_preferences as prefs};
+use crate::db::{DbConnection, to_db};
+
+/// At most one failed-login alert per this long.
+const FAILED_LOGIN_QUIET: Duration = Duration::minutes(15);
+
+/// What the account is told of by email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"new_device_login": true, "failed_login": false}))]
+pub struct NotificationPreferences {
+    /// A sign-in from a device not seen before.
+    pub new_device_login: bool,
+    /// Failed sign-in attempts (wrong password or code, or a lockout).
+    pub failed_login: bool,
+}
+
+impl Default for NotificationPreferences {
+    fn default() -> Self {
+        NotificationPreferences {
+            new_device_login: true,
+            failed_login: true,
+        }
+    }
+}
+
+pub fn preferences(
+    conn: &mut DbConnection,
+    account_id: &AccountId,
+) -> Result<NotificationPreferences> {
+    let stored: Option<(bool, bool)> = prefs::table
+        .find(account_id.as_str())
+        .select((prefs::new_device_login, prefs::failed_login))
+        .first(conn)
+        .optional()?;
+    Ok(stored
+        .map(|(new_device_login, failed_login)| NotificationPreferences {
+            new_device_login,
+            failed_login,
+        })
+        .unwrap_or_default())
+}
+
+fn ensure_row(conn: &mut DbConnection, account_id: &AccountId) -> Result<()> {
+    let exists: i64 = prefs::table
+        .filter(prefs::account_id.eq(account_id.as_str()))
+        .count()
+        .get_result(conn)?;
+    if exists == 0 {
+        let defaults = NotificationPreferences::default();
+        diesel::insert_into(prefs::table)
+            .values((
+                prefs::account_id.eq(account_id.as_str()),
+                prefs::new_device_login.eq(defaults.new_device_login),
+                prefs::failed_login.eq(defaults.failed_login),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn set_preferences(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    wanted: NotificationPreferences,
+) -> Result<NotificationPreferences> {
+    cx.transaction(|cx| {
+        ensure_row(cx.conn, account_id)?;
+        diesel::update(prefs::table.find(account_id.as_str()))
+            .set((
+                prefs::new_device_login.eq(wanted.new_device_login),
+                prefs::failed_login.eq(wanted.failed_login),
+            ))
+            .execute(cx.conn)?;
+        // Turning alerts off is what someone who took the account over would do: it shows.
+        super::audit::record(
+            cx,
+            account_id,
+            super::audit::AuditAction::NotificationsChanged,
+            Some(serde_json::to_value(wanted).map_err(super::error::Error::internal)?),
+        )?;
+        Ok(wanted)
+    })
+}
+
+/// What the database keeps of a device identifier: a digest bound to the account.
+pub fn device_digest(account_id: &AccountId, device: &str) -> String {
+    token_digest(&format!("{account_id}:{device}"))
+}
+
+/// Notes the device as the account's; returns whether it was new.
+fn remember_device(cx: &mut Context<'_>, account_id: &AccountId, digest: &str) -> Result<bool> {
+    let seen = diesel::update(known_devices::table.find((account_id.as_str(), digest)))
+        .set(known_devices::last_seen_at.eq(to_db(cx.now)))
+        .execute(cx.conn)?;
+    if seen > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(known_devices::table)
+        .values((
+            known_devices::account_id.eq(account_id.as_str()),
+            known_devices::device_digest.eq(digest),
+            known_devices::first_seen_at.eq(to_db(cx.now)),
+            known_devices::last_seen_at.eq(to_db(cx.now)),
+        ))
+        .execute(cx.conn)?;
+    Ok(true)
+}
+
+/// At sign-up: the device is the account's first, and no news.
+pub fn first_device(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    device: Option<&str>,
+) -> Result<()> {
+    if let Some(device) = device {
+        remember_device(cx, account_id, &device_digest(account_id, device))?;
+    }
+    Ok(())
+}
+
+/// Where and how the request came, for an alert.
+fn whereabouts(cx: &Context<'_>) -> String {
+    let client = cx.client;
+    let device = describe(client.user_agent.as_deref());
+    let browser = match (device.browser, device.os) {
+        (Some(browser), Some(os)) => format!("{browser} on {os}"),
+        (Some(browser), None) => browser,
+        (None, Some(os)) => os,
+        (None, None) => "an unknown browser or app".to_string(),
+    };
+    let place = client
+        .location
+        .as_ref()
+        .map(|l| {
+            [l.city.clone(), l.country.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "an unknown place".to_string());
+    format!(
+        "When: {}\nIP address: {}\nWhere: {place}\nBrowser: {browser}\n",
+        cx.now.format("%Y-%m-%d %H:%M UTC"),
+        client.ip.as_deref().unwrap_or("unknown"),
+    )
+}
+
+/// A successful sign-in from the device with `digest` (none: a client that names no device,
+/// taken as new each time): tells the account when the device is new to it.
+pub fn signed_in(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    email: &str,
+    digest: Option<&str>,
+) -> Result<()> {
+    let new = match digest {
+        Some(digest) => remember_device(cx, account_id, digest)?,
+        None => true,
+    };
+    if !new || !preferences(cx.conn, account_id)?.new_device_login {
+        return Ok(());
+    }
+    let content = Content {
+        subject: Some("New sign-in to your account".into()),
+        text: format!(
+            "Your account ({email}) was just signed in to from a device it had not used before.\n\n{}\n\
+             If it was you, there is nothing to do. If not, change your password at once and \
+             sign out the sessions you do not know.\n",
+            whereabouts(cx)
+        ),
+    };
+    outbox::enqueue(
+        cx,
+        Channel::Email,
+        email,
+        "alert.new_device_login",
+        &content,
+    )?;
+    Ok(())
+}
+
+/// A failed sign-in attempt on the account: tells it, at most once per 15 minutes, if it
+/// wants to know.
+pub fn sign_in_failed(cx: &mut Context<'_>, account_id: &AccountId, email: &str) -> Result<()> {
+    if !preferences(cx.conn, account_id)?.failed_login {
+        return Ok(());
+    }
+    ensure_row(cx.conn, account_id)?;
+    let quiet_since = to_db(cx.now - FAILED_LOGIN_QUIET);
+    // Conditional, so that of failures racing, one alert goes.
+    let due = diesel::update(
+        prefs::table.find(account_id.as_str()).filter(
+            prefs::failed_login_alerted_at
+                .is_null()
+                .or(prefs::failed_login_alerted_at.le(quiet_since)),
+        ),
+    )
+    .set(prefs::failed_login_alerted_at.eq(Some(to_db(cx.now))))
+    .execute(cx.conn)?;
+    if due == 0 {
+        return Ok(());
+    }
+    let content = Content {
+        subject: Some("Failed sign-in attempts on your account".into()),
+        text: format!(
+            "Someone just tried to sign in to your account ({email}) with a wrong password or \
+             code.\n\n{}\n\
+             If it was you, there is nothing to do. If not, your account is still safe while \
+             your password is; consider changing it and turning on two-factor authentication.\n",
+            whereabouts(cx)
+        ),
+    };
+    outbox::enqueue(cx, Channel::Email, email, "alert.failed_login", &content)?;
+    Ok(())
+}
