@@ -533,6 +533,11 @@ export type LoginMfaRequired = {
 export type LoginRequest = {
     email: string;
     password: string;
+    /**
+     * For apps without cookies: a stable id of this installation, so a sign-in from a new
+     * device can be told to the account. Browsers get the `tessera_device` cookie instead.
+     */
+    device_id?: string | null;
 };
 
 /**
@@ -625,6 +630,20 @@ export type MfaStatus = {
     enabled: boolean;
     factors: Array<Factor>;
     recovery_codes?: RecoveryCodeSummary | null;
+};
+
+/**
+ * What the account is told of by email.
+ */
+export type NotificationPreferences = {
+    /**
+     * A sign-in from a device not seen before.
+     */
+    new_device_login: boolean;
+    /**
+     * Failed sign-in attempts (wrong password or code, or a lockout).
+     */
+    failed_login: boolean;
 };
 
 /**
@@ -2424,6 +2443,89 @@ export type EnrollTotpResponses = {
 };
 
 export type EnrollTotpResponse = EnrollTotpResponses[keyof EnrollTotpResponses];
+
+export type GetNotificationPreferencesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/me/notifications';
+};
+
+export type GetNotificationPreferencesErrors = {
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type GetNotificationPreferencesError = GetNotificationPreferencesErrors[keyof GetNotificationPreferencesErrors];
+
+export type GetNotificationPreferencesResponses = {
+    /**
+     * The preferences
+     */
+    200: NotificationPreferences;
+};
+
+export type GetNotificationPreferencesResponse = GetNotificationPreferencesResponses[keyof GetNotificationPreferencesResponses];
+
+export type SetNotificationPreferencesData = {
+    body: NotificationPreferences;
+    path?: never;
+    query?: never;
+    url: '/v1/me/notifications';
+};
+
+export type SetNotificationPreferencesErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type SetNotificationPreferencesError = SetNotificationPreferencesErrors[keyof SetNotificationPreferencesErrors];
+
+export type SetNotificationPreferencesResponses = {
+    /**
+     * The preferences now
+     */
+    200: NotificationPreferences;
+};
+
+export type SetNotificationPreferencesResponse = SetNotificationPreferencesResponses[keyof SetNotificationPreferencesResponses];
 
 export type ChangePasswordData = {
     body: ChangePasswordRequest;

@@ -48,6 +48,7 @@ from .member_mfa import MemberMfa
 from .member_page import MemberPage
 from .member_requirement_request import MemberRequirementRequest
 from .mfa_status import MfaStatus
+from .notification_preferences import NotificationPreferences
 from .org import Org
 from .org_request import OrgRequest
 from .outbox_entry import OutboxEntry
@@ -126,6 +127,7 @@ __all__ = (
     "MemberPage",
     "MemberRequirementRequest",
     "MfaStatus",
+    "NotificationPreferences",
     "Org",
     "OrgRequest",
     "OutboxEntry",
