@@ -196,6 +196,11 @@ pub struct Settings {
     #[arg(long, env = "TESSERA_WEBHOOK_SECRET", hide_env_values = true)]
     pub webhook_secret: Option<String>,
 
+    /// Offer SMS and WhatsApp factors without their provider, writing the codes to the log:
+    /// for local development only.
+    #[arg(long, env = "TESSERA_DEV_LOG_CODES", default_value_t = false, action = clap::ArgAction::Set)]
+    pub dev_log_codes: bool,
+
     /// The link in password reset emails: the front-end's page, with `{token}` where the
     /// token goes. Default: `<public URL>/reset-password?token={token}`.
     #[arg(long, env = "TESSERA_RESET_URL")]

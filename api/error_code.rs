@@ -71,6 +71,8 @@ pub enum ErrorCode {
     ChallengeUsed,
     ChallengeExhausted,
     ChallengeExpired,
+    /// The server has no provider for the channel (SMS, WhatsApp).
+    ChannelUnavailable,
     /// A password reset token that is unknown, used or expired.
     ResetTokenInvalid,
     // Limits.

@@ -38,6 +38,7 @@ use crate::crypto::password::PasswordHasher;
 use crate::geo::GeoLocator;
 use crate::service::access_tokens::AccessTokenPolicy;
 use crate::service::maintenance::{self, Pruned};
+use crate::service::mfa::sent_codes::Channels;
 use crate::service::outbox::DeliveryPolicy;
 use crate::service::rate_limit::{Rate, RateLimits};
 use crate::service::signing_keys::SigningKeys;
@@ -115,6 +116,11 @@ pub fn build_state_with_pool(
     };
     let trusted_proxies = settings.trusted_proxy_nets()?;
     let allowed_origins = settings.allowed_origin_list();
+    let transports = delivery::Transports::from_settings(&settings)?;
+    let channels = Channels {
+        sms: transports.has_sms() || settings.dev_log_codes,
+        whatsapp: transports.has_whatsapp() || settings.dev_log_codes,
+    };
     let env = Env {
         hasher,
         sealer: crypto::sealing::Sealer::new(&keys.keyring),
@@ -148,8 +154,24 @@ pub fn build_state_with_pool(
         },
         webhook_urls: settings.webhook_url_list(),
         reset_link: settings.reset_link_template(),
+        channels,
     };
-    let transports = delivery::Transports::from_settings(&settings)?;
+    if settings.dev_log_codes {
+        tracing::warn!(
+            "TESSERA_DEV_LOG_CODES is on: SMS and WhatsApp codes without a provider are written \
+             to the log; never in production"
+        );
+    }
+    if settings
+        .smtp_url
+        .as_deref()
+        .is_none_or(|url| url.trim().is_empty())
+    {
+        tracing::warn!(
+            "TESSERA_SMTP_URL is not set: emails (password reset links, security alerts) are \
+             written to the log instead of being sent"
+        );
+    }
     Ok(AppState::new(Inner {
         pool,
         clock,

@@ -328,3 +328,17 @@ diesel::table! {
         last_seen_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    sent_codes (id) {
+        id -> Text,
+        account_id -> Text,
+        factor_id -> Text,
+        purpose -> Text,
+        code_digest -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        failed_attempts -> Integer,
+        used_at -> Nullable<Timestamp>,
+    }
+}

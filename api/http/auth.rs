@@ -9,6 +9,7 @@ use super::{cleared_session_cookie, name_device, session_cookie};
 use crate::service::accounts::Account;
 use crate::service::login::{LoginOutcome, password_login};
 use crate::service::mfa::challenges::{self, ChallengeId, LoginChallenge};
+use crate::service::mfa::sent_codes::SentCode;
 use crate::service::mfa::tickets::Enrollment;
 use crate::service::mfa::{self, SecondFactor};
 use crate::service::rate_limit::{self, Kind};
@@ -238,6 +239,52 @@ pub async fn verify_challenge(
         })
         .await?;
     Ok(authenticated(&state, &delivery, account, session))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"method": "sms"}))]
+pub struct DeliverCodeRequest {
+    /// `sms` or `whatsapp`, as the challenge's `methods` offer them.
+    pub method: SecondFactor,
+}
+
+/// Send a code for a login challenge by SMS or WhatsApp; answer the challenge with it (and
+/// the same `method`) within 10 minutes. Another code may be asked for after 30 seconds, at
+/// most 5 an hour per account (429 `rate_limited` with `Retry-After`).
+#[utoipa::path(
+    operation_id = "deliverChallengeCode",
+    tag = "auth",
+    params(("id" = String, Path, description = "The challenge id from the login answer")),
+    request_body = DeliverCodeRequest,
+    responses(
+        (status = 202, description = "The code is on its way", body = SentCode),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 410, response = crate::openapi::Gone),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(()),
+)]
+#[post("/v1/auth/challenges/{id}/deliver")]
+pub async fn deliver_code(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    id: web::Path<String>,
+    Body(body): Body<DeliverCodeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let challenge_id = ChallengeId::from(id.into_inner());
+    let sent = state
+        .run(client, move |cx| {
+            rate_limit::take(cx, &[Kind::Code])?;
+            challenges::deliver(cx, &challenge_id, body.method)
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().json(sent))
 }
 
 /// Log out: end the current session.

@@ -144,7 +144,9 @@ pub fn status(code: ErrorCode) -> StatusCode {
         NotFound => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         EmailTaken | TotpAlreadyActive | FactorAlreadyActive | MfaNotEnabled | AlreadyAMember
-        | LastOwner | MfaRequiredByPolicy | SerialTaken | TokenAssigned => StatusCode::CONFLICT,
+        | LastOwner | MfaRequiredByPolicy | SerialTaken | TokenAssigned | ChannelUnavailable => {
+            StatusCode::CONFLICT
+        }
         FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired => {
             StatusCode::GONE
         }
@@ -180,7 +182,9 @@ fn title(code: ErrorCode) -> &'static str {
         NotFound => "Not found",
         MethodNotAllowed => "Method not allowed",
         EmailTaken | TotpAlreadyActive | FactorAlreadyActive | MfaNotEnabled | AlreadyAMember
-        | LastOwner | MfaRequiredByPolicy | SerialTaken | TokenAssigned => "Conflict",
+        | LastOwner | MfaRequiredByPolicy | SerialTaken | TokenAssigned | ChannelUnavailable => {
+            "Conflict"
+        }
         FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired => {
             "Gone"
         }

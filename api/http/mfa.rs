@@ -6,7 +6,8 @@ use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::session_cookie;
-use crate::service::mfa::enrolment::{self, Activation, TotpEnrolment};
+use crate::service::mfa::FactorType;
+use crate::service::mfa::enrolment::{self, Activation, SentCodeEnrolment, TotpEnrolment};
 use crate::service::mfa::factors::{self, MfaStatus, StepUp};
 use crate::service::mfa::recovery_codes::RecoveryCodes;
 use crate::service::mfa::tickets::Enroller;
@@ -100,9 +101,112 @@ pub async fn enroll_totp(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"phone": "+15550100123", "password": "correct horse battery staple"}))]
+pub struct PhoneEnrolmentRequest {
+    /// The phone number, E.164 (`+` and up to 15 digits).
+    #[schema(pattern = r"^\+[1-9][0-9]{7,14}$")]
+    pub phone: String,
+    /// The account's current password. Required with a session; not with an enrolment ticket.
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Secret>,
+}
+
+async fn enroll_sent(
+    state: web::Data<AppState>,
+    enroller: Enroller,
+    client: ClientInfo,
+    body: PhoneEnrolmentRequest,
+    kind: FactorType,
+) -> Result<HttpResponse, ApiError> {
+    let PhoneEnrolmentRequest { phone, password } = body;
+    if let Some(password) = &password {
+        passwords::check_size("password", password)?;
+    }
+    let enrolment = state
+        .run_hashing(
+            client,
+            |cx| rate_limit::take(cx, &[Kind::Password]),
+            move |cx, ()| enrolment::start_sent(cx, &enroller, kind, &phone, password),
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(enrolment))
+}
+
+/// Start adding a phone that receives codes by SMS: a pending factor, and a first code sent to
+/// it. Activate it with that code (`POST /v1/me/mfa/factors/{id}/activate`) within 10 minutes.
+/// 409 `channel_unavailable` when the server sends no SMS.
+#[utoipa::path(
+    operation_id = "enrollSms",
+    tag = "mfa",
+    request_body = PhoneEnrolmentRequest,
+    responses(
+        (status = 201, description = "Pending factor created; a code is on its way", body = SentCodeEnrolment,
+            links(("activateFactor" = (
+                operation_id = "activateFactor",
+                parameters(("id" = "$response.body#/factor_id")),
+                description = "Prove the code that arrived to activate the factor",
+            )))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/me/mfa/sms")]
+pub async fn enroll_sms(
+    state: web::Data<AppState>,
+    enroller: Enroller,
+    client: ClientInfo,
+    Body(body): PasswordBody<PhoneEnrolmentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    enroll_sent(state, enroller, client, body, FactorType::Sms).await
+}
+
+/// Start adding a phone that receives codes by WhatsApp; as for SMS.
+#[utoipa::path(
+    operation_id = "enrollWhatsapp",
+    tag = "mfa",
+    request_body = PhoneEnrolmentRequest,
+    responses(
+        (status = 201, description = "Pending factor created; a code is on its way", body = SentCodeEnrolment,
+            links(("activateFactor" = (
+                operation_id = "activateFactor",
+                parameters(("id" = "$response.body#/factor_id")),
+                description = "Prove the code that arrived to activate the factor",
+            )))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/me/mfa/whatsapp")]
+pub async fn enroll_whatsapp(
+    state: web::Data<AppState>,
+    enroller: Enroller,
+    client: ClientInfo,
+    Body(body): PasswordBody<PhoneEnrolmentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    enroll_sent(state, enroller, client, body, FactorType::Whatsapp).await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"code": "123456"}))]
 pub struct CodeConfirmation {
-    /// The 6-digit code the authenticator app shows now.
+    /// The 6-digit code the authenticator app shows now, or the one sent by SMS or WhatsApp.
     #[schema(value_type = String, pattern = r"^[0-9]{6}$")]
     pub code: Secret,
 }

@@ -188,6 +188,7 @@ pub fn signed_in(
              sign out the sessions you do not know.\n",
             whereabouts(cx)
         ),
+        to: None,
     };
     outbox::enqueue(
         cx,
@@ -229,6 +230,7 @@ pub fn sign_in_failed(cx: &mut Context<'_>, account_id: &AccountId, email: &str)
              your password is; consider changing it and turning on two-factor authentication.\n",
             whereabouts(cx)
         ),
+        to: None,
     };
     outbox::enqueue(cx, Channel::Email, email, "alert.failed_login", &content)?;
     Ok(())

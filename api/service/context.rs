@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::access_tokens::AccessTokenPolicy;
 use super::client::ClientInfo;
 use super::error::{Error, Result};
+use super::mfa::sent_codes::Channels;
 use super::outbox::DeliveryPolicy;
 use super::policy::{LoginPolicy, SessionPolicy};
 use super::rate_limit::RateLimits;
@@ -31,6 +32,8 @@ pub struct Env {
     pub webhook_urls: Vec<String>,
     /// The password reset link, `{token}` to be filled in.
     pub reset_link: String,
+    /// Which channels carry codes (SMS and WhatsApp factors are offered only on them).
+    pub channels: Channels,
 }
 
 /// One request's (or one maintenance run's) view of the world.

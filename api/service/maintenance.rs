@@ -35,6 +35,7 @@ pub struct Pruned {
     pub signing_keys: usize,
     pub outbox: usize,
     pub password_resets: usize,
+    pub sent_codes: usize,
 }
 
 pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
@@ -51,6 +52,7 @@ pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
         signing_keys: super::signing_keys::prune(conn, &env.signing_keys, now)?,
         outbox: super::outbox::prune(conn, now)?,
         password_resets: super::password_reset::prune(conn, now)?,
+        sent_codes: super::mfa::sent_codes::prune(conn, now)?,
     })
 }
 

@@ -91,6 +91,9 @@ pub struct Content {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     pub text: String,
+    /// A phone number travels sealed with the content; the row shows it masked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 /// How hard the worker tries.
@@ -129,13 +132,24 @@ pub fn enqueue(
     content: &Content,
 ) -> Result<String> {
     let id = row_id();
-    let json = zeroize::Zeroizing::new(serde_json::to_vec(content).map_err(Error::internal)?);
+    // Phone numbers are kept sealed elsewhere (in their factor): here too.
+    let (shown, content) = match channel {
+        Channel::Sms | Channel::Whatsapp => (
+            super::mfa::sent_codes::mask(recipient),
+            Content {
+                to: Some(recipient.to_string()),
+                ..content.clone()
+            },
+        ),
+        Channel::Email | Channel::Webhook => (recipient.to_string(), content.clone()),
+    };
+    let json = zeroize::Zeroizing::new(serde_json::to_vec(&content).map_err(Error::internal)?);
     let sealed = cx.env.sealer.seal(&json, &bound_to(&id))?;
     diesel::insert_into(outbox::table)
         .values(OutboxRow {
             id: id.clone(),
             channel: channel.name().to_string(),
-            recipient: recipient.to_string(),
+            recipient: shown,
             kind: kind.to_string(),
             payload_ciphertext: Some(sealed.ciphertext),
             key_id: Some(sealed.key_id),
@@ -239,7 +253,7 @@ fn open(sealer: &Sealer, row: &OutboxRow) -> Result<Claimed> {
     Ok(Claimed {
         id: row.id.clone(),
         channel,
-        recipient: row.recipient.clone(),
+        recipient: content.to.clone().unwrap_or_else(|| row.recipient.clone()),
         kind: row.kind.clone(),
         content,
         attempts: row.attempts,
@@ -294,7 +308,7 @@ pub fn record(
 pub struct OutboxEntry {
     pub id: String,
     pub channel: Channel,
-    /// The email address, phone number or webhook URL.
+    /// The email address, phone number (masked) or webhook URL.
     pub recipient: String,
     /// What the message is, e.g. `password_reset` or a webhook event type.
     #[schema(example = "password_reset")]

@@ -73,6 +73,7 @@ pub fn request(cx: &mut Context<'_>, email: &str) -> Result<()> {
                  If it was not you, ignore this email: your password stays as it is.\n",
                 account.email
             ),
+            to: None,
         };
         outbox::enqueue(
             cx,
@@ -177,6 +178,7 @@ pub fn reset(cx: &mut Context<'_>, token: &Secret, new_password: &Secret) -> Res
                  If it was not you, reset it again at once and contact support.\n",
                 account.email
             ),
+            to: None,
         };
         outbox::enqueue(
             cx,

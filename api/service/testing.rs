@@ -71,6 +71,10 @@ impl World {
             },
             webhook_urls: Vec::new(),
             reset_link: "http://app.test/reset?token={token}".into(),
+            channels: super::mfa::sent_codes::Channels {
+                sms: true,
+                whatsapp: true,
+            },
         };
         World {
             conn,

@@ -22,6 +22,7 @@ pub fn emit(cx: &mut Context<'_>, event: &str, data: Value) -> Result<()> {
     let content = Content {
         subject: None,
         text: body,
+        to: None,
     };
     for url in cx.env.webhook_urls.clone() {
         outbox::enqueue(cx, Channel::Webhook, &url, event, &content)?;

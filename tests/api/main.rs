@@ -25,6 +25,7 @@ mod org_mfa;
 mod orgs;
 mod outbox;
 mod password_reset;
+mod sent_codes;
 mod sessions;
 mod step_up;
 mod storage;

@@ -180,7 +180,7 @@ async fn enrol_activate_log_out_and_sign_in_with_a_code_at_aal2() {
     app.verify("tsc_unknown", "totp", "123456")
         .await
         .assert_problem(404, "not_found");
-    app.verify(challenge, "sms", "123456")
+    app.verify(challenge, "carrier_pigeon", "123456")
         .await
         .assert_problem(422, "invalid_body");
 }

@@ -14,7 +14,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{SecondFactor, usable_methods, use_second_factor};
+use super::sent_codes::{self, Purpose, SentCode};
+use super::{SecondFactor, active_factor, usable_methods, use_second_factor};
 use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::models::LoginChallengeRow;
 use crate::db::schema::login_challenges;
@@ -23,7 +24,7 @@ use crate::error_code::ErrorCode;
 use crate::service::accounts::{self, Account};
 use crate::service::alerts;
 use crate::service::context::{Context, Decision};
-use crate::service::error::{Error, Result};
+use crate::service::error::{Error, FieldError, Result};
 use crate::service::history::{self, Attempt, FailureReason, LoginMethod};
 use crate::service::ids::AccountId;
 use crate::service::operators;
@@ -93,7 +94,7 @@ pub fn open(cx: &mut Context<'_>, account_id: &AccountId) -> Result<LoginChallen
     Ok(LoginChallenge {
         id,
         expires_at,
-        methods: usable_methods(cx.conn, account_id)?,
+        methods: usable_methods(cx.conn, &cx.env.channels, account_id)?,
     })
 }
 
@@ -208,6 +209,43 @@ pub fn verify(
             .or(challenge.device_digest.clone());
         alerts::signed_in(cx, &account_id, &account.email, device.as_deref())?;
         Ok(Decision::Done((Account::from(account.clone()), session)))
+    })
+}
+
+/// Sends a code for the challenge by SMS or WhatsApp (`method`), to the account's factor of
+/// that kind: 422 when the challenge does not offer the method, 429 within the cooldown or
+/// past the hourly cap.
+pub fn deliver(
+    cx: &mut Context<'_>,
+    challenge_id: &ChallengeId,
+    method: SecondFactor,
+) -> Result<SentCode> {
+    let digest = challenge_id.digest();
+    cx.transaction(|cx| {
+        let challenge = login_challenges::table
+            .find(&digest)
+            .select(LoginChallengeRow::as_select())
+            .first(cx.conn)
+            .optional()?
+            .ok_or_else(|| Error::denied(ErrorCode::NotFound))?;
+        if let Some(closed) = closed(&challenge, cx.now) {
+            return Err(closed);
+        }
+        let not_offered = || {
+            Error::invalid(vec![FieldError::new(
+                "method",
+                "not_offered",
+                "codes are sent only for the `sms` or `whatsapp` methods this challenge offers",
+            )])
+        };
+        let kind = method
+            .factor_type()
+            .filter(|kind| kind.is_sent() && cx.env.channels.offers(*kind))
+            .ok_or_else(not_offered)?;
+        let account_id = AccountId::from(challenge.account_id);
+        accounts::lock(cx.conn, &account_id)?;
+        let factor = active_factor(cx.conn, &account_id, kind)?.ok_or_else(not_offered)?;
+        sent_codes::send(cx, &factor, Purpose::Login)
     })
 }
 

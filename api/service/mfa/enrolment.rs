@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 use super::factors::Factor;
 use super::recovery_codes::{self, RecoveryCodes};
+use super::sent_codes::{self, Purpose, SentCode};
 use super::step_up::{self, Proof, Requirement};
 use super::tickets::{self, Enroller};
 use super::{
@@ -102,6 +103,17 @@ fn qr_codes(uri: &str) -> Result<(String, String)> {
         base64::engine::general_purpose::STANDARD.encode(png)
     );
     Ok((svg, png))
+}
+
+/// The account already has an active factor of this kind.
+fn already_active(kind: FactorType) -> Error {
+    match kind {
+        FactorType::Totp => totp_already_active(),
+        other => Error::denied_because(
+            ErrorCode::FactorAlreadyActive,
+            format!("The account already has an active {} factor.", other.name()),
+        ),
+    }
 }
 
 pub fn totp_already_active() -> Error {
@@ -192,6 +204,118 @@ pub fn start_totp(
     })
 }
 
+/// A pending SMS or WhatsApp factor, its first code on its way.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SentCodeEnrolment {
+    /// Pass to the activate call with the code that arrives.
+    #[schema(value_type = String)]
+    pub factor_id: FactorId,
+    /// `sms` or `whatsapp`.
+    #[serde(rename = "type")]
+    #[schema(example = "sms")]
+    pub kind: &'static str,
+    #[serde(flatten)]
+    pub code: SentCode,
+}
+
+/// A phone number in E.164: `+`, a country code, at most 15 digits.
+fn check_phone(phone: &str) -> Result<()> {
+    let digits = phone.strip_prefix('+').unwrap_or("");
+    let well_formed = (8..=15).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0');
+    if well_formed {
+        return Ok(());
+    }
+    Err(Error::invalid(vec![FieldError::new(
+        "phone",
+        "invalid",
+        "must be a phone number in E.164 form, like +15550100123",
+    )]))
+}
+
+/// Starts an SMS or WhatsApp factor: a pending factor holding the phone number (sealed), and
+/// a first code sent to it. Needs the password, as for an authenticator; refused with 409
+/// `channel_unavailable` when the server has no provider for the channel.
+pub fn start_sent(
+    cx: &mut Context<'_>,
+    enroller: &Enroller,
+    kind: FactorType,
+    phone: &str,
+    password: Option<Secret>,
+) -> Result<SentCodeEnrolment> {
+    let phone = phone.trim();
+    check_phone(phone)?;
+    if !cx.env.channels.offers(kind) {
+        return Err(Error::denied_because(
+            ErrorCode::ChannelUnavailable,
+            format!("This server does not send codes by {}.", kind.name()),
+        ));
+    }
+    let account_id = enroller.account_id();
+    let factor_id = FactorId::generate();
+    let sealed = cx
+        .env
+        .sealer
+        .seal(phone.as_bytes(), &factor_aad(factor_id.as_str()))?;
+    let expires_at = cx.now + Duration::minutes(PENDING_LIFETIME_MINUTES);
+    let create = |cx: &mut Context<'_>, _| {
+        accounts::lock(cx.conn, account_id)?;
+        if active_factor(cx.conn, account_id, kind)?.is_some() {
+            return Err(already_active(kind));
+        }
+        discard_pending(cx, account_id)?;
+        let row = MfaFactorRow {
+            id: factor_id.to_string(),
+            account_id: account_id.to_string(),
+            kind: kind.name().into(),
+            status: FactorState::Pending.name().into(),
+            secret_ciphertext: sealed.ciphertext,
+            key_id: sealed.key_id,
+            digits: 6,
+            period: sent_codes::VALID_FOR.num_seconds() as i32,
+            last_used_step: None,
+            created_at: to_db(cx.now),
+            expires_at: Some(to_db(expires_at)),
+            activated_at: None,
+            last_used_at: None,
+            failed_attempts: 0,
+            algorithm: "none".into(),
+            hardware_token_id: None,
+        };
+        diesel::insert_into(mfa_factors::table)
+            .values(&row)
+            .execute(cx.conn)?;
+        sent_codes::send(cx, &row, Purpose::Activation)
+    };
+    let code = match enroller {
+        Enroller::Session(_) => {
+            let password = password.ok_or_else(|| {
+                step_up::refused("password", "required", "the account's password is required")
+            })?;
+            let proof = Proof {
+                password_field: "password",
+                password,
+                code: None,
+            };
+            step_up::confirm(cx, account_id, &proof, Requirement::Password, create)?
+        }
+        Enroller::Ticket { .. } => cx.transaction(|cx| {
+            create(
+                cx,
+                step_up::Confirmed {
+                    second_factor: None,
+                },
+            )
+        })?,
+    };
+    Ok(SentCodeEnrolment {
+        factor_id,
+        kind: kind.name(),
+        code,
+    })
+}
+
 /// Why a pending factor cannot be activated, if it cannot.
 fn not_activatable(factor: &MfaFactorRow, now: DateTime<Utc>) -> Option<Error> {
     if factor.status == FactorState::Active.name() {
@@ -246,14 +370,21 @@ pub fn activate(
         if let Some(refusal) = not_activatable(&factor, cx.now) {
             return Err(refusal);
         }
-        if active_totp(cx.conn, account_id)?.is_some() {
-            return Err(totp_already_active());
+        let kind = FactorType::parse(&factor.kind)
+            .ok_or_else(|| Error::internal(format!("unknown factor kind {}", factor.kind)))?;
+        if active_factor(cx.conn, account_id, kind)?.is_some() {
+            return Err(already_active(kind));
         }
         let ticket = match admitted {
             Decision::Done(ticket) => ticket,
             Decision::Refused(locked) => return Ok(Decision::Refused(locked)),
         };
-        if !use_totp_code(cx, &factor, code)? {
+        let right = if kind.is_sent() {
+            sent_codes::use_code(cx, &factor, Purpose::Activation, code)?
+        } else {
+            use_totp_code(cx, &factor, code)?
+        };
+        if !right {
             diesel::update(mfa_factors::table.find(factor_id.as_str()))
                 .set(mfa_factors::failed_attempts.eq(mfa_factors::failed_attempts + 1))
                 .execute(cx.conn)?;
@@ -289,11 +420,8 @@ fn complete(cx: &mut Context<'_>, enroller: &Enroller, factor_id: &FactorId) -> 
                 return Err(Error::denied(ErrorCode::Unauthenticated));
             }
             let activation = turn_on(cx, account_id, None, factor_id)?;
-            let method = if activation.factor.kind == FactorType::HardwareToken.name() {
-                SecondFactor::HardwareToken
-            } else {
-                SecondFactor::Totp
-            };
+            let method = FactorType::parse(&activation.factor.kind)
+                .map_or(SecondFactor::Totp, FactorType::method);
             let session = sessions::issue(cx, account_id, Aal::Aal2, Some(method))?;
             history::record(
                 cx,
@@ -411,11 +539,7 @@ fn turn_on(
     // The other sessions proved only the password: with MFA on, they must sign in again.
     let revoked = sessions::revoke_all_except(cx, account_id, keep)?;
     if let Some(session_id) = keep {
-        let method = if kind == FactorType::HardwareToken.name() {
-            SecondFactor::HardwareToken
-        } else {
-            SecondFactor::Totp
-        };
+        let method = FactorType::parse(&kind).map_or(SecondFactor::Totp, FactorType::method);
         sessions::raise_to_aal2(cx, session_id, method)?;
     }
     audit::record(

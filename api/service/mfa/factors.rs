@@ -27,7 +27,7 @@ use crate::service::sessions::Caller;
 pub struct Factor {
     #[schema(value_type = String)]
     pub id: FactorId,
-    /// `totp` (more types may be added).
+    /// `totp`, `hardware_token`, `sms` or `whatsapp` (more types may be added).
     #[serde(rename = "type")]
     #[schema(example = "totp")]
     pub kind: String,

@@ -5,6 +5,7 @@ pub mod challenges;
 pub mod enrolment;
 pub mod factors;
 pub mod recovery_codes;
+pub mod sent_codes;
 pub mod step_up;
 pub mod tickets;
 
@@ -28,6 +29,10 @@ pub enum FactorType {
     Totp,
     /// An organisation's hardware TOTP token, bound by the member.
     HardwareToken,
+    /// Codes sent by SMS to a phone number.
+    Sms,
+    /// Codes sent by WhatsApp to a phone number.
+    Whatsapp,
 }
 
 impl FactorType {
@@ -35,6 +40,34 @@ impl FactorType {
         match self {
             FactorType::Totp => "totp",
             FactorType::HardwareToken => "hardware_token",
+            FactorType::Sms => "sms",
+            FactorType::Whatsapp => "whatsapp",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FactorType> {
+        [
+            FactorType::Totp,
+            FactorType::HardwareToken,
+            FactorType::Sms,
+            FactorType::Whatsapp,
+        ]
+        .into_iter()
+        .find(|kind| kind.name() == text)
+    }
+
+    /// Whether its codes are sent (SMS, WhatsApp) rather than shown by a device.
+    pub fn is_sent(self) -> bool {
+        matches!(self, FactorType::Sms | FactorType::Whatsapp)
+    }
+
+    /// The method a code of this factor is given with.
+    pub fn method(self) -> SecondFactor {
+        match self {
+            FactorType::Totp => SecondFactor::Totp,
+            FactorType::HardwareToken => SecondFactor::HardwareToken,
+            FactorType::Sms => SecondFactor::Sms,
+            FactorType::Whatsapp => SecondFactor::Whatsapp,
         }
     }
 }
@@ -63,6 +96,8 @@ pub enum SecondFactor {
     Totp,
     HardwareToken,
     RecoveryCode,
+    Sms,
+    Whatsapp,
 }
 
 impl SecondFactor {
@@ -71,15 +106,19 @@ impl SecondFactor {
             SecondFactor::Totp => "totp",
             SecondFactor::HardwareToken => "hardware_token",
             SecondFactor::RecoveryCode => "recovery_code",
+            SecondFactor::Sms => "sms",
+            SecondFactor::Whatsapp => "whatsapp",
         }
     }
 
     /// The factor type a code of this method is checked against (none for recovery codes).
-    fn factor_type(self) -> Option<FactorType> {
+    pub fn factor_type(self) -> Option<FactorType> {
         match self {
             SecondFactor::Totp => Some(FactorType::Totp),
             SecondFactor::HardwareToken => Some(FactorType::HardwareToken),
             SecondFactor::RecoveryCode => None,
+            SecondFactor::Sms => Some(FactorType::Sms),
+            SecondFactor::Whatsapp => Some(FactorType::Whatsapp),
         }
     }
 
@@ -228,6 +267,9 @@ pub fn use_second_factor(
 ) -> Result<Option<SecondFactor>> {
     let accepted = match method.factor_type() {
         Some(kind) => match active_factor(cx.conn, account_id, kind)? {
+            Some(factor) if kind.is_sent() => {
+                sent_codes::use_code(cx, &factor, sent_codes::Purpose::Login, code)?
+            }
             Some(factor) => use_totp_code(cx, &factor, code)?,
             None => false,
         },
@@ -250,10 +292,17 @@ pub fn use_any_code(
     Ok(None)
 }
 
-/// The methods a login challenge can be answered with: the account's active factors, and
-/// recovery codes while any are left.
-pub fn usable_methods(conn: &mut DbConnection, account_id: &AccountId) -> Result<Vec<String>> {
-    let mut methods = active_kinds(conn, account_id)?;
+/// The methods a login challenge can be answered with: the account's active factors (those
+/// whose codes are sent, while their channel is on), and recovery codes while any are left.
+pub fn usable_methods(
+    conn: &mut DbConnection,
+    channels: &sent_codes::Channels,
+    account_id: &AccountId,
+) -> Result<Vec<String>> {
+    let mut methods: Vec<String> = active_kinds(conn, account_id)?
+        .into_iter()
+        .filter(|kind| FactorType::parse(kind).is_none_or(|kind| channels.offers(kind)))
+        .collect();
     let unused: i64 = recovery_code_rows::table
         .filter(recovery_code_rows::account_id.eq(account_id.as_str()))
         .filter(recovery_code_rows::used_at.is_null())

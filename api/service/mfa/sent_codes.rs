@@ -1,0 +1,245 @@
+//! Codes sent by SMS or WhatsApp: six random digits, kept as a keyed digest bound to its row
+//! (a dump cannot be searched for them), valid 10 minutes, dead after 5 wrong tries, used
+//! once. A factor gets a new code at most every 30 seconds, an account at most 5 an hour.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{FactorType, open_secret};
+use crate::crypto::tokens::random_bytes;
+use crate::db::models::MfaFactorRow;
+use crate::db::schema::sent_codes;
+use crate::db::{DbConnection, from_db, to_db};
+use crate::error_code::ErrorCode;
+use crate::service::context::Context;
+use crate::service::error::{Error, Result};
+use crate::service::ids::row_id;
+use crate::service::outbox::{self, Channel, Content};
+use crate::service::secret::Secret;
+
+pub const VALID_FOR: Duration = Duration::minutes(10);
+pub const MAX_WRONG: i32 = 5;
+pub const COOLDOWN: Duration = Duration::seconds(30);
+pub const SENDS_PER_HOUR: i64 = 5;
+
+/// Which channels can carry codes: a configured provider, or the log in development.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Channels {
+    pub sms: bool,
+    pub whatsapp: bool,
+}
+
+impl Channels {
+    /// Whether factors of `kind` are offered (enrolment, login methods).
+    pub fn offers(self, kind: FactorType) -> bool {
+        match kind {
+            FactorType::Sms => self.sms,
+            FactorType::Whatsapp => self.whatsapp,
+            FactorType::Totp | FactorType::HardwareToken => true,
+        }
+    }
+}
+
+/// What a code is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Activation,
+    Login,
+}
+
+impl Purpose {
+    fn name(self) -> &'static str {
+        match self {
+            Purpose::Activation => "activation",
+            Purpose::Login => "login",
+        }
+    }
+}
+
+/// A code on its way.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SentCode {
+    /// The phone number, masked.
+    #[schema(example = "+1•••••0123")]
+    pub sent_to: String,
+    /// When the code stops working.
+    pub expires_at: DateTime<Utc>,
+    /// When another code may be asked for.
+    pub resend_after: DateTime<Utc>,
+}
+
+/// `+15550100123` as `+1•••••0123`.
+pub fn mask(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() <= 6 {
+        return "•".repeat(chars.len());
+    }
+    let head: String = chars[..2].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}•••••{tail}")
+}
+
+/// Six uniformly random digits.
+fn new_code() -> String {
+    loop {
+        let n = u32::from_le_bytes(random_bytes::<4>());
+        // Rejection sampling: the top of the range would favour low codes.
+        if n < u32::MAX - (u32::MAX % 1_000_000) {
+            return format!("{:06}", n % 1_000_000);
+        }
+    }
+}
+
+fn rate_limited(retry_after: Duration, detail: &str) -> Error {
+    Error::denied_because(ErrorCode::RateLimited, detail)
+        .with(|d| d.retry_after_secs = Some(retry_after.num_seconds().max(1)))
+}
+
+/// Sends a new code for `factor` (its phone number is sealed in it), refusing within the
+/// cooldown or past the account's hourly cap (429 `rate_limited` with `Retry-After`).
+pub fn send(cx: &mut Context<'_>, factor: &MfaFactorRow, purpose: Purpose) -> Result<SentCode> {
+    let kind = FactorType::parse(&factor.kind)
+        .filter(|kind| kind.is_sent())
+        .ok_or_else(|| Error::internal(format!("no codes are sent for {}", factor.kind)))?;
+    let latest: Option<chrono::NaiveDateTime> = sent_codes::table
+        .filter(sent_codes::factor_id.eq(&factor.id))
+        .select(diesel::dsl::max(sent_codes::created_at))
+        .first(cx.conn)?;
+    if let Some(latest) = latest.map(from_db)
+        && cx.now < latest + COOLDOWN
+    {
+        return Err(rate_limited(
+            latest + COOLDOWN - cx.now,
+            "A code was just sent; wait a little before asking for another.",
+        ));
+    }
+    let hour_ago = to_db(cx.now - Duration::hours(1));
+    let recent: Vec<chrono::NaiveDateTime> = sent_codes::table
+        .filter(sent_codes::account_id.eq(&factor.account_id))
+        .filter(sent_codes::created_at.gt(hour_ago))
+        .order(sent_codes::created_at.asc())
+        .select(sent_codes::created_at)
+        .load(cx.conn)?;
+    if recent.len() as i64 >= SENDS_PER_HOUR {
+        let frees_up = from_db(recent[0]) + Duration::hours(1);
+        return Err(rate_limited(
+            frees_up - cx.now,
+            "Too many codes were sent to this account in the last hour; try again later.",
+        ));
+    }
+    let phone = String::from_utf8(open_secret(&cx.env.sealer, factor)?.to_vec())
+        .map_err(Error::internal)?;
+    let code = Secret::new(new_code());
+    let id = row_id();
+    let expires_at = cx.now + VALID_FOR;
+    diesel::insert_into(sent_codes::table)
+        .values((
+            sent_codes::id.eq(&id),
+            sent_codes::account_id.eq(&factor.account_id),
+            sent_codes::factor_id.eq(&factor.id),
+            sent_codes::purpose.eq(purpose.name()),
+            sent_codes::code_digest.eq(cx.env.sealer.digest(&format!("{id}:{}", code.expose()))),
+            sent_codes::created_at.eq(to_db(cx.now)),
+            sent_codes::expires_at.eq(to_db(expires_at)),
+        ))
+        .execute(cx.conn)?;
+    let channel = match kind {
+        FactorType::Whatsapp => Channel::Whatsapp,
+        _ => Channel::Sms,
+    };
+    let content = Content {
+        subject: None,
+        text: format!(
+            "{} code: {}. It expires in 10 minutes. Never share it; we will never ask for it.",
+            cx.env.totp_issuer,
+            code.expose()
+        ),
+        to: None,
+    };
+    outbox::enqueue(
+        cx,
+        channel,
+        &phone,
+        &format!("code.{}", purpose.name()),
+        &content,
+    )?;
+    Ok(SentCode {
+        sent_to: mask(&phone),
+        expires_at,
+        resend_after: cx.now + COOLDOWN,
+    })
+}
+
+/// Checks `code` against the factor's latest live code for `purpose`, and uses it up when it
+/// is right; a wrong one counts towards that code's 5 tries.
+pub fn use_code(
+    cx: &mut Context<'_>,
+    factor: &MfaFactorRow,
+    purpose: Purpose,
+    code: &Secret,
+) -> Result<bool> {
+    let live: Option<(String, String)> = sent_codes::table
+        .filter(sent_codes::factor_id.eq(&factor.id))
+        .filter(sent_codes::purpose.eq(purpose.name()))
+        .filter(sent_codes::used_at.is_null())
+        .filter(sent_codes::expires_at.gt(to_db(cx.now)))
+        .filter(sent_codes::failed_attempts.lt(MAX_WRONG))
+        .order(sent_codes::created_at.desc())
+        .select((sent_codes::id, sent_codes::code_digest))
+        .first(cx.conn)
+        .optional()?;
+    let Some((id, digest)) = live else {
+        return Ok(false);
+    };
+    let given = code.expose().trim();
+    if cx
+        .env
+        .sealer
+        .digest_matches(&digest, &format!("{id}:{given}"))
+    {
+        // Conditional: two uses of one code at once succeed once.
+        let used = diesel::update(
+            sent_codes::table
+                .find(&id)
+                .filter(sent_codes::used_at.is_null()),
+        )
+        .set(sent_codes::used_at.eq(Some(to_db(cx.now))))
+        .execute(cx.conn)?;
+        if used == 1 {
+            diesel::update(crate::db::schema::mfa_factors::table.find(&factor.id))
+                .set(crate::db::schema::mfa_factors::last_used_at.eq(Some(to_db(cx.now))))
+                .execute(cx.conn)?;
+        }
+        return Ok(used == 1);
+    }
+    diesel::update(sent_codes::table.find(&id))
+        .set(sent_codes::failed_attempts.eq(sent_codes::failed_attempts + 1))
+        .execute(cx.conn)?;
+    Ok(false)
+}
+
+/// Deletes codes a day after they expired (the hourly cap looks back an hour).
+pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize> {
+    Ok(diesel::delete(
+        sent_codes::table.filter(sent_codes::expires_at.le(to_db(now - Duration::days(1)))),
+    )
+    .execute(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_six_digits_and_numbers_are_masked() {
+        for _ in 0..100 {
+            let code = new_code();
+            assert_eq!(code.len(), 6);
+            assert!(code.bytes().all(|b| b.is_ascii_digit()));
+        }
+        assert_eq!(mask("+15550100123"), "+1•••••0123");
+        assert_eq!(mask("+44"), "•••");
+    }
+}

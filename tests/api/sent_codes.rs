@@ -1,0 +1,295 @@
+//! SMS and WhatsApp factors: codes that arrive at a provider (local HTTP servers here), work
+//! once, for 10 minutes, die after 5 wrong tries, and are sent at most every 30 seconds and 5
+//! times an hour.
+
+use chrono::Duration;
+use reqwest::Method;
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::{PASSWORD, Reply, TestApp, User};
+
+const PHONE: &str = "+15550100123";
+
+async fn sms_provider() -> MockServer {
+    let provider = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2010-04-01/Accounts/AC0001/Messages.json"))
+        .and(header("authorization", "Basic QUMwMDAxOnNtcy1zZWNyZXQ="))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "SM1"})))
+        .mount(&provider)
+        .await;
+    provider
+}
+
+async fn app_with_sms(provider: &MockServer) -> TestApp {
+    let url = provider.uri();
+    TestApp::builder()
+        .settings(move |s| {
+            s.sms_url = url;
+            s.sms_account_sid = Some("AC0001".into());
+            s.sms_auth_token = Some("sms-secret".into());
+            s.sms_from = Some("+15550000000".into());
+        })
+        .spawn()
+        .await
+}
+
+/// The form fields of the provider's last request.
+async fn last_sms(app: &TestApp, provider: &MockServer) -> Vec<(String, String)> {
+    app.deliver_outbox().await;
+    let requests = provider.received_requests().await.unwrap();
+    let last = requests.last().expect("an SMS was sent");
+    let decode = |text: &str| {
+        percent_encoding::percent_decode_str(&text.replace('+', " "))
+            .decode_utf8()
+            .unwrap()
+            .into_owned()
+    };
+    String::from_utf8_lossy(&last.body)
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
+}
+
+async fn last_code(app: &TestApp, provider: &MockServer) -> String {
+    let fields = last_sms(app, provider).await;
+    let body = &fields.iter().find(|(k, _)| k == "Body").unwrap().1;
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|word| word.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {body}"))
+        .to_string()
+}
+
+async fn enrol_sms(app: &TestApp, user: &User) -> Reply {
+    app.send(
+        app.authed(Method::POST, "/v1/me/mfa/sms", &user.token)
+            .json(&json!({"phone": PHONE, "password": PASSWORD})),
+    )
+    .await
+}
+
+async fn challenge(app: &TestApp) -> String {
+    let login = app.login("ada@example.com", PASSWORD).await;
+    assert_eq!(login.body["status"], "mfa_required", "{}", login.body);
+    login.body["challenge"]["id"].as_str().unwrap().to_string()
+}
+
+async fn deliver(app: &TestApp, challenge: &str, method: &str) -> Reply {
+    app.post_json(
+        &format!("/v1/auth/challenges/{challenge}/deliver"),
+        json!({"method": method}),
+    )
+    .await
+}
+
+/// Ada with an active SMS factor; the clock past the cooldown of its activation code.
+async fn ada_with_sms(app: &TestApp, provider: &MockServer) -> User {
+    let ada = app.sign_up("ada@example.com").await;
+    let enrolled = enrol_sms(app, &ada).await;
+    assert_eq!(enrolled.status, 201, "{}", enrolled.body);
+    let factor = enrolled.body["factor_id"].as_str().unwrap();
+    let code = last_code(app, provider).await;
+    let activated = app.activate(&ada, factor, &code).await;
+    assert_eq!(activated.status, 200, "{}", activated.body);
+    app.advance(Duration::seconds(30));
+    ada
+}
+
+#[actix_web::test]
+async fn an_sms_factor_signs_in_with_codes_that_work_once_and_for_ten_minutes() {
+    let provider = sms_provider().await;
+    let app = app_with_sms(&provider).await;
+    let ada = app.sign_up("ada@example.com").await;
+    let enrolled = enrol_sms(&app, &ada).await;
+    assert_eq!(enrolled.status, 201, "{}", enrolled.body);
+    assert_eq!(enrolled.body["type"], "sms");
+    assert_eq!(enrolled.body["sent_to"], "+1•••••0123");
+    let sms = last_sms(&app, &provider).await;
+    assert!(sms.contains(&("To".into(), PHONE.into())), "{sms:?}");
+    assert!(
+        sms.contains(&("From".into(), "+15550000000".into())),
+        "{sms:?}"
+    );
+    let factor = enrolled.body["factor_id"].as_str().unwrap();
+    let code = last_code(&app, &provider).await;
+    assert!(!app.rows_dump().contains(PHONE), "the number is sealed");
+    let wrong = app.activate(&ada, factor, "000000").await;
+    wrong.assert_problem(403, "reauthentication_failed");
+    let activated = app.activate(&ada, factor, &code).await;
+    assert_eq!(activated.status, 200, "{}", activated.body);
+    assert_eq!(activated.body["factor"]["type"], "sms");
+    assert_eq!(
+        activated.body["recovery_codes"]["codes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
+    app.advance(Duration::seconds(30));
+
+    // Log in: the challenge offers SMS; the code that arrives signs in, once.
+    let first = challenge(&app).await;
+    let login = app.login("ada@example.com", PASSWORD).await;
+    assert_eq!(
+        login.body["challenge"]["methods"],
+        json!(["sms", "recovery_code"])
+    );
+    let sent = deliver(&app, &first, "sms").await;
+    assert_eq!(sent.status, 202, "{}", sent.body);
+    assert_eq!(sent.body["sent_to"], "+1•••••0123");
+    let code = last_code(&app, &provider).await;
+    let verified = app.verify(&first, "sms", &code).await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    assert_eq!(verified.body["session"]["aal"], "aal2");
+    assert_eq!(
+        verified.body["session"]["methods"],
+        json!(["password", "sms"])
+    );
+    let second = challenge(&app).await;
+    app.verify(&second, "sms", &code)
+        .await
+        .assert_problem(401, "invalid_code");
+
+    // A code dies after 5 wrong tries.
+    app.advance(Duration::seconds(30));
+    let third = challenge(&app).await;
+    assert_eq!(deliver(&app, &third, "sms").await.status, 202);
+    let code = last_code(&app, &provider).await;
+    for _ in 0..5 {
+        let wrong = if code == "111111" { "222222" } else { "111111" };
+        app.verify(&third, "sms", wrong).await;
+    }
+    let fourth = challenge(&app).await;
+    app.verify(&fourth, "sms", &code)
+        .await
+        .assert_problem(401, "invalid_code");
+
+    // And 10 minutes after it was sent.
+    app.advance(Duration::seconds(30));
+    assert_eq!(deliver(&app, &fourth, "sms").await.status, 202);
+    let code = last_code(&app, &provider).await;
+    app.advance(Duration::minutes(10));
+    let fifth = challenge(&app).await;
+    app.verify(&fifth, "sms", &code)
+        .await
+        .assert_problem(401, "invalid_code");
+}
+
+#[actix_web::test]
+async fn codes_are_sent_at_most_every_30_seconds_and_5_times_an_hour() {
+    let provider = sms_provider().await;
+    let app = app_with_sms(&provider).await;
+    ada_with_sms(&app, &provider).await;
+    let id = challenge(&app).await;
+    // The activation code was the first of the hour.
+    assert_eq!(deliver(&app, &id, "sms").await.status, 202);
+    let again = deliver(&app, &id, "sms").await;
+    again.assert_problem(429, "rate_limited");
+    assert_eq!(again.header("retry-after"), Some("30"));
+    for _ in 0..3 {
+        app.advance(Duration::seconds(30));
+        let id = challenge(&app).await;
+        assert_eq!(deliver(&app, &id, "sms").await.status, 202);
+    }
+    app.advance(Duration::seconds(30));
+    let id = challenge(&app).await;
+    let capped = deliver(&app, &id, "sms").await;
+    capped.assert_problem(429, "rate_limited");
+    // The first code (at 09:00:00) leaves the hour at 10:00:00; it is 09:02:30 now.
+    assert_eq!(capped.header("retry-after"), Some("3450"));
+
+    // Methods a challenge does not offer are refused.
+    deliver(&app, &id, "totp")
+        .await
+        .assert_problem(422, "validation_failed");
+    deliver(&app, &id, "whatsapp")
+        .await
+        .assert_problem(422, "validation_failed");
+    deliver(&app, "tsc_unknown", "sms")
+        .await
+        .assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn whatsapp_codes_go_through_the_whatsapp_api() {
+    let provider = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/send-message"))
+        .and(header("authorization", "Bearer wa-key"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true})))
+        .mount(&provider)
+        .await;
+    let url = provider.uri();
+    let app = TestApp::builder()
+        .settings(move |s| {
+            s.whatsapp_url = url;
+            s.whatsapp_api_key = Some("wa-key".into());
+        })
+        .spawn()
+        .await;
+    let ada = app.sign_up("ada@example.com").await;
+    let enrolled = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/whatsapp", &ada.token)
+                .json(&json!({"phone": PHONE, "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(enrolled.status, 201, "{}", enrolled.body);
+    app.deliver_outbox().await;
+    let sent: Value =
+        serde_json::from_slice(&provider.received_requests().await.unwrap()[0].body).unwrap();
+    assert_eq!(sent["to"], PHONE);
+    let code: String = sent["text"]
+        .as_str()
+        .unwrap()
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap()
+        .to_string();
+    let activated = app
+        .activate(&ada, enrolled.body["factor_id"].as_str().unwrap(), &code)
+        .await;
+    assert_eq!(activated.status, 200, "{}", activated.body);
+    let login = app.login("ada@example.com", PASSWORD).await;
+    assert_eq!(
+        login.body["challenge"]["methods"],
+        json!(["whatsapp", "recovery_code"])
+    );
+    // No SMS provider here.
+    app.send(
+        app.authed(Method::POST, "/v1/me/mfa/sms", &ada.token)
+            .json(&json!({"phone": PHONE, "password": PASSWORD})),
+    )
+    .await
+    .assert_problem(409, "channel_unavailable");
+}
+
+#[actix_web::test]
+async fn without_a_provider_phone_factors_are_offered_only_for_development() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up("ada@example.com").await;
+    enrol_sms(&app, &ada)
+        .await
+        .assert_problem(409, "channel_unavailable");
+    let dev = TestApp::builder()
+        .settings(|s| s.dev_log_codes = true)
+        .spawn()
+        .await;
+    let ada = dev.sign_up("ada@example.com").await;
+    assert_eq!(enrol_sms(&dev, &ada).await.status, 201);
+    app.send(
+        app.authed(Method::POST, "/v1/me/mfa/sms", &ada.token)
+            .json(&json!({"phone": "555-0100", "password": PASSWORD})),
+    )
+    .await
+    .assert_problem(401, "unauthenticated");
+    dev.send(
+        dev.authed(Method::POST, "/v1/me/mfa/sms", &ada.token)
+            .json(&json!({"phone": "555-0100", "password": PASSWORD})),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+}
