@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminListOutboxData, AdminListOutboxErrors, AdminListOutboxResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateAccessTokenData, CreateAccessTokenErrors, CreateAccessTokenResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SetNotificationPreferencesData, SetNotificationPreferencesErrors, SetNotificationPreferencesResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses } from './types.gen';
+import type { ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminListOutboxData, AdminListOutboxErrors, AdminListOutboxResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateAccessTokenData, CreateAccessTokenErrors, CreateAccessTokenResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeliverChallengeCodeData, DeliverChallengeCodeErrors, DeliverChallengeCodeResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollSmsData, EnrollSmsErrors, EnrollSmsResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, EnrollWhatsappData, EnrollWhatsappErrors, EnrollWhatsappResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SetNotificationPreferencesData, SetNotificationPreferencesErrors, SetNotificationPreferencesResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -86,6 +86,20 @@ export const adminListOutbox = <ThrowOnError extends boolean = false>(options?: 
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/admin/outbox',
     ...options
+});
+
+/**
+ * Send a code for a login challenge by SMS or WhatsApp; answer the challenge with it (and
+ * the same `method`) within 10 minutes. Another code may be asked for after 30 seconds, at
+ * most 5 an hour per account (429 `rate_limited` with `Retry-After`).
+ */
+export const deliverChallengeCode = <ThrowOnError extends boolean = false>(options: Options<DeliverChallengeCodeData, ThrowOnError>) => (options.client ?? client).post<DeliverChallengeCodeResponses, DeliverChallengeCodeErrors, ThrowOnError>({
+    url: '/v1/auth/challenges/{id}/deliver',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -415,6 +429,25 @@ export const revealRecoveryCodes = <ThrowOnError extends boolean = false>(option
 });
 
 /**
+ * Start adding a phone that receives codes by SMS: a pending factor, and a first code sent to
+ * it. Activate it with that code (`POST /v1/me/mfa/factors/{id}/activate`) within 10 minutes.
+ * 409 `channel_unavailable` when the server sends no SMS.
+ */
+export const enrollSms = <ThrowOnError extends boolean = false>(options: Options<EnrollSmsData, ThrowOnError>) => (options.client ?? client).post<EnrollSmsResponses, EnrollSmsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/me/mfa/sms',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Start adding an authenticator app.
  *
  * Also open to the bearer of an enrolment ticket (login's `mfa_enrollment_required`), who
@@ -431,6 +464,23 @@ export const enrollTotp = <ThrowOnError extends boolean = false>(options: Option
             type: 'apiKey'
         }],
     url: '/v1/me/mfa/totp',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Start adding a phone that receives codes by WhatsApp; as for SMS.
+ */
+export const enrollWhatsapp = <ThrowOnError extends boolean = false>(options: Options<EnrollWhatsappData, ThrowOnError>) => (options.client ?? client).post<EnrollWhatsappResponses, EnrollWhatsappErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/me/mfa/whatsapp',
     ...options,
     headers: {
         'Content-Type': 'application/json',

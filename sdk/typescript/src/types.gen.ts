@@ -192,7 +192,7 @@ export type Channel = 'email' | 'sms' | 'whatsapp' | 'webhook';
 
 export type CodeConfirmation = {
     /**
-     * The 6-digit code the authenticator app shows now.
+     * The 6-digit code the authenticator app shows now, or the one sent by SMS or WhatsApp.
      */
     code: string;
 };
@@ -212,6 +212,13 @@ export type CreateApiKeyRequest = {
 export type CurrentSessionResponse = {
     account: Account;
     session: Session;
+};
+
+export type DeliverCodeRequest = {
+    /**
+     * `sms` or `whatsapp`, as the challenge's `methods` offer them.
+     */
+    method: SecondFactor;
 };
 
 export type DeviceInfo = {
@@ -248,7 +255,7 @@ export type Enrollment = {
 export type Factor = {
     id: string;
     /**
-     * `totp` (more types may be added).
+     * `totp`, `hardware_token`, `sms` or `whatsapp` (more types may be added).
      */
     type: string;
     created_at: string;
@@ -683,7 +690,7 @@ export type OutboxEntry = {
     id: string;
     channel: Channel;
     /**
-     * The email address, phone number or webhook URL.
+     * The email address, phone number (masked) or webhook URL.
      */
     recipient: string;
     /**
@@ -722,6 +729,17 @@ export type PasswordConfirmation = {
     /**
      * The account's current password. Required with a session; not with an enrolment ticket
      * (it stands for the password given at login).
+     */
+    password?: string | null;
+};
+
+export type PhoneEnrolmentRequest = {
+    /**
+     * The phone number, E.164 (`+` and up to 15 digits).
+     */
+    phone: string;
+    /**
+     * The account's current password. Required with a session; not with an enrolment ticket.
      */
     password?: string | null;
 };
@@ -856,7 +874,39 @@ export type Scope = 'profile:read' | 'sessions:read' | 'login_history:read' | 'a
 /**
  * A second-factor method a code can be checked against.
  */
-export type SecondFactor = 'totp' | 'hardware_token' | 'recovery_code';
+export type SecondFactor = 'totp' | 'hardware_token' | 'recovery_code' | 'sms' | 'whatsapp';
+
+/**
+ * A code on its way.
+ */
+export type SentCode = {
+    /**
+     * The phone number, masked.
+     */
+    sent_to: string;
+    /**
+     * When the code stops working.
+     */
+    expires_at: string;
+    /**
+     * When another code may be asked for.
+     */
+    resend_after: string;
+};
+
+/**
+ * A pending SMS or WhatsApp factor, its first code on its way.
+ */
+export type SentCodeEnrolment = SentCode & {
+    /**
+     * Pass to the activate call with the code that arrives.
+     */
+    factor_id: string;
+    /**
+     * `sms` or `whatsapp`.
+     */
+    type: string;
+};
 
 /**
  * A session as its owner sees it.
@@ -1320,6 +1370,67 @@ export type AdminListOutboxResponses = {
 };
 
 export type AdminListOutboxResponse = AdminListOutboxResponses[keyof AdminListOutboxResponses];
+
+export type DeliverChallengeCodeData = {
+    body: DeliverCodeRequest;
+    path: {
+        /**
+         * The challenge id from the login answer
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/auth/challenges/{id}/deliver';
+};
+
+export type DeliverChallengeCodeErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The challenge or pending item is no longer usable (expired, used up).
+     */
+    410: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type DeliverChallengeCodeError = DeliverChallengeCodeErrors[keyof DeliverChallengeCodeErrors];
+
+export type DeliverChallengeCodeResponses = {
+    /**
+     * The code is on its way
+     */
+    202: SentCode;
+};
+
+export type DeliverChallengeCodeResponse = DeliverChallengeCodeResponses[keyof DeliverChallengeCodeResponses];
 
 export type VerifyLoginChallengeData = {
     body: VerifyChallengeRequest;
@@ -2381,6 +2492,69 @@ export type RevealRecoveryCodesResponses = {
 
 export type RevealRecoveryCodesResponse = RevealRecoveryCodesResponses[keyof RevealRecoveryCodesResponses];
 
+export type EnrollSmsData = {
+    body: PhoneEnrolmentRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/me/mfa/sms';
+};
+
+export type EnrollSmsErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type EnrollSmsError = EnrollSmsErrors[keyof EnrollSmsErrors];
+
+export type EnrollSmsResponses = {
+    /**
+     * Pending factor created; a code is on its way
+     */
+    201: SentCodeEnrolment;
+};
+
+export type EnrollSmsResponse = EnrollSmsResponses[keyof EnrollSmsResponses];
+
 export type EnrollTotpData = {
     body: PasswordConfirmation;
     path?: never;
@@ -2443,6 +2617,69 @@ export type EnrollTotpResponses = {
 };
 
 export type EnrollTotpResponse = EnrollTotpResponses[keyof EnrollTotpResponses];
+
+export type EnrollWhatsappData = {
+    body: PhoneEnrolmentRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/me/mfa/whatsapp';
+};
+
+export type EnrollWhatsappErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type EnrollWhatsappError = EnrollWhatsappErrors[keyof EnrollWhatsappErrors];
+
+export type EnrollWhatsappResponses = {
+    /**
+     * Pending factor created; a code is on its way
+     */
+    201: SentCodeEnrolment;
+};
+
+export type EnrollWhatsappResponse = EnrollWhatsappResponses[keyof EnrollWhatsappResponses];
 
 export type GetNotificationPreferencesData = {
     body?: never;

@@ -18,6 +18,7 @@ from .channel import Channel
 from .code_confirmation import CodeConfirmation
 from .create_api_key_request import CreateApiKeyRequest
 from .current_session_response import CurrentSessionResponse
+from .deliver_code_request import DeliverCodeRequest
 from .device_info import DeviceInfo
 from .enrollment import Enrollment
 from .factor import Factor
@@ -54,6 +55,7 @@ from .org_request import OrgRequest
 from .outbox_entry import OutboxEntry
 from .outbox_page import OutboxPage
 from .password_confirmation import PasswordConfirmation
+from .phone_enrolment_request import PhoneEnrolmentRequest
 from .problem import Problem
 from .public_jwk import PublicJwk
 from .recovery_code_summary import RecoveryCodeSummary
@@ -65,6 +67,8 @@ from .role import Role
 from .role_request import RoleRequest
 from .scope import Scope
 from .second_factor import SecondFactor
+from .sent_code import SentCode
+from .sent_code_enrolment import SentCodeEnrolment
 from .session import Session
 from .session_list_item import SessionListItem
 from .session_page import SessionPage
@@ -97,6 +101,7 @@ __all__ = (
     "CodeConfirmation",
     "CreateApiKeyRequest",
     "CurrentSessionResponse",
+    "DeliverCodeRequest",
     "DeviceInfo",
     "Enrollment",
     "Factor",
@@ -133,6 +138,7 @@ __all__ = (
     "OutboxEntry",
     "OutboxPage",
     "PasswordConfirmation",
+    "PhoneEnrolmentRequest",
     "Problem",
     "PublicJwk",
     "RecoveryCodes",
@@ -144,6 +150,8 @@ __all__ = (
     "RoleRequest",
     "Scope",
     "SecondFactor",
+    "SentCode",
+    "SentCodeEnrolment",
     "Session",
     "SessionListItem",
     "SessionPage",

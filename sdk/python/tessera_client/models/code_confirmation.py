@@ -15,7 +15,7 @@ class CodeConfirmation:
         {'code': '123456'}
 
     Attributes:
-        code (str): The 6-digit code the authenticator app shows now.
+        code (str): The 6-digit code the authenticator app shows now, or the one sent by SMS or WhatsApp.
     """
 
     code: str

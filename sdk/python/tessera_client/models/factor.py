@@ -18,7 +18,7 @@ class Factor:
 
     Attributes:
         id (str):
-        type_ (str): `totp` (more types may be added). Example: totp.
+        type_ (str): `totp`, `hardware_token`, `sms` or `whatsapp` (more types may be added). Example: totp.
         created_at (datetime.datetime):
         activated_at (datetime.datetime | None | Unset):
         last_used_at (datetime.datetime | None | Unset):

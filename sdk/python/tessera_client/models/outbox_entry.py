@@ -21,7 +21,7 @@ class OutboxEntry:
     Attributes:
         id (str):
         channel (Channel): How a message travels.
-        recipient (str): The email address, phone number or webhook URL.
+        recipient (str): The email address, phone number (masked) or webhook URL.
         kind (str): What the message is, e.g. `password_reset` or a webhook event type. Example: password_reset.
         status (Status): Where a message stands.
         attempts (int):
