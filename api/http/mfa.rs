@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, delete, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -344,6 +344,54 @@ pub async fn disable(
     Body(body): PasswordBody<StepUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
     with_step_up(&state, caller, client, body, factors::disable).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Remove one second factor. Needs the password and a code (from any active factor, or a
+/// recovery code). Removing the last factor turns MFA off, as `POST /v1/me/mfa/disable` does
+/// (recovery codes go too), and is refused while an organisation requires MFA (409).
+#[utoipa::path(
+    operation_id = "removeFactor",
+    tag = "mfa",
+    params(("id" = String, Path, description = "The factor's id, as `GET /v1/me/mfa` lists it")),
+    request_body = StepUpRequest,
+    responses(
+        (status = 204, description = "Factor removed"),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[delete("/v1/me/mfa/factors/{id}")]
+pub async fn remove_factor(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client: ClientInfo,
+    id: web::Path<String>,
+    Body(body): PasswordBody<StepUpRequest>,
+) -> Result<HttpResponse, ApiError> {
+    passwords::check_size("password", &body.password)?;
+    mfa::check_code_shape("code", &body.code)?;
+    let factor_id = FactorId::from(id.into_inner());
+    let step_up = StepUp {
+        password: body.password,
+        code: body.code,
+    };
+    state
+        .run_hashing(
+            client,
+            |cx| rate_limit::take(cx, &[Kind::Password]),
+            move |cx, ()| factors::remove(cx, &caller, &factor_id, step_up),
+        )
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -64,6 +64,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(mfa::enroll_whatsapp)
         .service(mfa::activate)
         .service(mfa::disable)
+        .service(mfa::remove_factor)
         .service(mfa::regenerate_recovery_codes)
         .service(mfa::reveal_recovery_codes)
         .service(audit_log::list)

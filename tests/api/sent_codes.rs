@@ -293,3 +293,73 @@ async fn without_a_provider_phone_factors_are_offered_only_for_development() {
     .await
     .assert_problem(422, "validation_failed");
 }
+
+#[actix_web::test]
+async fn factors_are_removed_one_by_one_and_the_last_turns_mfa_off() {
+    let provider = sms_provider().await;
+    let app = app_with_sms(&provider).await;
+    let ada = app.sign_up_with_mfa("ada@example.com").await;
+    // An SMS factor beside the authenticator.
+    let enrolled = enrol_sms(&app, &ada.user).await;
+    assert_eq!(enrolled.status, 201, "{}", enrolled.body);
+    let sms = enrolled.body["factor_id"].as_str().unwrap().to_string();
+    let code = last_code(&app, &provider).await;
+    let activated = app.activate(&ada.user, &sms, &code).await;
+    assert_eq!(activated.status, 200, "{}", activated.body);
+    assert!(
+        activated.body["recovery_codes"].is_null(),
+        "not the first factor"
+    );
+    let status = app.get("/v1/me/mfa", &ada.user.token).await;
+    let types: Vec<&str> = status.body["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["totp", "sms"]);
+    let totp = status.body["factors"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let remove = |id: &str, code: &str| {
+        app.authed(
+            Method::DELETE,
+            &format!("/v1/me/mfa/factors/{id}"),
+            &ada.user.token,
+        )
+        .json(&json!({"password": PASSWORD, "code": code}))
+    };
+    app.send(remove(&sms, "000000"))
+        .await
+        .assert_problem(403, "reauthentication_failed");
+    app.send(remove(
+        "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a",
+        &app.current_code(&ada.secret),
+    ))
+    .await
+    .assert_problem(404, "not_found");
+    let removed = app.send(remove(&sms, &app.current_code(&ada.secret))).await;
+    assert_eq!(removed.status, 204, "{}", removed.body);
+    let login = app.login("ada@example.com", PASSWORD).await;
+    assert_eq!(
+        login.body["challenge"]["methods"],
+        json!(["totp", "recovery_code"])
+    );
+
+    // The last one, with a recovery code: MFA is off, the recovery codes gone.
+    let removed = app.send(remove(&totp, &ada.recovery_codes[0])).await;
+    assert_eq!(removed.status, 204, "{}", removed.body);
+    let status = app.get("/v1/me/mfa", &ada.user.token).await;
+    assert_eq!(status.body["enabled"], false);
+    assert!(status.body["recovery_codes"].is_null());
+    let log = app.get("/v1/me/audit-log", &ada.user.token).await;
+    let events: Vec<&str> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events[..2], ["mfa.disabled", "mfa.factor_removed"]);
+}

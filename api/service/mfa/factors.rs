@@ -94,11 +94,66 @@ impl StepUp {
 /// Refused while an organisation requires MFA of the account.
 pub fn disable(cx: &mut Context<'_>, caller: &Caller, step_up: StepUp) -> Result<()> {
     let account_id = caller.account_id();
+    // Checked first too, so that a doomed request costs no password check.
     if policy::enrollment_deadline(cx.conn, account_id)?.is_some() {
-        return Err(Error::denied_because(
-            ErrorCode::MfaRequiredByPolicy,
-            "An organisation you belong to requires MFA: the last factor cannot be removed.",
-        ));
+        return Err(last_factor_required());
+    }
+    let proof = step_up.proof();
+    step_up::confirm(
+        cx,
+        account_id,
+        &proof,
+        Requirement::PasswordAndCode,
+        |cx, confirmed| turn_off(cx, account_id, confirmed.second_factor.map(|m| m.name())),
+    )
+}
+
+/// Every factor and recovery code goes; refused while an organisation requires MFA.
+fn turn_off(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    confirmed_with: Option<&str>,
+) -> Result<()> {
+    if policy::enrollment_deadline(cx.conn, account_id)?.is_some() {
+        return Err(last_factor_required());
+    }
+    diesel::delete(mfa_factors::table.filter(mfa_factors::account_id.eq(account_id.as_str())))
+        .execute(cx.conn)?;
+    recovery_codes::delete_all(cx.conn, account_id)?;
+    hardware_tokens::release_all(cx.conn, account_id)?;
+    diesel::update(accounts::table.find(account_id.as_str()))
+        .set(accounts::mfa_disabled_at.eq(Some(to_db(cx.now))))
+        .execute(cx.conn)?;
+    let details = json!({"confirmed_with": confirmed_with});
+    audit::record(cx, account_id, AuditAction::MfaDisabled, Some(details))
+}
+
+fn last_factor_required() -> Error {
+    Error::denied_because(
+        ErrorCode::MfaRequiredByPolicy,
+        "An organisation you belong to requires MFA: the last factor cannot be removed.",
+    )
+}
+
+/// Removes one active factor (the password and a code from any factor, or a recovery code).
+/// Removing the last one turns MFA off, as [`disable`] does, and is refused while an
+/// organisation requires MFA of the account (409).
+pub fn remove(
+    cx: &mut Context<'_>,
+    caller: &Caller,
+    factor_id: &FactorId,
+    step_up: StepUp,
+) -> Result<()> {
+    let account_id = caller.account_id();
+    let not_found = || Error::denied(ErrorCode::NotFound);
+    let owned: i64 = mfa_factors::table
+        .filter(mfa_factors::id.eq(factor_id.as_str()))
+        .filter(mfa_factors::account_id.eq(account_id.as_str()))
+        .filter(mfa_factors::status.eq(FactorState::Active.name()))
+        .count()
+        .get_result(cx.conn)?;
+    if owned == 0 {
+        return Err(not_found());
     }
     let proof = step_up.proof();
     step_up::confirm(
@@ -107,17 +162,36 @@ pub fn disable(cx: &mut Context<'_>, caller: &Caller, step_up: StepUp) -> Result
         &proof,
         Requirement::PasswordAndCode,
         |cx, confirmed| {
-            diesel::delete(
-                mfa_factors::table.filter(mfa_factors::account_id.eq(account_id.as_str())),
+            // Under the account's lock: two removals at once cannot both see another factor
+            // left, and leave none behind without turning MFA off.
+            crate::service::accounts::lock(cx.conn, account_id)?;
+            let active: Vec<MfaFactorRow> = mfa_factors::table
+                .filter(mfa_factors::account_id.eq(account_id.as_str()))
+                .filter(mfa_factors::status.eq(FactorState::Active.name()))
+                .select(MfaFactorRow::as_select())
+                .load(cx.conn)?;
+            let factor = active
+                .iter()
+                .find(|f| f.id == factor_id.as_str())
+                .ok_or_else(not_found)?;
+            let confirmed_with = confirmed.second_factor.map(|m| m.name());
+            if active.len() == 1 {
+                return turn_off(cx, account_id, confirmed_with);
+            }
+            diesel::delete(mfa_factors::table.find(&factor.id)).execute(cx.conn)?;
+            if let Some(token_id) = &factor.hardware_token_id {
+                hardware_tokens::release(cx.conn, token_id)?;
+            }
+            audit::record(
+                cx,
+                account_id,
+                AuditAction::MfaFactorRemoved,
+                Some(json!({
+                    "factor_id": factor.id,
+                    "type": factor.kind,
+                    "confirmed_with": confirmed_with,
+                })),
             )
-            .execute(cx.conn)?;
-            recovery_codes::delete_all(cx.conn, account_id)?;
-            hardware_tokens::release_all(cx.conn, account_id)?;
-            diesel::update(accounts::table.find(account_id.as_str()))
-                .set(accounts::mfa_disabled_at.eq(Some(to_db(cx.now))))
-                .execute(cx.conn)?;
-            let details = json!({"confirmed_with": confirmed.second_factor.map(|m| m.name())});
-            audit::record(cx, account_id, AuditAction::MfaDisabled, Some(details))
         },
     )
 }

@@ -501,6 +501,16 @@ pub fn assign(
 }
 
 /// Frees every token the account holds (its factors are gone: MFA disabled or reset).
+/// Frees one token (its member removed the factor bound from it).
+pub fn release(conn: &mut DbConnection, token_id: &str) -> Result<usize> {
+    Ok(diesel::update(hardware_tokens::table.find(token_id))
+        .set((
+            hardware_tokens::assigned_account_id.eq(None::<String>),
+            hardware_tokens::assigned_at.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)?)
+}
+
 pub fn release_all(conn: &mut DbConnection, account_id: &AccountId) -> Result<usize> {
     Ok(diesel::update(
         hardware_tokens::table.filter(hardware_tokens::assigned_account_id.eq(account_id.as_str())),
