@@ -19,6 +19,7 @@ pub struct AccountRow {
     pub updated_at: NaiveDateTime,
     pub mfa_disabled_at: Option<NaiveDateTime>,
     pub frozen_at: Option<NaiveDateTime>,
+    pub whatsapp_verified_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

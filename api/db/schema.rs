@@ -16,6 +16,8 @@ diesel::table! {
         mfa_disabled_at -> Nullable<Timestamp>,
         /// Set while support has the account frozen.
         frozen_at -> Nullable<Timestamp>,
+        /// When the WhatsApp number was proven; cleared when it changes.
+        whatsapp_verified_at -> Nullable<Timestamp>,
     }
 }
 
@@ -333,7 +335,8 @@ diesel::table! {
     sent_codes (id) {
         id -> Text,
         account_id -> Text,
-        factor_id -> Text,
+        factor_id -> Nullable<Text>,
+        channel -> Text,
         purpose -> Text,
         code_digest -> Text,
         created_at -> Timestamp,

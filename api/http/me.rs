@@ -67,6 +67,7 @@ pub struct UpdateProfileRequest {
         (status = 413, response = crate::openapi::PayloadTooLarge),
         (status = 415, response = crate::openapi::UnsupportedMediaType),
         (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
         (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []), ("session_cookie" = [])),
@@ -153,4 +154,51 @@ pub async fn change_password(
         )
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "123456"}))]
+pub struct WhatsappVerification {
+    /// The code sent by WhatsApp when the number was set.
+    #[schema(value_type = String, pattern = r"^[0-9]{6}$")]
+    pub code: Secret,
+}
+
+/// Prove the profile's WhatsApp number with the code sent to it when it was set (`PATCH
+/// /v1/me`). A proven number can then receive login codes, when the account has MFA on. A
+/// wrong code is 403 `reauthentication_failed`; the code dies after 5 wrong tries or 10
+/// minutes (set the number again for a new one).
+#[utoipa::path(
+    operation_id = "verifyWhatsappNumber",
+    tag = "me",
+    request_body = WhatsappVerification,
+    responses(
+        (status = 200, description = "The number is proven", body = Account),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/me/whatsapp/verify")]
+pub async fn verify_whatsapp(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client: ClientInfo,
+    Body(body): Body<WhatsappVerification>,
+) -> Result<HttpResponse, ApiError> {
+    mfa::check_code_shape("code", &body.code)?;
+    let account = state
+        .run(client, move |cx| {
+            rate_limit::take(cx, &[Kind::Code])?;
+            accounts::verify_whatsapp(cx, caller.account_id(), &body.code)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(account))
 }

@@ -53,6 +53,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(me::get)
         .service(me::update)
         .service(me::change_password)
+        .service(me::verify_whatsapp)
         .service(notifications::get)
         .service(notifications::set)
         .service(login_history::list)

@@ -6,9 +6,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::audit::{self, AuditAction};
-use super::context::Context;
+use super::context::{Context, Decision};
 use super::error::{Error, FieldError, Result};
 use super::ids::AccountId;
+use super::mfa::sent_codes::{self, Purpose, Target};
 use super::passwords;
 use super::secret::Secret;
 use super::sessions::{self, Aal, IssuedSession};
@@ -29,9 +30,13 @@ pub struct Account {
     /// Phone number for SMS codes, E.164.
     #[schema(example = "+4915112345678")]
     pub phone: Option<String>,
-    /// WhatsApp number for one-time codes, E.164.
+    /// WhatsApp number for one-time codes, E.164. Setting it sends a code to it (when the
+    /// server sends WhatsApp messages); `POST /v1/me/whatsapp/verify` proves it.
     #[schema(example = "+4915112345678")]
     pub whatsapp_number: Option<String>,
+    /// When the WhatsApp number was proven; null until then. A proven number can receive
+    /// login codes for an account with MFA on.
+    pub whatsapp_verified_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -44,6 +49,7 @@ impl From<AccountRow> for Account {
             display_name: row.display_name,
             phone: row.phone,
             whatsapp_number: row.whatsapp_number,
+            whatsapp_verified_at: row.whatsapp_verified_at.map(from_db),
             created_at: from_db(row.created_at),
             updated_at: from_db(row.updated_at),
         }
@@ -153,6 +159,7 @@ pub fn sign_up(cx: &mut Context<'_>, input: SignUp) -> Result<(Account, IssuedSe
         updated_at: to_db(now),
         mfa_disabled_at: None,
         frozen_at: None,
+        whatsapp_verified_at: None,
     };
     cx.transaction(|cx| {
         diesel::insert_into(accounts::table)
@@ -170,6 +177,53 @@ pub fn sign_up(cx: &mut Context<'_>, input: SignUp) -> Result<(Account, IssuedSe
         audit::record(cx, &account.id, AuditAction::AccountCreated, None)?;
         super::alerts::first_device(cx, &account.id, cx.client.device.as_deref())?;
         Ok((account, session))
+    })
+}
+
+/// Proves the profile's WhatsApp number with the code sent to it when it was set: from then
+/// on, an account with MFA on can receive login codes there. A wrong code is 403
+/// `reauthentication_failed` and counts towards the code's 5 tries.
+pub fn verify_whatsapp(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    code: &Secret,
+) -> Result<Account> {
+    cx.decide(|cx| {
+        lock(cx.conn, account_id)?;
+        let row = get(cx.conn, account_id)?;
+        if row.whatsapp_number.is_none() {
+            return Err(Error::invalid(vec![FieldError::new(
+                "code",
+                "no_number",
+                "set `whatsapp_number` first; a code is sent to it",
+            )]));
+        }
+        if !sent_codes::use_code(
+            cx,
+            Target::ProfileWhatsapp(account_id),
+            Purpose::Verification,
+            code,
+        )? {
+            return Ok(Decision::Refused(
+                Error::denied(ErrorCode::ReauthenticationFailed).with(|d| {
+                    d.errors = vec![FieldError::new(
+                        "code",
+                        "invalid",
+                        "is wrong, expired or already used",
+                    )];
+                }),
+            ));
+        }
+        diesel::update(accounts::table.find(account_id.as_str()))
+            .set(accounts::whatsapp_verified_at.eq(Some(to_db(cx.now))))
+            .execute(cx.conn)?;
+        audit::record(
+            cx,
+            account_id,
+            AuditAction::WhatsappVerified,
+            Some(serde_json::json!({"number": sent_codes::mask(row.whatsapp_number.as_deref().unwrap_or_default())})),
+        )?;
+        Ok(Decision::Done(Account::from(get(cx.conn, account_id)?)))
     })
 }
 
@@ -249,10 +303,14 @@ pub fn update_profile(
             row.phone = v;
             changed.push("phone");
         }
+        let mut prove_whatsapp = false;
         if let Some(v) = change.whatsapp_number
             && v != row.whatsapp_number
         {
+            // A new number is unproven until a code sent to it comes back.
+            prove_whatsapp = v.is_some() && cx.env.channels.whatsapp;
             row.whatsapp_number = v;
+            row.whatsapp_verified_at = None;
             changed.push("whatsapp_number");
         }
         if changed.is_empty() {
@@ -264,9 +322,17 @@ pub fn update_profile(
                 accounts::display_name.eq(&row.display_name),
                 accounts::phone.eq(&row.phone),
                 accounts::whatsapp_number.eq(&row.whatsapp_number),
+                accounts::whatsapp_verified_at.eq(row.whatsapp_verified_at),
                 accounts::updated_at.eq(row.updated_at),
             ))
             .execute(cx.conn)?;
+        if prove_whatsapp {
+            sent_codes::send(
+                cx,
+                Target::ProfileWhatsapp(account_id),
+                Purpose::Verification,
+            )?;
+        }
         audit::record(
             cx,
             account_id,

@@ -363,3 +363,130 @@ async fn factors_are_removed_one_by_one_and_the_last_turns_mfa_off() {
         .collect();
     assert_eq!(events[..2], ["mfa.disabled", "mfa.factor_removed"]);
 }
+
+async fn whatsapp_provider() -> MockServer {
+    let provider = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/send-message"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true})))
+        .mount(&provider)
+        .await;
+    provider
+}
+
+async fn last_whatsapp_code(app: &TestApp, provider: &MockServer) -> (String, String) {
+    app.deliver_outbox().await;
+    let requests = provider.received_requests().await.unwrap();
+    let sent: Value = serde_json::from_slice(&requests.last().unwrap().body).unwrap();
+    let code = sent["text"]
+        .as_str()
+        .unwrap()
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap()
+        .to_string();
+    (sent["to"].as_str().unwrap().to_string(), code)
+}
+
+async fn set_whatsapp(app: &TestApp, user: &User, number: &str) -> Reply {
+    app.send(
+        app.authed(Method::PATCH, "/v1/me", &user.token)
+            .json(&json!({"whatsapp_number": number})),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn a_proven_whatsapp_number_receives_login_codes_for_an_authenticator_user() {
+    let provider = whatsapp_provider().await;
+    let url = provider.uri();
+    let app = TestApp::builder()
+        .settings(move |s| {
+            s.whatsapp_url = url;
+            s.whatsapp_api_key = Some("wa-key".into());
+        })
+        .spawn()
+        .await;
+    let ada = app.sign_up_with_mfa("ada@example.com").await;
+    let login = app.login("ada@example.com", PASSWORD).await;
+    assert_eq!(
+        login.body["challenge"]["methods"],
+        json!(["totp", "recovery_code"])
+    );
+
+    // Setting the number sends a code to it; until it comes back, the number is unproven.
+    let set = set_whatsapp(&app, &ada.user, PHONE).await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    assert!(set.body["whatsapp_verified_at"].is_null());
+    let (to, code) = last_whatsapp_code(&app, &provider).await;
+    assert_eq!(to, PHONE);
+    let login = app.login("ada@example.com", PASSWORD).await;
+    assert_eq!(
+        login.body["challenge"]["methods"],
+        json!(["totp", "recovery_code"])
+    );
+    let verify = |code: &str| {
+        app.authed(Method::POST, "/v1/me/whatsapp/verify", &ada.user.token)
+            .json(&json!({"code": code}))
+    };
+    let wrong = if code == "111111" { "222222" } else { "111111" };
+    app.send(verify(wrong))
+        .await
+        .assert_problem(403, "reauthentication_failed");
+    let proven = app.send(verify(&code)).await;
+    assert_eq!(proven.status, 200, "{}", proven.body);
+    assert!(proven.body["whatsapp_verified_at"].is_string());
+
+    // Now the challenge offers WhatsApp, and its code signs in.
+    app.advance(Duration::seconds(30));
+    let login = app.login("ada@example.com", PASSWORD).await;
+    assert_eq!(
+        login.body["challenge"]["methods"],
+        json!(["totp", "whatsapp", "recovery_code"])
+    );
+    let id = login.body["challenge"]["id"].as_str().unwrap();
+    let sent = deliver(&app, id, "whatsapp").await;
+    assert_eq!(sent.status, 202, "{}", sent.body);
+    let (_, code) = last_whatsapp_code(&app, &provider).await;
+    let verified = app.verify(id, "whatsapp", &code).await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    assert_eq!(verified.body["session"]["aal"], "aal2");
+
+    // A new number is unproven again.
+    app.advance(Duration::seconds(30));
+    let changed = set_whatsapp(&app, &ada.user, "+15550100999").await;
+    assert!(
+        changed.body["whatsapp_verified_at"].is_null(),
+        "{}",
+        changed.body
+    );
+    let login = app.login("ada@example.com", PASSWORD).await;
+    assert_eq!(
+        login.body["challenge"]["methods"],
+        json!(["totp", "recovery_code"])
+    );
+}
+
+#[actix_web::test]
+async fn without_a_whatsapp_provider_the_number_is_never_offered() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up_with_mfa("ada@example.com").await;
+    let set = set_whatsapp(&app, &ada.user, PHONE).await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    assert_eq!(app.deliver_outbox().await, 0, "no code is sent");
+    app.send(
+        app.authed(Method::POST, "/v1/me/whatsapp/verify", &ada.user.token)
+            .json(&json!({"code": "123456"})),
+    )
+    .await
+    .assert_problem(403, "reauthentication_failed");
+    let login = app.login("ada@example.com", PASSWORD).await;
+    assert_eq!(
+        login.body["challenge"]["methods"],
+        json!(["totp", "recovery_code"])
+    );
+    let id = login.body["challenge"]["id"].as_str().unwrap();
+    deliver(&app, id, "whatsapp")
+        .await
+        .assert_problem(422, "validation_failed");
+}

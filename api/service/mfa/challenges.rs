@@ -14,8 +14,10 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::sent_codes::{self, Purpose, SentCode};
-use super::{SecondFactor, active_factor, usable_methods, use_second_factor};
+use super::sent_codes::{self, Purpose, SentCode, Target};
+use super::{
+    FactorType, SecondFactor, active_factor, usable_methods, use_second_factor, verified_whatsapp,
+};
 use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::models::LoginChallengeRow;
 use crate::db::schema::login_challenges;
@@ -244,8 +246,13 @@ pub fn deliver(
             .ok_or_else(not_offered)?;
         let account_id = AccountId::from(challenge.account_id);
         accounts::lock(cx.conn, &account_id)?;
-        let factor = active_factor(cx.conn, &account_id, kind)?.ok_or_else(not_offered)?;
-        sent_codes::send(cx, &factor, Purpose::Login)
+        match active_factor(cx.conn, &account_id, kind)? {
+            Some(factor) => sent_codes::send(cx, Target::Factor(&factor), Purpose::Login),
+            None if kind == FactorType::Whatsapp && verified_whatsapp(cx.conn, &account_id)? => {
+                sent_codes::send(cx, Target::ProfileWhatsapp(&account_id), Purpose::Login)
+            }
+            None => Err(not_offered()),
+        }
     })
 }
 

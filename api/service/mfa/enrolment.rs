@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 use super::factors::Factor;
 use super::recovery_codes::{self, RecoveryCodes};
-use super::sent_codes::{self, Purpose, SentCode};
+use super::sent_codes::{self, Purpose, SentCode, Target};
 use super::step_up::{self, Proof, Requirement};
 use super::tickets::{self, Enroller};
 use super::{
@@ -286,7 +286,7 @@ pub fn start_sent(
         diesel::insert_into(mfa_factors::table)
             .values(&row)
             .execute(cx.conn)?;
-        sent_codes::send(cx, &row, Purpose::Activation)
+        sent_codes::send(cx, Target::Factor(&row), Purpose::Activation)
     };
     let code = match enroller {
         Enroller::Session(_) => {
@@ -380,7 +380,7 @@ pub fn activate(
             Decision::Refused(locked) => return Ok(Decision::Refused(locked)),
         };
         let right = if kind.is_sent() {
-            sent_codes::use_code(cx, &factor, Purpose::Activation, code)?
+            sent_codes::use_code(cx, Target::Factor(&factor), Purpose::Activation, code)?
         } else {
             use_totp_code(cx, &factor, code)?
         };

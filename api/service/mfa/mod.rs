@@ -267,10 +267,21 @@ pub fn use_second_factor(
 ) -> Result<Option<SecondFactor>> {
     let accepted = match method.factor_type() {
         Some(kind) => match active_factor(cx.conn, account_id, kind)? {
-            Some(factor) if kind.is_sent() => {
-                sent_codes::use_code(cx, &factor, sent_codes::Purpose::Login, code)?
-            }
+            Some(factor) if kind.is_sent() => sent_codes::use_code(
+                cx,
+                sent_codes::Target::Factor(&factor),
+                sent_codes::Purpose::Login,
+                code,
+            )?,
             Some(factor) => use_totp_code(cx, &factor, code)?,
+            None if kind == FactorType::Whatsapp && verified_whatsapp(cx.conn, account_id)? => {
+                sent_codes::use_code(
+                    cx,
+                    sent_codes::Target::ProfileWhatsapp(account_id),
+                    sent_codes::Purpose::Login,
+                    code,
+                )?
+            }
             None => false,
         },
         None => recovery_codes::use_code(cx, account_id, code)?,
@@ -292,8 +303,19 @@ pub fn use_any_code(
     Ok(None)
 }
 
+/// Whether the account's profile has a WhatsApp number it proved: login codes can go to it.
+pub fn verified_whatsapp(conn: &mut DbConnection, account_id: &AccountId) -> Result<bool> {
+    use crate::db::schema::accounts;
+    let (number, verified_at): (Option<String>, Option<chrono::NaiveDateTime>) = accounts::table
+        .find(account_id.as_str())
+        .select((accounts::whatsapp_number, accounts::whatsapp_verified_at))
+        .first(conn)?;
+    Ok(number.is_some() && verified_at.is_some())
+}
+
 /// The methods a login challenge can be answered with: the account's active factors (those
-/// whose codes are sent, while their channel is on), and recovery codes while any are left.
+/// whose codes are sent, while their channel is on), `whatsapp` for a proven profile number
+/// while WhatsApp is on, and recovery codes while any are left.
 pub fn usable_methods(
     conn: &mut DbConnection,
     channels: &sent_codes::Channels,
@@ -303,6 +325,13 @@ pub fn usable_methods(
         .into_iter()
         .filter(|kind| FactorType::parse(kind).is_none_or(|kind| channels.offers(kind)))
         .collect();
+    let whatsapp = FactorType::Whatsapp.name();
+    if channels.whatsapp
+        && !methods.iter().any(|m| m == whatsapp)
+        && verified_whatsapp(conn, account_id)?
+    {
+        methods.push(whatsapp.to_string());
+    }
     let unused: i64 = recovery_code_rows::table
         .filter(recovery_code_rows::account_id.eq(account_id.as_str()))
         .filter(recovery_code_rows::used_at.is_null())

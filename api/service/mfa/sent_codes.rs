@@ -10,12 +10,12 @@ use utoipa::ToSchema;
 use super::{FactorType, open_secret};
 use crate::crypto::tokens::random_bytes;
 use crate::db::models::MfaFactorRow;
-use crate::db::schema::sent_codes;
+use crate::db::schema::{accounts, mfa_factors, sent_codes};
 use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
 use crate::service::context::Context;
 use crate::service::error::{Error, Result};
-use crate::service::ids::row_id;
+use crate::service::ids::{AccountId, row_id};
 use crate::service::outbox::{self, Channel, Content};
 use crate::service::secret::Secret;
 
@@ -46,6 +46,8 @@ impl Channels {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     Activation,
+    /// Proving the profile's WhatsApp number.
+    Verification,
     Login,
 }
 
@@ -53,6 +55,7 @@ impl Purpose {
     fn name(self) -> &'static str {
         match self {
             Purpose::Activation => "activation",
+            Purpose::Verification => "verification",
             Purpose::Login => "login",
         }
     }
@@ -97,14 +100,79 @@ fn rate_limited(retry_after: Duration, detail: &str) -> Error {
         .with(|d| d.retry_after_secs = Some(retry_after.num_seconds().max(1)))
 }
 
-/// Sends a new code for `factor` (its phone number is sealed in it), refusing within the
-/// cooldown or past the account's hourly cap (429 `rate_limited` with `Retry-After`).
-pub fn send(cx: &mut Context<'_>, factor: &MfaFactorRow, purpose: Purpose) -> Result<SentCode> {
-    let kind = FactorType::parse(&factor.kind)
-        .filter(|kind| kind.is_sent())
-        .ok_or_else(|| Error::internal(format!("no codes are sent for {}", factor.kind)))?;
-    let latest: Option<chrono::NaiveDateTime> = sent_codes::table
-        .filter(sent_codes::factor_id.eq(&factor.id))
+/// Where a code goes.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    /// An SMS or WhatsApp factor: its number is sealed in it.
+    Factor(&'a MfaFactorRow),
+    /// The profile's WhatsApp number.
+    ProfileWhatsapp(&'a AccountId),
+}
+
+impl Target<'_> {
+    fn account_id(&self) -> String {
+        match self {
+            Target::Factor(factor) => factor.account_id.clone(),
+            Target::ProfileWhatsapp(account_id) => account_id.to_string(),
+        }
+    }
+
+    fn factor_id(&self) -> Option<&str> {
+        match self {
+            Target::Factor(factor) => Some(&factor.id),
+            Target::ProfileWhatsapp(_) => None,
+        }
+    }
+
+    fn channel(&self) -> Result<Channel> {
+        match self {
+            Target::Factor(factor) => match FactorType::parse(&factor.kind) {
+                Some(FactorType::Sms) => Ok(Channel::Sms),
+                Some(FactorType::Whatsapp) => Ok(Channel::Whatsapp),
+                _ => Err(Error::internal(format!(
+                    "no codes are sent for {}",
+                    factor.kind
+                ))),
+            },
+            Target::ProfileWhatsapp(_) => Ok(Channel::Whatsapp),
+        }
+    }
+
+    fn phone(&self, cx: &mut Context<'_>) -> Result<String> {
+        match self {
+            Target::Factor(factor) => {
+                String::from_utf8(open_secret(&cx.env.sealer, factor)?.to_vec())
+                    .map_err(Error::internal)
+            }
+            Target::ProfileWhatsapp(account_id) => accounts::table
+                .find(account_id.as_str())
+                .select(accounts::whatsapp_number)
+                .first::<Option<String>>(cx.conn)?
+                .ok_or_else(|| Error::internal("no WhatsApp number to send to")),
+        }
+    }
+}
+
+/// The codes of one target, as a boxed query.
+fn codes_of<'a>(
+    target: &Target<'_>,
+) -> Result<sent_codes::BoxedQuery<'a, <DbConnection as diesel::Connection>::Backend>> {
+    let query = sent_codes::table.into_boxed();
+    Ok(match target.factor_id() {
+        Some(factor_id) => query.filter(sent_codes::factor_id.eq(factor_id.to_string())),
+        None => query
+            .filter(sent_codes::account_id.eq(target.account_id()))
+            .filter(sent_codes::factor_id.is_null())
+            .filter(sent_codes::channel.eq(target.channel()?.name())),
+    })
+}
+
+/// Sends a new code to `target`, refusing within the cooldown or past the account's hourly
+/// cap (429 `rate_limited` with `Retry-After`).
+pub fn send(cx: &mut Context<'_>, target: Target<'_>, purpose: Purpose) -> Result<SentCode> {
+    let channel = target.channel()?;
+    let account_id = target.account_id();
+    let latest: Option<chrono::NaiveDateTime> = codes_of(&target)?
         .select(diesel::dsl::max(sent_codes::created_at))
         .first(cx.conn)?;
     if let Some(latest) = latest.map(from_db)
@@ -117,7 +185,7 @@ pub fn send(cx: &mut Context<'_>, factor: &MfaFactorRow, purpose: Purpose) -> Re
     }
     let hour_ago = to_db(cx.now - Duration::hours(1));
     let recent: Vec<chrono::NaiveDateTime> = sent_codes::table
-        .filter(sent_codes::account_id.eq(&factor.account_id))
+        .filter(sent_codes::account_id.eq(&account_id))
         .filter(sent_codes::created_at.gt(hour_ago))
         .order(sent_codes::created_at.asc())
         .select(sent_codes::created_at)
@@ -129,26 +197,22 @@ pub fn send(cx: &mut Context<'_>, factor: &MfaFactorRow, purpose: Purpose) -> Re
             "Too many codes were sent to this account in the last hour; try again later.",
         ));
     }
-    let phone = String::from_utf8(open_secret(&cx.env.sealer, factor)?.to_vec())
-        .map_err(Error::internal)?;
+    let phone = target.phone(cx)?;
     let code = Secret::new(new_code());
     let id = row_id();
     let expires_at = cx.now + VALID_FOR;
     diesel::insert_into(sent_codes::table)
         .values((
             sent_codes::id.eq(&id),
-            sent_codes::account_id.eq(&factor.account_id),
-            sent_codes::factor_id.eq(&factor.id),
+            sent_codes::account_id.eq(&account_id),
+            sent_codes::factor_id.eq(target.factor_id()),
+            sent_codes::channel.eq(channel.name()),
             sent_codes::purpose.eq(purpose.name()),
             sent_codes::code_digest.eq(cx.env.sealer.digest(&format!("{id}:{}", code.expose()))),
             sent_codes::created_at.eq(to_db(cx.now)),
             sent_codes::expires_at.eq(to_db(expires_at)),
         ))
         .execute(cx.conn)?;
-    let channel = match kind {
-        FactorType::Whatsapp => Channel::Whatsapp,
-        _ => Channel::Sms,
-    };
     let content = Content {
         subject: None,
         text: format!(
@@ -172,16 +236,15 @@ pub fn send(cx: &mut Context<'_>, factor: &MfaFactorRow, purpose: Purpose) -> Re
     })
 }
 
-/// Checks `code` against the factor's latest live code for `purpose`, and uses it up when it
+/// Checks `code` against the target's latest live code for `purpose`, and uses it up when it
 /// is right; a wrong one counts towards that code's 5 tries.
 pub fn use_code(
     cx: &mut Context<'_>,
-    factor: &MfaFactorRow,
+    target: Target<'_>,
     purpose: Purpose,
     code: &Secret,
 ) -> Result<bool> {
-    let live: Option<(String, String)> = sent_codes::table
-        .filter(sent_codes::factor_id.eq(&factor.id))
+    let live: Option<(String, String)> = codes_of(&target)?
         .filter(sent_codes::purpose.eq(purpose.name()))
         .filter(sent_codes::used_at.is_null())
         .filter(sent_codes::expires_at.gt(to_db(cx.now)))
@@ -207,9 +270,11 @@ pub fn use_code(
         )
         .set(sent_codes::used_at.eq(Some(to_db(cx.now))))
         .execute(cx.conn)?;
-        if used == 1 {
-            diesel::update(crate::db::schema::mfa_factors::table.find(&factor.id))
-                .set(crate::db::schema::mfa_factors::last_used_at.eq(Some(to_db(cx.now))))
+        if used == 1
+            && let Some(factor_id) = target.factor_id()
+        {
+            diesel::update(mfa_factors::table.find(factor_id))
+                .set(mfa_factors::last_used_at.eq(Some(to_db(cx.now))))
                 .execute(cx.conn)?;
         }
         return Ok(used == 1);
