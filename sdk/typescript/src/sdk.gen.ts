@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminListOutboxData, AdminListOutboxErrors, AdminListOutboxResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateAccessTokenData, CreateAccessTokenErrors, CreateAccessTokenResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeliverChallengeCodeData, DeliverChallengeCodeErrors, DeliverChallengeCodeResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollSmsData, EnrollSmsErrors, EnrollSmsResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, EnrollWhatsappData, EnrollWhatsappErrors, EnrollWhatsappResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SetNotificationPreferencesData, SetNotificationPreferencesErrors, SetNotificationPreferencesResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses } from './types.gen';
+import type { ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminListOutboxData, AdminListOutboxErrors, AdminListOutboxResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateAccessTokenData, CreateAccessTokenErrors, CreateAccessTokenResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeliverChallengeCodeData, DeliverChallengeCodeErrors, DeliverChallengeCodeResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollSmsData, EnrollSmsErrors, EnrollSmsResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, EnrollWhatsappData, EnrollWhatsappErrors, EnrollWhatsappResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveFactorData, RemoveFactorErrors, RemoveFactorResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SetNotificationPreferencesData, SetNotificationPreferencesErrors, SetNotificationPreferencesResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses, VerifyWhatsappNumberData, VerifyWhatsappNumberErrors, VerifyWhatsappNumberResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -352,6 +352,25 @@ export const disableMfa = <ThrowOnError extends boolean = false>(options: Option
 });
 
 /**
+ * Remove one second factor. Needs the password and a code (from any active factor, or a
+ * recovery code). Removing the last factor turns MFA off, as `POST /v1/me/mfa/disable` does
+ * (recovery codes go too), and is refused while an organisation requires MFA (409).
+ */
+export const removeFactor = <ThrowOnError extends boolean = false>(options: Options<RemoveFactorData, ThrowOnError>) => (options.client ?? client).delete<RemoveFactorResponses, RemoveFactorErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/me/mfa/factors/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Activate a pending factor with a code from the app.
  *
  * For the account's first factor the answer carries 8 recovery codes, shown only here. Also
@@ -582,6 +601,26 @@ export const revokeSession = <ThrowOnError extends boolean = false>(options: Opt
         }],
     url: '/v1/me/sessions/{id}',
     ...options
+});
+
+/**
+ * Prove the profile's WhatsApp number with the code sent to it when it was set (`PATCH
+ * /v1/me`). A proven number can then receive login codes, when the account has MFA on. A
+ * wrong code is 403 `reauthentication_failed`; the code dies after 5 wrong tries or 10
+ * minutes (set the number again for a new one).
+ */
+export const verifyWhatsappNumber = <ThrowOnError extends boolean = false>(options: Options<VerifyWhatsappNumberData, ThrowOnError>) => (options.client ?? client).post<VerifyWhatsappNumberResponses, VerifyWhatsappNumberErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/me/whatsapp/verify',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -31,9 +31,15 @@ export type Account = {
      */
     phone?: string | null;
     /**
-     * WhatsApp number for one-time codes, E.164.
+     * WhatsApp number for one-time codes, E.164. Setting it sends a code to it (when the
+     * server sends WhatsApp messages); `POST /v1/me/whatsapp/verify` proves it.
      */
     whatsapp_number?: string | null;
+    /**
+     * When the WhatsApp number was proven; null until then. A proven number can receive
+     * login codes for an account with MFA on.
+     */
+    whatsapp_verified_at?: string | null;
     created_at: string;
     updated_at: string;
 };
@@ -1072,6 +1078,13 @@ export type VerifyChallengeRequest = {
     code: string;
 };
 
+export type WhatsappVerification = {
+    /**
+     * The code sent by WhatsApp when the number was set.
+     */
+    code: string;
+};
+
 export type GetJwksData = {
     body?: never;
     path?: never;
@@ -1817,6 +1830,12 @@ export type UpdateMeErrors = {
      */
     422: Problem;
     /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
      * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
      * password checks are queued); retry after `Retry-After` seconds.
      */
@@ -2222,6 +2241,78 @@ export type DisableMfaResponses = {
 };
 
 export type DisableMfaResponse = DisableMfaResponses[keyof DisableMfaResponses];
+
+export type RemoveFactorData = {
+    body: StepUpRequest;
+    path: {
+        /**
+         * The factor's id, as `GET /v1/me/mfa` lists it
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/me/mfa/factors/{id}';
+};
+
+export type RemoveFactorErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type RemoveFactorError = RemoveFactorErrors[keyof RemoveFactorErrors];
+
+export type RemoveFactorResponses = {
+    /**
+     * Factor removed
+     */
+    204: void;
+};
+
+export type RemoveFactorResponse = RemoveFactorResponses[keyof RemoveFactorResponses];
 
 export type ActivateFactorData = {
     body: CodeConfirmation;
@@ -2959,6 +3050,65 @@ export type RevokeSessionResponses = {
 };
 
 export type RevokeSessionResponse = RevokeSessionResponses[keyof RevokeSessionResponses];
+
+export type VerifyWhatsappNumberData = {
+    body: WhatsappVerification;
+    path?: never;
+    query?: never;
+    url: '/v1/me/whatsapp/verify';
+};
+
+export type VerifyWhatsappNumberErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type VerifyWhatsappNumberError = VerifyWhatsappNumberErrors[keyof VerifyWhatsappNumberErrors];
+
+export type VerifyWhatsappNumberResponses = {
+    /**
+     * The number is proven
+     */
+    200: Account;
+};
+
+export type VerifyWhatsappNumberResponse = VerifyWhatsappNumberResponses[keyof VerifyWhatsappNumberResponses];
 
 export type CreateOrgData = {
     body: OrgRequest;

@@ -81,6 +81,7 @@ from .unused_recovery_codes import UnusedRecoveryCodes
 from .update_org_request import UpdateOrgRequest
 from .update_profile_request import UpdateProfileRequest
 from .verify_challenge_request import VerifyChallengeRequest
+from .whatsapp_verification import WhatsappVerification
 
 __all__ = (
     "AccessToken",
@@ -164,4 +165,5 @@ __all__ = (
     "UpdateOrgRequest",
     "UpdateProfileRequest",
     "VerifyChallengeRequest",
+    "WhatsappVerification",
 )

@@ -23,7 +23,12 @@ class Account:
         updated_at (datetime.datetime):
         display_name (None | str | Unset):  Example: Ada Lovelace.
         phone (None | str | Unset): Phone number for SMS codes, E.164. Example: +4915112345678.
-        whatsapp_number (None | str | Unset): WhatsApp number for one-time codes, E.164. Example: +4915112345678.
+        whatsapp_number (None | str | Unset): WhatsApp number for one-time codes, E.164. Setting it sends a code to it
+            (when the
+            server sends WhatsApp messages); `POST /v1/me/whatsapp/verify` proves it. Example: +4915112345678.
+        whatsapp_verified_at (datetime.datetime | None | Unset): When the WhatsApp number was proven; null until then. A
+            proven number can receive
+            login codes for an account with MFA on.
     """
 
     id: str
@@ -33,6 +38,7 @@ class Account:
     display_name: None | str | Unset = UNSET
     phone: None | str | Unset = UNSET
     whatsapp_number: None | str | Unset = UNSET
+    whatsapp_verified_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,6 +68,14 @@ class Account:
         else:
             whatsapp_number = self.whatsapp_number
 
+        whatsapp_verified_at: None | str | Unset
+        if isinstance(self.whatsapp_verified_at, Unset):
+            whatsapp_verified_at = UNSET
+        elif isinstance(self.whatsapp_verified_at, datetime.datetime):
+            whatsapp_verified_at = self.whatsapp_verified_at.isoformat()
+        else:
+            whatsapp_verified_at = self.whatsapp_verified_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -78,6 +92,8 @@ class Account:
             field_dict["phone"] = phone
         if whatsapp_number is not UNSET:
             field_dict["whatsapp_number"] = whatsapp_number
+        if whatsapp_verified_at is not UNSET:
+            field_dict["whatsapp_verified_at"] = whatsapp_verified_at
 
         return field_dict
 
@@ -119,6 +135,23 @@ class Account:
 
         whatsapp_number = _parse_whatsapp_number(d.pop("whatsapp_number", UNSET))
 
+        def _parse_whatsapp_verified_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                whatsapp_verified_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return whatsapp_verified_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        whatsapp_verified_at = _parse_whatsapp_verified_at(d.pop("whatsapp_verified_at", UNSET))
+
         account = cls(
             id=id,
             email=email,
@@ -127,6 +160,7 @@ class Account:
             display_name=display_name,
             phone=phone,
             whatsapp_number=whatsapp_number,
+            whatsapp_verified_at=whatsapp_verified_at,
         )
 
         account.additional_properties = d
