@@ -326,6 +326,9 @@ pub fn update_profile(
                 accounts::updated_at.eq(row.updated_at),
             ))
             .execute(cx.conn)?;
+        if changed.contains(&"whatsapp_number") {
+            sent_codes::end_profile_codes(cx, account_id)?;
+        }
         if prove_whatsapp {
             sent_codes::send(
                 cx,

@@ -59,20 +59,17 @@ pub fn preferences(
 }
 
 fn ensure_row(conn: &mut DbConnection, account_id: &AccountId) -> Result<()> {
-    let exists: i64 = prefs::table
-        .filter(prefs::account_id.eq(account_id.as_str()))
-        .count()
-        .get_result(conn)?;
-    if exists == 0 {
-        let defaults = NotificationPreferences::default();
-        diesel::insert_into(prefs::table)
-            .values((
-                prefs::account_id.eq(account_id.as_str()),
-                prefs::new_device_login.eq(defaults.new_device_login),
-                prefs::failed_login.eq(defaults.failed_login),
-            ))
-            .execute(conn)?;
-    }
+    let defaults = NotificationPreferences::default();
+    // Two failed logins at once may both find no row: ON CONFLICT, so one insert wins and
+    // neither fails.
+    crate::on_backend!(conn, |inner| diesel::insert_into(prefs::table)
+        .values((
+            prefs::account_id.eq(account_id.as_str()),
+            prefs::new_device_login.eq(defaults.new_device_login),
+            prefs::failed_login.eq(defaults.failed_login),
+        ))
+        .on_conflict_do_nothing()
+        .execute(inner))?;
     Ok(())
 }
 
@@ -105,23 +102,27 @@ pub fn device_digest(account_id: &AccountId, device: &str) -> String {
     token_digest(&format!("{account_id}:{device}"))
 }
 
-/// Notes the device as the account's; returns whether it was new.
+/// Notes the device as the account's; returns whether it was new. Two sign-ins from one new
+/// device at once insert it once (ON CONFLICT), and only that one is news.
 fn remember_device(cx: &mut Context<'_>, account_id: &AccountId, digest: &str) -> Result<bool> {
-    let seen = diesel::update(known_devices::table.find((account_id.as_str(), digest)))
-        .set(known_devices::last_seen_at.eq(to_db(cx.now)))
-        .execute(cx.conn)?;
-    if seen > 0 {
-        return Ok(false);
+    let now = to_db(cx.now);
+    let inserted = crate::on_backend!(&mut *cx.conn, |inner| diesel::insert_into(
+        known_devices::table
+    )
+    .values((
+        known_devices::account_id.eq(account_id.as_str()),
+        known_devices::device_digest.eq(digest),
+        known_devices::first_seen_at.eq(now),
+        known_devices::last_seen_at.eq(now),
+    ))
+    .on_conflict_do_nothing()
+    .execute(inner))?;
+    if inserted == 0 {
+        diesel::update(known_devices::table.find((account_id.as_str(), digest)))
+            .set(known_devices::last_seen_at.eq(now))
+            .execute(cx.conn)?;
     }
-    diesel::insert_into(known_devices::table)
-        .values((
-            known_devices::account_id.eq(account_id.as_str()),
-            known_devices::device_digest.eq(digest),
-            known_devices::first_seen_at.eq(to_db(cx.now)),
-            known_devices::last_seen_at.eq(to_db(cx.now)),
-        ))
-        .execute(cx.conn)?;
-    Ok(true)
+    Ok(inserted == 1)
 }
 
 /// At sign-up: the device is the account's first, and no news.

@@ -218,3 +218,35 @@ async fn failed_sign_ins_are_told_at_most_every_15_minutes_when_wanted() {
     assert_eq!(app.login("ada@example.com", PASSWORD).await.status, 200);
     assert_eq!(alerts_to(&app, &smtp, "ada@example.com", FAILED).await, 2);
 }
+
+#[actix_web::test]
+async fn sign_ins_at_once_from_one_new_device_are_told_once() {
+    let smtp = SmtpSink::start();
+    let app = app_with_mail(&smtp).await;
+    app.sign_up("ada@example.com").await;
+    let other_instance = app.start_another_instance();
+    let replies = app
+        .send_at_once(&[app.base.clone(), other_instance], 8, |_, base| {
+            app.http.post(format!("{base}/v1/auth/login")).json(
+                &json!({"email": "ada@example.com", "password": PASSWORD, "device_id": "tablet-1"}),
+            )
+        })
+        .await;
+    for reply in &replies {
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    assert_eq!(
+        alerts_to(&app, &smtp, "ada@example.com", NEW_DEVICE).await,
+        1
+    );
+    // And failures at once: one alert.
+    let failures = app
+        .send_at_once(std::slice::from_ref(&app.base), 6, |_, base| {
+            app.http
+                .post(format!("{base}/v1/auth/login"))
+                .json(&json!({"email": "ada@example.com", "password": "wrong"}))
+        })
+        .await;
+    assert!(failures.iter().all(|r| r.status == 401), "{failures:?}");
+    assert_eq!(alerts_to(&app, &smtp, "ada@example.com", FAILED).await, 1);
+}

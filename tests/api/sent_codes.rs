@@ -452,7 +452,10 @@ async fn a_proven_whatsapp_number_receives_login_codes_for_an_authenticator_user
     assert_eq!(verified.status, 200, "{}", verified.body);
     assert_eq!(verified.body["session"]["aal"], "aal2");
 
-    // A new number is unproven again.
+    // A new number is unproven again; a code sent to the number before proves nothing of it.
+    app.advance(Duration::seconds(30));
+    set_whatsapp(&app, &ada.user, "+15550100777").await;
+    let (_, before) = last_whatsapp_code(&app, &provider).await;
     app.advance(Duration::seconds(30));
     let changed = set_whatsapp(&app, &ada.user, "+15550100999").await;
     assert!(
@@ -460,6 +463,13 @@ async fn a_proven_whatsapp_number_receives_login_codes_for_an_authenticator_user
         "{}",
         changed.body
     );
+    let (to, after) = last_whatsapp_code(&app, &provider).await;
+    assert_eq!(to, "+15550100999");
+    if before != after {
+        app.send(verify(&before))
+            .await
+            .assert_problem(403, "reauthentication_failed");
+    }
     let login = app.login("ada@example.com", PASSWORD).await;
     assert_eq!(
         login.body["challenge"]["methods"],

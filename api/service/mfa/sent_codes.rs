@@ -285,6 +285,19 @@ pub fn use_code(
     Ok(false)
 }
 
+/// Ends the codes sent to the profile's WhatsApp number (it changed: they prove nothing of
+/// the new one).
+pub fn end_profile_codes(cx: &mut Context<'_>, account_id: &AccountId) -> Result<usize> {
+    Ok(diesel::update(
+        sent_codes::table
+            .filter(sent_codes::account_id.eq(account_id.as_str()))
+            .filter(sent_codes::factor_id.is_null())
+            .filter(sent_codes::used_at.is_null()),
+    )
+    .set(sent_codes::used_at.eq(Some(to_db(cx.now))))
+    .execute(cx.conn)?)
+}
+
 /// Deletes codes a day after they expired (the hourly cap looks back an hour).
 pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize> {
     Ok(diesel::delete(
