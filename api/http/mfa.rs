@@ -10,6 +10,7 @@ use crate::service::mfa::FactorType;
 use crate::service::mfa::enrolment::{self, Activation, SentCodeEnrolment, TotpEnrolment};
 use crate::service::mfa::factors::{self, MfaStatus, StepUp};
 use crate::service::mfa::recovery_codes::RecoveryCodes;
+use crate::service::mfa::sent_codes::{self, SentCode};
 use crate::service::mfa::tickets::Enroller;
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::{Caller, Session};
@@ -347,8 +348,52 @@ pub async fn disable(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Remove one second factor. Needs the password and a code (from any active factor, or a
-/// recovery code). Removing the last factor turns MFA off, as `POST /v1/me/mfa/disable` does
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"method": "sms"}))]
+pub struct ConfirmationCodeRequest {
+    /// `sms` or `whatsapp`: the account's factor the code goes to.
+    pub method: mfa::SecondFactor,
+}
+
+/// Send a code by SMS or WhatsApp to confirm a sensitive change (disabling MFA, removing a
+/// factor, recovery codes) as the `code` of that request, within 10 minutes. For accounts
+/// whose factor sends its codes; the same cooldown and hourly cap as at login apply.
+#[utoipa::path(
+    operation_id = "sendConfirmationCode",
+    tag = "mfa",
+    request_body = ConfirmationCodeRequest,
+    responses(
+        (status = 202, description = "The code is on its way", body = SentCode),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/me/mfa/codes")]
+pub async fn send_confirmation_code(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client: ClientInfo,
+    Body(body): Body<ConfirmationCodeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let sent = state
+        .run(client, move |cx| {
+            rate_limit::take(cx, &[Kind::Code])?;
+            sent_codes::send_for_confirmation(cx, caller.account_id(), body.method)
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().json(sent))
+}
+
+/// Remove one second factor. Needs the password and a code (from any active factor — for SMS
+/// or WhatsApp, one sent with `POST /v1/me/mfa/codes` — or a recovery code). Removing the last factor turns MFA off, as `POST /v1/me/mfa/disable` does
 /// (recovery codes go too), and is refused while an organisation requires MFA (409).
 #[utoipa::path(
     operation_id = "removeFactor",

@@ -66,6 +66,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(mfa::activate)
         .service(mfa::disable)
         .service(mfa::remove_factor)
+        .service(mfa::send_confirmation_code)
         .service(mfa::regenerate_recovery_codes)
         .service(mfa::reveal_recovery_codes)
         .service(audit_log::list)

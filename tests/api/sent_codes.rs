@@ -500,3 +500,49 @@ async fn without_a_whatsapp_provider_the_number_is_never_offered() {
         .await
         .assert_problem(422, "validation_failed");
 }
+
+#[actix_web::test]
+async fn a_phone_only_account_confirms_changes_with_a_code_sent_for_them() {
+    let provider = sms_provider().await;
+    let app = app_with_sms(&provider).await;
+    let ada = ada_with_sms(&app, &provider).await;
+    let factor = app.get("/v1/me/mfa", &ada.token).await.body["factors"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let remove = |code: &str| {
+        app.authed(
+            Method::DELETE,
+            &format!("/v1/me/mfa/factors/{factor}"),
+            &ada.token,
+        )
+        .json(&json!({"password": PASSWORD, "code": code}))
+    };
+
+    // A code sent for a login confirms nothing.
+    let id = challenge(&app).await;
+    assert_eq!(deliver(&app, &id, "sms").await.status, 202);
+    let login_code = last_code(&app, &provider).await;
+    app.send(remove(&login_code))
+        .await
+        .assert_problem(403, "reauthentication_failed");
+
+    app.advance(Duration::seconds(30));
+    let ask = |method: &str| {
+        app.authed(Method::POST, "/v1/me/mfa/codes", &ada.token)
+            .json(&json!({"method": method}))
+    };
+    app.send(ask("whatsapp"))
+        .await
+        .assert_problem(422, "validation_failed");
+    let sent = app.send(ask("sms")).await;
+    assert_eq!(sent.status, 202, "{}", sent.body);
+    assert_eq!(sent.body["sent_to"], "+1•••••0123");
+    let code = last_code(&app, &provider).await;
+    let removed = app.send(remove(&code)).await;
+    assert_eq!(removed.status, 204, "{}", removed.body);
+    assert_eq!(
+        app.get("/v1/me/mfa", &ada.token).await.body["enabled"],
+        false
+    );
+}

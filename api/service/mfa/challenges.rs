@@ -168,7 +168,7 @@ pub fn verify(
                 return Ok(Decision::Refused(locked));
             }
         };
-        if use_second_factor(cx, &account_id, method, code)?.is_none() {
+        if use_second_factor(cx, &account_id, method, code, Purpose::Login)?.is_none() {
             diesel::update(login_challenges::table.find(&digest))
                 .set(login_challenges::failed_attempts.eq(login_challenges::failed_attempts + 1))
                 .execute(cx.conn)?;

@@ -123,11 +123,17 @@ impl SecondFactor {
     }
 
     /// The methods a code given without one may be: digits are a one-time code of an
-    /// authenticator or a hardware token; anything else is taken as a recovery code.
+    /// authenticator, a hardware token, or one sent by SMS or WhatsApp for a confirmation;
+    /// anything else is taken as a recovery code.
     pub fn candidates(code: &str) -> &'static [SecondFactor] {
         let code = code.trim();
         if !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()) {
-            &[SecondFactor::Totp, SecondFactor::HardwareToken]
+            &[
+                SecondFactor::Totp,
+                SecondFactor::HardwareToken,
+                SecondFactor::Sms,
+                SecondFactor::Whatsapp,
+            ]
         } else {
             &[SecondFactor::RecoveryCode]
         }
@@ -264,21 +270,19 @@ pub fn use_second_factor(
     account_id: &AccountId,
     method: SecondFactor,
     code: &Secret,
+    purpose: sent_codes::Purpose,
 ) -> Result<Option<SecondFactor>> {
     let accepted = match method.factor_type() {
         Some(kind) => match active_factor(cx.conn, account_id, kind)? {
-            Some(factor) if kind.is_sent() => sent_codes::use_code(
-                cx,
-                sent_codes::Target::Factor(&factor),
-                sent_codes::Purpose::Login,
-                code,
-            )?,
+            Some(factor) if kind.is_sent() => {
+                sent_codes::use_code(cx, sent_codes::Target::Factor(&factor), purpose, code)?
+            }
             Some(factor) => use_totp_code(cx, &factor, code)?,
             None if kind == FactorType::Whatsapp && verified_whatsapp(cx.conn, account_id)? => {
                 sent_codes::use_code(
                     cx,
                     sent_codes::Target::ProfileWhatsapp(account_id),
-                    sent_codes::Purpose::Login,
+                    purpose,
                     code,
                 )?
             }
@@ -296,7 +300,13 @@ pub fn use_any_code(
     code: &Secret,
 ) -> Result<Option<SecondFactor>> {
     for method in SecondFactor::candidates(code.expose()) {
-        if let Some(method) = use_second_factor(cx, account_id, *method, code)? {
+        if let Some(method) = use_second_factor(
+            cx,
+            account_id,
+            *method,
+            code,
+            sent_codes::Purpose::Confirmation,
+        )? {
             return Ok(Some(method));
         }
     }

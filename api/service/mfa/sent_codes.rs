@@ -49,6 +49,8 @@ pub enum Purpose {
     /// Proving the profile's WhatsApp number.
     Verification,
     Login,
+    /// Confirming a sensitive change on a signed-in session (disabling MFA, removing a factor…).
+    Confirmation,
 }
 
 impl Purpose {
@@ -57,6 +59,7 @@ impl Purpose {
             Purpose::Activation => "activation",
             Purpose::Verification => "verification",
             Purpose::Login => "login",
+            Purpose::Confirmation => "confirmation",
         }
     }
 }
@@ -283,6 +286,42 @@ pub fn use_code(
         .set(sent_codes::failed_attempts.eq(sent_codes::failed_attempts + 1))
         .execute(cx.conn)?;
     Ok(false)
+}
+
+/// Sends a code for a confirmation to the account's factor of `kind` (SMS or WhatsApp), or
+/// for WhatsApp to a proven profile number: 422 when the account has neither.
+pub fn send_for_confirmation(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    method: super::SecondFactor,
+) -> Result<SentCode> {
+    let unavailable = || {
+        Error::invalid(vec![crate::service::error::FieldError::new(
+            "method",
+            "not_available",
+            "the account has no active factor of this kind (or it is not sent here)",
+        )])
+    };
+    let kind = method
+        .factor_type()
+        .filter(|kind| kind.is_sent() && cx.env.channels.offers(*kind))
+        .ok_or_else(unavailable)?;
+    cx.transaction(|cx| {
+        crate::service::accounts::lock(cx.conn, account_id)?;
+        match super::active_factor(cx.conn, account_id, kind)? {
+            Some(factor) => send(cx, Target::Factor(&factor), Purpose::Confirmation),
+            None if kind == FactorType::Whatsapp
+                && super::verified_whatsapp(cx.conn, account_id)? =>
+            {
+                send(
+                    cx,
+                    Target::ProfileWhatsapp(account_id),
+                    Purpose::Confirmation,
+                )
+            }
+            None => Err(unavailable()),
+        }
+    })
 }
 
 /// Ends the codes sent to the profile's WhatsApp number (it changed: they prove nothing of
