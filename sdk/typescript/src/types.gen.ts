@@ -203,6 +203,13 @@ export type CodeConfirmation = {
     code: string;
 };
 
+export type ConfirmationCodeRequest = {
+    /**
+     * `sms` or `whatsapp`: the account's factor the code goes to.
+     */
+    method: SecondFactor;
+};
+
 export type CreateApiKeyRequest = {
     name: string;
     /**
@@ -2178,6 +2185,65 @@ export type GetMfaStatusResponses = {
 };
 
 export type GetMfaStatusResponse = GetMfaStatusResponses[keyof GetMfaStatusResponses];
+
+export type SendConfirmationCodeData = {
+    body: ConfirmationCodeRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/me/mfa/codes';
+};
+
+export type SendConfirmationCodeErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type SendConfirmationCodeError = SendConfirmationCodeErrors[keyof SendConfirmationCodeErrors];
+
+export type SendConfirmationCodeResponses = {
+    /**
+     * The code is on its way
+     */
+    202: SentCode;
+};
+
+export type SendConfirmationCodeResponse = SendConfirmationCodeResponses[keyof SendConfirmationCodeResponses];
 
 export type DisableMfaData = {
     body: StepUpRequest;

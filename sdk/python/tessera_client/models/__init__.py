@@ -16,6 +16,7 @@ from .bind_token_request import BindTokenRequest
 from .change_password_request import ChangePasswordRequest
 from .channel import Channel
 from .code_confirmation import CodeConfirmation
+from .confirmation_code_request import ConfirmationCodeRequest
 from .create_api_key_request import CreateApiKeyRequest
 from .current_session_response import CurrentSessionResponse
 from .deliver_code_request import DeliverCodeRequest
@@ -100,6 +101,7 @@ __all__ = (
     "ChangePasswordRequest",
     "Channel",
     "CodeConfirmation",
+    "ConfirmationCodeRequest",
     "CreateApiKeyRequest",
     "CurrentSessionResponse",
     "DeliverCodeRequest",

@@ -109,8 +109,9 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: StepUpRequest,
 ) -> Response[Any | Problem]:
-    """Remove one second factor. Needs the password and a code (from any active factor, or a
-    recovery code). Removing the last factor turns MFA off, as `POST /v1/me/mfa/disable` does
+    """Remove one second factor. Needs the password and a code (from any active factor — for SMS
+    or WhatsApp, one sent with `POST /v1/me/mfa/codes` — or a recovery code). Removing the last factor
+    turns MFA off, as `POST /v1/me/mfa/disable` does
     (recovery codes go too), and is refused while an organisation requires MFA (409).
 
     Args:
@@ -144,8 +145,9 @@ def sync(
     client: AuthenticatedClient,
     body: StepUpRequest,
 ) -> Any | Problem | None:
-    """Remove one second factor. Needs the password and a code (from any active factor, or a
-    recovery code). Removing the last factor turns MFA off, as `POST /v1/me/mfa/disable` does
+    """Remove one second factor. Needs the password and a code (from any active factor — for SMS
+    or WhatsApp, one sent with `POST /v1/me/mfa/codes` — or a recovery code). Removing the last factor
+    turns MFA off, as `POST /v1/me/mfa/disable` does
     (recovery codes go too), and is refused while an organisation requires MFA (409).
 
     Args:
@@ -174,8 +176,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: StepUpRequest,
 ) -> Response[Any | Problem]:
-    """Remove one second factor. Needs the password and a code (from any active factor, or a
-    recovery code). Removing the last factor turns MFA off, as `POST /v1/me/mfa/disable` does
+    """Remove one second factor. Needs the password and a code (from any active factor — for SMS
+    or WhatsApp, one sent with `POST /v1/me/mfa/codes` — or a recovery code). Removing the last factor
+    turns MFA off, as `POST /v1/me/mfa/disable` does
     (recovery codes go too), and is refused while an organisation requires MFA (409).
 
     Args:
@@ -207,8 +210,9 @@ async def asyncio(
     client: AuthenticatedClient,
     body: StepUpRequest,
 ) -> Any | Problem | None:
-    """Remove one second factor. Needs the password and a code (from any active factor, or a
-    recovery code). Removing the last factor turns MFA off, as `POST /v1/me/mfa/disable` does
+    """Remove one second factor. Needs the password and a code (from any active factor — for SMS
+    or WhatsApp, one sent with `POST /v1/me/mfa/codes` — or a recovery code). Removing the last factor
+    turns MFA off, as `POST /v1/me/mfa/disable` does
     (recovery codes go too), and is refused while an organisation requires MFA (409).
 
     Args:
