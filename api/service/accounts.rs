@@ -175,7 +175,7 @@ pub fn sign_up(cx: &mut Context<'_>, input: SignUp) -> Result<(Account, IssuedSe
         let account = Account::from(row.clone());
         let session = sessions::issue(cx, &account.id, Aal::Aal1, None)?;
         audit::record(cx, &account.id, AuditAction::AccountCreated, None)?;
-        super::alerts::first_device(cx, &account.id, cx.client.device.as_deref())?;
+        super::alerts::first_device(cx, &account.id)?;
         Ok((account, session))
     })
 }

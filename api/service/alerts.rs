@@ -102,6 +102,14 @@ pub fn device_digest(account_id: &AccountId, device: &str) -> String {
     token_digest(&format!("{account_id}:{device}"))
 }
 
+/// The digest of the device the request names, if it names one.
+pub fn client_device(cx: &Context<'_>, account_id: &AccountId) -> Option<String> {
+    cx.client
+        .device
+        .as_deref()
+        .map(|device| device_digest(account_id, device))
+}
+
 /// Notes the device as the account's; returns whether it was new. Two sign-ins from one new
 /// device at once insert it once (ON CONFLICT), and only that one is news.
 fn remember_device(cx: &mut Context<'_>, account_id: &AccountId, digest: &str) -> Result<bool> {
@@ -126,13 +134,9 @@ fn remember_device(cx: &mut Context<'_>, account_id: &AccountId, digest: &str) -
 }
 
 /// At sign-up: the device is the account's first, and no news.
-pub fn first_device(
-    cx: &mut Context<'_>,
-    account_id: &AccountId,
-    device: Option<&str>,
-) -> Result<()> {
-    if let Some(device) = device {
-        remember_device(cx, account_id, &device_digest(account_id, device))?;
+pub fn first_device(cx: &mut Context<'_>, account_id: &AccountId) -> Result<()> {
+    if let Some(digest) = client_device(cx, account_id) {
+        remember_device(cx, account_id, &digest)?;
     }
     Ok(())
 }

@@ -115,11 +115,7 @@ pub fn password_login(
         }
         let session = sessions::issue_with_deadline(cx, account_id, Aal::Aal1, None, deadline)?;
         history::record(cx, attempt(None))?;
-        let device = cx
-            .client
-            .device
-            .as_deref()
-            .map(|device| alerts::device_digest(account_id, device));
+        let device = alerts::client_device(cx, account_id);
         alerts::signed_in(cx, account_id, &account.email, device.as_deref())?;
         Ok(Decision::Done(LoginOutcome::Authenticated {
             account: Account::from(account),

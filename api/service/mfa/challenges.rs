@@ -14,10 +14,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::sent_codes::{self, Purpose, SentCode, Target};
-use super::{
-    FactorType, SecondFactor, active_factor, usable_methods, use_second_factor, verified_whatsapp,
-};
+use super::sent_codes::{self, Purpose, SentCode};
+use super::{SecondFactor, usable_methods, use_second_factor};
 use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::models::LoginChallengeRow;
 use crate::db::schema::login_challenges;
@@ -86,11 +84,7 @@ pub fn open(cx: &mut Context<'_>, account_id: &AccountId) -> Result<LoginChallen
             expires_at: to_db(expires_at),
             failed_attempts: 0,
             consumed_at: None,
-            device_digest: cx
-                .client
-                .device
-                .as_deref()
-                .map(|device| alerts::device_digest(account_id, device)),
+            device_digest: alerts::client_device(cx, account_id),
         })
         .execute(cx.conn)?;
     Ok(LoginChallenge {
@@ -203,12 +197,7 @@ pub fn verify(
         let session = sessions::issue(cx, &account_id, Aal::Aal2, Some(method))?;
         history::record(cx, attempt(None))?;
         // The device that answers, or else the one that opened the challenge.
-        let device = cx
-            .client
-            .device
-            .as_deref()
-            .map(|device| alerts::device_digest(&account_id, device))
-            .or(challenge.device_digest.clone());
+        let device = alerts::client_device(cx, &account_id).or(challenge.device_digest.clone());
         alerts::signed_in(cx, &account_id, &account.email, device.as_deref())?;
         Ok(Decision::Done((Account::from(account.clone()), session)))
     })
@@ -246,13 +235,9 @@ pub fn deliver(
             .ok_or_else(not_offered)?;
         let account_id = AccountId::from(challenge.account_id);
         accounts::lock(cx.conn, &account_id)?;
-        match active_factor(cx.conn, &account_id, kind)? {
-            Some(factor) => sent_codes::send(cx, Target::Factor(&factor), Purpose::Login),
-            None if kind == FactorType::Whatsapp && verified_whatsapp(cx.conn, &account_id)? => {
-                sent_codes::send(cx, Target::ProfileWhatsapp(&account_id), Purpose::Login)
-            }
-            None => Err(not_offered()),
-        }
+        let destination =
+            sent_codes::Destination::of(cx.conn, &account_id, kind)?.ok_or_else(not_offered)?;
+        sent_codes::send(cx, destination.target(&account_id), Purpose::Login)
     })
 }
 

@@ -116,6 +116,44 @@ fn already_active(kind: FactorType) -> Error {
     }
 }
 
+/// Runs `create` (in a transaction) once the enroller has proven it may add a factor: a
+/// signed-in caller re-enters the password; an enrolment ticket stands for the password
+/// entered at login.
+fn with_enroller_proof<T>(
+    cx: &mut Context<'_>,
+    enroller: &Enroller,
+    password: Option<Secret>,
+    create: impl FnOnce(&mut Context<'_>, step_up::Confirmed) -> Result<T>,
+) -> Result<T> {
+    match enroller {
+        Enroller::Session(_) => {
+            let password = password.ok_or_else(|| {
+                step_up::refused("password", "required", "the account's password is required")
+            })?;
+            let proof = Proof {
+                password_field: "password",
+                password,
+                code: None,
+            };
+            step_up::confirm(
+                cx,
+                enroller.account_id(),
+                &proof,
+                Requirement::Password,
+                create,
+            )
+        }
+        Enroller::Ticket { .. } => cx.transaction(|cx| {
+            create(
+                cx,
+                step_up::Confirmed {
+                    second_factor: None,
+                },
+            )
+        }),
+    }
+}
+
 pub fn totp_already_active() -> Error {
     Error::denied_because(
         ErrorCode::TotpAlreadyActive,
@@ -169,27 +207,7 @@ pub fn start_totp(
             .execute(cx.conn)?;
         Ok(())
     };
-    match enroller {
-        Enroller::Session(_) => {
-            let password = password.ok_or_else(|| {
-                step_up::refused("password", "required", "the account's password is required")
-            })?;
-            let proof = Proof {
-                password_field: "password",
-                password,
-                code: None,
-            };
-            step_up::confirm(cx, account_id, &proof, Requirement::Password, create)?;
-        }
-        Enroller::Ticket { .. } => cx.transaction(|cx| {
-            create(
-                cx,
-                step_up::Confirmed {
-                    second_factor: None,
-                },
-            )
-        })?,
-    }
+    with_enroller_proof(cx, enroller, password, create)?;
     let secret = totp::encode_secret(&*secret);
     let email = &enroller.account().email;
     let otpauth_uri = otpauth_uri(&cx.env.totp_issuer, email, &secret, params);
@@ -288,27 +306,7 @@ pub fn start_sent(
             .execute(cx.conn)?;
         sent_codes::send(cx, Target::Factor(&row), Purpose::Activation)
     };
-    let code = match enroller {
-        Enroller::Session(_) => {
-            let password = password.ok_or_else(|| {
-                step_up::refused("password", "required", "the account's password is required")
-            })?;
-            let proof = Proof {
-                password_field: "password",
-                password,
-                code: None,
-            };
-            step_up::confirm(cx, account_id, &proof, Requirement::Password, create)?
-        }
-        Enroller::Ticket { .. } => cx.transaction(|cx| {
-            create(
-                cx,
-                step_up::Confirmed {
-                    second_factor: None,
-                },
-            )
-        })?,
-    };
+    let code = with_enroller_proof(cx, enroller, password, create)?;
     Ok(SentCodeEnrolment {
         factor_id,
         kind: kind.name(),

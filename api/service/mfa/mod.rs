@@ -273,19 +273,16 @@ pub fn use_second_factor(
     purpose: sent_codes::Purpose,
 ) -> Result<Option<SecondFactor>> {
     let accepted = match method.factor_type() {
+        Some(kind) if kind.is_sent() => {
+            match sent_codes::Destination::of(cx.conn, account_id, kind)? {
+                Some(destination) => {
+                    sent_codes::use_code(cx, destination.target(account_id), purpose, code)?
+                }
+                None => false,
+            }
+        }
         Some(kind) => match active_factor(cx.conn, account_id, kind)? {
-            Some(factor) if kind.is_sent() => {
-                sent_codes::use_code(cx, sent_codes::Target::Factor(&factor), purpose, code)?
-            }
             Some(factor) => use_totp_code(cx, &factor, code)?,
-            None if kind == FactorType::Whatsapp && verified_whatsapp(cx.conn, account_id)? => {
-                sent_codes::use_code(
-                    cx,
-                    sent_codes::Target::ProfileWhatsapp(account_id),
-                    purpose,
-                    code,
-                )?
-            }
             None => false,
         },
         None => recovery_codes::use_code(cx, account_id, code)?,

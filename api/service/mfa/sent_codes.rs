@@ -156,6 +156,36 @@ impl Target<'_> {
     }
 }
 
+/// Where codes of a kind go for an account, as found in the database.
+pub enum Destination {
+    Factor(Box<MfaFactorRow>),
+    /// No WhatsApp factor, but a proven profile number.
+    ProfileWhatsapp,
+}
+
+impl Destination {
+    /// Where the account's codes of `kind` go: its active factor of that kind, or for
+    /// WhatsApp a proven profile number; none when neither.
+    pub fn of(
+        conn: &mut DbConnection,
+        account_id: &AccountId,
+        kind: FactorType,
+    ) -> Result<Option<Destination>> {
+        if let Some(factor) = super::active_factor(conn, account_id, kind)? {
+            return Ok(Some(Destination::Factor(Box::new(factor))));
+        }
+        let profile = kind == FactorType::Whatsapp && super::verified_whatsapp(conn, account_id)?;
+        Ok(profile.then_some(Destination::ProfileWhatsapp))
+    }
+
+    pub fn target<'a>(&'a self, account_id: &'a AccountId) -> Target<'a> {
+        match self {
+            Destination::Factor(factor) => Target::Factor(factor),
+            Destination::ProfileWhatsapp => Target::ProfileWhatsapp(account_id),
+        }
+    }
+}
+
 /// The codes of one target, as a boxed query.
 fn codes_of<'a>(
     target: &Target<'_>,
@@ -308,19 +338,8 @@ pub fn send_for_confirmation(
         .ok_or_else(unavailable)?;
     cx.transaction(|cx| {
         crate::service::accounts::lock(cx.conn, account_id)?;
-        match super::active_factor(cx.conn, account_id, kind)? {
-            Some(factor) => send(cx, Target::Factor(&factor), Purpose::Confirmation),
-            None if kind == FactorType::Whatsapp
-                && super::verified_whatsapp(cx.conn, account_id)? =>
-            {
-                send(
-                    cx,
-                    Target::ProfileWhatsapp(account_id),
-                    Purpose::Confirmation,
-                )
-            }
-            None => Err(unavailable()),
-        }
+        let destination = Destination::of(cx.conn, account_id, kind)?.ok_or_else(unavailable)?;
+        send(cx, destination.target(account_id), Purpose::Confirmation)
     })
 }
 
