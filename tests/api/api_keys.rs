@@ -176,3 +176,19 @@ async fn bad_key_requests_are_refused() {
         .await
         .assert_problem(404, "not_found");
 }
+
+#[actix_web::test]
+async fn with_mfa_on_an_aal1_session_cannot_make_keys() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up_with_mfa("ada@example.com").await;
+    // No call leaves an MFA account with an aal1 session (turning MFA on raises the session
+    // that did it and ends the others), so the state is made directly: as a session from
+    // before MFA existed in this deployment would be.
+    app.execute_sql(&format!(
+        "UPDATE sessions SET aal = 'aal1', methods = '[\"password\"]' WHERE id = '{}'",
+        ada.user.session_id
+    ));
+    create_key(&app, &ada.user, json!({"name": "CI"}))
+        .await
+        .assert_problem(403, "step_up_required");
+}

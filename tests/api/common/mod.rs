@@ -381,6 +381,26 @@ impl TestApp {
             .expect("an outbox round")
     }
 
+    /// Runs SQL on this app's database, on either backend: for states no API call produces.
+    pub fn execute_sql(&self, sql: &str) {
+        match &self.pg {
+            Some(_) => {
+                let url = self.settings.database_url.clone().unwrap();
+                PgConnection::establish(&url)
+                    .unwrap()
+                    .batch_execute(sql)
+                    .unwrap();
+            }
+            None => {
+                let path = self.settings.database_url.clone().unwrap();
+                diesel::SqliteConnection::establish(&path)
+                    .unwrap()
+                    .batch_execute(sql)
+                    .unwrap();
+            }
+        }
+    }
+
     /// Every row of every table, as text (one JSON array per row), on either backend.
     pub fn rows_dump(&self) -> String {
         if self.pg.is_some() {
