@@ -37,6 +37,7 @@ use crate::crypto::keys::ServerKeys;
 use crate::crypto::password::PasswordHasher;
 use crate::geo::GeoLocator;
 use crate::service::access_tokens::AccessTokenPolicy;
+use crate::service::activity::SessionActivity;
 use crate::service::maintenance::{self, Pruned};
 use crate::service::mfa::sent_codes::Channels;
 use crate::service::outbox::DeliveryPolicy;
@@ -155,6 +156,8 @@ pub fn build_state_with_pool(
         webhook_urls: settings.webhook_url_list(),
         reset_link: settings.reset_link_template(),
         channels,
+        activity: Default::default(),
+        writer: db::SqliteWriter::for_url(&settings.database_url()),
     };
     if settings.dev_log_codes {
         tracing::warn!(
@@ -172,7 +175,11 @@ pub fn build_state_with_pool(
              written to the log instead of being sent"
         );
     }
+    let workers = settings
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     Ok(AppState::new(Inner {
+        readers: db::build_read_pool(&settings.database_url(), workers),
         pool,
         clock,
         env,
@@ -298,11 +305,34 @@ pub fn start(state: AppState) -> std::io::Result<Listening> {
         }
         None => None,
     };
+    spawn_activity_writer(state.clone());
     Ok(Listening {
         server: server.run(),
         addr,
         metrics_addr,
     })
+}
+
+/// Writes the session uses the checks noted, about once a second, for as long as the server
+/// runs (see `service::activity`).
+fn spawn_activity_writer(state: AppState) {
+    actix_web::rt::spawn(async move {
+        let mut every_second = tokio::time::interval(std::time::Duration::from_secs(1));
+        every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every_second.tick().await;
+            if let Err(e) = write_session_activity(&state).await {
+                tracing::warn!(error = %e, "session activity not recorded");
+            }
+        }
+    });
+}
+
+/// Writes the session uses noted so far; also at a graceful stop.
+pub async fn write_session_activity(state: &AppState) -> Result<usize, http::error::ApiError> {
+    state
+        .run(ClientInfo::default(), SessionActivity::flush)
+        .await
 }
 
 /// One round of periodic clean-up.

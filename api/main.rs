@@ -260,12 +260,16 @@ fn serve(settings: Settings) -> ExitCode {
             }
         };
         tessera::spawn_maintenance(state.clone());
-        tessera::delivery::worker::spawn(state);
+        tessera::delivery::worker::spawn(state.clone());
         tracing::info!(%addr, docs = %format!("{}/docs/", public_url.trim_end_matches('/')), "Tessera is listening");
         if let Some(metrics_addr) = metrics_addr {
             tracing::info!(%metrics_addr, "metrics listening at /metrics");
         }
-        match server.await {
+        let stopped = server.await;
+        if let Err(e) = tessera::write_session_activity(&state).await {
+            tracing::warn!(error = %e, "session activity not recorded at stop");
+        }
+        match stopped {
             Ok(()) => {
                 tracing::info!("stopped");
                 ExitCode::SUCCESS

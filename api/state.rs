@@ -20,6 +20,8 @@ pub struct AppState(Arc<Inner>);
 
 pub struct Inner {
     pub pool: DbPool,
+    /// SQLite only: read-only connections for [`AppState::read`].
+    pub readers: Option<DbPool>,
     pub clock: Clock,
     /// The keys and policies every service function works with.
     pub env: Env,
@@ -63,6 +65,22 @@ impl AppState {
         })
         .await
         .map_err(|e| ApiError::from(service::Error::internal(format!("blocking pool: {e}"))))?
+    }
+
+    /// Runs a read-only service function: on SQLite right here on the async worker, with a
+    /// read-only connection (see `db::build_read_pool`); elsewhere as [`run`](Self::run).
+    /// For the hot paths that only look a token up.
+    pub async fn read<T, F>(&self, client: ClientInfo, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut Context<'_>) -> service::Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let Some(readers) = &self.readers else {
+            return self.run(client, f).await;
+        };
+        let mut conn = readers.get()?;
+        let mut cx = Context::new(&mut conn, &self.env, &client, self.now());
+        f(&mut cx).map_err(ApiError::from)
     }
 
     /// For work that hashes a password. In order: a place in the hashing queue (503

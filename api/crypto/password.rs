@@ -10,10 +10,12 @@
 //! Each hashing thread keeps its argon2 memory between hashes instead of allocating 19 MiB per
 //! call: the allocator would otherwise keep the freed blocks (glibc raises its mmap threshold
 //! after the first one), and the resident size grows by hundreds of MiB in a login storm.
+//! After 10 s without a hash the thread gives the memory back, so an idle server is small.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use std::cell::RefCell;
 
@@ -99,8 +101,18 @@ impl PasswordHasher {
             admitted: Arc::new(AtomicUsize::new(0)),
             capacity: threads * 2 + threads * queue_per_thread.max(1),
         };
-        let random = super::tokens::random_token("");
-        hasher.dummy_hash = hasher.hash(&random)?;
+        // Made on a thread of its own that ends at once, so no hashing thread holds argon2
+        // memory while the server is idle.
+        let random = Zeroizing::new(super::tokens::random_token(""));
+        let params = hasher.params.clone();
+        hasher.dummy_hash = std::thread::scope(|scope| {
+            scope
+                .spawn(|| hash_phc(&params, random.as_bytes()))
+                .join()
+                .map_err(|_| CryptoError::Hash("the start-up hash panicked".into()))?
+                .map_err(CryptoError::Hash)
+        })?;
+        return_freed_memory();
         Ok(hasher)
     }
 
@@ -260,16 +272,52 @@ fn lower_priority() {
     }
 }
 
+/// How long a hashing thread keeps its argon2 memory after its last hash.
+const KEEP_MEMORY_IDLE: Duration = Duration::from_secs(10);
+
+/// Gives the thread's argon2 memory back to the system.
+fn release_memory() {
+    MEMORY.with(|memory| *memory.borrow_mut() = Vec::new());
+    return_freed_memory();
+}
+
+/// Asks the allocator to hand freed pages back: glibc keeps a freed block this large in its
+/// arena (its mmap threshold rises after the first one), so without this the resident size
+/// would not shrink when hashing stops.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of the allocator's own arenas.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 fn run_jobs(queue: &Mutex<Receiver<Job>>) {
     lower_priority();
+    let mut holding_memory = false;
     loop {
         let job = match queue.lock() {
-            Ok(queue) => queue.recv(),
+            Ok(queue) if holding_memory => match queue.recv_timeout(KEEP_MEMORY_IDLE) {
+                Ok(job) => Some(job),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return, // the hasher was dropped
+            },
+            Ok(queue) => match queue.recv() {
+                Ok(job) => Some(job),
+                Err(_) => return,
+            },
             Err(_) => return,
         };
         match job {
-            Ok(job) => job(),
-            Err(_) => return, // the hasher was dropped
+            Some(job) => {
+                job();
+                holding_memory = true;
+            }
+            None => {
+                // Idle: a login storm's memory should not stay resident for hours.
+                release_memory();
+                holding_memory = false;
+            }
         }
     }
 }

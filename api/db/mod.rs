@@ -172,6 +172,94 @@ fn manager(url: &str) -> SchemeConnectionManager {
     }
 }
 
+/// For SQLite: connections that only read, used by the async workers themselves. Reading an
+/// indexed row takes microseconds, less than the hop to the blocking pool and back, and a
+/// WAL reader never waits for the writer. A read is never interrupted by an await, so each
+/// worker holds at most one of these at a time, and taking one never waits. PostgreSQL reads
+/// are network round trips: they stay on the blocking pool (`None`).
+pub fn build_read_pool(url: &str, workers: usize) -> Option<DbPool> {
+    (Backend::of_url(url) == Backend::Sqlite).then(|| {
+        Pool::builder()
+            .max_size(u32::try_from(workers).unwrap_or(u32::MAX).saturating_add(2))
+            .min_idle(Some(0))
+            .test_on_check_out(false)
+            .connection_timeout(Duration::from_secs(5))
+            .connection_customizer(Box::new(ReaderSetup))
+            .build_unchecked(manager(url))
+    })
+}
+
+/// A reader: refuses to write, and waits briefly if ever busy (WAL recovery), since it
+/// waits on an async worker.
+#[derive(Debug)]
+struct ReaderSetup;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ReaderSetup {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(conn) = conn {
+            conn.batch_execute("PRAGMA busy_timeout = 250; PRAGMA query_only = ON;")
+                .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// SQLite: the one connection every write transaction of the server runs on. SQLite has one
+/// writer at a time anyway; with one connection for it, that connection's page cache stays
+/// valid from one transaction to the next. (In WAL mode a connection drops its whole cache
+/// when another connection has written since its last transaction: with writes spread over
+/// the pool, every transaction read its pages again, some sixty system calls for a sign-in.)
+/// Holding it is also what queues the writers (see [`SQLITE_WRITERS`]).
+pub struct SqliteWriter {
+    conn_str: String,
+    conn: std::sync::Mutex<Option<DbConnection>>,
+}
+
+impl SqliteWriter {
+    /// `None` for PostgreSQL, where writers do not queue.
+    pub fn for_url(url: &str) -> Option<SqliteWriter> {
+        (Backend::of_url(url) == Backend::Sqlite).then(|| SqliteWriter {
+            conn_str: connection_string(url),
+            conn: std::sync::Mutex::new(None),
+        })
+    }
+
+    /// Runs `f` on the writer connection, connecting first if need be. After a panic while
+    /// it was held, its state is unknown: it is replaced (closing it rolls back what it held).
+    pub fn with<T, E: From<diesel::result::Error>>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut held = self.conn.lock().unwrap_or_else(|poisoned| {
+            let mut held = poisoned.into_inner();
+            *held = None;
+            held
+        });
+        self.conn.clear_poison();
+        let conn = match &mut *held {
+            Some(conn) => conn,
+            None => held.insert(self.connect()?),
+        };
+        f(conn)
+    }
+
+    fn connect(&self) -> Result<DbConnection, diesel::result::Error> {
+        let unavailable = |e: String| {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UnableToSendCommand,
+                Box::new(e),
+            )
+        };
+        let mut conn = SqliteConnection::establish(&self.conn_str)
+            .map(DbConnection::Sqlite)
+            .map_err(|e| unavailable(e.to_string()))?;
+        ConnectionSetup
+            .on_acquire(&mut conn)
+            .map_err(|e| unavailable(e.to_string()))?;
+        Ok(conn)
+    }
+}
+
 /// A pool that connects on first use: the server starts (and says it is not ready) while
 /// the database is down.
 pub fn build_pool_lazily(url: &str, max_size: u32) -> DbPool {
@@ -201,8 +289,17 @@ pub fn revert_all(conn: &mut DbConnection) -> Result<usize, SetupError> {
     Ok(reverted.len())
 }
 
+/// SQLite has one writer at a time. Writers of this process queue here, on a mutex that
+/// hands over in microseconds, instead of in SQLite's busy handler, which sleeps 1, 2, 5, 10 …
+/// ms between tries: under a burst of sign-ins that sleeping, not the writing, was the cost
+/// (TOTP verifications went from about 700 to over 10,000 a second on two cores). One mutex
+/// for every SQLite database of the process: write transactions are short, and a process
+/// serves one database (tests, which run many, only wait a little longer).
+static SQLITE_WRITERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `f` in a write transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`)
-/// so that two writers queue on the busy timeout instead of failing on a lock upgrade.
+/// so that two writers queue instead of failing on a lock upgrade; other processes' writers
+/// (the command line) still meet the busy timeout.
 ///
 /// On SQLite this is what `SqliteConnection::immediate_transaction` does, through diesel's
 /// transaction manager of the inner connection (the closure must get the multi-backend
@@ -217,6 +314,14 @@ pub fn write_transaction<T, E: From<diesel::result::Error>>(
     let DbConnection::Sqlite(inner) = conn else {
         return conn.transaction(f);
     };
+    let outermost = AnsiTransactionManager::transaction_manager_status_mut(inner)
+        .transaction_depth()
+        .is_ok_and(|depth| depth.is_none());
+    if !outermost {
+        // A savepoint inside a transaction that already holds the write lock.
+        return conn.transaction(f);
+    }
+    let _gate = SQLITE_WRITERS.lock().unwrap_or_else(|e| e.into_inner());
     AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
     let result = f(conn);
     let DbConnection::Sqlite(inner) = conn else {

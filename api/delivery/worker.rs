@@ -17,7 +17,11 @@ const ROUND: i64 = 20;
 pub async fn run_round(state: &AppState) -> Result<usize, ApiError> {
     let claimed = state
         .run(ClientInfo::default(), |cx| {
-            outbox::claim_due(cx.conn, &cx.env.sealer, &cx.env.delivery, cx.now, ROUND)
+            // One write transaction for the round's claims, and one for its outcomes: on
+            // SQLite each statement on its own would queue for the write lock again.
+            cx.transaction(|cx| {
+                outbox::claim_due(cx.conn, &cx.env.sealer, &cx.env.delivery, cx.now, ROUND)
+            })
         })
         .await?;
     if claimed.is_empty() {
@@ -33,7 +37,7 @@ pub async fn run_round(state: &AppState) -> Result<usize, ApiError> {
     let attempted = claimed.len();
     let results: Vec<_> = claimed.into_iter().zip(outcomes).collect();
     state
-        .run(ClientInfo::default(), move |cx| {
+        .run(ClientInfo::default(), move |cx| cx.transaction(|cx| {
             for (message, outcome) in results {
                 let error = match &outcome {
                     outbox::Outcome::Delivered => None,
@@ -60,7 +64,7 @@ pub async fn run_round(state: &AppState) -> Result<usize, ApiError> {
                 }
             }
             Ok(())
-        })
+        }))
         .await?;
     Ok(attempted)
 }

@@ -156,7 +156,7 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let (state, token) = prepared?;
             state
-                .run(ClientInfo::default(), move |cx| {
+                .read(ClientInfo::default(), move |cx| {
                     sessions::authenticate(cx, &token)
                 })
                 .await
@@ -266,8 +266,8 @@ impl FromRequest for Reader {
     }
 }
 
-/// The session check's answer, shaped on the blocking pool (the User-Agent parsing is CPU
-/// work for no async worker).
+/// The session check's answer (on SQLite read on the async worker: see `AppState::read`; the
+/// device description comes from a cache of parsed User-Agents).
 impl FromRequest for CheckedSession {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -277,7 +277,7 @@ impl FromRequest for CheckedSession {
         Box::pin(async move {
             let (state, token) = prepared?;
             state
-                .run(ClientInfo::default(), move |cx| sessions::check(cx, &token))
+                .read(ClientInfo::default(), move |cx| sessions::check(cx, &token))
                 .await
         })
     }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::access_tokens::AccessTokenPolicy;
+use super::activity::SessionActivity;
 use super::client::ClientInfo;
 use super::error::{Error, Result};
 use super::mfa::sent_codes::Channels;
@@ -13,7 +14,7 @@ use super::rate_limit::RateLimits;
 use super::signing_keys::SigningKeys;
 use crate::crypto::password::PasswordHasher;
 use crate::crypto::sealing::Sealer;
-use crate::db::{DbConnection, write_transaction};
+use crate::db::{DbConnection, SqliteWriter, write_transaction};
 
 /// The server's keys and rules, the same for every request.
 pub struct Env {
@@ -34,6 +35,10 @@ pub struct Env {
     pub reset_link: String,
     /// Which channels carry codes (SMS and WhatsApp factors are offered only on them).
     pub channels: Channels,
+    /// Session uses noted by the check, written in batches.
+    pub activity: SessionActivity,
+    /// SQLite: the connection write transactions run on (`None`: on the request's own).
+    pub writer: Option<SqliteWriter>,
 }
 
 /// One request's (or one maintenance run's) view of the world.
@@ -42,6 +47,8 @@ pub struct Context<'a> {
     pub env: &'a Env,
     pub client: &'a ClientInfo,
     pub now: DateTime<Utc>,
+    /// `conn` is the SQLite writer, in a transaction: nested transactions are savepoints on it.
+    on_writer: bool,
 }
 
 /// What a transaction decided. Its writes are committed either way: a refusal that counted an
@@ -64,20 +71,29 @@ impl<'a> Context<'a> {
             env,
             client,
             now,
+            on_writer: false,
         }
     }
 
-    /// Runs `f` in a write transaction: all of it or nothing.
+    /// Runs `f` in a write transaction: all of it or nothing. On SQLite it runs on the
+    /// server's writer connection (`db::SqliteWriter`), reads inside it included.
     pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Context<'_>) -> Result<T>) -> Result<T> {
-        let (env, client, now) = (self.env, self.client, self.now);
-        write_transaction(self.conn, |conn| {
-            f(&mut Context {
-                conn,
-                env,
-                client,
-                now,
+        let (env, client, now, on_writer) = (self.env, self.client, self.now, self.on_writer);
+        let run = |conn: &mut DbConnection, on_writer| {
+            write_transaction(conn, |conn| {
+                f(&mut Context {
+                    conn,
+                    env,
+                    client,
+                    now,
+                    on_writer,
+                })
             })
-        })
+        };
+        match &env.writer {
+            Some(writer) if !on_writer => writer.with(|conn| run(conn, true)),
+            _ => run(self.conn, on_writer),
+        }
     }
 
     /// Runs `f` in a write transaction and commits what it wrote, whether it decided to go

@@ -1,5 +1,8 @@
 //! Device, browser and operating system, parsed from a User-Agent with woothee.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -22,8 +25,31 @@ fn known(value: &str) -> Option<String> {
     (!value.is_empty() && value != woothee::woothee::VALUE_UNKNOWN).then(|| value.to_string())
 }
 
+/// Parsed User-Agents, by the header's text: a session check describes its session's device,
+/// and parsing takes longer than the rest of the check. Users share a few hundred distinct
+/// User-Agents; the cache starts over when it holds more.
+static DESCRIBED: LazyLock<Mutex<HashMap<String, DeviceInfo>>> = LazyLock::new(Default::default);
+const DESCRIBED_MAX: usize = 4096;
+
 pub fn describe(user_agent: Option<&str>) -> DeviceInfo {
-    let Some(parsed) = user_agent.and_then(|ua| woothee::parser::Parser::new().parse(ua)) else {
+    let Some(user_agent) = user_agent else {
+        return DeviceInfo::default();
+    };
+    let cache = || DESCRIBED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = cache().get(user_agent) {
+        return known.clone();
+    }
+    let info = parse(user_agent);
+    let mut cache = cache();
+    if cache.len() >= DESCRIBED_MAX {
+        cache.clear();
+    }
+    cache.insert(user_agent.to_string(), info.clone());
+    info
+}
+
+fn parse(user_agent: &str) -> DeviceInfo {
+    let Some(parsed) = woothee::parser::Parser::new().parse(user_agent) else {
         return DeviceInfo::default();
     };
     DeviceInfo {

@@ -39,6 +39,8 @@ pub struct Pruned {
 }
 
 pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
+    // Sessions are pruned by their last activity: the noted uses first.
+    super::activity::SessionActivity::flush(cx)?;
     let (env, now) = (cx.env, cx.now);
     let conn = &mut *cx.conn;
     Ok(Pruned {

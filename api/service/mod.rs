@@ -4,6 +4,7 @@
 
 pub mod access_tokens;
 pub mod accounts;
+pub mod activity;
 pub mod alerts;
 pub mod api_keys;
 pub mod audit;

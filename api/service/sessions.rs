@@ -6,9 +6,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::accounts::Account;
+use super::activity::SessionActivity;
 use super::audit::{self, AuditAction};
 use super::client::Location;
-use super::context::Context;
+use super::context::{Context, Env};
 use super::devices::{DeviceInfo, describe};
 use super::error::{Error, Result};
 use super::ids::{AccountId, SessionId};
@@ -207,14 +208,17 @@ fn unauthenticated() -> Error {
     Error::denied(ErrorCode::Unauthenticated)
 }
 
-/// The session check: one indexed read; a write only when `last_active_at` is older than
-/// the activity resolution (once a minute by default), never on every request.
+/// The session check: one indexed read, and nothing written. A use is noted in memory when
+/// `last_active_at` is older than the activity resolution (once a minute by default) and
+/// written later with others (`service::activity`), so the check never waits for the
+/// database's writer.
 fn authenticate_rows(
     conn: &mut DbConnection,
-    policy: &SessionPolicy,
+    env: &Env,
     token: &Secret,
     now: DateTime<Utc>,
 ) -> Result<(SessionRow, AccountRow)> {
+    let (policy, activity) = (&env.sessions, &env.activity);
     let token = token.expose();
     if !token.starts_with(TOKEN_PREFIX) || token.len() > 128 {
         return Err(unauthenticated());
@@ -231,31 +235,22 @@ fn authenticate_rows(
     })?
     .pop()
     .ok_or_else(unauthenticated)?;
+    if let Some(noted) = activity.noted(&session.id) {
+        session.last_active_at = session.last_active_at.max(noted);
+    }
     if !is_live(&session, policy, now) {
         return Err(unauthenticated());
     }
     if now - from_db(session.last_active_at) >= policy.activity_resolution {
-        // Conditional in the statement, so instances that check the same session at once
-        // write it once; and best-effort: a busy database must not turn a valid session into
-        // an error, and a missed write only makes "last active" a minute older.
-        let written = diesel::update(
-            sessions::table
-                .find(&session.id)
-                .filter(sessions::last_active_at.le(to_db(now - policy.activity_resolution))),
-        )
-        .set(sessions::last_active_at.eq(to_db(now)))
-        .execute(conn);
-        match written {
-            Ok(_) => session.last_active_at = to_db(now),
-            Err(e) => tracing::debug!(error = %e, "last activity not recorded"),
-        }
+        session.last_active_at = to_db(now);
+        activity.note(&session.id, session.last_active_at);
     }
     Ok((session, account))
 }
 
 /// Who is calling with `token`: 401 `unauthenticated` for a missing, expired or revoked one.
 pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<Caller> {
-    let (session, account) = authenticate_rows(cx.conn, &cx.env.sessions, token, cx.now)?;
+    let (session, account) = authenticate_rows(cx.conn, cx.env, token, cx.now)?;
     Ok(Caller {
         account: account.into(),
         aal: Aal::parse(&session.aal),
@@ -266,7 +261,7 @@ pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<Caller> {
 /// [`authenticate`], shaped for the owner: the session check's answer.
 pub fn check(cx: &mut Context<'_>, token: &Secret) -> Result<CheckedSession> {
     let policy = &cx.env.sessions;
-    let (session, account) = authenticate_rows(cx.conn, policy, token, cx.now)?;
+    let (session, account) = authenticate_rows(cx.conn, cx.env, token, cx.now)?;
     Ok(CheckedSession {
         session: Session::from_row(&session, policy),
         account: account.into(),
@@ -289,7 +284,7 @@ pub struct SessionFacts {
 /// [`authenticate`], for those who state facts about the session to others.
 pub fn facts(cx: &mut Context<'_>, token: &Secret) -> Result<SessionFacts> {
     let policy = &cx.env.sessions;
-    let (session, _) = authenticate_rows(cx.conn, policy, token, cx.now)?;
+    let (session, _) = authenticate_rows(cx.conn, cx.env, token, cx.now)?;
     Ok(SessionFacts {
         account_id: AccountId::from(session.account_id.clone()),
         aal: Aal::parse(&session.aal),
@@ -330,6 +325,7 @@ pub fn list(
     current: Option<&SessionId>,
     page: &PageRequest,
 ) -> Result<Page<SessionListItem>> {
+    SessionActivity::flush(cx)?;
     let (policy, now) = (&cx.env.sessions, cx.now);
     let idle_cutoff = to_db(now - policy.idle);
     let rows = crate::keyset_page!(
@@ -409,6 +405,7 @@ pub fn revoke_all_except(
     account_id: &AccountId,
     keep: Option<&SessionId>,
 ) -> Result<usize> {
+    SessionActivity::flush(cx)?;
     let (policy, now) = (&cx.env.sessions, cx.now);
     // Ids are never empty, so `ne("")` keeps nothing back when there is no session to keep.
     Ok(diesel::update(

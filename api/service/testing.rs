@@ -75,6 +75,8 @@ impl World {
                 sms: true,
                 whatsapp: true,
             },
+            activity: Default::default(),
+            writer: None,
         };
         World {
             conn,

@@ -94,6 +94,12 @@ impl TestAppBuilder {
     }
 
     pub async fn spawn(self) -> TestApp {
+        if std::env::var("TESSERA_TEST_LOG").is_ok() {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter("warn")
+                .with_test_writer()
+                .try_init();
+        }
         let data_dir = tempfile::tempdir().expect("temp dir");
         let pg = std::env::var("TESSERA_TEST_DATABASE_URL")
             .ok()
