@@ -260,13 +260,13 @@ fn verify_phc(password: &[u8], stored: &PasswordHash) -> bool {
     computed.is_ok() && Output::new(&out).is_ok_and(|output| output == *expected)
 }
 
-/// Hashing threads run at a lower scheduling priority than the HTTP workers (nice +10): under
+/// Hashing threads run at a lower scheduling priority than the HTTP workers (nice +19, the lowest): under
 /// a login storm the cores go to the session check first, and hashing takes what is left.
 fn lower_priority() {
     // On Linux the nice value is per thread, and `who = 0` names the calling thread.
     // SAFETY: setpriority has no memory-safety preconditions; its result only says whether
     // the priority changed, and a failure leaves the thread at the normal priority.
-    let changed = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
+    let changed = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 19) };
     if changed != 0 {
         tracing::debug!("hashing thread keeps the normal priority");
     }

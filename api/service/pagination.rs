@@ -93,7 +93,10 @@ macro_rules! keyset_page {
             .limit(page.limit + 1)
             .into_boxed();
         if let Some(after) = &page.after {
-            query = query.filter(
+            // The plain `<=` is what lets the database start the index range at the cursor;
+            // with the OR alone, SQLite walks the index from the newest row, and a page deep
+            // into 100,000 sign-ins took tens of milliseconds.
+            query = query.filter($at.le(after.at)).filter(
                 $at.lt(after.at)
                     .or($at.eq(after.at).and($id.lt(after.id.clone()))),
             );

@@ -358,12 +358,16 @@ pub async fn run(plan: Plan) -> Report {
     let logins: MakeRequest = {
         let emails = emails.clone();
         Arc::new(move |n| {
-            let email = &emails[spread(n, emails.len())];
+            // Each account signs in from its own app installation, named as the API asks
+            // apps without cookies to: its first sign-in is from a new device (an alert
+            // email), the others are not.
+            let i = spread(n, emails.len());
+            let email = &emails[i];
             Some(
                 request("POST", "/v1/auth/login")
                     .header("content-type", "application/json")
                     .body(generator::json(format!(
-                        r#"{{"email":"{email}","password":"{PASSWORD}"}}"#
+                        r#"{{"email":"{email}","password":"{PASSWORD}","device_id":"bench-app-{i}"}}"#
                     )))
                     .expect("a valid request"),
             )
