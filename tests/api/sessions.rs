@@ -234,6 +234,40 @@ async fn the_session_check_writes_last_activity_at_most_once_a_minute() {
 }
 
 #[actix_web::test]
+async fn a_recorded_use_counts_everywhere_before_and_after_it_is_written() {
+    // The check notes a use in memory and writes it with others later; listing and
+    // signing out everywhere else must see it either way.
+    let app = TestApp::spawn().await;
+    let user = app.sign_up("ada@example.com").await;
+    let phone = app.login_with_agent("ada@example.com", CHROME_UA).await;
+    app.advance(Duration::days(7) - Duration::minutes(1));
+    assert_eq!(app.session_check(&phone.token).await, 200);
+    app.advance(Duration::minutes(2));
+    // The first session went idle; the phone's use a minute ago keeps it alive.
+    assert_eq!(app.session_check(&user.token).await, 401);
+    assert_eq!(app.session_check(&phone.token).await, 200);
+    let listed = app.get("/v1/me/sessions", &phone.token).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let items = listed.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", listed.body);
+    // Its latest use is the check just now (the last one was two minutes old).
+    assert_eq!(
+        items[0]["last_active_at"],
+        json!(
+            (crate::common::start_time() + Duration::days(7) + Duration::minutes(1))
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        )
+    );
+    // Signing out everywhere else finds it too.
+    let other = app.login_with_agent("ada@example.com", FIREFOX_UA).await;
+    let ended = app
+        .send(app.authed(Method::DELETE, "/v1/me/sessions", &other.token))
+        .await;
+    assert_eq!(ended.status, 200, "{}", ended.body);
+    assert_eq!(app.session_check(&phone.token).await, 401);
+}
+
+#[actix_web::test]
 async fn cookie_authenticated_writes_need_an_allowed_origin() {
     let app = TestApp::builder()
         .allowed_origins(&["https://app.example.com"])
