@@ -209,7 +209,8 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ReaderSetup {
 /// valid from one transaction to the next. (In WAL mode a connection drops its whole cache
 /// when another connection has written since its last transaction: with writes spread over
 /// the pool, every transaction read its pages again, some sixty system calls for a sign-in.)
-/// Holding it is also what queues the writers (see [`SQLITE_WRITERS`]).
+/// Its transactions also take [`SQLITE_WRITERS`], which queues the few writes made on other
+/// connections (key rotation, the command line's own process aside).
 pub struct SqliteWriter {
     conn_str: String,
     conn: std::sync::Mutex<Option<DbConnection>>,
@@ -290,11 +291,10 @@ pub fn revert_all(conn: &mut DbConnection) -> Result<usize, SetupError> {
 }
 
 /// SQLite has one writer at a time. Writers of this process queue here, on a mutex that
-/// hands over in microseconds, instead of in SQLite's busy handler, which sleeps 1, 2, 5, 10 …
-/// ms between tries: under a burst of sign-ins that sleeping, not the writing, was the cost
-/// (TOTP verifications went from about 700 to over 10,000 a second on two cores). One mutex
-/// for every SQLite database of the process: write transactions are short, and a process
-/// serves one database (tests, which run many, only wait a little longer).
+/// hands over as soon as the previous transaction commits, instead of in SQLite's busy
+/// handler, which sleeps 1, 2, 5, 10 … ms between tries whatever the holder is doing. One
+/// mutex for every SQLite database of the process: write transactions are short, and a
+/// process serves one database (tests, which run many, only wait a little longer).
 static SQLITE_WRITERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Runs `f` in a write transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`)

@@ -236,14 +236,6 @@ pub async fn run(plan: Plan) -> Report {
                 .to_string(),
         );
     }
-    let introspected: Arc<Vec<String>> = Arc::new(
-        tokens
-            .iter()
-            .take(SESSIONS)
-            .cloned()
-            .chain(api_keys.iter().cloned())
-            .collect(),
-    );
     let introspect: MakeRequest = {
         let (tokens, keys) = (tokens.clone(), Arc::new(api_keys));
         let authorization = format!("Bearer {introspection_key}");
@@ -262,7 +254,6 @@ pub async fn run(plan: Plan) -> Report {
             )
         })
     };
-    drop(introspected);
     let outcome = generator::drive(addr, load(&plan, HOT_CONNECTIONS, 200), introspect).await;
     record(
         &mut report,
