@@ -532,6 +532,12 @@ impl Settings {
         self.public_url.trim_end_matches('/').to_string()
     }
 
+    /// HTTP workers: the setting, or one per core.
+    pub fn worker_count(&self) -> usize {
+        self.workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
     pub fn keys_dir(&self) -> PathBuf {
         self.keys_dir
             .clone()

@@ -175,11 +175,8 @@ pub fn build_state_with_pool(
              written to the log instead of being sent"
         );
     }
-    let workers = settings
-        .workers
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     Ok(AppState::new(Inner {
-        readers: db::build_read_pool(&settings.database_url(), workers),
+        readers: db::build_read_pool(&settings.database_url(), settings.worker_count()),
         pool,
         clock,
         env,
@@ -273,10 +270,7 @@ pub struct Listening {
 /// SIGINT stop it gracefully, finishing requests in flight). A separate metrics listener
 /// runs alongside and stops on the same signals.
 pub fn start(state: AppState) -> std::io::Result<Listening> {
-    let workers = state
-        .settings
-        .workers
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let workers = state.settings.worker_count();
     let bind = state.settings.bind.clone();
     let metrics_bind = state
         .settings

@@ -179,11 +179,8 @@ fn manager(url: &str) -> SchemeConnectionManager {
 /// are network round trips: they stay on the blocking pool (`None`).
 pub fn build_read_pool(url: &str, workers: usize) -> Option<DbPool> {
     (Backend::of_url(url) == Backend::Sqlite).then(|| {
-        Pool::builder()
-            .max_size(u32::try_from(workers).unwrap_or(u32::MAX).saturating_add(2))
+        pool_builder(u32::try_from(workers).unwrap_or(u32::MAX).saturating_add(2))
             .min_idle(Some(0))
-            .test_on_check_out(false)
-            .connection_timeout(Duration::from_secs(5))
             .connection_customizer(Box::new(ReaderSetup))
             .build_unchecked(manager(url))
     })
@@ -212,7 +209,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ReaderSetup {
 /// Its transactions also take [`SQLITE_WRITERS`], which queues the few writes made on other
 /// connections (key rotation, the command line's own process aside).
 pub struct SqliteWriter {
-    conn_str: String,
+    manager: SchemeConnectionManager,
     conn: std::sync::Mutex<Option<DbConnection>>,
 }
 
@@ -220,7 +217,7 @@ impl SqliteWriter {
     /// `None` for PostgreSQL, where writers do not queue.
     pub fn for_url(url: &str) -> Option<SqliteWriter> {
         (Backend::of_url(url) == Backend::Sqlite).then(|| SqliteWriter {
-            conn_str: connection_string(url),
+            manager: manager(url),
             conn: std::sync::Mutex::new(None),
         })
     }
@@ -244,21 +241,20 @@ impl SqliteWriter {
         f(conn)
     }
 
+    /// A pooled connection's setup, without the pool.
     fn connect(&self) -> Result<DbConnection, diesel::result::Error> {
-        let unavailable = |e: String| {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UnableToSendCommand,
-                Box::new(e),
-            )
-        };
-        let mut conn = SqliteConnection::establish(&self.conn_str)
-            .map(DbConnection::Sqlite)
-            .map_err(|e| unavailable(e.to_string()))?;
-        ConnectionSetup
-            .on_acquire(&mut conn)
-            .map_err(|e| unavailable(e.to_string()))?;
+        use r2d2::ManageConnection;
+        let mut conn = self.manager.connect().map_err(unavailable)?;
+        ConnectionSetup.on_acquire(&mut conn).map_err(unavailable)?;
         Ok(conn)
     }
+}
+
+fn unavailable(e: diesel::r2d2::Error) -> diesel::result::Error {
+    diesel::result::Error::DatabaseError(
+        diesel::result::DatabaseErrorKind::UnableToSendCommand,
+        Box::new(e.to_string()),
+    )
 }
 
 /// A pool that connects on first use: the server starts (and says it is not ready) while
