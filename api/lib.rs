@@ -42,6 +42,7 @@ use crate::service::maintenance::{self, Pruned};
 use crate::service::mfa::sent_codes::Channels;
 use crate::service::outbox::DeliveryPolicy;
 use crate::service::rate_limit::{Rate, RateLimits};
+use crate::service::session_cache::{self, SessionCache};
 use crate::service::signing_keys::SigningKeys;
 use crate::service::{ClientInfo, Env, LoginPolicy, SessionPolicy};
 use crate::state::{AppState, Inner};
@@ -157,6 +158,7 @@ pub fn build_state_with_pool(
         reset_link: settings.reset_link_template(),
         channels,
         activity: Default::default(),
+        session_cache: SessionCache::for_backend(db::Backend::of_url(&settings.database_url())),
         writer: db::SqliteWriter::for_url(&settings.database_url()),
     };
     if settings.dev_log_codes {
@@ -300,6 +302,7 @@ pub fn start(state: AppState) -> std::io::Result<Listening> {
         None => None,
     };
     spawn_activity_writer(state.clone());
+    spawn_session_cache_poller(state.clone());
     Ok(Listening {
         server: server.run(),
         addr,
@@ -318,6 +321,23 @@ fn spawn_activity_writer(state: AppState) {
             if let Err(e) = write_session_activity(&state).await {
                 tracing::warn!(error = %e, "session activity not recorded");
             }
+        }
+    });
+}
+
+/// Reads the database's change counter for the session cache every 100 ms, for writes made
+/// outside this process (`AppState::run` reads it after each service call: an empty one).
+fn spawn_session_cache_poller(state: AppState) {
+    if state.env.session_cache.is_none() {
+        return;
+    }
+    actix_web::rt::spawn(async move {
+        let mut every_tick = tokio::time::interval(session_cache::POLL_INTERVAL);
+        every_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every_tick.tick().await;
+            // A failure is logged (and the cache emptied) by the read itself.
+            let _ = state.run(ClientInfo::default(), |_| Ok(())).await;
         }
     });
 }

@@ -61,7 +61,12 @@ impl AppState {
         actix_web::web::block(move || {
             let mut conn = state.pool.get()?;
             let mut cx = Context::new(&mut conn, &state.env, &client, now);
-            f(&mut cx).map_err(ApiError::from)
+            let result = f(&mut cx).map_err(ApiError::from);
+            // Before the answer leaves: whatever `f` changed, the next check sees.
+            if let Some(cache) = &state.env.session_cache {
+                cache.observe(&mut conn, now);
+            }
+            result
         })
         .await
         .map_err(|e| ApiError::from(service::Error::internal(format!("blocking pool: {e}"))))?

@@ -11,6 +11,7 @@ use super::mfa::sent_codes::Channels;
 use super::outbox::DeliveryPolicy;
 use super::policy::{LoginPolicy, SessionPolicy};
 use super::rate_limit::RateLimits;
+use super::session_cache::SessionCache;
 use super::signing_keys::SigningKeys;
 use crate::crypto::password::PasswordHasher;
 use crate::crypto::sealing::Sealer;
@@ -37,6 +38,8 @@ pub struct Env {
     pub channels: Channels,
     /// Session uses noted by the check, written in batches.
     pub activity: SessionActivity,
+    /// SQLite: the sessions the check looked up (`None` on PostgreSQL).
+    pub session_cache: Option<SessionCache>,
     /// SQLite: the connection write transactions run on (`None`: on the request's own).
     pub writer: Option<SqliteWriter>,
 }

@@ -28,6 +28,7 @@ pub mod passwords;
 pub mod policy;
 pub mod rate_limit;
 pub mod secret;
+pub mod session_cache;
 pub mod sessions;
 pub mod signing_keys;
 #[cfg(test)]

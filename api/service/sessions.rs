@@ -17,6 +17,7 @@ use super::mfa::SecondFactor;
 use super::pagination::{Cursor, Page, PageRequest, page_from};
 use super::policy::SessionPolicy;
 use super::secret::Secret;
+use super::session_cache::SessionCache;
 use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::models::{AccountRow, SessionRow};
 use crate::db::schema::{accounts, sessions};
@@ -208,7 +209,8 @@ fn unauthenticated() -> Error {
     Error::denied(ErrorCode::Unauthenticated)
 }
 
-/// The session check: one indexed read, and nothing written. A use is noted in memory when
+/// The session check: one indexed read, or none when the session was looked up a moment ago
+/// (`service::session_cache`), and nothing written. A use is noted in memory when
 /// `last_active_at` is older than the activity resolution (once a minute by default) and
 /// written later with others (`service::activity`), so the check never waits for the
 /// database's writer.
@@ -217,24 +219,24 @@ fn authenticate_rows(
     env: &Env,
     token: &Secret,
     now: DateTime<Utc>,
-) -> Result<(SessionRow, AccountRow)> {
-    let (policy, activity) = (&env.sessions, &env.activity);
+) -> Result<(SessionRow, Account)> {
+    let (policy, activity, cache) = (&env.sessions, &env.activity, env.session_cache.as_ref());
     let token = token.expose();
     if !token.starts_with(TOKEN_PREFIX) || token.len() > 128 {
         return Err(unauthenticated());
     }
     let digest = token_digest(token);
-    // `token_hash` is unique: at most one row. No `first()`: SQLite re-prepares a statement
-    // whose LIMIT is a bound parameter on every run, which quadruples the cost of this check.
-    let (mut session, account) = crate::on_backend!(conn, |inner| {
-        sessions::table
-            .inner_join(accounts::table)
-            .filter(sessions::token_hash.eq(&digest))
-            .select((SessionRow::as_select(), AccountRow::as_select()))
-            .load::<(SessionRow, AccountRow)>(inner)
-    })?
-    .pop()
-    .ok_or_else(unauthenticated)?;
+    let (mut session, account) = match cache.and_then(|cache| cache.get(&digest, now)) {
+        Some(kept) => kept,
+        None => {
+            let ticket = cache.map(SessionCache::ticket);
+            let rows = look_up(conn, &digest)?;
+            if let (Some(cache), Some(ticket)) = (cache, ticket) {
+                cache.keep(ticket, &digest, &rows);
+            }
+            rows
+        }
+    };
     if let Some(noted) = activity.noted(&session.id) {
         session.last_active_at = session.last_active_at.max(noted);
     }
@@ -244,15 +246,34 @@ fn authenticate_rows(
     if now - from_db(session.last_active_at) >= policy.activity_resolution {
         session.last_active_at = to_db(now);
         activity.note(&session.id, session.last_active_at);
+        if let Some(cache) = cache {
+            cache.touch(&digest, session.last_active_at);
+        }
     }
     Ok((session, account))
+}
+
+/// The session whose token has `digest`, and its account.
+fn look_up(conn: &mut DbConnection, digest: &str) -> Result<(SessionRow, Account)> {
+    // `token_hash` is unique: at most one row. No `first()`: SQLite re-prepares a statement
+    // whose LIMIT is a bound parameter on every run, which quadruples the cost of this check.
+    let (session, account) = crate::on_backend!(conn, |inner| {
+        sessions::table
+            .inner_join(accounts::table)
+            .filter(sessions::token_hash.eq(digest))
+            .select((SessionRow::as_select(), AccountRow::as_select()))
+            .load::<(SessionRow, AccountRow)>(inner)
+    })?
+    .pop()
+    .ok_or_else(unauthenticated)?;
+    Ok((session, account.into()))
 }
 
 /// Who is calling with `token`: 401 `unauthenticated` for a missing, expired or revoked one.
 pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<Caller> {
     let (session, account) = authenticate_rows(cx.conn, cx.env, token, cx.now)?;
     Ok(Caller {
-        account: account.into(),
+        account,
         aal: Aal::parse(&session.aal),
         session_id: SessionId::from(session.id),
     })
@@ -264,7 +285,7 @@ pub fn check(cx: &mut Context<'_>, token: &Secret) -> Result<CheckedSession> {
     let (session, account) = authenticate_rows(cx.conn, cx.env, token, cx.now)?;
     Ok(CheckedSession {
         session: Session::from_row(&session, policy),
-        account: account.into(),
+        account,
     })
 }
 

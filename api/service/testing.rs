@@ -76,6 +76,7 @@ impl World {
                 whatsapp: true,
             },
             activity: Default::default(),
+            session_cache: None,
             writer: None,
         };
         World {

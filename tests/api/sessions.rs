@@ -268,6 +268,57 @@ async fn a_recorded_use_counts_everywhere_before_and_after_it_is_written() {
 }
 
 #[actix_web::test]
+async fn what_the_check_answers_follows_every_change_at_once() {
+    // The check keeps sessions it looked up in memory (SQLite); each change must reach it
+    // before the request that made it is answered.
+    let app = TestApp::spawn().await;
+    let user = app.sign_up("ada@example.com").await;
+    let laptop = app.login_with_agent("ada@example.com", CHROME_UA).await;
+    for _ in 0..3 {
+        assert_eq!(app.session_check(&laptop.token).await, 200);
+    }
+    let renamed = app
+        .send(
+            app.authed(Method::PATCH, "/v1/me", &user.token)
+                .json(&json!({"display_name": "Ada L."})),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.body);
+    let checked = app.get("/v1/sessions/current", &laptop.token).await;
+    assert_eq!(checked.body["account"]["display_name"], "Ada L.");
+
+    let revoked = app
+        .send(app.authed(
+            Method::DELETE,
+            &format!("/v1/me/sessions/{}", laptop.session_id),
+            &user.token,
+        ))
+        .await;
+    assert!(revoked.status.is_success(), "{}", revoked.body);
+    assert_eq!(app.session_check(&laptop.token).await, 401);
+    assert_eq!(app.session_check(&user.token).await, 200);
+}
+
+#[actix_web::test]
+async fn a_session_revoked_outside_the_server_stops_working_within_a_moment() {
+    // SQL typed by hand, or another process: the server notices within a fraction of a
+    // second, though it had just checked the session.
+    let app = TestApp::spawn().await;
+    let user = app.sign_up("ada@example.com").await;
+    assert_eq!(app.session_check(&user.token).await, 200);
+    assert_eq!(app.session_check(&user.token).await, 200);
+    app.execute_sql("UPDATE sessions SET revoked_at = created_at");
+    let noticed_by = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while app.session_check(&user.token).await != 401 {
+        assert!(
+            std::time::Instant::now() < noticed_by,
+            "still accepted two seconds after its revocation"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+#[actix_web::test]
 async fn cookie_authenticated_writes_need_an_allowed_origin() {
     let app = TestApp::builder()
         .allowed_origins(&["https://app.example.com"])
