@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod service;
 pub mod state;
+pub mod threads;
 
 use std::net::SocketAddr;
 

@@ -169,6 +169,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve => {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            tessera::threads::limit_malloc_arenas(cores);
             init_logging(cli.settings.log_format);
             serve(cli.settings)
         }

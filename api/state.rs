@@ -59,6 +59,7 @@ impl AppState {
         let state = self.clone();
         let now = self.now();
         actix_web::web::block(move || {
+            crate::threads::yield_to_async_workers();
             let mut conn = state.pool.get()?;
             let mut cx = Context::new(&mut conn, &state.env, &client, now);
             let result = f(&mut cx).map_err(ApiError::from);

@@ -260,30 +260,6 @@ fn verify_phc(password: &[u8], stored: &PasswordHash) -> bool {
     computed.is_ok() && Output::new(&out).is_ok_and(|output| output == *expected)
 }
 
-/// Hashing threads yield the cores to everything else: under a login storm the session check
-/// goes first, and hashing takes what is left. On Linux they run under `SCHED_IDLE`, which
-/// the scheduler preempts as soon as a normal thread wakes up (nice +19 still took its slice
-/// first, and the session check's p99 in a storm showed it); elsewhere, or if that is refused,
-/// at nice +19, the lowest.
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    {
-        let param = libc::sched_param { sched_priority: 0 };
-        // SAFETY: `param` is a valid sched_param for the call's duration; pid 0 names the
-        // calling thread. A failure leaves the policy as it was.
-        if unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) } == 0 {
-            return;
-        }
-    }
-    // The nice value is per thread on Linux, and `who = 0` names the calling thread.
-    // SAFETY: setpriority has no memory-safety preconditions; its result only says whether
-    // the priority changed, and a failure leaves the thread at the normal priority.
-    let changed = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 19) };
-    if changed != 0 {
-        tracing::debug!("hashing thread keeps the normal priority");
-    }
-}
-
 /// How long a hashing thread keeps its argon2 memory after its last hash.
 const KEEP_MEMORY_IDLE: Duration = Duration::from_secs(10);
 
@@ -305,7 +281,8 @@ fn return_freed_memory() {
 }
 
 fn run_jobs(queue: &Mutex<Receiver<Job>>) {
-    lower_priority();
+    // Under a login storm the cores go to the session check first (see `crate::threads`).
+    crate::threads::yield_to_everything();
     let mut holding_memory = false;
     loop {
         let job = match queue.lock() {
