@@ -31,6 +31,7 @@ pub mod secret;
 pub mod session_cache;
 pub mod sessions;
 pub mod signing_keys;
+pub mod sso;
 #[cfg(test)]
 pub mod testing;
 pub mod throttle;
