@@ -13,6 +13,7 @@ pub mod error_code;
 pub mod geo;
 pub mod http;
 pub mod metrics;
+pub mod oidc;
 pub mod openapi;
 pub mod service;
 pub mod state;

@@ -1,0 +1,404 @@
+//! The OpenID Connect relying party's outbound side: an organisation's provider metadata
+//! (discovery) and signing keys (JWKS), fetched with one HTTP client with timeouts and kept
+//! for an hour; and the authorization-code exchange at the token endpoint. What comes back is
+//! checked by `service::sso::id_token`.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use jsonwebtoken::jwk::JwkSet;
+use serde::Deserialize;
+
+/// How long discovery documents and key sets are kept.
+fn keep_for() -> Duration {
+    Duration::hours(1)
+}
+
+/// A token signed with an unknown key makes us fetch the keys again (the provider rotated),
+/// but not more often than this: unknown key ids must not turn into a request flood.
+fn refetch_keys_after() -> Duration {
+    Duration::minutes(1)
+}
+
+/// What a provider's discovery document says (the parts a code flow needs).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProviderMetadata {
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub jwks_uri: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum OidcError {
+    #[error("the issuer must be an https URL (http only on a loopback address)")]
+    IssuerUrl,
+    #[error("the identity provider cannot be reached: {0}")]
+    Unreachable(String),
+    #[error("the identity provider answered {0}")]
+    Status(u16),
+    #[error("the identity provider's {0} is not valid")]
+    Invalid(&'static str),
+    #[error("the identity provider refused the code: {0}")]
+    CodeRefused(String),
+}
+
+/// What the token endpoint answers to a code.
+#[derive(Debug, Deserialize)]
+pub struct TokenResponse {
+    pub id_token: Option<String>,
+    pub error: Option<String>,
+}
+
+/// One code exchange's inputs.
+pub struct CodeExchange<'a> {
+    pub client_id: &'a str,
+    pub client_secret: &'a str,
+    pub code: &'a str,
+    pub redirect_uri: &'a str,
+    pub code_verifier: &'a str,
+}
+
+struct Cached {
+    metadata: ProviderMetadata,
+    fetched_at: DateTime<Utc>,
+    keys: Option<(JwkSet, DateTime<Utc>)>,
+}
+
+pub struct OidcClient {
+    http: reqwest::Client,
+    cache: Mutex<HashMap<String, Cached>>,
+}
+
+/// Checks an issuer URL as an organisation gives it: https, or http on a loopback address
+/// (a provider on the same machine, in development and tests). No user info, query or
+/// fragment (OIDC Discovery §2); a trailing slash is kept, as issuers compare exactly.
+pub fn check_issuer(issuer: &str) -> Result<(), OidcError> {
+    let url = reqwest::Url::parse(issuer).map_err(|_| OidcError::IssuerUrl)?;
+    let host = url.host_str().unwrap_or_default();
+    let loopback = host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && loopback);
+    let plain = url.username().is_empty()
+        && url.password().is_none()
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if scheme_ok && plain && url.host().is_some() {
+        Ok(())
+    } else {
+        Err(OidcError::IssuerUrl)
+    }
+}
+
+impl Default for OidcClient {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl OidcClient {
+    pub fn new() -> OidcClient {
+        let http = reqwest::Client::builder()
+            .timeout(StdDuration::from_secs(10))
+            .connect_timeout(StdDuration::from_secs(5))
+            // The URLs come from an organisation's settings: no hops to somewhere else.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        OidcClient {
+            http,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cached>> {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The provider's metadata, from the cache or its discovery document. The document must
+    /// name the same issuer (OIDC Discovery §4.3).
+    pub async fn metadata(
+        &self,
+        issuer: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ProviderMetadata, OidcError> {
+        if let Some(cached) = self.cache().get(issuer)
+            && now - cached.fetched_at < keep_for()
+        {
+            return Ok(cached.metadata.clone());
+        }
+        check_issuer(issuer)?;
+        let url = format!(
+            "{}/.well-known/openid-configuration",
+            issuer.trim_end_matches('/')
+        );
+        let metadata: ProviderMetadata = self.get_json(&url, "discovery document").await?;
+        if metadata.issuer != issuer {
+            return Err(OidcError::Invalid("discovery document (another issuer)"));
+        }
+        for endpoint in [
+            &metadata.authorization_endpoint,
+            &metadata.token_endpoint,
+            &metadata.jwks_uri,
+        ] {
+            check_issuer(endpoint).map_err(|_| OidcError::Invalid("discovery document"))?;
+        }
+        self.cache().insert(
+            issuer.to_string(),
+            Cached {
+                metadata: metadata.clone(),
+                fetched_at: now,
+                keys: None,
+            },
+        );
+        Ok(metadata)
+    }
+
+    /// The provider's signing keys. `stale_ok: false` asks for a fresh set (a token named a
+    /// key the cached set lacks); it is fetched only if the cached one is over a minute old.
+    pub async fn keys(
+        &self,
+        metadata: &ProviderMetadata,
+        now: DateTime<Utc>,
+        stale_ok: bool,
+    ) -> Result<JwkSet, OidcError> {
+        let cached = self
+            .cache()
+            .get(&metadata.issuer)
+            .and_then(|c| c.keys.clone());
+        if let Some((keys, at)) = cached {
+            let max_age = if stale_ok {
+                keep_for()
+            } else {
+                refetch_keys_after()
+            };
+            if now - at < max_age {
+                return Ok(keys);
+            }
+        }
+        let keys: JwkSet = self.get_json(&metadata.jwks_uri, "key set").await?;
+        if let Some(cached) = self.cache().get_mut(&metadata.issuer) {
+            cached.keys = Some((keys.clone(), now));
+        }
+        Ok(keys)
+    }
+
+    /// Exchanges an authorization code (with its PKCE verifier) for the provider's tokens,
+    /// authenticating with the client secret (`client_secret_basic`).
+    pub async fn exchange_code(
+        &self,
+        metadata: &ProviderMetadata,
+        exchange: &CodeExchange<'_>,
+    ) -> Result<String, OidcError> {
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", exchange.code),
+            ("redirect_uri", exchange.redirect_uri),
+            ("code_verifier", exchange.code_verifier),
+        ];
+        let encode = |s: &str| {
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+        };
+        let response = self
+            .http
+            .post(&metadata.token_endpoint)
+            // RFC 6749 §2.3.1: the id and secret are form-encoded before Basic.
+            .basic_auth(
+                encode(exchange.client_id),
+                Some(encode(exchange.client_secret)),
+            )
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| OidcError::Unreachable(without_url(&e)))?;
+        let status = response.status();
+        let body: TokenResponse = response
+            .json()
+            .await
+            .map_err(|_| OidcError::Invalid("token response"))?;
+        if !status.is_success() {
+            return Err(OidcError::CodeRefused(
+                body.error.unwrap_or_else(|| status.as_u16().to_string()),
+            ));
+        }
+        body.id_token
+            .ok_or(OidcError::Invalid("token response (no ID token)"))
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &str,
+        what: &'static str,
+    ) -> Result<T, OidcError> {
+        let response = self
+            .http
+            .get(url)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| OidcError::Unreachable(without_url(&e)))?;
+        if !response.status().is_success() {
+            return Err(OidcError::Status(response.status().as_u16()));
+        }
+        response.json().await.map_err(|_| OidcError::Invalid(what))
+    }
+}
+
+/// reqwest's error text, without the URL it adds (the caller knows which one it was).
+fn without_url(e: &reqwest::Error) -> String {
+    let mut e = e.to_string();
+    if let Some(at) = e.find(" for url (") {
+        e.truncate(at);
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use wiremock::matchers::{body_string_contains, header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn now() -> DateTime<Utc> {
+        crate::service::testing::start()
+    }
+
+    async fn provider() -> (MockServer, String) {
+        let server = MockServer::start().await;
+        let issuer = server.uri();
+        Mock::given(method("GET"))
+            .and(path("/.well-known/openid-configuration"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "issuer": issuer,
+                "authorization_endpoint": format!("{issuer}/authorize"),
+                "token_endpoint": format!("{issuer}/token"),
+                "jwks_uri": format!("{issuer}/jwks"),
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        (server, issuer)
+    }
+
+    #[test]
+    fn issuers_are_https_or_on_this_machine() {
+        assert!(check_issuer("https://login.example.com/tenant/v2.0").is_ok());
+        assert!(check_issuer("http://127.0.0.1:9000").is_ok());
+        assert!(check_issuer("http://localhost:9000/").is_ok());
+        for bad in [
+            "http://login.example.com",
+            "https://user:pw@login.example.com",
+            "https://login.example.com/?tenant=1",
+            "ftp://login.example.com",
+            "not a url",
+        ] {
+            assert_eq!(check_issuer(bad), Err(OidcError::IssuerUrl), "{bad}");
+        }
+    }
+
+    #[actix_web::test]
+    async fn discovery_is_fetched_once_an_hour_and_must_name_its_issuer() {
+        let (server, issuer) = provider().await;
+        let client = OidcClient::new();
+        let metadata = client.metadata(&issuer, now()).await.unwrap();
+        assert_eq!(metadata.token_endpoint, format!("{issuer}/token"));
+        // Cached: the mock expects exactly one fetch.
+        client
+            .metadata(&issuer, now() + Duration::minutes(59))
+            .await
+            .unwrap();
+        server.verify().await;
+
+        // A document served for one issuer does not vouch for another.
+        let (_other_server, other_issuer) = provider().await;
+        let impostor = format!("{other_issuer}/");
+        assert_eq!(
+            OidcClient::new()
+                .metadata(&impostor, now())
+                .await
+                .unwrap_err(),
+            OidcError::Invalid("discovery document (another issuer)")
+        );
+    }
+
+    #[actix_web::test]
+    async fn keys_are_fetched_again_for_an_unknown_key_but_at_most_once_a_minute() {
+        let (server, issuer) = provider().await;
+        Mock::given(method("GET"))
+            .and(path("/jwks"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"keys": []})))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let client = OidcClient::new();
+        let metadata = client.metadata(&issuer, now()).await.unwrap();
+        client.keys(&metadata, now(), true).await.unwrap();
+        client
+            .keys(&metadata, now() + Duration::seconds(30), false)
+            .await
+            .unwrap();
+        client
+            .keys(&metadata, now() + Duration::seconds(61), false)
+            .await
+            .unwrap();
+        client
+            .keys(&metadata, now() + Duration::seconds(90), true)
+            .await
+            .unwrap();
+        server.verify().await;
+    }
+
+    #[actix_web::test]
+    async fn a_code_is_exchanged_with_its_verifier_and_the_client_secret() {
+        let (server, issuer) = provider().await;
+        Mock::given(method("POST"))
+            .and(path("/token"))
+            .and(header("authorization", "Basic dGVzc2VyYTpzM2NyZXQlMjE="))
+            .and(body_string_contains("code=the-code"))
+            .and(body_string_contains("code_verifier=the-verifier"))
+            .and(body_string_contains("grant_type=authorization_code"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "access_token": "at", "token_type": "Bearer", "id_token": "header.claims.sig"
+            })))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/token"))
+            .and(body_string_contains("code=used-code"))
+            .respond_with(
+                ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_grant"})),
+            )
+            .mount(&server)
+            .await;
+        let client = OidcClient::new();
+        let metadata = client.metadata(&issuer, now()).await.unwrap();
+        let exchange = |code| CodeExchange {
+            client_id: "tessera",
+            client_secret: "s3cret!",
+            code,
+            redirect_uri: "https://app.example.com/sso",
+            code_verifier: "the-verifier",
+        };
+        assert_eq!(
+            client
+                .exchange_code(&metadata, &exchange("the-code"))
+                .await
+                .unwrap(),
+            "header.claims.sig"
+        );
+        assert_eq!(
+            client
+                .exchange_code(&metadata, &exchange("used-code"))
+                .await
+                .unwrap_err(),
+            OidcError::CodeRefused("invalid_grant".into())
+        );
+    }
+}
