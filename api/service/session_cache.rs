@@ -38,6 +38,10 @@ pub const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(
 
 pub struct SessionCache {
     state: Mutex<State>,
+    /// Held by [`observe`](SessionCache::observe) from its read to its update, so that
+    /// readings are applied in the order they were taken: a slow thread must not set back a
+    /// newer reading (which would let rows read before a revocation be kept again).
+    observing: Mutex<()>,
 }
 
 #[derive(Default)]
@@ -63,6 +67,7 @@ impl SessionCache {
     pub fn for_backend(backend: Backend) -> Option<SessionCache> {
         (backend == Backend::Sqlite).then(|| SessionCache {
             state: Mutex::new(State::default()),
+            observing: Mutex::new(()),
         })
     }
 
@@ -113,6 +118,7 @@ impl SessionCache {
     /// Reads the counter (outside any transaction) and drops every entry if it moved, or if
     /// it cannot be read.
     pub fn observe(&self, conn: &mut DbConnection, now: DateTime<Utc>) {
+        let _in_order = self.observing.lock().unwrap_or_else(|e| e.into_inner());
         let read = match conn {
             DbConnection::Sqlite(conn) => {
                 use diesel::RunQueryDsl;
