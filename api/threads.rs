@@ -5,10 +5,11 @@
 //! 3. password hashing (`SCHED_IDLE` on Linux, else nice +19).
 //!
 //! Measured with the load benchmark: with hashing at nice +19 and the blocking pool at 0, the
-//! session check's p99 during a login storm was 2.5–4.7× its idle p99; with this order it is
-//! below 1×. Lowering only ever weakens a thread's claim against the others of this process:
-//! nice +5 still gets about a quarter of a core against a busy nice-0 thread, so nothing
-//! starves but hashing, which is what the hashing queue's bound is for.
+//! session check's p99 during a login storm was 2.5–4.7× its idle p99; with this order,
+//! 0.5–2.9× across runs (the VM's own jitter decides the upper end). Lowering only ever
+//! weakens a thread's claim against the others of this process: nice +5 still gets about a
+//! quarter of a core against a busy nice-0 thread, so nothing starves but hashing, which is
+//! what the hashing queue's bound is for.
 
 use std::cell::Cell;
 
@@ -54,7 +55,7 @@ fn set_nice(nice: libc::c_int) {
 /// At start, before the server's threads: at most one malloc arena per core. glibc makes up
 /// to eight per core, one per thread that allocates at the same time as another, and each
 /// keeps what its threads freed; with a blocking pool that grows under load, the resident
-/// size after a login storm was 130–150 MiB with the default and 118 MiB with this.
+/// size after a login storm was 130–150 MiB with the default and 106–117 MiB with this.
 /// `MALLOC_ARENA_MAX` in the environment, if set, wins.
 pub fn limit_malloc_arenas(cores: usize) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
