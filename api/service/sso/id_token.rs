@@ -353,4 +353,29 @@ mod tests {
             Err(Rejection::Malformed)
         );
     }
+
+    /// Most providers sign with RS256. The key pair is a test fixture made for this test
+    /// (`openssl genpkey -algorithm RSA`, as PKCS#1 DER); it signs nothing else.
+    #[test]
+    fn an_rs256_token_verifies_with_the_providers_rsa_jwk() {
+        let set: JwkSet =
+            serde_json::from_str(include_str!("fixtures/test-idp-rsa.jwks.json")).unwrap();
+        let key = jsonwebtoken::EncodingKey::from_rsa_der(include_bytes!(
+            "fixtures/test-idp-rsa.pkcs1.der"
+        ));
+        let mut header = jsonwebtoken::Header::new(Algorithm::RS256);
+        header.kid = Some("test-rsa-1".into());
+        let token = jsonwebtoken::encode(&header, &claims(), &key).unwrap();
+        assert_eq!(
+            verify(&token, &set, &expected()).unwrap().subject,
+            "248289761001"
+        );
+        // The same key announced for another algorithm is not used for this one.
+        header.alg = Algorithm::RS384;
+        let token = jsonwebtoken::encode(&header, &claims(), &key).unwrap();
+        assert_eq!(
+            verify(&token, &set, &expected()),
+            Err(Rejection::UnknownKey)
+        );
+    }
 }
