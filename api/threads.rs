@@ -55,7 +55,7 @@ fn set_nice(nice: libc::c_int) {
 /// At start, before the server's threads: at most one malloc arena per core. glibc makes up
 /// to eight per core, one per thread that allocates at the same time as another, and each
 /// keeps what its threads freed; with a blocking pool that grows under load, the resident
-/// size after a login storm was 130–150 MiB with the default and 106–117 MiB with this.
+/// size after a login storm was 130–150 MiB with the default and 106–130 MiB with this.
 /// `MALLOC_ARENA_MAX` in the environment, if set, wins.
 pub fn limit_malloc_arenas(cores: usize) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
