@@ -121,6 +121,17 @@ pub struct Settings {
     #[arg(long, env = "TESSERA_BROWSER_BEARER", default_value_t = false, action = clap::ArgAction::Set)]
     pub browser_bearer: bool,
 
+    /// Comma-separated URLs an SSO sign-in may end at (`redirect_uri` of
+    /// `POST /v1/auth/sso/start`): the front-ends' landing pages and the apps' redirect URIs.
+    /// Compared exactly. Empty: SSO cannot be started.
+    #[arg(
+        long,
+        env = "TESSERA_SSO_REDIRECT_URIS",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub sso_redirect_uris: Vec<String>,
+
     /// Days of login history kept before the periodic task prunes it.
     #[arg(long, env = "TESSERA_LOGIN_HISTORY_DAYS", default_value_t = 90)]
     pub login_history_days: i64,
@@ -415,6 +426,15 @@ impl Settings {
         };
         check_origin(&public_origin).map_err(|p| invalid("TESSERA_PUBLIC_URL", p))?;
         self.trusted_proxy_nets()?;
+        for uri in self.sso_redirect_uri_list() {
+            let parsed = reqwest::Url::parse(&uri);
+            if parsed.map_or(true, |u| u.fragment().is_some()) {
+                return Err(invalid(
+                    "TESSERA_SSO_REDIRECT_URIS",
+                    format!("{uri} is not an absolute URL without a fragment"),
+                ));
+            }
+        }
         if self.totp_issuer.trim().is_empty() || self.totp_issuer.contains(':') {
             return Err(invalid(
                 "TESSERA_TOTP_ISSUER",
@@ -449,6 +469,20 @@ impl Settings {
             Some(url) if !url.is_empty() => url.to_string(),
             _ => format!("{}/reset-password?token={{token}}", self.issuer()),
         }
+    }
+
+    /// SSO's redirect URIs, blanks dropped.
+    pub fn sso_redirect_uri_list(&self) -> Vec<String> {
+        self.sso_redirect_uris
+            .iter()
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty())
+            .collect()
+    }
+
+    /// Where providers send browsers back: this server's SSO callback.
+    pub fn sso_callback_url(&self) -> String {
+        format!("{}/v1/auth/sso/callback", self.issuer())
     }
 
     /// Endpoints of webhooks, blanks dropped.

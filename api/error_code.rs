@@ -75,6 +75,35 @@ pub enum ErrorCode {
     ChannelUnavailable,
     /// A password reset token that is unknown, used or expired.
     ResetTokenInvalid,
+    // Single sign-on.
+    /// No organisation signs the email (or the organisation) in through SSO.
+    SsoNotConfigured,
+    /// Another organisation signs one of the email domains in already.
+    SsoDomainTaken,
+    /// The callback's `state` is unknown, was used, or is for the other kind of callback.
+    SsoStateInvalid,
+    /// The sign-in at the provider took longer than 10 minutes.
+    SsoFlowExpired,
+    /// The browser flow's login code is unknown, used or expired.
+    SsoLoginCodeInvalid,
+    /// The provider answered with an error (`access_denied`…) instead of a code.
+    SsoDenied,
+    /// The provider refused the code (used already, expired, or not issued to us).
+    SsoCodeRefused,
+    /// The provider's ID token failed a check (signature, issuer, audience, expiry, nonce…).
+    SsoIdTokenInvalid,
+    /// The provider cannot be reached or answers nonsense.
+    SsoProviderUnavailable,
+    /// No account is linked to the identity, and none may be created for it.
+    SsoAccountNotProvisioned,
+    /// An account with the provider's email exists, not linked to the identity.
+    SsoAccountExists,
+    /// The identity at the provider signs in another account.
+    SsoIdentityLinkedElsewhere,
+    /// The account's password is kept by its organisation's identity provider.
+    PasswordManagedByIdp,
+    /// The change needs a recent sign-in at the identity provider (SSO accounts).
+    ReauthenticationRequired,
     // Limits.
     TooManyAttempts,
     RateLimited,

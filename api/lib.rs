@@ -162,6 +162,10 @@ pub fn build_state_with_pool(
         activity: Default::default(),
         session_cache: SessionCache::for_backend(db::Backend::of_url(&settings.database_url())),
         writer: db::SqliteWriter::for_url(&settings.database_url()),
+        sso: service::sso::SsoPolicy {
+            callback_url: settings.sso_callback_url(),
+            redirect_uris: settings.sso_redirect_uri_list(),
+        },
     };
     if settings.dev_log_codes {
         tracing::warn!(
@@ -185,6 +189,7 @@ pub fn build_state_with_pool(
         clock,
         env,
         transports,
+        oidc: oidc::OidcClient::new(),
         geo,
         trusted_proxies,
         allowed_origins,

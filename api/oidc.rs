@@ -61,6 +61,42 @@ pub struct CodeExchange<'a> {
     pub code_verifier: &'a str,
 }
 
+/// What the authorization request carries (OIDC Core §3.1.2.1, RFC 7636).
+pub struct AuthorizationRequest<'a> {
+    pub client_id: &'a str,
+    pub redirect_uri: &'a str,
+    pub state: &'a str,
+    pub nonce: &'a str,
+    pub code_challenge: &'a str,
+    pub login_hint: Option<&'a str>,
+}
+
+/// The URL a browser is sent to: the provider's authorization endpoint with the code flow's
+/// parameters (PKCE S256) added to any query it has.
+pub fn authorization_url(
+    metadata: &ProviderMetadata,
+    request: &AuthorizationRequest<'_>,
+) -> Result<String, OidcError> {
+    let mut url = reqwest::Url::parse(&metadata.authorization_endpoint)
+        .map_err(|_| OidcError::Invalid("authorization endpoint"))?;
+    {
+        let mut query = url.query_pairs_mut();
+        query
+            .append_pair("response_type", "code")
+            .append_pair("client_id", request.client_id)
+            .append_pair("redirect_uri", request.redirect_uri)
+            .append_pair("scope", "openid email profile")
+            .append_pair("state", request.state)
+            .append_pair("nonce", request.nonce)
+            .append_pair("code_challenge", request.code_challenge)
+            .append_pair("code_challenge_method", "S256");
+        if let Some(hint) = request.login_hint {
+            query.append_pair("login_hint", hint);
+        }
+    }
+    Ok(url.into())
+}
+
 struct Cached {
     metadata: ProviderMetadata,
     fetched_at: DateTime<Utc>,
@@ -202,9 +238,13 @@ impl OidcClient {
             ("redirect_uri", exchange.redirect_uri),
             ("code_verifier", exchange.code_verifier),
         ];
-        let encode = |s: &str| {
-            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-        };
+        // application/x-www-form-urlencoded leaves `*-._` as they are.
+        const FORM: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'*')
+            .remove(b'-')
+            .remove(b'.')
+            .remove(b'_');
+        let encode = |s: &str| percent_encoding::utf8_percent_encode(s, FORM).to_string();
         let response = self
             .http
             .post(&metadata.token_endpoint)

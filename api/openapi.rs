@@ -29,6 +29,7 @@ use crate::service::FieldError;
         (name = "orgs", description = "Organisations, their members and their audit log"),
         (name = "api-keys", description = "The account's API keys, for scripts and integrations"),
         (name = "introspection", description = "Token introspection for integrators' back-ends (RFC 7662)"),
+        (name = "sso", description = "Single sign-on through an organisation's OpenID Connect provider: its settings, and the sign-in"),
         (name = "admin", description = "Support: find, freeze and unfreeze accounts; the outbox of outgoing messages (operator key)"),
     ),
     components(
@@ -45,6 +46,7 @@ use crate::service::FieldError;
             UnsupportedMediaType,
             ValidationFailed,
             TooManyAttempts,
+            BadGateway,
             Unavailable,
         )
     ),
@@ -199,6 +201,12 @@ pub struct ValidationFailed(pub Problem);
     headers(("Retry-After" = i64, description = "Seconds until the next attempt is allowed"))
 )]
 pub struct TooManyAttempts(pub Problem);
+
+/// `sso_provider_unavailable`: the organisation's identity provider cannot be reached, or
+/// answered something that is not OpenID Connect.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct BadGateway(pub Problem);
 
 /// `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
 /// password checks are queued); retry after `Retry-After` seconds.

@@ -27,6 +27,8 @@ pub struct Inner {
     pub env: Env,
     /// How messages leave: SMTP, SMS, WhatsApp, webhooks.
     pub transports: Transports,
+    /// Organisations' OpenID Connect providers: discovery, keys, code exchange.
+    pub oidc: crate::oidc::OidcClient,
     pub settings: Settings,
     pub geo: GeoLocator,
     pub trusted_proxies: Vec<IpNet>,

@@ -41,6 +41,8 @@ pub struct SessionRow {
     pub expires_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
     pub mfa_enrollment_deadline: Option<NaiveDateTime>,
+    /// For SSO sign-ins: the identity provider's `amr` (RFC 8176), JSON.
+    pub idp_amr: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -120,6 +122,8 @@ pub struct LoginChallengeRow {
     pub failed_attempts: i32,
     pub consumed_at: Option<NaiveDateTime>,
     pub device_digest: Option<String>,
+    /// `password` or `sso`.
+    pub first_factor: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

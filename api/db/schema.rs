@@ -38,6 +38,8 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         /// Set when the session was issued within an MFA grace period.
         mfa_enrollment_deadline -> Nullable<Timestamp>,
+        /// For SSO sign-ins: the identity provider's `amr`, JSON.
+        idp_amr -> Nullable<Text>,
     }
 }
 
@@ -126,6 +128,8 @@ diesel::table! {
         failed_attempts -> Integer,
         consumed_at -> Nullable<Timestamp>,
         device_digest -> Nullable<Text>,
+        /// `password` or `sso`: how the sign-in's first step was made.
+        first_factor -> Text,
     }
 }
 
@@ -201,6 +205,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         consumed_at -> Nullable<Timestamp>,
+        first_factor -> Text,
     }
 }
 
@@ -345,3 +350,60 @@ diesel::table! {
         used_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    /// An organisation's OpenID Connect provider; the client secret sealed.
+    org_sso (org_id) {
+        org_id -> Text,
+        issuer -> Text,
+        client_id -> Text,
+        client_secret_ciphertext -> Text,
+        key_id -> Text,
+        mfa -> Text,
+        auto_provision -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    org_sso_domains (domain) {
+        domain -> Text,
+        org_id -> Text,
+    }
+}
+
+diesel::table! {
+    sso_identities (id) {
+        id -> Text,
+        account_id -> Text,
+        org_id -> Text,
+        issuer -> Text,
+        subject -> Text,
+        created_at -> Timestamp,
+        last_login_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sso_flows (state_digest) {
+        state_digest -> Text,
+        org_id -> Text,
+        nonce -> Text,
+        verifier_ciphertext -> Text,
+        key_id -> Text,
+        provider_redirect_uri -> Text,
+        redirect_uri -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+        account_id -> Nullable<Text>,
+        amr -> Nullable<Text>,
+        login_code_digest -> Nullable<Text>,
+        login_code_expires_at -> Nullable<Timestamp>,
+        redeemed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(org_sso_domains -> org_sso (org_id));
+diesel::allow_tables_to_appear_in_same_query!(org_sso, org_sso_domains);

@@ -7,6 +7,7 @@ use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::{cleared_session_cookie, name_device, session_cookie};
 use crate::service::accounts::Account;
+use crate::service::ids::OrgId;
 use crate::service::login::{LoginOutcome, password_login};
 use crate::service::mfa::challenges::{self, ChallengeId, LoginChallenge};
 use crate::service::mfa::sent_codes::SentCode;
@@ -41,6 +42,7 @@ pub enum LoginStatus {
     Authenticated,
     MfaRequired,
     MfaEnrollmentRequired,
+    SsoRequired,
 }
 
 /// Signed in: a session was issued.
@@ -80,15 +82,27 @@ pub struct LoginMfaEnrollmentRequired {
     pub enrollment: Enrollment,
 }
 
+/// The email's organisation signs its people in at its identity provider: no password was
+/// checked. Start single sign-on with `POST /v1/auth/sso/start`.
+#[derive(Serialize, ToSchema)]
+pub struct LoginSsoRequired {
+    /// Always `sso_required` here.
+    #[schema(value_type = String, example = "sso_required")]
+    pub status: LoginStatus,
+    #[schema(value_type = String, example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
+    pub org_id: OrgId,
+}
+
 /// The result of a login; `status` says which shape it has: `authenticated`,
-/// `mfa_required` or `mfa_enrollment_required` (more may be added: treat an unknown status as
-/// an error to show).
+/// `mfa_required`, `mfa_enrollment_required` or `sso_required` (more may be added: treat an
+/// unknown status as an error to show).
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 #[schema(discriminator(property_name = "status", mapping(
     ("authenticated" = "#/components/schemas/LoginAuthenticated"),
     ("mfa_required" = "#/components/schemas/LoginMfaRequired"),
     ("mfa_enrollment_required" = "#/components/schemas/LoginMfaEnrollmentRequired"),
+    ("sso_required" = "#/components/schemas/LoginSsoRequired"),
 )))]
 // Built once per login and moved straight into the response: the size difference between
 // the variants costs nothing worth a box.
@@ -97,6 +111,7 @@ pub enum LoginResponse {
     Authenticated(LoginAuthenticated),
     MfaRequired(LoginMfaRequired),
     MfaEnrollmentRequired(LoginMfaEnrollmentRequired),
+    SsoRequired(LoginSsoRequired),
 }
 
 /// Log in with email and password.
@@ -144,9 +159,24 @@ pub async fn login(
             move |cx, ()| password_login(cx, &email, &password),
         )
         .await?;
-    let mut response = match outcome {
+    let mut response = login_response(&state, &delivery, outcome);
+    if let Some(cookie) = new_device {
+        response
+            .add_cookie(&cookie)
+            .map_err(|e| crate::service::Error::internal(e.to_string()))?;
+    }
+    Ok(response)
+}
+
+/// A login's outcome as the API answers it (password login, SSO callback and exchange).
+pub fn login_response(
+    state: &AppState,
+    delivery: &SessionDelivery,
+    outcome: LoginOutcome,
+) -> HttpResponse {
+    match outcome {
         LoginOutcome::Authenticated { account, session } => {
-            authenticated(&state, &delivery, account, session)
+            authenticated(state, delivery, account, session)
         }
         LoginOutcome::MfaEnrollmentRequired { enrollment } => HttpResponse::Ok().json(
             LoginResponse::MfaEnrollmentRequired(LoginMfaEnrollmentRequired {
@@ -160,13 +190,13 @@ pub async fn login(
                 challenge,
             }))
         }
-    };
-    if let Some(cookie) = new_device {
-        response
-            .add_cookie(&cookie)
-            .map_err(|e| crate::service::Error::internal(e.to_string()))?;
+        LoginOutcome::SsoRequired { org_id } => {
+            HttpResponse::Ok().json(LoginResponse::SsoRequired(LoginSsoRequired {
+                status: LoginStatus::SsoRequired,
+                org_id,
+            }))
+        }
     }
-    Ok(response)
 }
 
 fn authenticated(

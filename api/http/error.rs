@@ -68,15 +68,20 @@ impl ApiError {
         }
     }
 
-    pub fn to_problem(&self) -> Problem {
-        let code = self.code();
-        let detail = match self {
+    /// What the problem's `detail` says.
+    pub fn detail(&self) -> String {
+        match self {
             ApiError::Request { detail, .. } => detail.clone(),
             ApiError::Service(e) => e
                 .denial()
                 .and_then(|d| d.detail.clone())
-                .unwrap_or_else(|| default_detail(code).to_string()),
-        };
+                .unwrap_or_else(|| default_detail(self.code()).to_string()),
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        let code = self.code();
+        let detail = self.detail();
         let denial = self.denial();
         Problem {
             problem_type: format!("urn:tessera:problem:{code}"),
@@ -134,22 +139,37 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | InvalidQueryParameter
         | InvalidCursor
         | InvalidLimit
-        | ResetTokenInvalid => StatusCode::BAD_REQUEST,
-        Unauthenticated | InvalidCredentials | InvalidCode => StatusCode::UNAUTHORIZED,
+        | ResetTokenInvalid
+        | SsoStateInvalid
+        | SsoLoginCodeInvalid => StatusCode::BAD_REQUEST,
+        Unauthenticated | InvalidCredentials | InvalidCode | SsoDenied | SsoCodeRefused
+        | SsoIdTokenInvalid => StatusCode::UNAUTHORIZED,
         OriginNotAllowed
         | ReauthenticationFailed
+        | ReauthenticationRequired
         | InsufficientRole
         | InsufficientScope
-        | StepUpRequired => StatusCode::FORBIDDEN,
-        NotFound => StatusCode::NOT_FOUND,
+        | StepUpRequired
+        | SsoAccountNotProvisioned => StatusCode::FORBIDDEN,
+        NotFound | SsoNotConfigured => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-        EmailTaken | TotpAlreadyActive | FactorAlreadyActive | MfaNotEnabled | AlreadyAMember
-        | LastOwner | MfaRequiredByPolicy | SerialTaken | TokenAssigned | ChannelUnavailable => {
-            StatusCode::CONFLICT
-        }
-        FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired => {
-            StatusCode::GONE
-        }
+        EmailTaken
+        | TotpAlreadyActive
+        | FactorAlreadyActive
+        | MfaNotEnabled
+        | AlreadyAMember
+        | LastOwner
+        | MfaRequiredByPolicy
+        | SerialTaken
+        | TokenAssigned
+        | ChannelUnavailable
+        | SsoDomainTaken
+        | SsoAccountExists
+        | SsoIdentityLinkedElsewhere
+        | PasswordManagedByIdp => StatusCode::CONFLICT,
+        FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired
+        | SsoFlowExpired => StatusCode::GONE,
+        SsoProviderUnavailable => StatusCode::BAD_GATEWAY,
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         AccountFrozen => StatusCode::LOCKED,
         UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -171,23 +191,41 @@ fn title(code: ErrorCode) -> &'static str {
         | InvalidQueryParameter
         | InvalidCursor
         | InvalidLimit
-        | ResetTokenInvalid => "Bad request",
+        | ResetTokenInvalid
+        | SsoStateInvalid
+        | SsoLoginCodeInvalid => "Bad request",
         InvalidBody | UnknownField | MissingField => "Invalid request body",
         ValidationFailed => "Validation failed",
         Unauthenticated => "Authentication required",
         InvalidCredentials => "Invalid credentials",
         InvalidCode => "Invalid code",
         ReauthenticationFailed => "Re-authentication failed",
-        OriginNotAllowed | InsufficientRole | InsufficientScope | StepUpRequired => "Forbidden",
-        NotFound => "Not found",
+        ReauthenticationRequired => "Re-authentication required",
+        OriginNotAllowed
+        | InsufficientRole
+        | InsufficientScope
+        | StepUpRequired
+        | SsoAccountNotProvisioned => "Forbidden",
+        SsoDenied | SsoCodeRefused | SsoIdTokenInvalid => "Single sign-on failed",
+        SsoProviderUnavailable => "Identity provider unavailable",
+        NotFound | SsoNotConfigured => "Not found",
         MethodNotAllowed => "Method not allowed",
-        EmailTaken | TotpAlreadyActive | FactorAlreadyActive | MfaNotEnabled | AlreadyAMember
-        | LastOwner | MfaRequiredByPolicy | SerialTaken | TokenAssigned | ChannelUnavailable => {
-            "Conflict"
-        }
-        FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired => {
-            "Gone"
-        }
+        EmailTaken
+        | TotpAlreadyActive
+        | FactorAlreadyActive
+        | MfaNotEnabled
+        | AlreadyAMember
+        | LastOwner
+        | MfaRequiredByPolicy
+        | SerialTaken
+        | TokenAssigned
+        | ChannelUnavailable
+        | SsoDomainTaken
+        | SsoAccountExists
+        | SsoIdentityLinkedElsewhere
+        | PasswordManagedByIdp => "Conflict",
+        FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired
+        | SsoFlowExpired => "Gone",
         PayloadTooLarge => "Payload too large",
         AccountFrozen => "Account frozen",
         UnsupportedMediaType => "Unsupported media type",
@@ -216,6 +254,10 @@ fn default_detail(code: ErrorCode) -> &'static str {
             "This reset link is unknown, already used or expired; ask for a new one."
         }
         AccountFrozen => "This account is frozen; contact support.",
+        ReauthenticationRequired => {
+            "This change needs a sign-in at your identity provider within the last 10 minutes: \
+             sign in through SSO again, then retry."
+        }
         TooManyAttempts => "Too many failed attempts; try again later.",
         RateLimited => "Too many requests of this kind from your network; try again later.",
         Overloaded => "The server is busy checking passwords; try again in a second.",

@@ -286,9 +286,11 @@ pub struct ActivationAnswer {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"password": "correct horse battery staple", "code": "123456"}))]
 pub struct StepUpRequest {
-    /// The account's current password.
-    #[schema(value_type = String)]
-    pub password: Secret,
+    /// The account's current password. Required, but for accounts provisioned by single
+    /// sign-on, which have none: they confirm with a sign-in at their identity provider within
+    /// the last 10 minutes (else 403 `reauthentication_required`).
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Secret>,
     /// A current authenticator code, or an unused recovery code.
     #[schema(value_type = String, min_length = 1, max_length = 64)]
     pub code: Secret,
@@ -303,7 +305,9 @@ async fn with_step_up<T: Send + 'static>(
     body: StepUpRequest,
     change: fn(&mut Context<'_>, &Caller, StepUp) -> crate::service::Result<T>,
 ) -> Result<T, ApiError> {
-    passwords::check_size("password", &body.password)?;
+    if let Some(password) = &body.password {
+        passwords::check_size("password", password)?;
+    }
     mfa::check_code_shape("code", &body.code)?;
     let step_up = StepUp {
         password: body.password,
@@ -423,7 +427,9 @@ pub async fn remove_factor(
     id: web::Path<String>,
     Body(body): PasswordBody<StepUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    passwords::check_size("password", &body.password)?;
+    if let Some(password) = &body.password {
+        passwords::check_size("password", password)?;
+    }
     mfa::check_code_shape("code", &body.code)?;
     let factor_id = FactorId::from(id.into_inner());
     let step_up = StepUp {

@@ -21,6 +21,7 @@ pub mod orgs;
 pub mod page_types;
 pub mod password_reset;
 pub mod sessions;
+pub mod sso;
 pub mod tokens;
 
 use actix_web::cookie::{Cookie, SameSite, time};
@@ -93,7 +94,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(admin::freeze)
         .service(admin::unfreeze)
         .service(admin::list_outbox)
-        .service(orgs::audit_log);
+        .service(orgs::audit_log)
+        .service(sso::put_settings)
+        .service(sso::get_settings)
+        .service(sso::delete_settings)
+        .service(sso::start)
+        .service(sso::callback_redirect)
+        .service(sso::callback)
+        .service(sso::exchange)
+        .service(sso::link);
 }
 
 /// Which 405 resources [`method_fallbacks`] registers.

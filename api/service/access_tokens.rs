@@ -57,8 +57,9 @@ pub struct AccessToken {
 
 /// Session methods as RFC 8176 names them: `pwd` for the password, `otp` for a one-time code
 /// (authenticator app, hardware token or recovery code), `hwk` as well for a hardware token,
-/// and `mfa` once a second factor was proven.
-pub fn amr(methods: &[String], aal: Aal) -> Vec<String> {
+/// and `mfa` once a second factor was proven. An SSO sign-in carries the identity provider's
+/// own values (`idp_amr`).
+pub fn amr(methods: &[String], idp_amr: &[String], aal: Aal) -> Vec<String> {
     let mut amr: Vec<&str> = Vec::new();
     for method in methods {
         let named: &[&str] = match method.as_str() {
@@ -67,13 +68,19 @@ pub fn amr(methods: &[String], aal: Aal) -> Vec<String> {
             "hardware_token" => &["otp", "hwk"],
             _ => &[],
         };
+        let from_idp = idp_amr.iter().map(String::as_str);
+        let named: Vec<&str> = if method == "sso" {
+            from_idp.collect()
+        } else {
+            named.to_vec()
+        };
         for name in named {
-            if !amr.contains(name) {
+            if !amr.contains(&name) {
                 amr.push(name);
             }
         }
     }
-    if aal == Aal::Aal2 {
+    if aal == Aal::Aal2 && !amr.contains(&"mfa") {
         amr.push("mfa");
     }
     amr.into_iter().map(str::to_string).collect()
@@ -94,7 +101,7 @@ pub fn mint(cx: &mut Context<'_>, session_token: &Secret) -> Result<AccessToken>
         aud: policy.audience.clone(),
         sid: session.session_id.to_string(),
         aal: session.aal.name().to_string(),
-        amr: amr(&session.methods, session.aal),
+        amr: amr(&session.methods, &session.idp_amr, session.aal),
         iat: cx.now.timestamp(),
         exp: expires_at.timestamp(),
         jti: random_token(""),
@@ -112,7 +119,7 @@ mod tests {
 
     fn named(methods: &[&str], aal: Aal) -> Vec<String> {
         let methods: Vec<String> = methods.iter().map(|m| m.to_string()).collect();
-        amr(&methods, aal)
+        amr(&methods, &[], aal)
     }
 
     #[test]
@@ -130,5 +137,10 @@ mod tests {
             named(&["password", "recovery_code"], Aal::Aal2),
             ["pwd", "otp", "mfa"]
         );
+        let idp: Vec<String> = vec!["pwd".into(), "mfa".into()];
+        let sso: Vec<String> = vec!["sso".into()];
+        assert_eq!(amr(&sso, &idp, Aal::Aal2), ["pwd", "mfa"]);
+        let both: Vec<String> = vec!["sso".into(), "totp".into()];
+        assert_eq!(amr(&both, &idp, Aal::Aal2), ["pwd", "mfa", "otp"]);
     }
 }

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::audit::{self, AuditAction};
 use super::context::{Context, Decision};
 use super::error::{Error, FieldError, Result};
+use super::history::LoginMethod;
 use super::ids::AccountId;
 use super::mfa::sent_codes::{self, Purpose, Target};
 use super::passwords;
@@ -173,7 +174,7 @@ pub fn sign_up(cx: &mut Context<'_>, input: SignUp) -> Result<(Account, IssuedSe
                 other => other.into(),
             })?;
         let account = Account::from(row.clone());
-        let session = sessions::issue(cx, &account.id, Aal::Aal1, None)?;
+        let session = sessions::issue(cx, &account.id, Aal::Aal1, LoginMethod::Password, None)?;
         audit::record(cx, &account.id, AuditAction::AccountCreated, None)?;
         super::alerts::first_device(cx, &account.id)?;
         Ok((account, session))

@@ -48,6 +48,9 @@ pub enum AuditAction {
     NotificationsChanged,
     SessionRevoked,
     SessionsRevokedOthers,
+    SsoConfigured,
+    SsoRemoved,
+    SsoLinked,
 }
 
 impl AuditAction {
@@ -84,6 +87,9 @@ impl AuditAction {
             AuditAction::NotificationsChanged => "notifications.changed",
             AuditAction::SessionRevoked => "session.revoked",
             AuditAction::SessionsRevokedOthers => "sessions.revoked_others",
+            AuditAction::SsoConfigured => "sso.configured",
+            AuditAction::SsoRemoved => "sso.removed",
+            AuditAction::SsoLinked => "sso.linked",
         }
     }
 }

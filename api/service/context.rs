@@ -13,6 +13,7 @@ use super::policy::{LoginPolicy, SessionPolicy};
 use super::rate_limit::RateLimits;
 use super::session_cache::SessionCache;
 use super::signing_keys::SigningKeys;
+use super::sso::SsoPolicy;
 use crate::crypto::password::PasswordHasher;
 use crate::crypto::sealing::Sealer;
 use crate::db::{DbConnection, SqliteWriter, write_transaction};
@@ -42,6 +43,8 @@ pub struct Env {
     pub session_cache: Option<SessionCache>,
     /// SQLite: the connection write transactions run on (`None`: on the request's own).
     pub writer: Option<SqliteWriter>,
+    /// Single sign-on: the callback URL and the allowed redirect URIs.
+    pub sso: SsoPolicy,
 }
 
 /// One request's (or one maintenance run's) view of the world.

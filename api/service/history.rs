@@ -67,6 +67,15 @@ pub enum LoginMethod {
 }
 
 impl LoginMethod {
+    /// As stored for a sign-in's first step; anything unknown is taken as the password.
+    pub fn parse(text: &str) -> LoginMethod {
+        match text {
+            "sso" => LoginMethod::Sso,
+            "api_key" => LoginMethod::ApiKey,
+            _ => LoginMethod::Password,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             LoginMethod::Password => "password",

@@ -7,7 +7,7 @@ use super::alerts;
 use super::context::{Context, Decision};
 use super::error::{Error, Result};
 use super::history::{self, Attempt, FailureReason, LoginMethod};
-use super::ids::AccountId;
+use super::ids::{AccountId, OrgId};
 use super::mfa::tickets::{self, Enrollment};
 use super::mfa::{
     self,
@@ -17,6 +17,7 @@ use super::operators;
 use super::orgs::policy;
 use super::secret::Secret;
 use super::sessions::{self, Aal, IssuedSession};
+use super::sso;
 use super::throttle::{self, Credential, Guard};
 use crate::db::schema::accounts;
 use crate::error_code::ErrorCode;
@@ -34,6 +35,8 @@ pub enum LoginOutcome {
     /// The password was right, but an organisation's deadline for MFA has passed and the
     /// account has no factor: it must enrol one to get a session.
     MfaEnrollmentRequired { enrollment: Enrollment },
+    /// The email's organisation signs its people in at its identity provider: start SSO.
+    SsoRequired { org_id: OrgId },
 }
 
 /// Checks email and password. Unknown emails and wrong passwords cost the same time (a
@@ -46,6 +49,10 @@ pub fn password_login(
 ) -> Result<LoginOutcome> {
     let email = normalise_email(email);
     let account = find_by_email(cx.conn, &email)?;
+    // Before any password is checked: the answer is the organisation's, not the account's.
+    if let Some(org_id) = sso::identities::sso_required_for(cx.conn, &email, account.as_ref())? {
+        return Ok(LoginOutcome::SsoRequired { org_id });
+    }
     let account_id = account.as_ref().map(|a| AccountId::from(a.id.clone()));
     let ip_key = cx.client.ip_key();
     let guard = match &account_id {
@@ -104,16 +111,26 @@ pub fn password_login(
         }
         if mfa::is_on(cx.conn, account_id)? {
             return Ok(Decision::Done(LoginOutcome::MfaRequired {
-                challenge: challenges::open(cx, account_id)?,
+                challenge: challenges::open(cx, account_id, LoginMethod::Password)?,
             }));
         }
         let deadline = policy::enrollment_deadline(cx.conn, account_id)?;
         if deadline.is_some_and(|deadline| deadline <= cx.now) {
             return Ok(Decision::Done(LoginOutcome::MfaEnrollmentRequired {
-                enrollment: tickets::issue(cx, account_id)?,
+                enrollment: tickets::issue(cx, account_id, LoginMethod::Password)?,
             }));
         }
-        let session = sessions::issue_with_deadline(cx, account_id, Aal::Aal1, None, deadline)?;
+        let session = sessions::issue_signed_in(
+            cx,
+            account_id,
+            sessions::SignIn {
+                aal: Aal::Aal1,
+                first: LoginMethod::Password,
+                second_factor: None,
+                mfa_enrollment_deadline: deadline,
+                idp_amr: None,
+            },
+        )?;
         history::record(cx, attempt(None))?;
         let device = alerts::client_device(cx, account_id);
         alerts::signed_in(cx, account_id, &account.email, device.as_deref())?;

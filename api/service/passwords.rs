@@ -11,6 +11,7 @@ use super::mfa::step_up::{self, Proof, Requirement};
 use super::mfa::{challenges, enrolment};
 use super::secret::Secret;
 use super::sessions::{self, Caller};
+use super::sso;
 use super::throttle::{self, Credential, Guard};
 use crate::db::schema::accounts as account_rows;
 use crate::db::to_db;
@@ -83,6 +84,9 @@ pub struct PasswordChange {
 /// passwords and codes count towards the same lockouts as failed logins.
 pub fn change(cx: &mut Context<'_>, caller: &Caller, change: PasswordChange) -> Result<()> {
     let account_id = caller.account_id();
+    if sso::identities::password_managed_by(cx.conn, account_id)?.is_some() {
+        return Err(sso::identities::password_managed_by_idp());
+    }
     if let Some(problem) = problem_with_new(
         "new_password",
         change.new_password.expose(),
@@ -92,8 +96,9 @@ pub fn change(cx: &mut Context<'_>, caller: &Caller, change: PasswordChange) -> 
     }
     let proof = Proof {
         password_field: "current_password",
-        password: change.current_password,
+        password: Some(change.current_password),
         code: change.code,
+        session_id: caller.session_id.clone(),
     };
     let verified = step_up::verify(
         cx,

@@ -167,6 +167,7 @@ mod tests {
             expires_at: at,
             revoked_at: None,
             mfa_enrollment_deadline: None,
+            idp_amr: None,
         };
         let account = Account {
             id: AccountId::from("a".to_string()),

@@ -12,6 +12,7 @@ use super::client::Location;
 use super::context::{Context, Env};
 use super::devices::{DeviceInfo, describe};
 use super::error::{Error, Result};
+use super::history::LoginMethod;
 use super::ids::{AccountId, SessionId};
 use super::mfa::SecondFactor;
 use super::pagination::{Cursor, Page, PageRequest, page_from};
@@ -53,9 +54,10 @@ impl Aal {
     }
 }
 
-/// How a session was signed in: the password, then maybe a second factor.
-pub fn methods_of(second_factor: Option<SecondFactor>) -> Vec<&'static str> {
-    std::iter::once("password")
+/// How a session was signed in: the password or the organisation's identity provider, then
+/// maybe a second factor.
+pub fn methods_of(first: LoginMethod, second_factor: Option<SecondFactor>) -> Vec<&'static str> {
+    std::iter::once(first.name())
         .chain(second_factor.map(SecondFactor::name))
         .collect()
 }
@@ -68,7 +70,8 @@ pub struct Session {
     /// Authenticator assurance level: `aal1` (password) or `aal2` (password and a second factor).
     #[schema(value_type = String, example = "aal1")]
     pub aal: Aal,
-    /// Methods used to sign in, e.g. `["password"]` or `["password", "totp"]`.
+    /// Methods used to sign in, e.g. `["password"]`, `["password", "totp"]`, or `["sso"]` for
+    /// a sign-in at the organisation's identity provider.
     #[schema(example = json!(["password"]))]
     pub methods: Vec<String>,
     pub created_at: DateTime<Utc>,
@@ -86,6 +89,11 @@ pub struct Session {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub mfa_enrollment_deadline: Option<DateTime<Utc>>,
+    /// For a sign-in at the organisation's identity provider (`methods` has `sso`): the
+    /// provider's own authentication methods (`amr`, RFC 8176), as it sent them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, example = json!(["pwd", "mfa"]))]
+    pub idp_amr: Option<Vec<String>>,
 }
 
 /// A session in the owner's list of sessions.
@@ -146,6 +154,7 @@ impl Session {
                 row.location_city.clone(),
             ),
             mfa_enrollment_deadline: row.mfa_enrollment_deadline.map(from_db),
+            idp_amr: row.idp_amr.as_deref().map(parse_methods),
         }
     }
 }
@@ -158,25 +167,49 @@ fn is_live(row: &SessionRow, policy: &SessionPolicy, now: DateTime<Utc>) -> bool
     row.revoked_at.is_none() && now < ends_at(row, policy)
 }
 
+/// How a sign-in was made, as the session records it.
+pub struct SignIn<'a> {
+    pub aal: Aal,
+    pub first: LoginMethod,
+    pub second_factor: Option<SecondFactor>,
+    /// For an account that must enrol a second factor by then (a grace period): the session
+    /// carries it, so the front-end can remind the user.
+    pub mfa_enrollment_deadline: Option<DateTime<Utc>>,
+    /// For an SSO sign-in: the identity provider's `amr`.
+    pub idp_amr: Option<&'a [String]>,
+}
+
 /// Issues a session to the request's client. Call inside the transaction that signs in.
 pub fn issue(
     cx: &mut Context<'_>,
     account_id: &AccountId,
     aal: Aal,
+    first: LoginMethod,
     second_factor: Option<SecondFactor>,
 ) -> Result<IssuedSession> {
-    issue_with_deadline(cx, account_id, aal, second_factor, None)
+    let sign_in = SignIn {
+        aal,
+        first,
+        second_factor,
+        mfa_enrollment_deadline: None,
+        idp_amr: None,
+    };
+    issue_signed_in(cx, account_id, sign_in)
 }
 
-/// [`issue`] for an account that must enrol a second factor by `deadline` (a grace period):
-/// the session carries it, so the front-end can remind the user.
-pub fn issue_with_deadline(
+/// [`issue`], with everything a sign-in may record.
+pub fn issue_signed_in(
     cx: &mut Context<'_>,
     account_id: &AccountId,
-    aal: Aal,
-    second_factor: Option<SecondFactor>,
-    mfa_enrollment_deadline: Option<DateTime<Utc>>,
+    sign_in: SignIn<'_>,
 ) -> Result<IssuedSession> {
+    let SignIn {
+        aal,
+        first,
+        second_factor,
+        mfa_enrollment_deadline,
+        idp_amr,
+    } = sign_in;
     let token = Secret::new(random_token(TOKEN_PREFIX));
     let (client, now, policy) = (cx.client, cx.now, &cx.env.sessions);
     let location = client.location.clone();
@@ -185,7 +218,8 @@ pub fn issue_with_deadline(
         account_id: account_id.to_string(),
         token_hash: token_digest(token.expose()),
         aal: aal.name().to_string(),
-        methods: serde_json::to_string(&methods_of(second_factor)).map_err(Error::internal)?,
+        methods: serde_json::to_string(&methods_of(first, second_factor))
+            .map_err(Error::internal)?,
         ip: client.ip.clone(),
         user_agent: client.user_agent.clone(),
         location_country: location.as_ref().and_then(|l| l.country.clone()),
@@ -195,6 +229,10 @@ pub fn issue_with_deadline(
         expires_at: to_db(now + policy.absolute),
         revoked_at: None,
         mfa_enrollment_deadline: mfa_enrollment_deadline.map(to_db),
+        idp_amr: idp_amr
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(Error::internal)?,
     };
     diesel::insert_into(sessions::table)
         .values(&row)
@@ -297,6 +335,8 @@ pub struct SessionFacts {
     pub aal: Aal,
     /// How the session was signed in, as [`Session::methods`] names them.
     pub methods: Vec<String>,
+    /// For an SSO sign-in: the identity provider's `amr`.
+    pub idp_amr: Vec<String>,
     pub created_at: DateTime<Utc>,
     /// When the session ends unless used before.
     pub ends_at: DateTime<Utc>,
@@ -310,6 +350,11 @@ pub fn facts(cx: &mut Context<'_>, token: &Secret) -> Result<SessionFacts> {
         account_id: AccountId::from(session.account_id.clone()),
         aal: Aal::parse(&session.aal),
         methods: parse_methods(&session.methods),
+        idp_amr: session
+            .idp_amr
+            .as_deref()
+            .map(parse_methods)
+            .unwrap_or_default(),
         created_at: from_db(session.created_at),
         ends_at: ends_at(&session, policy),
         session_id: SessionId::from(session.id),

@@ -78,6 +78,7 @@ impl World {
             activity: Default::default(),
             session_cache: None,
             writer: None,
+            sso: Default::default(),
         };
         World {
             conn,

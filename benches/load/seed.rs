@@ -116,6 +116,7 @@ impl Seeder {
                 expires_at: to_db(now + Duration::days(30)),
                 revoked_at: None,
                 mfa_enrollment_deadline: None,
+                idp_amr: None,
             });
             tokens.push(token);
             if rows.len() == rows.capacity() {
@@ -169,6 +170,7 @@ impl Seeder {
                 failed_attempts: 0,
                 consumed_at: None,
                 device_digest: None,
+                first_factor: "password".into(),
             });
             answers.push((challenge, secret));
         }

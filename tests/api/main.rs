@@ -27,5 +27,6 @@ mod outbox;
 mod password_reset;
 mod sent_codes;
 mod sessions;
+mod sso;
 mod step_up;
 mod storage;

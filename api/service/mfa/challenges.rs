@@ -71,9 +71,14 @@ pub struct LoginChallenge {
     pub methods: Vec<String>,
 }
 
-/// Opens a challenge for an account with an active factor whose password was just verified.
-/// Call inside the login's write transaction.
-pub fn open(cx: &mut Context<'_>, account_id: &AccountId) -> Result<LoginChallenge> {
+/// Opens a challenge for an account with an active factor whose first step (`first`: the
+/// password, or a sign-in at the organisation's identity provider) was just made. Call inside
+/// the login's write transaction.
+pub fn open(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    first: LoginMethod,
+) -> Result<LoginChallenge> {
     let id = ChallengeId::generate();
     let expires_at = cx.now + Duration::minutes(LIFETIME_MINUTES);
     diesel::insert_into(login_challenges::table)
@@ -85,6 +90,7 @@ pub fn open(cx: &mut Context<'_>, account_id: &AccountId) -> Result<LoginChallen
             failed_attempts: 0,
             consumed_at: None,
             device_digest: alerts::client_device(cx, account_id),
+            first_factor: first.name().to_string(),
         })
         .execute(cx.conn)?;
     Ok(LoginChallenge {
@@ -148,10 +154,11 @@ pub fn verify(
             return Err(closed);
         }
         let account = accounts::get(cx.conn, &account_id)?;
+        let first = LoginMethod::parse(&challenge.first_factor);
         let attempt = |failure| Attempt {
             account_id: Some(&account_id),
             email: &account.email,
-            method: LoginMethod::Password,
+            method: first,
             failure,
             second_factor: Some(method),
         };
@@ -194,7 +201,7 @@ pub fn verify(
             history::record(cx, attempt(Some(FailureReason::AccountFrozen)))?;
             return Ok(Decision::Refused(frozen));
         }
-        let session = sessions::issue(cx, &account_id, Aal::Aal2, Some(method))?;
+        let session = sessions::issue(cx, &account_id, Aal::Aal2, first, Some(method))?;
         history::record(cx, attempt(None))?;
         // The device that answers, or else the one that opened the challenge.
         let device = alerts::client_device(cx, &account_id).or(challenge.device_digest.clone());
@@ -337,7 +344,9 @@ mod tests {
     fn open_one(world: &mut World, account_id: &AccountId) -> ChallengeId {
         let client = client("203.0.113.9");
         let mut cx = world.at(&client);
-        cx.transaction(|cx| open(cx, account_id)).unwrap().id
+        cx.transaction(|cx| open(cx, account_id, LoginMethod::Password))
+            .unwrap()
+            .id
     }
 
     fn refusal(result: Result<(Account, IssuedSession)>) -> (ErrorCode, Option<i32>) {

@@ -31,7 +31,7 @@ use crate::service::accounts;
 use crate::service::audit::{self, AuditAction};
 use crate::service::context::{Context, Decision};
 use crate::service::error::{Error, FieldError, Result};
-use crate::service::history::{self, Attempt, LoginMethod};
+use crate::service::history::{self, Attempt};
 use crate::service::ids::{AccountId, FactorId, OrgId, SessionId};
 use crate::service::orgs::hardware_tokens;
 use crate::service::secret::Secret;
@@ -126,14 +126,12 @@ fn with_enroller_proof<T>(
     create: impl FnOnce(&mut Context<'_>, step_up::Confirmed) -> Result<T>,
 ) -> Result<T> {
     match enroller {
-        Enroller::Session(_) => {
-            let password = password.ok_or_else(|| {
-                step_up::refused("password", "required", "the account's password is required")
-            })?;
+        Enroller::Session(caller) => {
             let proof = Proof {
                 password_field: "password",
                 password,
                 code: None,
+                session_id: caller.session_id.clone(),
             };
             step_up::confirm(
                 cx,
@@ -413,20 +411,24 @@ fn complete(cx: &mut Context<'_>, enroller: &Enroller, factor_id: &FactorId) -> 
             activation: turn_on(cx, account_id, Some(&caller.session_id), factor_id)?,
             session: None,
         },
-        Enroller::Ticket { account, ticket } => {
+        Enroller::Ticket {
+            account,
+            ticket,
+            first,
+        } => {
             if !tickets::consume(cx, ticket)? {
                 return Err(Error::denied(ErrorCode::Unauthenticated));
             }
             let activation = turn_on(cx, account_id, None, factor_id)?;
             let method = FactorType::parse(&activation.factor.kind)
                 .map_or(SecondFactor::Totp, FactorType::method);
-            let session = sessions::issue(cx, account_id, Aal::Aal2, Some(method))?;
+            let session = sessions::issue(cx, account_id, Aal::Aal2, *first, Some(method))?;
             history::record(
                 cx,
                 Attempt {
                     account_id: Some(account_id),
                     email: &account.email,
-                    method: LoginMethod::Password,
+                    method: *first,
                     failure: None,
                     second_factor: Some(method),
                 },

@@ -76,16 +76,18 @@ pub fn status(cx: &mut Context<'_>, account_id: &AccountId) -> Result<MfaStatus>
 
 /// The password and a current code, as the MFA changes below ask for them.
 pub struct StepUp {
-    pub password: Secret,
+    /// Required, but for accounts without a password (see `step_up::Proof`).
+    pub password: Option<Secret>,
     pub code: Secret,
 }
 
 impl StepUp {
-    fn proof(self) -> Proof {
+    fn proof(self, caller: &Caller) -> Proof {
         Proof {
             password_field: "password",
             password: self.password,
             code: Some(self.code),
+            session_id: caller.session_id.clone(),
         }
     }
 }
@@ -98,7 +100,7 @@ pub fn disable(cx: &mut Context<'_>, caller: &Caller, step_up: StepUp) -> Result
     if policy::enrollment_deadline(cx.conn, account_id)?.is_some() {
         return Err(last_factor_required());
     }
-    let proof = step_up.proof();
+    let proof = step_up.proof(caller);
     step_up::confirm(
         cx,
         account_id,
@@ -155,7 +157,7 @@ pub fn remove(
     if owned == 0 {
         return Err(not_found());
     }
-    let proof = step_up.proof();
+    let proof = step_up.proof(caller);
     step_up::confirm(
         cx,
         account_id,
@@ -203,7 +205,7 @@ pub fn regenerate_recovery_codes(
     step_up: StepUp,
 ) -> Result<RecoveryCodes> {
     let account_id = caller.account_id();
-    let proof = step_up.proof();
+    let proof = step_up.proof(caller);
     step_up::confirm(
         cx,
         account_id,
@@ -224,7 +226,7 @@ pub fn reveal_recovery_codes(
     step_up: StepUp,
 ) -> Result<Vec<Secret>> {
     let account_id = caller.account_id();
-    let proof = step_up.proof();
+    let proof = step_up.proof(caller);
     step_up::confirm(
         cx,
         account_id,

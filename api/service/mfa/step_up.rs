@@ -3,22 +3,37 @@
 //! are counted towards their lockouts before they are checked. A wrong or missing one is
 //! refused with `reauthentication_failed` naming the field: the session stays valid.
 
+use chrono::Duration;
+use diesel::prelude::*;
+
 use super::{SecondFactor, is_on, use_any_code};
+use crate::db::schema::sessions;
+use crate::db::to_db;
 use crate::error_code::ErrorCode;
 use crate::service::accounts;
 use crate::service::context::{Context, Decision};
 use crate::service::error::{Error, FieldError, Result};
-use crate::service::ids::AccountId;
+use crate::service::ids::{AccountId, SessionId};
 use crate::service::secret::Secret;
+use crate::service::sso;
 use crate::service::throttle::{self, Credential, Guard};
 
 /// What the caller sent to confirm a change.
 pub struct Proof {
     /// The request field that carries the password (`password`, `current_password`).
     pub password_field: &'static str,
-    pub password: Secret,
+    /// Required, but for accounts without a password of their own (provisioned by SSO):
+    /// those prove themselves with a recent sign-in at their provider instead.
+    pub password: Option<Secret>,
     /// A current authenticator code or an unused recovery code.
     pub code: Option<Secret>,
+    /// The session asking for the change.
+    pub session_id: SessionId,
+}
+
+/// How recent an SSO sign-in must be to stand in for a password.
+pub fn sso_reauthentication_window() -> Duration {
+    Duration::minutes(10)
 }
 
 /// What a change asks for.
@@ -139,14 +154,42 @@ impl Verified<'_> {
     }
 }
 
-/// The password half: counted, then checked (a hash); a wrong one stays counted.
+/// The password half: counted, then checked (a hash); a wrong one stays counted. An account
+/// without a password proves itself with its session instead: signed in at its identity
+/// provider within the last 10 minutes (403 `reauthentication_required` otherwise).
 fn check_password(cx: &mut Context<'_>, account_id: &AccountId, proof: &Proof) -> Result<()> {
+    let stored = accounts::get(cx.conn, account_id)?.password_hash;
+    if sso::has_no_password(&stored) {
+        return recent_sso_sign_in(cx, &proof.session_id);
+    }
+    let password = proof.password.as_ref().ok_or_else(|| {
+        refused(
+            proof.password_field,
+            "required",
+            "the account's password is required",
+        )
+    })?;
     let guard = Guard::new(Credential::Password, account_id, &cx.client.ip_key());
     let ticket = cx.decide(|cx| throttle::admit(cx, &guard))?;
-    let stored = accounts::get(cx.conn, account_id)?.password_hash;
-    if cx.env.hasher.verify(proof.password.expose(), &stored).valid {
+    if cx.env.hasher.verify(password.expose(), &stored).valid {
         return cx.transaction(|cx| throttle::undo(cx, &guard));
     }
     cx.transaction(|cx| throttle::reject(cx, &guard, ticket))?;
     Err(refused(proof.password_field, "invalid", "is wrong"))
+}
+
+fn recent_sso_sign_in(cx: &mut Context<'_>, session_id: &SessionId) -> Result<()> {
+    let since = to_db(cx.now - sso_reauthentication_window());
+    let recent = sessions::table
+        .find(session_id.as_str())
+        .filter(sessions::created_at.ge(since))
+        .filter(sessions::methods.like("%\"sso\"%"))
+        .count()
+        .get_result::<i64>(cx.conn)?
+        > 0;
+    if recent {
+        Ok(())
+    } else {
+        Err(Error::denied(ErrorCode::ReauthenticationRequired))
+    }
 }

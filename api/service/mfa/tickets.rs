@@ -15,6 +15,7 @@ use crate::error_code::ErrorCode;
 use crate::service::accounts::{self, Account};
 use crate::service::context::Context;
 use crate::service::error::{Error, Result};
+use crate::service::history::LoginMethod;
 use crate::service::ids::AccountId;
 use crate::service::operators;
 use crate::service::secret::Secret;
@@ -41,7 +42,12 @@ pub struct Enrollment {
 #[derive(Debug, Clone)]
 pub enum Enroller {
     Session(Caller),
-    Ticket { account: Account, ticket: Secret },
+    Ticket {
+        account: Account,
+        ticket: Secret,
+        /// How the login that handed out the ticket made its first step.
+        first: LoginMethod,
+    },
 }
 
 impl Enroller {
@@ -57,8 +63,13 @@ impl Enroller {
     }
 }
 
-/// Issues a ticket for the account. Call inside the login's transaction.
-pub fn issue(cx: &mut Context<'_>, account_id: &AccountId) -> Result<Enrollment> {
+/// Issues a ticket for the account, after the login's first step (`first`). Call inside the
+/// login's transaction.
+pub fn issue(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    first: LoginMethod,
+) -> Result<Enrollment> {
     let ticket = Secret::new(random_token(TOKEN_PREFIX));
     let expires_at = cx.now + Duration::minutes(LIFETIME_MINUTES);
     diesel::insert_into(enrollment_tickets::table)
@@ -67,6 +78,7 @@ pub fn issue(cx: &mut Context<'_>, account_id: &AccountId) -> Result<Enrollment>
             enrollment_tickets::account_id.eq(account_id.as_str()),
             enrollment_tickets::created_at.eq(to_db(cx.now)),
             enrollment_tickets::expires_at.eq(to_db(expires_at)),
+            enrollment_tickets::first_factor.eq(first.name()),
         ))
         .execute(cx.conn)?;
     Ok(Enrollment {
@@ -83,17 +95,23 @@ pub fn is_ticket(token: &Secret) -> bool {
 /// The enroller a ticket stands for: 401 `unauthenticated` when it is unknown, used up or
 /// expired.
 pub fn redeem(cx: &mut Context<'_>, ticket: Secret) -> Result<Enroller> {
-    let row: Option<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
-        enrollment_tickets::table
-            .find(token_digest(ticket.expose()))
-            .select((
-                enrollment_tickets::account_id,
-                enrollment_tickets::expires_at,
-                enrollment_tickets::consumed_at,
-            ))
-            .first(cx.conn)
-            .optional()?;
-    let Some((account_id, expires_at, None)) = row else {
+    type TicketRow = (
+        String,
+        chrono::NaiveDateTime,
+        Option<chrono::NaiveDateTime>,
+        String,
+    );
+    let row: Option<TicketRow> = enrollment_tickets::table
+        .find(token_digest(ticket.expose()))
+        .select((
+            enrollment_tickets::account_id,
+            enrollment_tickets::expires_at,
+            enrollment_tickets::consumed_at,
+            enrollment_tickets::first_factor,
+        ))
+        .first(cx.conn)
+        .optional()?;
+    let Some((account_id, expires_at, None, first)) = row else {
         return Err(Error::denied(ErrorCode::Unauthenticated));
     };
     if from_db(expires_at) <= cx.now {
@@ -104,6 +122,7 @@ pub fn redeem(cx: &mut Context<'_>, ticket: Secret) -> Result<Enroller> {
     Ok(Enroller::Ticket {
         account: account.into(),
         ticket,
+        first: LoginMethod::parse(&first),
     })
 }
 

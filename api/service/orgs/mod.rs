@@ -103,7 +103,7 @@ fn org_view(row: OrgRow, role: Role) -> Org {
     }
 }
 
-fn member_row(
+pub(crate) fn member_row(
     org_id: &OrgId,
     account_id: &AccountId,
     role: Role,
@@ -172,7 +172,7 @@ pub fn membership(cx: &mut Context<'_>, org_id: &OrgId, caller: &Caller) -> Resu
 }
 
 /// The caller's role, which must manage the organisation (403 for a plain member).
-pub(super) fn admin(cx: &mut Context<'_>, org_id: &OrgId, caller: &Caller) -> Result<Role> {
+pub(crate) fn admin(cx: &mut Context<'_>, org_id: &OrgId, caller: &Caller) -> Result<Role> {
     let role = membership(cx, org_id, caller)?;
     if !role.manages() {
         return Err(Error::denied_because(

@@ -1,0 +1,687 @@
+//! Single sign-on: an organisation's provider settings, and the sign-in through it.
+
+use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::{LoginResponse, login_response};
+use super::body::{Body, PasswordBody};
+use super::error::ApiError;
+use super::extract::SessionDelivery;
+use crate::error_code::ErrorCode;
+use crate::oidc::{CodeExchange, OidcError};
+use crate::service::mfa::step_up::{self, Proof, Requirement};
+use crate::service::rate_limit::{self, Kind};
+use crate::service::sessions::Caller;
+use crate::service::sso::flows::{self, Callback, Claimed, Completed, Start, StartFor, Started};
+use crate::service::sso::id_token::{self, Expected, Rejection, VerifiedIdentity};
+use crate::service::sso::settings::{self, SsoMfa, SsoSettings, SsoSettingsInput};
+use crate::service::{ClientInfo, Error, OrgId, Secret, passwords};
+use crate::state::AppState;
+
+fn org_id(id: web::Path<uuid::Uuid>) -> OrgId {
+    OrgId::from(id.into_inner())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "issuer": "https://acme.okta.com", "client_id": "0oa1b2c3d4", "client_secret": "…",
+    "email_domains": ["acme.com"], "mfa": "idp", "auto_provision": true
+}))]
+pub struct SsoSettingsRequest {
+    /// The provider's issuer URL, exactly as its ID tokens name it; its discovery document
+    /// (`/.well-known/openid-configuration`) must answer.
+    #[schema(max_length = 512)]
+    pub issuer: String,
+    #[schema(min_length = 1, max_length = 255)]
+    pub client_id: String,
+    /// Stored sealed; never shown again.
+    #[schema(value_type = String, min_length = 1, max_length = 1024)]
+    pub client_secret: Secret,
+    /// Email domains whose people sign in at this provider; a domain belongs to one
+    /// organisation at most.
+    #[schema(max_items = 50)]
+    pub email_domains: Vec<String>,
+    pub mfa: SsoMfa,
+    #[serde(default)]
+    pub auto_provision: bool,
+}
+
+/// Set the organisation's single sign-on (owners and admins).
+///
+/// Replaces any earlier settings. The provider's discovery document is fetched to check the
+/// issuer (422 `validation_failed` on `issuer` when it cannot be). Audited as
+/// `sso.configured`.
+#[utoipa::path(
+    operation_id = "putOrgSso",
+    tag = "sso",
+    params(("org_id" = uuid::Uuid, Path, description = "The organisation's id")),
+    request_body = SsoSettingsRequest,
+    responses(
+        (status = 200, description = "The settings", body = SsoSettings),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[put("/v1/orgs/{org_id}/sso")]
+pub async fn put_settings(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client: ClientInfo,
+    id: web::Path<uuid::Uuid>,
+    Body(body): Body<SsoSettingsRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let org_id = org_id(id);
+    let (check_org, check_caller) = (org_id.clone(), caller.clone());
+    // Who may, before this server fetches anything the request names.
+    state
+        .run(client.clone(), move |cx| {
+            crate::service::orgs::admin(cx, &check_org, &check_caller).map(drop)
+        })
+        .await?;
+    if let Err(e) = state.oidc.metadata(&body.issuer, state.now()).await {
+        let message = match e {
+            OidcError::IssuerUrl => {
+                "must be the provider's https URL (http only on a loopback address)".to_string()
+            }
+            other => format!("its discovery document cannot be used: {other}"),
+        };
+        return Err(Error::invalid(vec![crate::service::error::FieldError::new(
+            "issuer",
+            "discovery_failed",
+            message,
+        )])
+        .into());
+    }
+    let input = SsoSettingsInput {
+        issuer: body.issuer,
+        client_id: body.client_id,
+        client_secret: body.client_secret,
+        email_domains: body.email_domains,
+        mfa: body.mfa,
+        auto_provision: body.auto_provision,
+    };
+    let shown = state
+        .run(client, move |cx| settings::put(cx, &caller, &org_id, input))
+        .await?;
+    Ok(HttpResponse::Ok().json(shown))
+}
+
+/// The organisation's single sign-on settings (owners and admins); never the client secret.
+#[utoipa::path(
+    operation_id = "getOrgSso",
+    tag = "sso",
+    params(("org_id" = uuid::Uuid, Path, description = "The organisation's id")),
+    responses(
+        (status = 200, description = "The settings", body = SsoSettings),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[get("/v1/orgs/{org_id}/sso")]
+pub async fn get_settings(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client: ClientInfo,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let org_id = org_id(id);
+    let shown = state
+        .run(client, move |cx| settings::get(cx, &caller, &org_id))
+        .await?;
+    Ok(HttpResponse::Ok().json(shown))
+}
+
+/// Turn the organisation's single sign-on off (owners and admins). Members' links to the
+/// provider are kept. Audited as `sso.removed`.
+#[utoipa::path(
+    operation_id = "deleteOrgSso",
+    tag = "sso",
+    params(("org_id" = uuid::Uuid, Path, description = "The organisation's id")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[delete("/v1/orgs/{org_id}/sso")]
+pub async fn delete_settings(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client: ClientInfo,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let org_id = org_id(id);
+    state
+        .run(client, move |cx| settings::delete(cx, &caller, &org_id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "ada@acme.com", "redirect_uri": "https://app.example.com/sso"}))]
+pub struct SsoStartRequest {
+    /// The person's email: its domain picks the organisation. Give this or `org_id`.
+    #[schema(max_length = 254)]
+    pub email: Option<String>,
+    /// The organisation whose provider to use. Give this or `email`.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub org_id: Option<uuid::Uuid>,
+    /// Where the sign-in ends: one of the server's allowed redirect URIs.
+    pub redirect_uri: String,
+    #[serde(default)]
+    pub callback: Callback,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SsoStarted {
+    /// Send the browser here (the provider's authorization endpoint, with PKCE).
+    #[schema(example = "https://acme.okta.com/oauth2/v1/authorize?response_type=code&…")]
+    pub authorization_url: String,
+    #[schema(value_type = String)]
+    pub org_id: OrgId,
+    /// The sign-in must come back before this.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Start single sign-on at an organisation's identity provider.
+///
+/// Answers the provider's authorization URL (code flow, PKCE S256, `state` and `nonce` kept
+/// here for 10 minutes). With `callback: "tessera"` (the default) the provider sends the
+/// browser to `GET /v1/auth/sso/callback`, which sends it on to `redirect_uri` with a
+/// one-time `login_code`; with `callback: "client"` it sends it to `redirect_uri`, whose
+/// page posts `code` and `state` to `POST /v1/auth/sso/callback`. 404 `sso_not_configured`
+/// when no organisation signs the email in.
+#[utoipa::path(
+    operation_id = "startSso",
+    tag = "sso",
+    request_body = SsoStartRequest,
+    responses(
+        (status = 200, description = "Where to send the browser", body = SsoStarted),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 502, response = crate::openapi::BadGateway),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(()),
+)]
+#[post("/v1/auth/sso/start")]
+pub async fn start(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    Body(body): Body<SsoStartRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let target = match (body.email, body.org_id) {
+        (Some(email), None) => StartFor::Email(email),
+        (None, Some(org_id)) => StartFor::Org(OrgId::from(org_id)),
+        _ => {
+            return Err(Error::invalid(vec![crate::service::error::FieldError::new(
+                "email",
+                "one_of",
+                "give either `email` or `org_id`",
+            )])
+            .into());
+        }
+    };
+    let flow = Start {
+        target,
+        redirect_uri: body.redirect_uri,
+        callback: body.callback,
+        link_to: None,
+    };
+    let started = state
+        .run(client, move |cx| {
+            rate_limit::take(cx, &[Kind::Code])?;
+            flows::start(cx, flow)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(started_answer(&state, started).await?))
+}
+
+async fn started_answer(state: &AppState, started: Started) -> Result<SsoStarted, ApiError> {
+    let metadata = state
+        .oidc
+        .metadata(&started.issuer, state.now())
+        .await
+        .map_err(provider_unavailable)?;
+    let authorization_url = crate::oidc::authorization_url(
+        &metadata,
+        &crate::oidc::AuthorizationRequest {
+            client_id: &started.client_id,
+            redirect_uri: &started.provider_redirect_uri,
+            state: started.state.expose(),
+            nonce: &started.nonce,
+            code_challenge: &started.code_challenge,
+            login_hint: started.login_hint.as_deref(),
+        },
+    )
+    .map_err(provider_unavailable)?;
+    Ok(SsoStarted {
+        authorization_url,
+        org_id: started.org_id,
+        expires_at: started.expires_at,
+    })
+}
+
+fn provider_unavailable(e: OidcError) -> ApiError {
+    tracing::warn!(error = %e, "SSO: the identity provider failed");
+    let detail = match e {
+        OidcError::CodeRefused(error) => {
+            return Error::denied_because(
+                ErrorCode::SsoCodeRefused,
+                format!("The identity provider refused the code ({error}); sign in again."),
+            )
+            .into();
+        }
+        OidcError::Unreachable(_) => "The identity provider cannot be reached.".to_string(),
+        other => format!("{other}."),
+    };
+    Error::denied_because(ErrorCode::SsoProviderUnavailable, detail).into()
+}
+
+fn token_refused(rejection: Rejection) -> ApiError {
+    Error::denied_because(
+        ErrorCode::SsoIdTokenInvalid,
+        format!("{rejection}; sign in again."),
+    )
+    .into()
+}
+
+/// The provider's answer to a claimed flow: the code exchanged (with the PKCE verifier and
+/// the client secret) and the ID token verified against the provider's keys, fetched again
+/// once if the token names a key the cached set lacks.
+async fn identify(
+    state: &AppState,
+    claimed: &Claimed,
+    answer: ProviderAnswer,
+) -> Result<VerifiedIdentity, ApiError> {
+    if let Some(error) = answer.error {
+        let description = answer.error_description.unwrap_or_default();
+        return Err(Error::denied_because(
+            ErrorCode::SsoDenied,
+            format!("The identity provider answered `{error}`: {description}")
+                .trim_end_matches([':', ' '])
+                .to_string(),
+        )
+        .into());
+    }
+    let provider = &claimed.provider;
+    // RFC 9207: a provider that names itself must be the one the flow went to.
+    if answer
+        .iss
+        .as_ref()
+        .is_some_and(|iss| *iss != provider.issuer)
+    {
+        return Err(token_refused(Rejection::Issuer));
+    }
+    let code = answer.code.filter(|c| !c.is_empty()).ok_or_else(|| {
+        ApiError::from(Error::denied_because(
+            ErrorCode::SsoCodeRefused,
+            "The identity provider's answer carries no code; sign in again.",
+        ))
+    })?;
+    let now = state.now();
+    let metadata = state
+        .oidc
+        .metadata(&provider.issuer, now)
+        .await
+        .map_err(provider_unavailable)?;
+    let code_exchange = CodeExchange {
+        client_id: &provider.client_id,
+        client_secret: provider.client_secret.expose(),
+        code: &code,
+        redirect_uri: &claimed.provider_redirect_uri,
+        code_verifier: claimed.verifier.expose(),
+    };
+    let id_token = state
+        .oidc
+        .exchange_code(&metadata, &code_exchange)
+        .await
+        .map_err(provider_unavailable)?;
+    let expected = Expected {
+        issuer: &provider.issuer,
+        client_id: &provider.client_id,
+        nonce: &claimed.nonce,
+        now,
+    };
+    let keys = state
+        .oidc
+        .keys(&metadata, now, true)
+        .await
+        .map_err(provider_unavailable)?;
+    match id_token::verify(&id_token, &keys, &expected) {
+        Err(Rejection::UnknownKey) => {
+            let keys = state
+                .oidc
+                .keys(&metadata, now, false)
+                .await
+                .map_err(provider_unavailable)?;
+            id_token::verify(&id_token, &keys, &expected).map_err(token_refused)
+        }
+        verified => verified.map_err(token_refused),
+    }
+}
+
+/// What the provider sends back (OAuth 2.0 §4.1.2, RFC 9207).
+struct ProviderAnswer {
+    code: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+    iss: Option<String>,
+}
+
+/// The provider's redirect, as the browser brings it. Providers add parameters of their own
+/// (`session_state`, `scope`…): they are ignored.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SsoCallbackQuery {
+    /// The authorization code.
+    pub code: Option<String>,
+    /// The `state` the flow was started with.
+    pub state: Option<String>,
+    /// The provider's error instead of a code (`access_denied`…).
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+    /// The provider's issuer (RFC 9207), when it sends it.
+    pub iss: Option<String>,
+}
+
+fn missing_state() -> ApiError {
+    Error::denied_because(
+        ErrorCode::SsoStateInvalid,
+        "The provider's answer carries no state; start the sign-in again.",
+    )
+    .into()
+}
+
+/// The provider's redirect back to this server (the browser flow).
+///
+/// Checks the answer, then sends the browser on (303) to the flow's `redirect_uri` with a
+/// one-time `login_code` (valid 2 minutes) for `POST /v1/auth/sso/exchange`: never a
+/// session in a URL. When the sign-in failed after the flow was found, the browser goes
+/// there with `error` (a problem `code`) and `error_description` instead. An unknown, used
+/// or expired `state` is answered here, as a problem.
+#[utoipa::path(
+    operation_id = "ssoCallbackRedirect",
+    tag = "sso",
+    params(SsoCallbackQuery),
+    responses(
+        (status = 303, description = "On to the front-end, with `login_code` or `error`"),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 410, response = crate::openapi::Gone),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(()),
+)]
+#[get("/v1/auth/sso/callback")]
+pub async fn callback_redirect(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    query: web::Query<SsoCallbackQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let flow_state = Secret::new(query.state.ok_or_else(missing_state)?);
+    let claimed = state
+        .run(client.clone(), move |cx| {
+            rate_limit::take(cx, &[Kind::Code])?;
+            flows::claim(cx, &flow_state, Callback::Tessera)
+        })
+        .await?;
+    let answer = ProviderAnswer {
+        code: query.code,
+        error: query.error,
+        error_description: query.error_description,
+        iss: query.iss,
+    };
+    let redirect_uri = claimed.redirect_uri.clone();
+    let result = async {
+        let identity = identify(&state, &claimed, answer).await?;
+        state
+            .run(client, move |cx| flows::complete(cx, &claimed, &identity))
+            .await
+    }
+    .await;
+    let params: Vec<(&str, String)> = match result {
+        Ok(Completed::LoginCode { login_code, .. }) => {
+            vec![("login_code", login_code.expose().to_string())]
+        }
+        Ok(Completed::SignedIn(_)) => {
+            return Err(Error::internal("a browser flow signed in at its callback").into());
+        }
+        Err(e) => vec![
+            ("error", e.code().as_str().to_string()),
+            ("error_description", e.detail()),
+        ],
+    };
+    let mut location = reqwest::Url::parse(&redirect_uri).map_err(Error::internal)?;
+    location.query_pairs_mut().extend_pairs(params);
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.as_str()))
+        .finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "SplxlOBeZQQYbYS6WxSbIA", "state": "tsf_…"}))]
+pub struct SsoCallbackRequest {
+    /// The `state` from the provider's redirect.
+    pub state: String,
+    /// The authorization code from the provider's redirect.
+    pub code: Option<String>,
+    /// The provider's error instead of a code (`access_denied`…).
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+    /// The provider's issuer (RFC 9207), when its redirect carried one.
+    pub iss: Option<String>,
+}
+
+/// Finish single sign-on with the provider's answer (SPAs and mobile apps: flows started
+/// with `callback: "client"`).
+///
+/// Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
+/// `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
+/// `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
+/// `sso_account_not_provisioned`, 409 `sso_account_exists`, 502
+/// `sso_provider_unavailable`; none creates an account or a session.
+#[utoipa::path(
+    operation_id = "ssoCallback",
+    tag = "sso",
+    request_body = SsoCallbackRequest,
+    responses(
+        (status = 200, description = "Sign-in result", body = LoginResponse),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 410, response = crate::openapi::Gone),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 423, response = crate::openapi::Locked),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 502, response = crate::openapi::BadGateway),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(()),
+)]
+#[post("/v1/auth/sso/callback")]
+pub async fn callback(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    delivery: SessionDelivery,
+    Body(body): Body<SsoCallbackRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let flow_state = Secret::new(body.state);
+    let claimed = state
+        .run(client.clone(), move |cx| {
+            rate_limit::take(cx, &[Kind::Code])?;
+            flows::claim(cx, &flow_state, Callback::Client)
+        })
+        .await?;
+    let answer = ProviderAnswer {
+        code: body.code,
+        error: body.error,
+        error_description: body.error_description,
+        iss: body.iss,
+    };
+    let identity = identify(&state, &claimed, answer).await?;
+    let completed = state
+        .run(client, move |cx| flows::complete(cx, &claimed, &identity))
+        .await?;
+    match completed {
+        Completed::SignedIn(outcome) => Ok(login_response(&state, &delivery, outcome)),
+        Completed::LoginCode { .. } => {
+            Err(Error::internal("a client flow handed out a login code").into())
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"login_code": "tsl_…"}))]
+pub struct SsoExchangeRequest {
+    /// The `login_code` the browser brought back to `redirect_uri`.
+    #[schema(value_type = String, min_length = 1, max_length = 128)]
+    pub login_code: Secret,
+}
+
+/// Turn a browser flow's one-time `login_code` into the sign-in.
+///
+/// Answers like `POST /v1/auth/login`. 400 `sso_login_code_invalid` when the code is unknown,
+/// used, or older than 2 minutes.
+#[utoipa::path(
+    operation_id = "ssoExchange",
+    tag = "sso",
+    request_body = SsoExchangeRequest,
+    responses(
+        (status = 200, description = "Sign-in result", body = LoginResponse),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 423, response = crate::openapi::Locked),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(()),
+)]
+#[post("/v1/auth/sso/exchange")]
+pub async fn exchange(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    delivery: SessionDelivery,
+    Body(body): Body<SsoExchangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let outcome = state
+        .run(client, move |cx| {
+            rate_limit::take(cx, &[Kind::Code])?;
+            flows::redeem(cx, &body.login_code)
+        })
+        .await?;
+    Ok(login_response(&state, &delivery, outcome))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "org_id": "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a", "redirect_uri": "https://app.example.com/sso",
+    "password": "correct horse battery staple"
+}))]
+pub struct SsoLinkRequest {
+    #[schema(value_type = String, format = Uuid)]
+    pub org_id: uuid::Uuid,
+    /// Where the sign-in ends: one of the server's allowed redirect URIs.
+    pub redirect_uri: String,
+    #[serde(default)]
+    pub callback: Callback,
+    /// The account's password (accounts provisioned by SSO: a recent SSO sign-in instead).
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Secret>,
+}
+
+/// Link your account to your organisation's identity provider.
+///
+/// For an account that existed before its organisation turned single sign-on on: confirm with
+/// the password, then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+/// provider's identity is linked to this account (audited as `sso.linked`) and signs it in
+/// from then on. 409 `sso_identity_linked_elsewhere` when that identity signs in another
+/// account.
+#[utoipa::path(
+    operation_id = "linkSso",
+    tag = "sso",
+    request_body = SsoLinkRequest,
+    responses(
+        (status = 200, description = "Where to send the browser", body = SsoStarted),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 502, response = crate::openapi::BadGateway),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[post("/v1/me/sso/link")]
+pub async fn link(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client: ClientInfo,
+    Body(body): PasswordBody<SsoLinkRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(password) = &body.password {
+        passwords::check_size("password", password)?;
+    }
+    let org_id = OrgId::from(body.org_id);
+    let started = state
+        .run_hashing(
+            client,
+            |cx| rate_limit::take(cx, &[Kind::Password]),
+            move |cx, ()| {
+                let account_id = caller.account_id().clone();
+                let proof = Proof {
+                    password_field: "password",
+                    password: body.password,
+                    code: None,
+                    session_id: caller.session_id.clone(),
+                };
+                let link_start = Start {
+                    target: StartFor::Org(org_id),
+                    redirect_uri: body.redirect_uri,
+                    callback: body.callback,
+                    link_to: Some(account_id.clone()),
+                };
+                step_up::confirm(cx, &account_id, &proof, Requirement::Password, |cx, _| {
+                    flows::start(cx, link_start)
+                })
+            },
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(started_answer(&state, started).await?))
+}

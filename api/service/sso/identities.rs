@@ -1,0 +1,215 @@
+//! Who a provider's sign-in is here: the account linked to its (issuer, subject); for a new
+//! person, an account provisioned when the organisation allows it. An existing account is
+//! never taken over by email alone: an organisation's provider can say any email, so an
+//! account with a password links its identity itself, signed in (`POST /v1/me/sso/link`).
+
+use diesel::prelude::*;
+
+use super::id_token::VerifiedIdentity;
+use super::settings::{self, Provider, domain_of};
+use super::{NO_PASSWORD, has_no_password};
+use crate::db::models::AccountRow;
+use crate::db::schema::{accounts, org_members, sso_identities};
+use crate::db::{DbConnection, to_db};
+use crate::error_code::ErrorCode;
+use crate::service::accounts::{find_by_email, normalise_email};
+use crate::service::audit::{self, AuditAction};
+use crate::service::context::Context;
+use crate::service::error::{Error, Result};
+use crate::service::ids::{AccountId, OrgId, row_id};
+use crate::service::orgs::{self, Role};
+
+fn not_provisioned(detail: &str) -> Error {
+    Error::denied_because(ErrorCode::SsoAccountNotProvisioned, detail)
+}
+
+/// The account the provider's `identity` signs in. Call inside a transaction.
+pub fn resolve(
+    cx: &mut Context<'_>,
+    provider: &Provider,
+    identity: &VerifiedIdentity,
+    link_to: Option<&AccountId>,
+) -> Result<AccountId> {
+    let linked: Option<String> = sso_identities::table
+        .filter(sso_identities::issuer.eq(&identity.issuer))
+        .filter(sso_identities::subject.eq(&identity.subject))
+        .select(sso_identities::account_id)
+        .first(cx.conn)
+        .optional()?;
+    if let Some(account_id) = linked {
+        let account_id = AccountId::from(account_id);
+        if link_to.is_some_and(|wanted| *wanted != account_id) {
+            return Err(Error::denied_because(
+                ErrorCode::SsoIdentityLinkedElsewhere,
+                "This identity at the provider signs in another account.",
+            ));
+        }
+        diesel::update(
+            sso_identities::table
+                .filter(sso_identities::issuer.eq(&identity.issuer))
+                .filter(sso_identities::subject.eq(&identity.subject)),
+        )
+        .set(sso_identities::last_login_at.eq(to_db(cx.now)))
+        .execute(cx.conn)?;
+        return Ok(account_id);
+    }
+    if let Some(account_id) = link_to {
+        link(cx, provider, identity, account_id)?;
+        let details = serde_json::json!({"issuer": identity.issuer});
+        audit::record(cx, account_id, AuditAction::SsoLinked, Some(details))?;
+        return Ok(account_id.clone());
+    }
+    provision(cx, provider, identity)
+}
+
+fn link(
+    cx: &mut Context<'_>,
+    provider: &Provider,
+    identity: &VerifiedIdentity,
+    account_id: &AccountId,
+) -> Result<()> {
+    diesel::insert_into(sso_identities::table)
+        .values((
+            sso_identities::id.eq(row_id()),
+            sso_identities::account_id.eq(account_id.as_str()),
+            sso_identities::org_id.eq(provider.org_id.as_str()),
+            sso_identities::issuer.eq(&identity.issuer),
+            sso_identities::subject.eq(&identity.subject),
+            sso_identities::created_at.eq(to_db(cx.now)),
+            sso_identities::last_login_at.eq(to_db(cx.now)),
+        ))
+        .execute(cx.conn)?;
+    Ok(())
+}
+
+/// A new account for a person the provider vouches for: only with `auto_provision` on, a
+/// verified email, at one of the organisation's domains, that no account has yet. It has no
+/// password and joins the organisation as a member.
+fn provision(
+    cx: &mut Context<'_>,
+    provider: &Provider,
+    identity: &VerifiedIdentity,
+) -> Result<AccountId> {
+    if !provider.auto_provision {
+        return Err(not_provisioned(
+            "No account is linked to this identity, and the organisation does not create accounts at sign-in.",
+        ));
+    }
+    let email = identity
+        .email
+        .as_deref()
+        .filter(|_| identity.email_verified)
+        .map(normalise_email)
+        .ok_or_else(|| {
+            not_provisioned("The identity provider did not give a verified email address.")
+        })?;
+    let domain_matches =
+        domain_of(&email).is_some_and(|d| provider.email_domains.iter().any(|ours| ours == d));
+    if !domain_matches {
+        return Err(not_provisioned(
+            "The email's domain is not one the organisation signs in.",
+        ));
+    }
+    if find_by_email(cx.conn, &email)?.is_some() {
+        return Err(Error::denied_because(
+            ErrorCode::SsoAccountExists,
+            "An account with this email exists: sign in with its password, then link the identity provider (POST /v1/me/sso/link).",
+        ));
+    }
+    let now = to_db(cx.now);
+    let account_id = AccountId::generate();
+    let row = AccountRow {
+        id: account_id.to_string(),
+        email,
+        password_hash: NO_PASSWORD.to_string(),
+        display_name: None,
+        phone: None,
+        whatsapp_number: None,
+        password_changed_at: now,
+        created_at: now,
+        updated_at: now,
+        mfa_disabled_at: None,
+        frozen_at: None,
+        whatsapp_verified_at: None,
+    };
+    diesel::insert_into(accounts::table)
+        .values(&row)
+        .execute(cx.conn)?;
+    diesel::insert_into(org_members::table)
+        .values(orgs::member_row(
+            &provider.org_id,
+            &account_id,
+            Role::Member,
+            cx.now,
+        ))
+        .execute(cx.conn)?;
+    link(cx, provider, identity, &account_id)?;
+    let details = serde_json::json!({"method": "sso", "org_id": provider.org_id.as_str()});
+    audit::record(cx, &account_id, AuditAction::AccountCreated, Some(details))?;
+    audit::record_in_org(
+        cx,
+        &provider.org_id,
+        &account_id,
+        &account_id,
+        AuditAction::MembershipAdded,
+        Some(serde_json::json!({"role": "member", "via": "sso"})),
+    )?;
+    Ok(account_id)
+}
+
+/// The organisation whose provider a password login for `email` must go to instead, if any:
+/// the email's domain is one an organisation signs in through SSO, and the account is new,
+/// has no password, or is linked to that organisation's provider. Other accounts at the
+/// domain keep their passwords (a domain claim alone takes no account over).
+pub fn sso_required_for(
+    conn: &mut DbConnection,
+    email: &str,
+    account: Option<&AccountRow>,
+) -> Result<Option<OrgId>> {
+    let Some(org_id) = settings::org_for_email(conn, email)? else {
+        return Ok(None);
+    };
+    let required = match account {
+        None => true,
+        Some(account) if has_no_password(&account.password_hash) => true,
+        Some(account) => {
+            sso_identities::table
+                .filter(sso_identities::account_id.eq(&account.id))
+                .filter(sso_identities::org_id.eq(org_id.as_str()))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0
+        }
+    };
+    Ok(required.then_some(org_id))
+}
+
+/// The organisation whose provider holds the password of an account without one of its own:
+/// such an account cannot set or reset a password while that organisation has SSO on.
+pub fn password_managed_by(
+    conn: &mut DbConnection,
+    account_id: &AccountId,
+) -> Result<Option<OrgId>> {
+    let account = crate::service::accounts::get(conn, account_id)?;
+    if !has_no_password(&account.password_hash) {
+        return Ok(None);
+    }
+    let orgs: Vec<String> = sso_identities::table
+        .filter(sso_identities::account_id.eq(account_id.as_str()))
+        .select(sso_identities::org_id)
+        .load(conn)?;
+    for org in orgs {
+        if settings::is_configured(conn, &org)? {
+            return Ok(Some(OrgId::from(org)));
+        }
+    }
+    Ok(None)
+}
+
+/// 409 `password_managed_by_idp`.
+pub fn password_managed_by_idp() -> Error {
+    Error::denied_because(
+        ErrorCode::PasswordManagedByIdp,
+        "This account signs in at its organisation's identity provider, which keeps its password.",
+    )
+}

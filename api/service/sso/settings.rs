@@ -1,0 +1,394 @@
+//! An organisation's single sign-on settings: its OpenID Connect provider (issuer, client id,
+//! sealed client secret), the email domains whose people sign in there, and who owns the
+//! second factor (`idp`, or `both`: the provider and then Tessera). Owners and admins manage
+//! them; the client secret is never shown again.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::crypto::sealing::Sealer;
+use crate::db::schema::{org_sso, org_sso_domains};
+use crate::db::{DbConnection, from_db, to_db};
+use crate::error_code::ErrorCode;
+use crate::oidc::check_issuer;
+use crate::service::audit::{self, AuditAction};
+use crate::service::context::Context;
+use crate::service::error::{Error, FieldError, Result};
+use crate::service::ids::OrgId;
+use crate::service::orgs;
+use crate::service::secret::Secret;
+use crate::service::sessions::Caller;
+
+/// Who checks the second factor of the organisation's SSO sign-ins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SsoMfa {
+    /// The identity provider: the session is issued after the provider's sign-in.
+    Idp,
+    /// The provider, and then Tessera: the usual challenge (or a forced enrolment).
+    Both,
+}
+
+impl SsoMfa {
+    pub fn name(self) -> &'static str {
+        match self {
+            SsoMfa::Idp => "idp",
+            SsoMfa::Both => "both",
+        }
+    }
+
+    fn parse(text: &str) -> SsoMfa {
+        match text {
+            "idp" => SsoMfa::Idp,
+            _ => SsoMfa::Both,
+        }
+    }
+}
+
+/// The settings as an admin sends them.
+pub struct SsoSettingsInput {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub email_domains: Vec<String>,
+    pub mfa: SsoMfa,
+    pub auto_provision: bool,
+}
+
+/// The settings as the API shows them: never the client secret.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SsoSettings {
+    #[schema(example = "https://acme.okta.com")]
+    pub issuer: String,
+    #[schema(example = "0oa1b2c3d4")]
+    pub client_id: String,
+    /// Sign-ins for emails at these domains go through the provider.
+    #[schema(example = json!(["acme.com"]))]
+    pub email_domains: Vec<String>,
+    pub mfa: SsoMfa,
+    /// Whether the provider's users without an account get one at their first sign-in.
+    pub auto_provision: bool,
+    /// The redirect URI to register at the provider for the browser flow
+    /// (`callback: "tessera"`).
+    #[schema(example = "https://auth.example.com/v1/auth/sso/callback")]
+    pub callback_url: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What the sign-in flow needs of an organisation's settings, the secret opened.
+pub struct Provider {
+    pub org_id: OrgId,
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub mfa: SsoMfa,
+    pub auto_provision: bool,
+    pub email_domains: Vec<String>,
+}
+
+const MAX_DOMAINS: usize = 50;
+
+fn secret_aad(org_id: &OrgId) -> String {
+    format!("org_sso:{org_id}")
+}
+
+/// Lower-cases and checks an email domain: labels of letters, digits and hyphens, at least
+/// two of them.
+pub fn normalise_domain(domain: &str) -> Option<String> {
+    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    (labels.len() >= 2 && domain.len() <= 253 && labels.iter().all(label_ok)).then_some(domain)
+}
+
+/// The domain of an (already normalised) email address.
+pub fn domain_of(email: &str) -> Option<&str> {
+    email.rsplit_once('@').map(|(_, domain)| domain)
+}
+
+fn validate(input: &SsoSettingsInput) -> Result<Vec<String>> {
+    let mut errors = Vec::new();
+    if check_issuer(&input.issuer).is_err() || input.issuer.len() > 512 {
+        errors.push(FieldError::new(
+            "issuer",
+            "invalid_url",
+            "must be the provider's https URL (http only on a loopback address), as its tokens name it",
+        ));
+    }
+    if input.client_id.trim().is_empty() || input.client_id.len() > 255 {
+        errors.push(FieldError::new(
+            "client_id",
+            "invalid_length",
+            "must be 1 to 255 characters",
+        ));
+    }
+    let secret = input.client_secret.expose();
+    if secret.is_empty() || secret.len() > 1024 {
+        errors.push(FieldError::new(
+            "client_secret",
+            "invalid_length",
+            "must be 1 to 1024 characters",
+        ));
+    }
+    let mut domains = Vec::new();
+    for (i, domain) in input.email_domains.iter().enumerate() {
+        match normalise_domain(domain) {
+            Some(d) if !domains.contains(&d) => domains.push(d),
+            Some(_) => {}
+            None => errors.push(FieldError::new(
+                &format!("email_domains[{i}]"),
+                "invalid_domain",
+                "must be a domain name such as example.com",
+            )),
+        }
+    }
+    if input.email_domains.len() > MAX_DOMAINS {
+        errors.push(FieldError::new(
+            "email_domains",
+            "too_many",
+            format!("at most {MAX_DOMAINS} domains"),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(domains)
+    } else {
+        Err(Error::invalid(errors))
+    }
+}
+
+/// The organisation's settings (404 when it has none). Owners and admins only.
+pub fn get(cx: &mut Context<'_>, caller: &Caller, org_id: &OrgId) -> Result<SsoSettings> {
+    orgs::admin(cx, org_id, caller)?;
+    shown(cx, org_id)?.ok_or_else(|| Error::denied(ErrorCode::NotFound))
+}
+
+fn shown(cx: &mut Context<'_>, org_id: &OrgId) -> Result<Option<SsoSettings>> {
+    type Row = (
+        String,
+        String,
+        String,
+        i32,
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+    );
+    let row: Option<Row> = org_sso::table
+        .find(org_id.as_str())
+        .select((
+            org_sso::issuer,
+            org_sso::client_id,
+            org_sso::mfa,
+            org_sso::auto_provision,
+            org_sso::created_at,
+            org_sso::updated_at,
+        ))
+        .first(cx.conn)
+        .optional()?;
+    let Some((issuer, client_id, mfa, auto_provision, created_at, updated_at)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(SsoSettings {
+        issuer,
+        client_id,
+        email_domains: domains(cx.conn, org_id)?,
+        mfa: SsoMfa::parse(&mfa),
+        auto_provision: auto_provision != 0,
+        callback_url: cx.env.sso.callback_url.clone(),
+        created_at: from_db(created_at),
+        updated_at: from_db(updated_at),
+    }))
+}
+
+fn domains(conn: &mut DbConnection, org_id: &OrgId) -> Result<Vec<String>> {
+    Ok(org_sso_domains::table
+        .filter(org_sso_domains::org_id.eq(org_id.as_str()))
+        .order(org_sso_domains::domain.asc())
+        .select(org_sso_domains::domain)
+        .load(conn)?)
+}
+
+/// Sets (or replaces) the organisation's settings. 409 `sso_domain_taken` when another
+/// organisation signs in a domain already. Audited.
+pub fn put(
+    cx: &mut Context<'_>,
+    caller: &Caller,
+    org_id: &OrgId,
+    input: SsoSettingsInput,
+) -> Result<SsoSettings> {
+    let domains = validate(&input)?;
+    cx.transaction(|cx| {
+        orgs::admin(cx, org_id, caller)?;
+        let taken: Vec<String> = org_sso_domains::table
+            .filter(org_sso_domains::domain.eq_any(&domains))
+            .filter(org_sso_domains::org_id.ne(org_id.as_str()))
+            .select(org_sso_domains::domain)
+            .load(cx.conn)?;
+        if !taken.is_empty() {
+            return Err(Error::denied_because(
+                ErrorCode::SsoDomainTaken,
+                format!(
+                    "Another organisation signs in these domains already: {}.",
+                    taken.join(", ")
+                ),
+            ));
+        }
+        let sealed = cx
+            .env
+            .sealer
+            .seal(input.client_secret.expose().as_bytes(), &secret_aad(org_id))?;
+        let existed = shown(cx, org_id)?;
+        let now = to_db(cx.now);
+        diesel::delete(org_sso::table.find(org_id.as_str())).execute(cx.conn)?;
+        diesel::insert_into(org_sso::table)
+            .values((
+                org_sso::org_id.eq(org_id.as_str()),
+                org_sso::issuer.eq(&input.issuer),
+                org_sso::client_id.eq(input.client_id.trim()),
+                org_sso::client_secret_ciphertext.eq(&sealed.ciphertext),
+                org_sso::key_id.eq(&sealed.key_id),
+                org_sso::mfa.eq(input.mfa.name()),
+                org_sso::auto_provision.eq(i32::from(input.auto_provision)),
+                org_sso::created_at.eq(existed.as_ref().map_or(now, |e| to_db(e.created_at))),
+                org_sso::updated_at.eq(now),
+            ))
+            .execute(cx.conn)?;
+        diesel::delete(org_sso_domains::table.filter(org_sso_domains::org_id.eq(org_id.as_str())))
+            .execute(cx.conn)?;
+        for domain in &domains {
+            diesel::insert_into(org_sso_domains::table)
+                .values((
+                    org_sso_domains::domain.eq(domain),
+                    org_sso_domains::org_id.eq(org_id.as_str()),
+                ))
+                .execute(cx.conn)?;
+        }
+        let details = serde_json::json!({
+            "issuer": input.issuer,
+            "client_id": input.client_id.trim(),
+            "email_domains": domains,
+            "mfa": input.mfa.name(),
+            "auto_provision": input.auto_provision,
+        });
+        let actor = caller.account_id();
+        audit::record_in_org(
+            cx,
+            org_id,
+            actor,
+            actor,
+            AuditAction::SsoConfigured,
+            Some(details),
+        )?;
+        shown(cx, org_id)?.ok_or_else(|| Error::internal("SSO settings vanished"))
+    })
+}
+
+/// Removes the organisation's settings (404 when it has none). Its members' links to the
+/// provider stay, so they are recognised if SSO comes back. Audited.
+pub fn delete(cx: &mut Context<'_>, caller: &Caller, org_id: &OrgId) -> Result<()> {
+    cx.transaction(|cx| {
+        orgs::admin(cx, org_id, caller)?;
+        let removed = diesel::delete(org_sso::table.find(org_id.as_str())).execute(cx.conn)?;
+        if removed == 0 {
+            return Err(Error::denied(ErrorCode::NotFound));
+        }
+        diesel::delete(org_sso_domains::table.filter(org_sso_domains::org_id.eq(org_id.as_str())))
+            .execute(cx.conn)?;
+        let actor = caller.account_id();
+        audit::record_in_org(cx, org_id, actor, actor, AuditAction::SsoRemoved, None)
+    })
+}
+
+/// The organisation that signs in `email`'s domain, if any.
+pub fn org_for_email(conn: &mut DbConnection, email: &str) -> Result<Option<OrgId>> {
+    let Some(domain) = domain_of(email) else {
+        return Ok(None);
+    };
+    Ok(org_sso_domains::table
+        .inner_join(org_sso::table)
+        .filter(org_sso_domains::domain.eq(domain))
+        .select(org_sso_domains::org_id)
+        .first::<String>(conn)
+        .optional()?
+        .map(OrgId::from))
+}
+
+/// The organisation's provider, its secret opened (404 `sso_not_configured` when it has none).
+pub fn provider(conn: &mut DbConnection, sealer: &Sealer, org_id: &OrgId) -> Result<Provider> {
+    type Row = (String, String, String, String, String, i32);
+    let row: Option<Row> = org_sso::table
+        .find(org_id.as_str())
+        .select((
+            org_sso::issuer,
+            org_sso::client_id,
+            org_sso::client_secret_ciphertext,
+            org_sso::key_id,
+            org_sso::mfa,
+            org_sso::auto_provision,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((issuer, client_id, ciphertext, key_id, mfa, auto_provision)) = row else {
+        return Err(not_configured());
+    };
+    let secret = sealer.open(&key_id, &ciphertext, &secret_aad(org_id))?;
+    let client_secret = Secret::new(String::from_utf8(secret.to_vec()).map_err(Error::internal)?);
+    Ok(Provider {
+        org_id: org_id.clone(),
+        issuer,
+        client_id,
+        client_secret,
+        mfa: SsoMfa::parse(&mfa),
+        auto_provision: auto_provision != 0,
+        email_domains: domains(conn, org_id)?,
+    })
+}
+
+pub fn not_configured() -> Error {
+    Error::denied_because(
+        ErrorCode::SsoNotConfigured,
+        "No organisation signs this in through single sign-on.",
+    )
+}
+
+/// Whether the organisation has SSO settings.
+pub fn is_configured(conn: &mut DbConnection, org_id: &str) -> Result<bool> {
+    Ok(org_sso::table
+        .find(org_id)
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains_are_lower_cased_and_must_look_like_domains() {
+        assert_eq!(normalise_domain(" Acme.COM. ").as_deref(), Some("acme.com"));
+        assert_eq!(
+            normalise_domain("eu.acme-corp.io").as_deref(),
+            Some("eu.acme-corp.io")
+        );
+        for bad in [
+            "acme",
+            "acme..com",
+            "-acme.com",
+            "ac me.com",
+            "acme.com/x",
+            "@acme.com",
+            "",
+        ] {
+            assert_eq!(normalise_domain(bad), None, "{bad}");
+        }
+        assert_eq!(domain_of("ada@acme.com"), Some("acme.com"));
+    }
+}

@@ -1,0 +1,684 @@
+//! Single sign-on: an organisation signs its people in at its OpenID Provider (a minimal one
+//! started by each test, see `common::oidc_provider`), with the second factor at the provider
+//! or in both places.
+
+use chrono::Duration;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::oidc_provider::{AuthorizationRequest, CLIENT_ID, CLIENT_SECRET, TestProvider};
+use crate::common::{PASSWORD, Reply, TestApp, User};
+
+const FRONT_END: &str = "https://app.example.com/sso";
+const MOBILE_APP: &str = "com.example.app:/sso";
+
+async fn app() -> TestApp {
+    TestApp::builder()
+        .settings(|s| s.sso_redirect_uris = vec![FRONT_END.into(), MOBILE_APP.into()])
+        .spawn()
+        .await
+}
+
+/// Ada owns Acme; Acme signs in `acme.com` at `provider`.
+async fn acme(
+    app: &TestApp,
+    provider: &TestProvider,
+    mfa: &str,
+    auto_provision: bool,
+) -> (User, String) {
+    let ada = app.sign_up("ada@example.com").await;
+    let org = app
+        .send(
+            app.authed(Method::POST, "/v1/orgs", &ada.token)
+                .json(&json!({"name": "Acme"})),
+        )
+        .await;
+    let org_id = org.body["id"].as_str().unwrap().to_string();
+    let settings = configure(app, &ada, &org_id, provider, mfa, auto_provision).await;
+    assert_eq!(settings.status, 200, "{}", settings.body);
+    (ada, org_id)
+}
+
+async fn configure(
+    app: &TestApp,
+    admin: &User,
+    org_id: &str,
+    provider: &TestProvider,
+    mfa: &str,
+    auto_provision: bool,
+) -> Reply {
+    app.send(
+        app.authed(Method::PUT, &format!("/v1/orgs/{org_id}/sso"), &admin.token)
+            .json(&json!({
+                "issuer": provider.issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                "email_domains": ["Acme.com"], "mfa": mfa, "auto_provision": auto_provision,
+            })),
+    )
+    .await
+}
+
+/// Starts SSO for `email` with the client callback; returns what the provider was asked.
+async fn start(app: &TestApp, email: &str) -> AuthorizationRequest {
+    let started = app
+        .post_json(
+            "/v1/auth/sso/start",
+            json!({"email": email, "redirect_uri": MOBILE_APP, "callback": "client"}),
+        )
+        .await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    AuthorizationRequest::parse(started.body["authorization_url"].as_str().unwrap())
+}
+
+async fn callback(app: &TestApp, request: &AuthorizationRequest, code: &str) -> Reply {
+    app.post_json(
+        "/v1/auth/sso/callback",
+        json!({"state": request.state, "code": code}),
+    )
+    .await
+}
+
+/// A whole sign-in at the provider as `subject` with `email`, to its answer.
+async fn sso(app: &TestApp, provider: &TestProvider, subject: &str, email: &str) -> Reply {
+    let request = start(app, email).await;
+    let claims = provider.claims(&request, subject, email, app.now_unix());
+    let code = provider.issue_code(&request, &claims);
+    callback(app, &request, &code).await
+}
+
+/// The provider's redirect back to this server, with `params`.
+fn callback_url(app: &TestApp, params: &[(&str, &str)]) -> reqwest::Url {
+    reqwest::Url::parse_with_params(&app.url("/v1/auth/sso/callback"), params).unwrap()
+}
+
+fn signed_in(reply: &Reply) -> User {
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body["status"], "authenticated", "{}", reply.body);
+    crate::common::user_from(reply)
+}
+
+#[actix_web::test]
+async fn with_mfa_at_the_provider_a_new_member_signs_in_and_has_no_password_here() {
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    let (ada, org_id) = acme(&app, &provider, "idp", true).await;
+
+    // The front-end starts SSO by email: the authorization URL is the code flow with PKCE.
+    let request = start(&app, "grace@acme.com").await;
+    assert_eq!(request.params["response_type"], "code");
+    assert_eq!(request.params["client_id"], CLIENT_ID);
+    assert_eq!(request.params["code_challenge_method"], "S256");
+    assert_eq!(request.params["scope"], "openid email profile");
+    assert_eq!(request.params["login_hint"], "grace@acme.com");
+    assert_eq!(request.redirect_uri, MOBILE_APP);
+    let claims = provider.claims(&request, "grace-at-idp", "grace@acme.com", app.now_unix());
+    let code = provider.issue_code(&request, &claims);
+    let reply = callback(&app, &request, &code).await;
+    let grace = signed_in(&reply);
+    let session = &reply.body["session"];
+    assert_eq!(session["methods"], json!(["sso"]));
+    assert_eq!(session["idp_amr"], json!(["pwd", "mfa"]));
+    assert_eq!(
+        session["aal"], "aal2",
+        "the provider proved a second factor"
+    );
+    assert_eq!(reply.body["account"]["email"], "grace@acme.com");
+    assert_eq!(app.session_check(&grace.token).await, 200);
+
+    // The state and the code were for one sign-in.
+    callback(&app, &request, &code)
+        .await
+        .assert_problem(400, "sso_state_invalid");
+
+    // Grace is a member of Acme, and her next sign-in finds the same account.
+    let members = app
+        .get(&format!("/v1/orgs/{org_id}/members"), &ada.token)
+        .await;
+    assert!(
+        members.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["email"] == "grace@acme.com")
+    );
+    let again = signed_in(&sso(&app, &provider, "grace-at-idp", "grace@acme.com").await);
+    assert_eq!(again.account_id, grace.account_id);
+
+    // Her password lives at the provider: login says where to go, and it cannot be set here.
+    let login = app.login("grace@acme.com", "anything at all").await;
+    assert_eq!(login.status, 200);
+    assert_eq!(
+        login.body,
+        json!({"status": "sso_required", "org_id": org_id})
+    );
+    let change = app
+        .send(app.authed(Method::POST, "/v1/me/password", &grace.token).json(&json!({
+            "current_password": "anything at all", "new_password": "a brand new passphrase 42",
+        })))
+        .await;
+    change.assert_problem(409, "password_managed_by_idp");
+
+    // History and audit say SSO.
+    let history = app.get("/v1/me/login-history", &grace.token).await;
+    let entries = history.body["items"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["method"] == "sso" && e["outcome"] == "succeeded"),
+        "{history:?}"
+    );
+    let audit = app.get("/v1/me/audit-log", &grace.token).await;
+    let created = audit.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == "account.created")
+        .cloned()
+        .unwrap();
+    assert_eq!(created["details"]["method"], "sso");
+    let org_audit = app
+        .get(&format!("/v1/orgs/{org_id}/audit-log"), &ada.token)
+        .await;
+    assert!(
+        org_audit.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["event"] == "sso.configured")
+    );
+
+    // The settings never show the secret, and the database keeps it sealed.
+    let settings = app.get(&format!("/v1/orgs/{org_id}/sso"), &ada.token).await;
+    assert_eq!(settings.status, 200);
+    assert_eq!(settings.body["email_domains"], json!(["acme.com"]));
+    assert!(!settings.body.to_string().contains(CLIENT_SECRET));
+    assert!(!app.database_dump().contains(CLIENT_SECRET));
+}
+
+#[actix_web::test]
+async fn in_the_browser_the_callback_hands_a_one_time_login_code_to_the_front_end() {
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    acme(&app, &provider, "idp", true).await;
+    let started = app
+        .post_json(
+            "/v1/auth/sso/start",
+            json!({"email": "grace@acme.com", "redirect_uri": FRONT_END}),
+        )
+        .await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    let request = AuthorizationRequest::parse(started.body["authorization_url"].as_str().unwrap());
+    assert!(request.redirect_uri.ends_with("/v1/auth/sso/callback"));
+    let claims = provider.claims(&request, "grace-at-idp", "grace@acme.com", app.now_unix());
+    let code = provider.issue_code(&request, &claims);
+
+    // The provider sends the browser back here; it goes on to the front-end.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let back = browser
+        .get(callback_url(
+            &app,
+            &[
+                ("code", code.as_str()),
+                ("state", request.state.as_str()),
+                ("session_state", "x"),
+            ],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), 303);
+    let location = reqwest::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap();
+    assert!(location.as_str().starts_with(FRONT_END));
+    let login_code: String = location
+        .query_pairs()
+        .find(|(k, _)| k == "login_code")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    assert!(
+        !location.as_str().contains("tss_"),
+        "never a session in a URL"
+    );
+
+    let exchanged = app
+        .post_json("/v1/auth/sso/exchange", json!({"login_code": login_code}))
+        .await;
+    let grace = signed_in(&exchanged);
+    assert_eq!(app.session_check(&grace.token).await, 200);
+    app.post_json("/v1/auth/sso/exchange", json!({"login_code": login_code}))
+        .await
+        .assert_problem(400, "sso_login_code_invalid");
+
+    // A refusal at the provider goes to the front-end as an error, and the flow is spent.
+    let started = app
+        .post_json(
+            "/v1/auth/sso/start",
+            json!({"email": "grace@acme.com", "redirect_uri": FRONT_END}),
+        )
+        .await;
+    let request = AuthorizationRequest::parse(started.body["authorization_url"].as_str().unwrap());
+    let denied = browser
+        .get(callback_url(
+            &app,
+            &[
+                ("error", "access_denied"),
+                ("state", request.state.as_str()),
+            ],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied.status(), 303);
+    let location = denied.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.contains("error=sso_denied"), "{location}");
+    let replay = browser
+        .get(callback_url(
+            &app,
+            &[("code", "whatever"), ("state", request.state.as_str())],
+        ))
+        .send()
+        .await
+        .unwrap();
+    Reply::from(replay)
+        .await
+        .assert_problem(400, "sso_state_invalid");
+
+    // A login code lives two minutes.
+    let request = AuthorizationRequest::parse(
+        app.post_json(
+            "/v1/auth/sso/start",
+            json!({"email": "grace@acme.com", "redirect_uri": FRONT_END}),
+        )
+        .await
+        .body["authorization_url"]
+            .as_str()
+            .unwrap(),
+    );
+    let claims = provider.claims(&request, "grace-at-idp", "grace@acme.com", app.now_unix());
+    let code = provider.issue_code(&request, &claims);
+    let back = browser
+        .get(callback_url(
+            &app,
+            &[("code", code.as_str()), ("state", request.state.as_str())],
+        ))
+        .send()
+        .await
+        .unwrap();
+    let location = reqwest::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap();
+    let login_code: String = location
+        .query_pairs()
+        .find(|(k, _)| k == "login_code")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    app.advance(Duration::minutes(2));
+    app.post_json("/v1/auth/sso/exchange", json!({"login_code": login_code}))
+        .await
+        .assert_problem(400, "sso_login_code_invalid");
+}
+
+#[actix_web::test]
+async fn with_mfa_in_both_places_the_provider_sign_in_is_followed_by_tesseras_factor() {
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    acme(&app, &provider, "both", true).await;
+
+    // First sign-in: no factor yet, so enrolment is forced (the provider's sign-in stands
+    // in for the password).
+    let first = sso(&app, &provider, "grace-at-idp", "grace@acme.com").await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(
+        first.body["status"], "mfa_enrollment_required",
+        "{}",
+        first.body
+    );
+    assert!(first.body.get("session_token").is_none());
+    let ticket = first.body["enrollment"]["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let enrolment = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/totp", &ticket)
+                .json(&json!({})),
+        )
+        .await;
+    assert_eq!(enrolment.status, 201, "{}", enrolment.body);
+    let secret = enrolment.body["secret"].as_str().unwrap().to_string();
+    let factor_id = enrolment.body["factor_id"].as_str().unwrap().to_string();
+    let activated = app
+        .send(
+            app.authed(
+                Method::POST,
+                &format!("/v1/me/mfa/factors/{factor_id}/activate"),
+                &ticket,
+            )
+            .json(&json!({"code": app.current_code(&secret)})),
+        )
+        .await;
+    assert_eq!(activated.status, 200, "{}", activated.body);
+    assert_eq!(activated.body["session"]["methods"], json!(["sso", "totp"]));
+    app.advance(Duration::seconds(30));
+
+    // From then on: provider, then the usual challenge, then the session.
+    let next = sso(&app, &provider, "grace-at-idp", "grace@acme.com").await;
+    assert_eq!(next.body["status"], "mfa_required", "{}", next.body);
+    let challenge = next.body["challenge"]["id"].as_str().unwrap();
+    let verified = app
+        .verify(challenge, "totp", &app.current_code(&secret))
+        .await;
+    let grace = signed_in(&verified);
+    assert_eq!(verified.body["session"]["methods"], json!(["sso", "totp"]));
+    assert_eq!(verified.body["session"]["aal"], "aal2");
+    let history = app.get("/v1/me/login-history", &grace.token).await;
+    let latest = &history.body["items"][0];
+    assert_eq!(latest["method"], "sso");
+    assert_eq!(latest["mfa_method"], "totp");
+}
+
+#[actix_web::test]
+async fn an_answer_that_does_not_fit_the_sign_in_is_refused_and_creates_nothing() {
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    acme(&app, &provider, "idp", true).await;
+    let now = app.now_unix();
+
+    type Tamper = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Tamper)> = vec![
+        (
+            "nonce mismatch",
+            Box::new(|c| c["nonce"] = json!("another sign-in")),
+        ),
+        (
+            "expired ID token",
+            Box::new(move |c| {
+                c["iat"] = json!(now - 600);
+                c["exp"] = json!(now - 120);
+            }),
+        ),
+        (
+            "wrong audience",
+            Box::new(|c| c["aud"] = json!("someone-else")),
+        ),
+        (
+            "another issuer",
+            Box::new(|c| c["iss"] = json!("https://evil.example.com")),
+        ),
+    ];
+    for (case, tamper) in cases {
+        let request = start(&app, "grace@acme.com").await;
+        let mut claims = provider.claims(&request, "grace-at-idp", "grace@acme.com", now);
+        tamper(&mut claims);
+        let code = provider.issue_code(&request, &claims);
+        let reply = callback(&app, &request, &code).await;
+        assert_eq!(
+            reply.body["code"], "sso_id_token_invalid",
+            "{case}: {}",
+            reply.body
+        );
+        reply.assert_problem(401, "sso_id_token_invalid");
+    }
+
+    // Signed with a key the provider does not publish.
+    let request = start(&app, "grace@acme.com").await;
+    let claims = provider.claims(&request, "grace-at-idp", "grace@acme.com", now);
+    let stranger = tessera::crypto::signing::KeyPair::generate().unwrap();
+    let code = provider.issue_code_signed_by(&request, &claims, &stranger);
+    callback(&app, &request, &code)
+        .await
+        .assert_problem(401, "sso_id_token_invalid");
+
+    // A state this server never made.
+    let forged = AuthorizationRequest {
+        state: "tsf_forged".into(),
+        ..start(&app, "grace@acme.com").await
+    };
+    callback(&app, &forged, "any-code")
+        .await
+        .assert_problem(400, "sso_state_invalid");
+
+    // A code the provider did not issue (or already redeemed).
+    let request = start(&app, "grace@acme.com").await;
+    callback(&app, &request, "a-replayed-code")
+        .await
+        .assert_problem(401, "sso_code_refused");
+
+    // The person said no at the provider.
+    let request = start(&app, "grace@acme.com").await;
+    app.post_json(
+        "/v1/auth/sso/callback",
+        json!({"state": request.state, "error": "access_denied", "error_description": "The user declined"}),
+    )
+    .await
+    .assert_problem(401, "sso_denied");
+
+    // Ten minutes is all a sign-in may take.
+    let request = start(&app, "grace@acme.com").await;
+    app.advance(Duration::minutes(10));
+    let claims = provider.claims(&request, "grace-at-idp", "grace@acme.com", app.now_unix());
+    let code = provider.issue_code(&request, &claims);
+    callback(&app, &request, &code)
+        .await
+        .assert_problem(410, "sso_flow_expired");
+
+    assert!(
+        !app.database_dump().contains("grace@acme.com"),
+        "no account was made"
+    );
+}
+
+#[actix_web::test]
+async fn accounts_are_provisioned_only_when_the_organisation_allows_it_for_its_domains() {
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    let (ada, org_id) = acme(&app, &provider, "idp", false).await;
+
+    sso(&app, &provider, "grace-at-idp", "grace@acme.com")
+        .await
+        .assert_problem(403, "sso_account_not_provisioned");
+
+    let on = configure(&app, &ada, &org_id, &provider, "idp", true).await;
+    assert_eq!(on.status, 200, "{}", on.body);
+    // The provider vouches for an email outside the organisation's domains.
+    let request = AuthorizationRequest::parse(
+        app.post_json(
+            "/v1/auth/sso/start",
+            json!({"org_id": org_id, "redirect_uri": MOBILE_APP, "callback": "client"}),
+        )
+        .await
+        .body["authorization_url"]
+            .as_str()
+            .unwrap(),
+    );
+    let claims = provider.claims(
+        &request,
+        "mallory-at-idp",
+        "mallory@elsewhere.org",
+        app.now_unix(),
+    );
+    let code = provider.issue_code(&request, &claims);
+    callback(&app, &request, &code)
+        .await
+        .assert_problem(403, "sso_account_not_provisioned");
+    assert!(!app.database_dump().contains("mallory@elsewhere.org"));
+
+    signed_in(&sso(&app, &provider, "grace-at-idp", "grace@acme.com").await);
+
+    // An email no organisation signs in; a redirect URI the server does not allow.
+    app.post_json(
+        "/v1/auth/sso/start",
+        json!({"email": "linus@example.com", "redirect_uri": FRONT_END}),
+    )
+    .await
+    .assert_problem(404, "sso_not_configured");
+    let refused = app
+        .post_json(
+            "/v1/auth/sso/start",
+            json!({"email": "grace@acme.com", "redirect_uri": "https://evil.example.com/"}),
+        )
+        .await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.body["errors"][0]["field"], "redirect_uri");
+}
+
+#[actix_web::test]
+async fn an_existing_account_is_never_taken_over_by_email_but_links_itself() {
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    let (_, org_id) = acme(&app, &provider, "idp", true).await;
+    let linus = app.sign_up("linus@acme.com").await;
+
+    // The provider says "linus@acme.com": not enough to sign in Linus's account.
+    sso(&app, &provider, "linus-at-idp", "linus@acme.com")
+        .await
+        .assert_problem(409, "sso_account_exists");
+    // Unlinked, his password still works.
+    assert_eq!(
+        app.login("linus@acme.com", PASSWORD).await.body["status"],
+        "authenticated"
+    );
+
+    // Signed in, he links his identity himself (with his password).
+    let wrong = app
+        .send(app.authed(Method::POST, "/v1/me/sso/link", &linus.token).json(&json!({
+            "org_id": org_id, "redirect_uri": MOBILE_APP, "callback": "client", "password": "wrong",
+        })))
+        .await;
+    wrong.assert_problem(403, "reauthentication_failed");
+    let link = app
+        .send(app.authed(Method::POST, "/v1/me/sso/link", &linus.token).json(&json!({
+            "org_id": org_id, "redirect_uri": MOBILE_APP, "callback": "client", "password": PASSWORD,
+        })))
+        .await;
+    assert_eq!(link.status, 200, "{}", link.body);
+    let request = AuthorizationRequest::parse(link.body["authorization_url"].as_str().unwrap());
+    let claims = provider.claims(&request, "linus-at-idp", "linus@acme.com", app.now_unix());
+    let code = provider.issue_code(&request, &claims);
+    let linked = signed_in(&callback(&app, &request, &code).await);
+    assert_eq!(linked.account_id, linus.account_id);
+    let audit = app.get("/v1/me/audit-log", &linus.token).await;
+    assert!(
+        audit.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["event"] == "sso.linked")
+    );
+
+    // Linked: he signs in at the provider from now on.
+    assert_eq!(
+        app.login("linus@acme.com", PASSWORD).await.body["status"],
+        "sso_required"
+    );
+    let again = signed_in(&sso(&app, &provider, "linus-at-idp", "linus@acme.com").await);
+    assert_eq!(again.account_id, linus.account_id);
+}
+
+#[actix_web::test]
+async fn an_sso_account_confirms_sensitive_changes_with_a_recent_sign_in_at_its_provider() {
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    acme(&app, &provider, "idp", true).await;
+    let grace = signed_in(&sso(&app, &provider, "grace-at-idp", "grace@acme.com").await);
+
+    // Within ten minutes of the sign-in, no password is asked for.
+    let enrolment = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/totp", &grace.token)
+                .json(&json!({})),
+        )
+        .await;
+    assert_eq!(enrolment.status, 201, "{}", enrolment.body);
+
+    // Later, the front-end must send the person through SSO again.
+    app.advance(Duration::minutes(11));
+    let late = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/totp", &grace.token)
+                .json(&json!({})),
+        )
+        .await;
+    late.assert_problem(403, "reauthentication_required");
+    let fresh = signed_in(&sso(&app, &provider, "grace-at-idp", "grace@acme.com").await);
+    let enrolment = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/totp", &fresh.token)
+                .json(&json!({})),
+        )
+        .await;
+    assert_eq!(enrolment.status, 201, "{}", enrolment.body);
+
+    // No password reset either: the provider keeps it.
+    app.deliver_outbox().await;
+    let forgot = app
+        .post_json(
+            "/v1/auth/password/forgot",
+            json!({"email": "grace@acme.com"}),
+        )
+        .await;
+    assert!(forgot.status.is_success(), "{}", forgot.body);
+    assert_eq!(app.deliver_outbox().await, 0, "no reset email is sent");
+}
+
+#[actix_web::test]
+async fn only_owners_and_admins_manage_sso_and_a_domain_belongs_to_one_organisation() {
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    let (ada, org_id) = acme(&app, &provider, "idp", true).await;
+    let linus = app.sign_up("linus@example.com").await;
+    let other = app
+        .send(
+            app.authed(Method::POST, "/v1/orgs", &linus.token)
+                .json(&json!({"name": "Other"})),
+        )
+        .await;
+    let other_id = other.body["id"].as_str().unwrap();
+
+    // Linus is no member of Acme: it does not exist for him.
+    app.get(&format!("/v1/orgs/{org_id}/sso"), &linus.token)
+        .await
+        .assert_problem(404, "not_found");
+    // acme.com is Acme's.
+    configure(&app, &linus, other_id, &provider, "idp", true)
+        .await
+        .assert_problem(409, "sso_domain_taken");
+    // A provider whose discovery does not answer is refused.
+    let bad = app
+        .send(
+            app.authed(
+                Method::PUT,
+                &format!("/v1/orgs/{other_id}/sso"),
+                &linus.token,
+            )
+            .json(&json!({
+                "issuer": "http://127.0.0.1:9/nothing-here", "client_id": "x", "client_secret": "y",
+                "email_domains": ["other.org"], "mfa": "idp",
+            })),
+        )
+        .await;
+    bad.assert_problem(422, "validation_failed");
+    assert_eq!(bad.body["errors"][0]["field"], "issuer");
+
+    let removed = app
+        .send(app.authed(
+            Method::DELETE,
+            &format!("/v1/orgs/{org_id}/sso"),
+            &ada.token,
+        ))
+        .await;
+    assert_eq!(removed.status, 204);
+    app.get(&format!("/v1/orgs/{org_id}/sso"), &ada.token)
+        .await
+        .assert_problem(404, "not_found");
+    let audit = app
+        .get(&format!("/v1/orgs/{org_id}/audit-log"), &ada.token)
+        .await;
+    assert!(
+        audit.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["event"] == "sso.removed")
+    );
+}
