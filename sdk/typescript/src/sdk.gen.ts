@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminListOutboxData, AdminListOutboxErrors, AdminListOutboxResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateAccessTokenData, CreateAccessTokenErrors, CreateAccessTokenResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeliverChallengeCodeData, DeliverChallengeCodeErrors, DeliverChallengeCodeResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollSmsData, EnrollSmsErrors, EnrollSmsResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, EnrollWhatsappData, EnrollWhatsappErrors, EnrollWhatsappResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveFactorData, RemoveFactorErrors, RemoveFactorResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SendConfirmationCodeData, SendConfirmationCodeErrors, SendConfirmationCodeResponses, SetNotificationPreferencesData, SetNotificationPreferencesErrors, SetNotificationPreferencesResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses, VerifyWhatsappNumberData, VerifyWhatsappNumberErrors, VerifyWhatsappNumberResponses } from './types.gen';
+import type { ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminListOutboxData, AdminListOutboxErrors, AdminListOutboxResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateAccessTokenData, CreateAccessTokenErrors, CreateAccessTokenResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeleteOrgSsoData, DeleteOrgSsoErrors, DeleteOrgSsoResponses, DeliverChallengeCodeData, DeliverChallengeCodeErrors, DeliverChallengeCodeResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollSmsData, EnrollSmsErrors, EnrollSmsResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, EnrollWhatsappData, EnrollWhatsappErrors, EnrollWhatsappResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetOrgSsoData, GetOrgSsoErrors, GetOrgSsoResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, LinkSsoData, LinkSsoErrors, LinkSsoResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PutOrgSsoData, PutOrgSsoErrors, PutOrgSsoResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveFactorData, RemoveFactorErrors, RemoveFactorResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SendConfirmationCodeData, SendConfirmationCodeErrors, SendConfirmationCodeResponses, SetNotificationPreferencesData, SetNotificationPreferencesErrors, SetNotificationPreferencesResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, SsoCallbackData, SsoCallbackErrors, SsoCallbackRedirectData, SsoCallbackRedirectErrors, SsoCallbackResponses, SsoExchangeData, SsoExchangeErrors, SsoExchangeResponses, StartSsoData, StartSsoErrors, StartSsoResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses, VerifyWhatsappNumberData, VerifyWhatsappNumberErrors, VerifyWhatsappNumberResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -171,6 +171,70 @@ export const forgotPassword = <ThrowOnError extends boolean = false>(options: Op
  */
 export const resetPassword = <ThrowOnError extends boolean = false>(options: Options<ResetPasswordData, ThrowOnError>) => (options.client ?? client).post<ResetPasswordResponses, ResetPasswordErrors, ThrowOnError>({
     url: '/v1/auth/password/reset',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The provider's redirect back to this server (the browser flow).
+ *
+ * Checks the answer, then sends the browser on (303) to the flow's `redirect_uri` with a
+ * one-time `login_code` (valid 2 minutes) for `POST /v1/auth/sso/exchange`: never a
+ * session in a URL. When the sign-in failed after the flow was found, the browser goes
+ * there with `error` (a problem `code`) and `error_description` instead. An unknown, used
+ * or expired `state` is answered here, as a problem.
+ */
+export const ssoCallbackRedirect = <ThrowOnError extends boolean = false>(options?: Options<SsoCallbackRedirectData, ThrowOnError>) => (options?.client ?? client).get<unknown, SsoCallbackRedirectErrors, ThrowOnError>({ url: '/v1/auth/sso/callback', ...options });
+
+/**
+ * Finish single sign-on with the provider's answer (SPAs and mobile apps: flows started
+ * with `callback: "client"`).
+ *
+ * Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
+ * `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
+ * `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
+ * `sso_account_not_provisioned`, 409 `sso_account_exists`, 502
+ * `sso_provider_unavailable`; none creates an account or a session.
+ */
+export const ssoCallback = <ThrowOnError extends boolean = false>(options: Options<SsoCallbackData, ThrowOnError>) => (options.client ?? client).post<SsoCallbackResponses, SsoCallbackErrors, ThrowOnError>({
+    url: '/v1/auth/sso/callback',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Turn a browser flow's one-time `login_code` into the sign-in.
+ *
+ * Answers like `POST /v1/auth/login`. 400 `sso_login_code_invalid` when the code is unknown,
+ * used, or older than 2 minutes.
+ */
+export const ssoExchange = <ThrowOnError extends boolean = false>(options: Options<SsoExchangeData, ThrowOnError>) => (options.client ?? client).post<SsoExchangeResponses, SsoExchangeErrors, ThrowOnError>({
+    url: '/v1/auth/sso/exchange',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Start single sign-on at an organisation's identity provider.
+ *
+ * Answers the provider's authorization URL (code flow, PKCE S256, `state` and `nonce` kept
+ * here for 10 minutes). With `callback: "tessera"` (the default) the provider sends the
+ * browser to `GET /v1/auth/sso/callback`, which sends it on to `redirect_uri` with a
+ * one-time `login_code`; with `callback: "client"` it sends it to `redirect_uri`, whose
+ * page posts `code` and `state` to `POST /v1/auth/sso/callback`. 404 `sso_not_configured`
+ * when no organisation signs the email in.
+ */
+export const startSso = <ThrowOnError extends boolean = false>(options: Options<StartSsoData, ThrowOnError>) => (options.client ?? client).post<StartSsoResponses, StartSsoErrors, ThrowOnError>({
+    url: '/v1/auth/sso/start',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -623,6 +687,29 @@ export const revokeSession = <ThrowOnError extends boolean = false>(options: Opt
 });
 
 /**
+ * Link your account to your organisation's identity provider.
+ *
+ * For an account that existed before its organisation turned single sign-on on: confirm with
+ * the password, then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+ * provider's identity is linked to this account (audited as `sso.linked`) and signs it in
+ * from then on. 409 `sso_identity_linked_elsewhere` when that identity signs in another
+ * account.
+ */
+export const linkSso = <ThrowOnError extends boolean = false>(options: Options<LinkSsoData, ThrowOnError>) => (options.client ?? client).post<LinkSsoResponses, LinkSsoErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/me/sso/link',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Prove the profile's WhatsApp number with the code sent to it when it was set (`PATCH
  * /v1/me`). A proven number can then receive login codes, when the account has MFA on. A
  * wrong code is 403 `reauthentication_failed`; the code dies after 5 wrong tries or 10
@@ -877,6 +964,54 @@ export const resetOrgMemberMfa = <ThrowOnError extends boolean = false>(options:
         }],
     url: '/v1/orgs/{org_id}/members/{account_id}/mfa/reset',
     ...options
+});
+
+/**
+ * Turn the organisation's single sign-on off (owners and admins). Members' links to the
+ * provider are kept. Audited as `sso.removed`.
+ */
+export const deleteOrgSso = <ThrowOnError extends boolean = false>(options: Options<DeleteOrgSsoData, ThrowOnError>) => (options.client ?? client).delete<DeleteOrgSsoResponses, DeleteOrgSsoErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/orgs/{org_id}/sso',
+    ...options
+});
+
+/**
+ * The organisation's single sign-on settings (owners and admins); never the client secret.
+ */
+export const getOrgSso = <ThrowOnError extends boolean = false>(options: Options<GetOrgSsoData, ThrowOnError>) => (options.client ?? client).get<GetOrgSsoResponses, GetOrgSsoErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/orgs/{org_id}/sso',
+    ...options
+});
+
+/**
+ * Set the organisation's single sign-on (owners and admins).
+ *
+ * Replaces any earlier settings. The provider's discovery document is fetched to check the
+ * issuer (422 `validation_failed` on `issuer` when it cannot be). Audited as
+ * `sso.configured`.
+ */
+export const putOrgSso = <ThrowOnError extends boolean = false>(options: Options<PutOrgSsoData, ThrowOnError>) => (options.client ?? client).put<PutOrgSsoResponses, PutOrgSsoErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/orgs/{org_id}/sso',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -179,6 +179,11 @@ export type BindTokenRequest = {
     code: string;
 };
 
+/**
+ * Where the provider sends the browser back with the code.
+ */
+export type Callback = 'tessera' | 'client';
+
 export type ChangePasswordRequest = {
     current_password: string;
     /**
@@ -562,8 +567,8 @@ export type LoginRequest = {
 
 /**
  * The result of a login; `status` says which shape it has: `authenticated`,
- * `mfa_required` or `mfa_enrollment_required` (more may be added: treat an unknown status as
- * an error to show).
+ * `mfa_required`, `mfa_enrollment_required` or `sso_required` (more may be added: treat an
+ * unknown status as an error to show).
  */
 export type LoginResponse = ({
     status: 'authenticated';
@@ -571,7 +576,21 @@ export type LoginResponse = ({
     status: 'mfa_required';
 } & LoginMfaRequired) | ({
     status: 'mfa_enrollment_required';
-} & LoginMfaEnrollmentRequired);
+} & LoginMfaEnrollmentRequired) | ({
+    status: 'sso_required';
+} & LoginSsoRequired);
+
+/**
+ * The email's organisation signs its people in at its identity provider: no password was
+ * checked. Start single sign-on with `POST /v1/auth/sso/start`.
+ */
+export type LoginSsoRequired = {
+    /**
+     * Always `sso_required` here.
+     */
+    status: string;
+    org_id: string;
+};
 
 /**
  * A member, as the organisation's admins see them.
@@ -931,7 +950,8 @@ export type Session = DeviceInfo & {
      */
     aal: string;
     /**
-     * Methods used to sign in, e.g. `["password"]` or `["password", "totp"]`.
+     * Methods used to sign in, e.g. `["password"]`, `["password", "totp"]`, or `["sso"]` for
+     * a sign-in at the organisation's identity provider.
      */
     methods: Array<string>;
     created_at: string;
@@ -948,6 +968,11 @@ export type Session = DeviceInfo & {
      * within the grace period: enrolment is forced at login after this time. As of sign-in.
      */
     mfa_enrollment_deadline?: string;
+    /**
+     * For a sign-in at the organisation's identity provider (`methods` has `sso`): the
+     * provider's own authentication methods (`amr`, RFC 8176), as it sent them.
+     */
+    idp_amr?: Array<string>;
 };
 
 /**
@@ -997,6 +1022,123 @@ export type SignUpResponse = {
     session_token?: string;
 };
 
+export type SsoCallbackRequest = {
+    /**
+     * The `state` from the provider's redirect.
+     */
+    state: string;
+    /**
+     * The authorization code from the provider's redirect.
+     */
+    code?: string | null;
+    /**
+     * The provider's error instead of a code (`access_denied`…).
+     */
+    error?: string | null;
+    error_description?: string | null;
+    /**
+     * The provider's issuer (RFC 9207), when its redirect carried one.
+     */
+    iss?: string | null;
+};
+
+export type SsoExchangeRequest = {
+    /**
+     * The `login_code` the browser brought back to `redirect_uri`.
+     */
+    login_code: string;
+};
+
+export type SsoLinkRequest = {
+    org_id: string;
+    /**
+     * Where the sign-in ends: one of the server's allowed redirect URIs.
+     */
+    redirect_uri: string;
+    callback?: Callback;
+    /**
+     * The account's password (accounts provisioned by SSO: a recent SSO sign-in instead).
+     */
+    password?: string | null;
+};
+
+/**
+ * Who checks the second factor of the organisation's SSO sign-ins.
+ */
+export type SsoMfa = 'idp' | 'both';
+
+/**
+ * The settings as the API shows them: never the client secret.
+ */
+export type SsoSettings = {
+    issuer: string;
+    client_id: string;
+    /**
+     * Sign-ins for emails at these domains go through the provider.
+     */
+    email_domains: Array<string>;
+    mfa: SsoMfa;
+    /**
+     * Whether the provider's users without an account get one at their first sign-in.
+     */
+    auto_provision: boolean;
+    /**
+     * The redirect URI to register at the provider for the browser flow
+     * (`callback: "tessera"`).
+     */
+    callback_url: string;
+    created_at: string;
+    updated_at: string;
+};
+
+export type SsoSettingsRequest = {
+    /**
+     * The provider's issuer URL, exactly as its ID tokens name it; its discovery document
+     * (`/.well-known/openid-configuration`) must answer.
+     */
+    issuer: string;
+    client_id: string;
+    /**
+     * Stored sealed; never shown again.
+     */
+    client_secret: string;
+    /**
+     * Email domains whose people sign in at this provider; a domain belongs to one
+     * organisation at most.
+     */
+    email_domains: Array<string>;
+    mfa: SsoMfa;
+    auto_provision?: boolean;
+};
+
+export type SsoStartRequest = {
+    /**
+     * The person's email: its domain picks the organisation. Give this or `org_id`.
+     */
+    email?: string | null;
+    /**
+     * The organisation whose provider to use. Give this or `email`.
+     */
+    org_id?: string | null;
+    /**
+     * Where the sign-in ends: one of the server's allowed redirect URIs.
+     */
+    redirect_uri: string;
+    callback?: Callback;
+};
+
+export type SsoStarted = {
+    /**
+     * Send the browser here (the provider's authorization endpoint, with PKCE).
+     */
+    authorization_url: string;
+    org_id: string;
+    /**
+     * The sign-in must come back before this.
+     */
+    expires_at: string;
+};
+
 /**
  * Where a message stands.
  */
@@ -1004,9 +1146,11 @@ export type Status = 'pending' | 'delivered' | 'failed';
 
 export type StepUpRequest = {
     /**
-     * The account's current password.
+     * The account's current password. Required, but for accounts provisioned by single
+     * sign-on, which have none: they confirm with a sign-in at their identity provider within
+     * the last 10 minutes (else 403 `reauthentication_required`).
      */
-    password: string;
+    password?: string | null;
     /**
      * A current authenticator code, or an unused recovery code.
      */
@@ -1717,6 +1861,240 @@ export type ResetPasswordResponses = {
 };
 
 export type ResetPasswordResponse = ResetPasswordResponses[keyof ResetPasswordResponses];
+
+export type SsoCallbackRedirectData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * The authorization code.
+         */
+        code?: string;
+        /**
+         * The `state` the flow was started with.
+         */
+        state?: string;
+        /**
+         * The provider's error instead of a code (`access_denied`…).
+         */
+        error?: string;
+        error_description?: string;
+        /**
+         * The provider's issuer (RFC 9207), when it sends it.
+         */
+        iss?: string;
+    };
+    url: '/v1/auth/sso/callback';
+};
+
+export type SsoCallbackRedirectErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * The challenge or pending item is no longer usable (expired, used up).
+     */
+    410: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type SsoCallbackRedirectError = SsoCallbackRedirectErrors[keyof SsoCallbackRedirectErrors];
+
+export type SsoCallbackData = {
+    body: SsoCallbackRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/sso/callback';
+};
+
+export type SsoCallbackErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The challenge or pending item is no longer usable (expired, used up).
+     */
+    410: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * The account is frozen by support (`account_frozen`).
+     */
+    423: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `sso_provider_unavailable`: the organisation's identity provider cannot be reached, or
+     * answered something that is not OpenID Connect.
+     */
+    502: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type SsoCallbackError = SsoCallbackErrors[keyof SsoCallbackErrors];
+
+export type SsoCallbackResponses = {
+    /**
+     * Sign-in result
+     */
+    200: LoginResponse;
+};
+
+export type SsoCallbackResponse = SsoCallbackResponses[keyof SsoCallbackResponses];
+
+export type SsoExchangeData = {
+    body: SsoExchangeRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/sso/exchange';
+};
+
+export type SsoExchangeErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * The account is frozen by support (`account_frozen`).
+     */
+    423: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type SsoExchangeError = SsoExchangeErrors[keyof SsoExchangeErrors];
+
+export type SsoExchangeResponses = {
+    /**
+     * Sign-in result
+     */
+    200: LoginResponse;
+};
+
+export type SsoExchangeResponse = SsoExchangeResponses[keyof SsoExchangeResponses];
+
+export type StartSsoData = {
+    body: SsoStartRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/sso/start';
+};
+
+export type StartSsoErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `sso_provider_unavailable`: the organisation's identity provider cannot be reached, or
+     * answered something that is not OpenID Connect.
+     */
+    502: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type StartSsoError = StartSsoErrors[keyof StartSsoErrors];
+
+export type StartSsoResponses = {
+    /**
+     * Where to send the browser
+     */
+    200: SsoStarted;
+};
+
+export type StartSsoResponse = StartSsoResponses[keyof StartSsoResponses];
 
 export type IntrospectTokenData = {
     body: IntrospectionRequest;
@@ -3117,6 +3495,74 @@ export type RevokeSessionResponses = {
 
 export type RevokeSessionResponse = RevokeSessionResponses[keyof RevokeSessionResponses];
 
+export type LinkSsoData = {
+    body: SsoLinkRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/me/sso/link';
+};
+
+export type LinkSsoErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `sso_provider_unavailable`: the organisation's identity provider cannot be reached, or
+     * answered something that is not OpenID Connect.
+     */
+    502: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type LinkSsoError = LinkSsoErrors[keyof LinkSsoErrors];
+
+export type LinkSsoResponses = {
+    /**
+     * Where to send the browser
+     */
+    200: SsoStarted;
+};
+
+export type LinkSsoResponse = LinkSsoResponses[keyof LinkSsoResponses];
+
 export type VerifyWhatsappNumberData = {
     body: WhatsappVerification;
     path?: never;
@@ -4077,6 +4523,172 @@ export type ResetOrgMemberMfaResponses = {
 };
 
 export type ResetOrgMemberMfaResponse = ResetOrgMemberMfaResponses[keyof ResetOrgMemberMfaResponses];
+
+export type DeleteOrgSsoData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/sso';
+};
+
+export type DeleteOrgSsoErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type DeleteOrgSsoError = DeleteOrgSsoErrors[keyof DeleteOrgSsoErrors];
+
+export type DeleteOrgSsoResponses = {
+    /**
+     * Removed
+     */
+    204: void;
+};
+
+export type DeleteOrgSsoResponse = DeleteOrgSsoResponses[keyof DeleteOrgSsoResponses];
+
+export type GetOrgSsoData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/sso';
+};
+
+export type GetOrgSsoErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type GetOrgSsoError = GetOrgSsoErrors[keyof GetOrgSsoErrors];
+
+export type GetOrgSsoResponses = {
+    /**
+     * The settings
+     */
+    200: SsoSettings;
+};
+
+export type GetOrgSsoResponse = GetOrgSsoResponses[keyof GetOrgSsoResponses];
+
+export type PutOrgSsoData = {
+    body: SsoSettingsRequest;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/sso';
+};
+
+export type PutOrgSsoErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type PutOrgSsoError = PutOrgSsoErrors[keyof PutOrgSsoErrors];
+
+export type PutOrgSsoResponses = {
+    /**
+     * The settings
+     */
+    200: SsoSettings;
+};
+
+export type PutOrgSsoResponse = PutOrgSsoResponses[keyof PutOrgSsoResponses];
 
 export type GetCurrentSessionData = {
     body?: never;

@@ -13,6 +13,7 @@ from .audit_event import AuditEvent
 from .audit_event_details_type_0 import AuditEventDetailsType0
 from .audit_event_page import AuditEventPage
 from .bind_token_request import BindTokenRequest
+from .callback import Callback
 from .change_password_request import ChangePasswordRequest
 from .channel import Channel
 from .code_confirmation import CodeConfirmation
@@ -45,6 +46,7 @@ from .login_event_page import LoginEventPage
 from .login_mfa_enrollment_required import LoginMfaEnrollmentRequired
 from .login_mfa_required import LoginMfaRequired
 from .login_request import LoginRequest
+from .login_sso_required import LoginSsoRequired
 from .member import Member
 from .member_mfa import MemberMfa
 from .member_page import MemberPage
@@ -75,6 +77,14 @@ from .session_list_item import SessionListItem
 from .session_page import SessionPage
 from .sign_up_request import SignUpRequest
 from .sign_up_response import SignUpResponse
+from .sso_callback_request import SsoCallbackRequest
+from .sso_exchange_request import SsoExchangeRequest
+from .sso_link_request import SsoLinkRequest
+from .sso_mfa import SsoMfa
+from .sso_settings import SsoSettings
+from .sso_settings_request import SsoSettingsRequest
+from .sso_start_request import SsoStartRequest
+from .sso_started import SsoStarted
 from .status import Status
 from .step_up_request import StepUpRequest
 from .totp_enrolment import TotpEnrolment
@@ -98,6 +108,7 @@ __all__ = (
     "AuditEventDetailsType0",
     "AuditEventPage",
     "BindTokenRequest",
+    "Callback",
     "ChangePasswordRequest",
     "Channel",
     "CodeConfirmation",
@@ -130,6 +141,7 @@ __all__ = (
     "LoginMfaEnrollmentRequired",
     "LoginMfaRequired",
     "LoginRequest",
+    "LoginSsoRequired",
     "Member",
     "MemberMfa",
     "MemberPage",
@@ -160,6 +172,14 @@ __all__ = (
     "SessionPage",
     "SignUpRequest",
     "SignUpResponse",
+    "SsoCallbackRequest",
+    "SsoExchangeRequest",
+    "SsoLinkRequest",
+    "SsoMfa",
+    "SsoSettings",
+    "SsoSettingsRequest",
+    "SsoStarted",
+    "SsoStartRequest",
     "Status",
     "StepUpRequest",
     "TotpEnrolment",

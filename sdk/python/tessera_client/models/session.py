@@ -24,8 +24,8 @@ class Session:
         id (str):  Example: 01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a.
         aal (str): Authenticator assurance level: `aal1` (password) or `aal2` (password and a second factor). Example:
             aal1.
-        methods (list[str]): Methods used to sign in, e.g. `["password"]` or `["password", "totp"]`. Example:
-            ['password'].
+        methods (list[str]): Methods used to sign in, e.g. `["password"]`, `["password", "totp"]`, or `["sso"]` for
+            a sign-in at the organisation's identity provider. Example: ['password'].
         created_at (datetime.datetime):
         last_active_at (datetime.datetime):
         expires_at (datetime.datetime): When the session ends unless used before: the earlier of the idle and absolute
@@ -42,6 +42,8 @@ class Session:
         mfa_enrollment_deadline (datetime.datetime | Unset): Set when the account must turn on MFA (an organisation
             requires it) and was signed in
             within the grace period: enrolment is forced at login after this time. As of sign-in.
+        idp_amr (list[str] | Unset): For a sign-in at the organisation's identity provider (`methods` has `sso`): the
+            provider's own authentication methods (`amr`, RFC 8176), as it sent them. Example: ['pwd', 'mfa'].
     """
 
     id: str
@@ -59,6 +61,7 @@ class Session:
     user_agent: None | str | Unset = UNSET
     location: Location | None | Unset = UNSET
     mfa_enrollment_deadline: datetime.datetime | Unset = UNSET
+    idp_amr: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -130,6 +133,10 @@ class Session:
         if not isinstance(self.mfa_enrollment_deadline, Unset):
             mfa_enrollment_deadline = self.mfa_enrollment_deadline.isoformat()
 
+        idp_amr: list[str] | Unset = UNSET
+        if not isinstance(self.idp_amr, Unset):
+            idp_amr = self.idp_amr
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -160,6 +167,8 @@ class Session:
             field_dict["location"] = location
         if mfa_enrollment_deadline is not UNSET:
             field_dict["mfa_enrollment_deadline"] = mfa_enrollment_deadline
+        if idp_amr is not UNSET:
+            field_dict["idp_amr"] = idp_amr
 
         return field_dict
 
@@ -267,6 +276,8 @@ class Session:
         else:
             mfa_enrollment_deadline = datetime.datetime.fromisoformat(_mfa_enrollment_deadline)
 
+        idp_amr = cast(list[str], d.pop("idp_amr", UNSET))
+
         session = cls(
             id=id,
             aal=aal,
@@ -283,6 +294,7 @@ class Session:
             user_agent=user_agent,
             location=location,
             mfa_enrollment_deadline=mfa_enrollment_deadline,
+            idp_amr=idp_amr,
         )
 
         session.additional_properties = d

@@ -9,6 +9,7 @@ from ...models.login_authenticated import LoginAuthenticated
 from ...models.login_mfa_enrollment_required import LoginMfaEnrollmentRequired
 from ...models.login_mfa_required import LoginMfaRequired
 from ...models.login_request import LoginRequest
+from ...models.login_sso_required import LoginSsoRequired
 from ...models.problem import Problem
 from ...types import Response
 
@@ -34,10 +35,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem | None:
+) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
     if response.status_code == 200:
 
-        def _parse_response_200(data: object) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired:
+        def _parse_response_200(
+            data: object,
+        ) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -54,11 +57,19 @@ def _parse_response(
                 return componentsschemas_login_response_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_login_response_type_2 = LoginMfaEnrollmentRequired.from_dict(data)
+
+                return componentsschemas_login_response_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_login_response_type_2 = LoginMfaEnrollmentRequired.from_dict(data)
+            componentsschemas_login_response_type_3 = LoginSsoRequired.from_dict(data)
 
-            return componentsschemas_login_response_type_2
+            return componentsschemas_login_response_type_3
 
         response_200 = _parse_response_200(response.json())
 
@@ -112,7 +123,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]:
+) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -125,7 +136,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: LoginRequest,
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]:
+) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
     """Log in with email and password.
 
      Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
@@ -143,7 +154,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]
+        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -161,7 +172,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: LoginRequest,
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem | None:
+) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
     """Log in with email and password.
 
      Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
@@ -179,7 +190,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem
+        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
     """
 
     return sync_detailed(
@@ -192,7 +203,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: LoginRequest,
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]:
+) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
     """Log in with email and password.
 
      Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
@@ -210,7 +221,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]
+        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -226,7 +237,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: LoginRequest,
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem | None:
+) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
     """Log in with email and password.
 
      Unknown emails and wrong passwords get the same answer in the same time. Repeated failures
@@ -244,7 +255,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem
+        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
     """
 
     return (

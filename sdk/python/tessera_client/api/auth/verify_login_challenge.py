@@ -9,6 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.login_authenticated import LoginAuthenticated
 from ...models.login_mfa_enrollment_required import LoginMfaEnrollmentRequired
 from ...models.login_mfa_required import LoginMfaRequired
+from ...models.login_sso_required import LoginSsoRequired
 from ...models.problem import Problem
 from ...models.verify_challenge_request import VerifyChallengeRequest
 from ...types import Response
@@ -38,10 +39,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem | None:
+) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
     if response.status_code == 200:
 
-        def _parse_response_200(data: object) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired:
+        def _parse_response_200(
+            data: object,
+        ) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -58,11 +61,19 @@ def _parse_response(
                 return componentsschemas_login_response_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_login_response_type_2 = LoginMfaEnrollmentRequired.from_dict(data)
+
+                return componentsschemas_login_response_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_login_response_type_2 = LoginMfaEnrollmentRequired.from_dict(data)
+            componentsschemas_login_response_type_3 = LoginSsoRequired.from_dict(data)
 
-            return componentsschemas_login_response_type_2
+            return componentsschemas_login_response_type_3
 
         response_200 = _parse_response_200(response.json())
 
@@ -126,7 +137,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]:
+) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -140,7 +151,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: VerifyChallengeRequest,
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]:
+) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
     """Answer a login challenge with a second-factor code.
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
@@ -157,7 +168,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]
+        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -177,7 +188,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: VerifyChallengeRequest,
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem | None:
+) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
     """Answer a login challenge with a second-factor code.
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
@@ -194,7 +205,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem
+        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
     """
 
     return sync_detailed(
@@ -209,7 +220,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: VerifyChallengeRequest,
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]:
+) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
     """Answer a login challenge with a second-factor code.
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
@@ -226,7 +237,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem]
+        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -244,7 +255,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: VerifyChallengeRequest,
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem | None:
+) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
     """Answer a login challenge with a second-factor code.
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
@@ -261,7 +272,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | Problem
+        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
     """
 
     return (

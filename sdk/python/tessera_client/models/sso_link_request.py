@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+
+from ..models.callback import Callback
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="SsoLinkRequest")
+
+
+@_attrs_define
+class SsoLinkRequest:
+    """
+    Example:
+        {'org_id': '01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a', 'password': 'correct horse battery staple', 'redirect_uri':
+            'https://app.example.com/sso'}
+
+    Attributes:
+        org_id (UUID):
+        redirect_uri (str): Where the sign-in ends: one of the server's allowed redirect URIs.
+        callback (Callback | Unset): Where the provider sends the browser back with the code.
+        password (None | str | Unset): The account's password (accounts provisioned by SSO: a recent SSO sign-in
+            instead).
+    """
+
+    org_id: UUID
+    redirect_uri: str
+    callback: Callback | Unset = UNSET
+    password: None | str | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        org_id = str(self.org_id)
+
+        redirect_uri = self.redirect_uri
+
+        callback: str | Unset = UNSET
+        if not isinstance(self.callback, Unset):
+            callback = self.callback.value
+
+        password: None | str | Unset
+        if isinstance(self.password, Unset):
+            password = UNSET
+        else:
+            password = self.password
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "org_id": org_id,
+                "redirect_uri": redirect_uri,
+            }
+        )
+        if callback is not UNSET:
+            field_dict["callback"] = callback
+        if password is not UNSET:
+            field_dict["password"] = password
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        org_id = UUID(d.pop("org_id"))
+
+        redirect_uri = d.pop("redirect_uri")
+
+        _callback = d.pop("callback", UNSET)
+        callback: Callback | Unset
+        if isinstance(_callback, Unset):
+            callback = UNSET
+        else:
+            callback = Callback(_callback)
+
+        def _parse_password(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        password = _parse_password(d.pop("password", UNSET))
+
+        sso_link_request = cls(
+            org_id=org_id,
+            redirect_uri=redirect_uri,
+            callback=callback,
+            password=password,
+        )
+
+        return sso_link_request

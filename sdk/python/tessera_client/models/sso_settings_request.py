@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..models.sso_mfa import SsoMfa
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="SsoSettingsRequest")
+
+
+@_attrs_define
+class SsoSettingsRequest:
+    """
+    Example:
+        {'auto_provision': True, 'client_id': '0oa1b2c3d4', 'client_secret': '…', 'email_domains': ['acme.com'],
+            'issuer': 'https://acme.okta.com', 'mfa': 'idp'}
+
+    Attributes:
+        issuer (str): The provider's issuer URL, exactly as its ID tokens name it; its discovery document
+            (`/.well-known/openid-configuration`) must answer.
+        client_id (str):
+        client_secret (str): Stored sealed; never shown again.
+        email_domains (list[str]): Email domains whose people sign in at this provider; a domain belongs to one
+            organisation at most.
+        mfa (SsoMfa): Who checks the second factor of the organisation's SSO sign-ins.
+        auto_provision (bool | Unset):
+    """
+
+    issuer: str
+    client_id: str
+    client_secret: str
+    email_domains: list[str]
+    mfa: SsoMfa
+    auto_provision: bool | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        issuer = self.issuer
+
+        client_id = self.client_id
+
+        client_secret = self.client_secret
+
+        email_domains = self.email_domains
+
+        mfa = self.mfa.value
+
+        auto_provision = self.auto_provision
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "issuer": issuer,
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "email_domains": email_domains,
+                "mfa": mfa,
+            }
+        )
+        if auto_provision is not UNSET:
+            field_dict["auto_provision"] = auto_provision
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        issuer = d.pop("issuer")
+
+        client_id = d.pop("client_id")
+
+        client_secret = d.pop("client_secret")
+
+        email_domains = cast(list[str], d.pop("email_domains"))
+
+        mfa = SsoMfa(d.pop("mfa"))
+
+        auto_provision = d.pop("auto_provision", UNSET)
+
+        sso_settings_request = cls(
+            issuer=issuer,
+            client_id=client_id,
+            client_secret=client_secret,
+            email_domains=email_domains,
+            mfa=mfa,
+            auto_provision=auto_provision,
+        )
+
+        return sso_settings_request

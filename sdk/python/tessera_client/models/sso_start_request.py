@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+
+from ..models.callback import Callback
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="SsoStartRequest")
+
+
+@_attrs_define
+class SsoStartRequest:
+    """
+    Example:
+        {'email': 'ada@acme.com', 'redirect_uri': 'https://app.example.com/sso'}
+
+    Attributes:
+        redirect_uri (str): Where the sign-in ends: one of the server's allowed redirect URIs.
+        email (None | str | Unset): The person's email: its domain picks the organisation. Give this or `org_id`.
+        org_id (None | Unset | UUID): The organisation whose provider to use. Give this or `email`.
+        callback (Callback | Unset): Where the provider sends the browser back with the code.
+    """
+
+    redirect_uri: str
+    email: None | str | Unset = UNSET
+    org_id: None | Unset | UUID = UNSET
+    callback: Callback | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        redirect_uri = self.redirect_uri
+
+        email: None | str | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        else:
+            email = self.email
+
+        org_id: None | str | Unset
+        if isinstance(self.org_id, Unset):
+            org_id = UNSET
+        elif isinstance(self.org_id, UUID):
+            org_id = str(self.org_id)
+        else:
+            org_id = self.org_id
+
+        callback: str | Unset = UNSET
+        if not isinstance(self.callback, Unset):
+            callback = self.callback.value
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "redirect_uri": redirect_uri,
+            }
+        )
+        if email is not UNSET:
+            field_dict["email"] = email
+        if org_id is not UNSET:
+            field_dict["org_id"] = org_id
+        if callback is not UNSET:
+            field_dict["callback"] = callback
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        redirect_uri = d.pop("redirect_uri")
+
+        def _parse_email(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        email = _parse_email(d.pop("email", UNSET))
+
+        def _parse_org_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                org_id_type_0 = UUID(data)
+
+                return org_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        org_id = _parse_org_id(d.pop("org_id", UNSET))
+
+        _callback = d.pop("callback", UNSET)
+        callback: Callback | Unset
+        if isinstance(_callback, Unset):
+            callback = UNSET
+        else:
+            callback = Callback(_callback)
+
+        sso_start_request = cls(
+            redirect_uri=redirect_uri,
+            email=email,
+            org_id=org_id,
+            callback=callback,
+        )
+
+        return sso_start_request
