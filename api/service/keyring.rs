@@ -12,8 +12,8 @@ use crate::db::{DbConnection, write_transaction};
 use crate::service::error::Result;
 
 /// How many stored items one key still protects: sealed TOTP secrets, sealed recovery-code
-/// sets, recovery-code digests, hardware-token secrets, token signing keys and undelivered
-/// messages.
+/// sets, recovery-code digests, hardware-token secrets, token signing keys, undelivered
+/// messages, SSO client secrets and the PKCE verifiers of sign-ins under way.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyUsage {
     pub key_id: String,
@@ -41,9 +41,10 @@ pub fn usage(conn: &mut DbConnection, key_id: &str) -> Result<KeyUsage> {
     let tokens = crate::service::orgs::hardware_tokens::sealed_under(conn, key_id)?;
     let signing_keys = crate::service::signing_keys::sealed_under(conn, key_id)?;
     let messages = crate::service::outbox::sealed_under(conn, key_id)?;
+    let sso = crate::service::sso::settings::sealed_under(conn, key_id)?;
     Ok(KeyUsage {
         key_id: key_id.to_string(),
-        sealed_items: factors + sets + digests + tokens + signing_keys + messages,
+        sealed_items: factors + sets + digests + tokens + signing_keys + messages + sso,
     })
 }
 
@@ -61,6 +62,9 @@ pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize> {
     resealed += crate::service::signing_keys::reseal_all(conn, sealer)?;
     resealed += write_transaction(conn, |conn| {
         crate::service::outbox::reseal_all(conn, sealer)
+    })?;
+    resealed += write_transaction(conn, |conn| {
+        crate::service::sso::settings::reseal_all(conn, sealer)
     })?;
     for factor_id in factor_ids {
         resealed += write_transaction(conn, |conn| -> Result<usize> {
@@ -127,6 +131,9 @@ pub fn forget(conn: &mut DbConnection, key_id: &str) -> Result<()> {
         )
         .set(login_events::email.eq("digest:retired"))
         .execute(conn)?;
+        // Sign-ins under way whose verifier it sealed cannot finish: they start again.
+        use crate::db::schema::sso_flows;
+        diesel::delete(sso_flows::table.filter(sso_flows::key_id.eq(key_id))).execute(conn)?;
         Ok(())
     })
 }

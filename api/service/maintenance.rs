@@ -1,6 +1,7 @@
 //! Periodic clean-up: expired sessions, passed lockouts, login history past retention,
 //! dead login challenges, abandoned enrolments, full rate-limit buckets and token signing
-//! keys whose tokens have all expired, and finished outgoing messages, in batches.
+//! keys whose tokens have all expired, finished outgoing messages, and SSO sign-ins that
+//! ended a day ago, in batches.
 
 use super::context::Context;
 use super::error::Result;
@@ -36,6 +37,7 @@ pub struct Pruned {
     pub outbox: usize,
     pub password_resets: usize,
     pub sent_codes: usize,
+    pub sso_flows: usize,
 }
 
 pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
@@ -55,6 +57,7 @@ pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
         outbox: super::outbox::prune(conn, now)?,
         password_resets: super::password_reset::prune(conn, now)?,
         sent_codes: super::mfa::sent_codes::prune(conn, now)?,
+        sso_flows: super::sso::flows::prune(conn, now)?,
     })
 }
 

@@ -339,10 +339,22 @@ pub fn redeem(cx: &mut Context<'_>, login_code: &Secret) -> Result<LoginOutcome>
     sign_in::finish(cx, &provider, &account_id, &amr)
 }
 
-/// Deletes flows that ended more than a day ago.
+/// Deletes flows that ended more than a day ago, in batches.
 pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize> {
-    Ok(diesel::delete(
-        sso_flows::table.filter(sso_flows::expires_at.lt(to_db(now - Duration::days(1)))),
-    )
-    .execute(conn)?)
+    use crate::service::maintenance::{BATCH, in_batches};
+    let cutoff = to_db(now - Duration::days(1));
+    in_batches(|| {
+        let batch: Vec<String> = sso_flows::table
+            .filter(sso_flows::expires_at.lt(cutoff))
+            .select(sso_flows::state_digest)
+            .limit(BATCH)
+            .load(conn)?;
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        Ok(
+            diesel::delete(sso_flows::table.filter(sso_flows::state_digest.eq_any(&batch)))
+                .execute(conn)?,
+        )
+    })
 }

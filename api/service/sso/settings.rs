@@ -367,6 +367,46 @@ pub fn is_configured(conn: &mut DbConnection, org_id: &str) -> Result<bool> {
         > 0)
 }
 
+/// Client secrets (and open flows' PKCE verifiers) sealed under `key_id`.
+pub fn sealed_under(conn: &mut DbConnection, key_id: &str) -> Result<i64> {
+    use crate::db::schema::sso_flows;
+    let secrets: i64 = org_sso::table
+        .filter(org_sso::key_id.eq(key_id))
+        .count()
+        .get_result(conn)?;
+    let flows: i64 = sso_flows::table
+        .filter(sso_flows::key_id.eq(key_id))
+        .count()
+        .get_result(conn)?;
+    Ok(secrets + flows)
+}
+
+/// Re-seals client secrets sealed under an older key with the active one. Call in a
+/// transaction. (A flow's verifier lives ten minutes: flows are not re-sealed, and those of a
+/// retired key are dropped by `keyring::forget`.)
+pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize> {
+    let outdated: Vec<(String, String, String)> = org_sso::table
+        .filter(org_sso::key_id.ne(sealer.active_key_id()))
+        .select((
+            org_sso::org_id,
+            org_sso::key_id,
+            org_sso::client_secret_ciphertext,
+        ))
+        .load(conn)?;
+    for (org_id, key_id, ciphertext) in &outdated {
+        let aad = secret_aad(&OrgId::from(org_id.clone()));
+        let secret = sealer.open(key_id, ciphertext, &aad)?;
+        let sealed = sealer.seal(&secret, &aad)?;
+        diesel::update(org_sso::table.find(org_id))
+            .set((
+                org_sso::client_secret_ciphertext.eq(&sealed.ciphertext),
+                org_sso::key_id.eq(&sealed.key_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(outdated.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

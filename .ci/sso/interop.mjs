@@ -1,0 +1,283 @@
+// CI: Tessera's single sign-on against a certified OpenID Provider, end to end.
+//
+// Starts `oidc-provider` (the npm package, OpenID Certified) on 127.0.0.1 with a small
+// configuration, and the Tessera binary given as the first argument on a temporary database.
+// A script plays the browser: it follows the provider's redirects with its own cookie jar and
+// signs in through the provider's development interactions (any login, any password), so no
+// real browser is needed. Flows:
+//   1. mfa "idp", the browser variant: start -> provider -> GET callback -> login_code ->
+//      exchange -> session (methods ["sso"]); login history says sso; password login answers
+//      sso_required.
+//   2. mfa "both", the app variant: start -> provider -> POST callback -> forced enrolment
+//      (TOTP) -> session (["sso", "totp"]); the next sign-in -> challenge -> TOTP -> session.
+// Exits non-zero on the first thing that is not as it should be.
+
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import Provider from 'oidc-provider';
+
+const tessera = process.argv[2];
+if (!tessera) {
+  console.error('usage: node interop.mjs path/to/tessera');
+  process.exit(2);
+}
+
+function fail(message, detail) {
+  console.error(`SSO interop: ${message}`);
+  if (detail !== undefined) console.error(typeof detail === 'string' ? detail : JSON.stringify(detail, null, 2));
+  throw new Error(message);
+}
+
+function expect(condition, message, detail) {
+  if (!condition) fail(message, detail);
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const [idpPort, tesseraPort] = [await freePort(), await freePort()];
+const issuer = `http://127.0.0.1:${idpPort}`;
+const base = `http://127.0.0.1:${tesseraPort}`;
+const frontEnd = 'http://127.0.0.1:1/front-end/sso';
+const app = 'com.example.app:/sso';
+const clientId = 'tessera-ci';
+const clientSecret = 'ci-client-secret-for-tessera';
+
+// --- The OpenID Provider ---------------------------------------------------------------
+const provider = new Provider(issuer, {
+  clients: [{
+    client_id: clientId,
+    client_secret: clientSecret,
+    redirect_uris: [`${base}/v1/auth/sso/callback`, app],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    application_type: 'native',
+  }],
+  // Email in the ID token itself (not only at userinfo), as Tessera reads it there.
+  conformIdTokenClaims: false,
+  claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+  features: { devInteractions: { enabled: true } },
+  pkce: { required: () => true },
+  async findAccount(_ctx, accountId) {
+    return {
+      accountId,
+      async claims() {
+        return { sub: `idp-${accountId}`, email: accountId, email_verified: true };
+      },
+    };
+  },
+});
+provider.on('server_error', (_ctx, error) => console.error('oidc-provider:', error));
+const idp = provider.listen(idpPort, '127.0.0.1');
+
+// --- Tessera ---------------------------------------------------------------------------
+const dataDir = mkdtempSync(join(tmpdir(), 'tessera-sso-'));
+const server = spawn(tessera, ['serve'], {
+  env: {
+    ...process.env,
+    TESSERA_DATA_DIR: dataDir,
+    TESSERA_BIND: `127.0.0.1:${tesseraPort}`,
+    TESSERA_PUBLIC_URL: base,
+    TESSERA_SSO_REDIRECT_URIS: `${frontEnd},${app}`,
+    RUST_LOG: 'warn',
+  },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+
+function stop() {
+  server.kill();
+  idp.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function waitForTessera() {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${base}/health/ready`)).ok) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  fail('Tessera did not start');
+}
+
+async function api(method, path, { token, body } = {}) {
+  const headers = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${base}${path}`, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual',
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+}
+
+// --- The browser at the provider -------------------------------------------------------
+class Browser {
+  constructor() { this.cookies = new Map(); }
+
+  async request(url, options = {}) {
+    const headers = { ...(options.headers || {}) };
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const response = await fetch(url, { ...options, headers, redirect: 'manual' });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const at = pair.indexOf('=');
+      const [name, value] = [pair.slice(0, at), pair.slice(at + 1)];
+      if (value) this.cookies.set(name, value); else this.cookies.delete(name);
+    }
+    return response;
+  }
+
+  // Follows the provider's redirects and signs in as `email` wherever it asks (login, then
+  // consent), until the provider sends the browser to `until` (Tessera's callback or the app).
+  async signInAtProvider(authorizationUrl, email, until) {
+    let url = authorizationUrl;
+    for (let hop = 0; hop < 20; hop++) {
+      if (url.startsWith(until)) return new URL(url);
+      const response = await this.request(url);
+      if (response.status >= 300 && response.status < 400) {
+        url = new URL(response.headers.get('location'), url).toString();
+        continue;
+      }
+      const page = await response.text();
+      expect(response.status === 200, `the provider answered ${response.status} at ${url}`, page);
+      const prompt = page.match(/name="prompt" value="(\w+)"/)?.[1];
+      expect(prompt, 'the provider showed a page without a form', page);
+      const form = new URLSearchParams({ prompt });
+      if (prompt === 'login') {
+        form.set('login', email);
+        form.set('password', 'any password: devInteractions accept anything');
+      }
+      const submitted = await this.request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      });
+      expect(submitted.status >= 300 && submitted.status < 400, `the provider refused the ${prompt} form`, await submitted.text());
+      url = new URL(submitted.headers.get('location'), url).toString();
+    }
+    fail('the provider never sent the browser back');
+  }
+}
+
+// --- TOTP, as an authenticator app computes it (RFC 6238) -------------------------------
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of text.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+function totp(secret, at = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const number = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return number.toString().padStart(6, '0');
+}
+
+async function waitForNextTimeStep() {
+  const ms = 30_000 - (Date.now() % 30_000) + 50;
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+// --- The flows -------------------------------------------------------------------------
+async function main() {
+  await waitForTessera();
+  const admin = await api('POST', '/v1/accounts', { body: { email: 'owner@example.com', password: 'correct horse battery staple' } });
+  expect(admin.status === 201, 'sign-up failed', admin.body);
+  const ownerToken = admin.body.session_token;
+  const org = await api('POST', '/v1/orgs', { token: ownerToken, body: { name: 'Interop' } });
+  expect(org.status === 201, 'creating the organisation failed', org.body);
+  const orgId = org.body.id;
+  const configure = (mfa) => api('PUT', `/v1/orgs/${orgId}/sso`, {
+    token: ownerToken,
+    body: { issuer, client_id: clientId, client_secret: clientSecret, email_domains: ['interop.example'], mfa, auto_provision: true },
+  });
+  const configured = await configure('idp');
+  expect(configured.status === 200, 'the SSO settings were refused', configured.body);
+  console.log(`SSO configured against ${issuer} (oidc-provider)`);
+
+  // 1. mfa "idp", browser variant.
+  const started = await api('POST', '/v1/auth/sso/start', { body: { email: 'grace@interop.example', redirect_uri: frontEnd } });
+  expect(started.status === 200, 'start failed', started.body);
+  const browser = new Browser();
+  const callbackUrl = await browser.signInAtProvider(started.body.authorization_url, 'grace@interop.example', `${base}/v1/auth/sso/callback`);
+  expect(callbackUrl.searchParams.get('iss') === issuer, 'the provider did not name itself (RFC 9207)', callbackUrl.toString());
+  const back = await fetch(callbackUrl, { redirect: 'manual' });
+  expect(back.status === 303, `the callback answered ${back.status}`, await back.text());
+  const landing = new URL(back.headers.get('location'));
+  expect(landing.toString().startsWith(frontEnd), 'the callback sent the browser elsewhere', landing.toString());
+  const loginCode = landing.searchParams.get('login_code');
+  expect(loginCode, 'no login_code for the front-end', landing.toString());
+  const exchanged = await api('POST', '/v1/auth/sso/exchange', { body: { login_code: loginCode } });
+  expect(exchanged.status === 200 && exchanged.body.status === 'authenticated', 'the exchange did not sign in', exchanged.body);
+  expect(JSON.stringify(exchanged.body.session.methods) === '["sso"]', 'the session does not say sso', exchanged.body.session);
+  const grace = exchanged.body.session_token;
+  expect((await api('GET', '/v1/sessions/current', { token: grace })).status === 200, 'the session check failed');
+  const history = await api('GET', '/v1/me/login-history', { token: grace });
+  expect(history.body.items[0]?.method === 'sso', 'the history does not say sso', history.body);
+  const password = await api('POST', '/v1/auth/login', { body: { email: 'grace@interop.example', password: 'whatever it was' } });
+  expect(password.body?.status === 'sso_required' && password.body.org_id === orgId, 'password login was not sent to SSO', password.body);
+  const replay = await fetch(callbackUrl, { redirect: 'manual' });
+  expect(replay.status === 400, `a replayed callback answered ${replay.status}`);
+  console.log('flow 1 (mfa idp, browser): signed in as grace, history and password login say sso');
+
+  // 2. mfa "both", app variant.
+  expect((await configure('both')).status === 200, 'switching to mfa both failed');
+  const signInAtApp = async () => {
+    const start = await api('POST', '/v1/auth/sso/start', { body: { org_id: orgId, redirect_uri: app, callback: 'client' } });
+    expect(start.status === 200, 'start (app) failed', start.body);
+    const redirect = await new Browser().signInAtProvider(start.body.authorization_url, 'grace@interop.example', app);
+    const answer = await api('POST', '/v1/auth/sso/callback', {
+      body: { state: redirect.searchParams.get('state'), code: redirect.searchParams.get('code'), iss: redirect.searchParams.get('iss') },
+    });
+    expect(answer.status === 200, 'the app callback failed', answer.body);
+    return answer.body;
+  };
+  const first = await signInAtApp();
+  expect(first.status === 'mfa_enrollment_required', 'mfa both without a factor did not force enrolment', first);
+  const ticket = first.enrollment.ticket;
+  const enrolment = await api('POST', '/v1/me/mfa/totp', { token: ticket, body: {} });
+  expect(enrolment.status === 201, 'enrolment with the ticket failed', enrolment.body);
+  const activated = await api('POST', `/v1/me/mfa/factors/${enrolment.body.factor_id}/activate`, {
+    token: ticket, body: { code: totp(enrolment.body.secret) },
+  });
+  expect(activated.status === 200, 'activation failed', activated.body);
+  expect(JSON.stringify(activated.body.session.methods) === '["sso","totp"]', 'the enrolled session does not say sso and totp', activated.body.session);
+  await waitForNextTimeStep();
+  const next = await signInAtApp();
+  expect(next.status === 'mfa_required', 'mfa both with a factor did not challenge', next);
+  const verified = await api('POST', `/v1/auth/challenges/${next.challenge.id}/verify`, {
+    body: { method: 'totp', code: totp(enrolment.body.secret) },
+  });
+  expect(verified.status === 200 && verified.body.session.aal === 'aal2', 'the challenge did not sign in at aal2', verified.body);
+  console.log('flow 2 (mfa both, app): enrolment forced, then provider + TOTP challenge');
+  console.log('SSO interop passed');
+}
+
+try {
+  await main();
+  stop();
+} catch (error) {
+  stop();
+  console.error(error.stack || error);
+  process.exit(1);
+}
