@@ -471,10 +471,19 @@ pub async fn callback_redirect(
         Ok(Completed::SignedIn(_)) => {
             return Err(Error::internal("a browser flow signed in at its callback").into());
         }
-        Err(e) => vec![
-            ("error", e.code().as_str().to_string()),
-            ("error_description", e.detail()),
-        ],
+        Err(e) => {
+            if matches!(
+                e.code(),
+                ErrorCode::InternalError | ErrorCode::ServiceUnavailable
+            ) {
+                // Not answered as a problem, so logged here with its cause.
+                tracing::error!(error = ?e, "SSO callback failed");
+            }
+            vec![
+                ("error", e.code().as_str().to_string()),
+                ("error_description", e.detail()),
+            ]
+        }
     };
     let mut location = reqwest::Url::parse(&redirect_uri).map_err(Error::internal)?;
     location.query_pairs_mut().extend_pairs(params);
