@@ -682,3 +682,32 @@ async fn only_owners_and_admins_manage_sso_and_a_domain_belongs_to_one_organisat
             .any(|e| e["event"] == "sso.removed")
     );
 }
+
+#[actix_web::test]
+async fn a_person_signing_in_twice_at_once_for_the_first_time_gets_one_account() {
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    acme(&app, &provider, "idp", true).await;
+    let mut answers = Vec::new();
+    for _ in 0..4 {
+        let request = start(&app, "grace@acme.com").await;
+        let claims = provider.claims(&request, "grace-at-idp", "grace@acme.com", app.now_unix());
+        answers.push((
+            request.state.clone(),
+            provider.issue_code(&request, &claims),
+        ));
+    }
+    let bases = vec![app.base.clone(), app.start_another_instance()];
+    let replies = app
+        .send_at_once(&bases, answers.len(), |i, base| {
+            app.http
+                .post(format!("{base}/v1/auth/sso/callback"))
+                .json(&json!({"state": answers[i].0, "code": answers[i].1}))
+        })
+        .await;
+    let accounts: std::collections::BTreeSet<String> = replies
+        .iter()
+        .map(|reply| signed_in(reply).account_id)
+        .collect();
+    assert_eq!(accounts.len(), 1, "one person, one account: {replies:?}");
+}

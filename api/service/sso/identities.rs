@@ -30,19 +30,9 @@ pub fn resolve(
     identity: &VerifiedIdentity,
     link_to: Option<&AccountId>,
 ) -> Result<AccountId> {
-    let linked: Option<String> = sso_identities::table
-        .filter(sso_identities::issuer.eq(&identity.issuer))
-        .filter(sso_identities::subject.eq(&identity.subject))
-        .select(sso_identities::account_id)
-        .first(cx.conn)
-        .optional()?;
-    if let Some(account_id) = linked {
-        let account_id = AccountId::from(account_id);
+    if let Some(account_id) = linked_account(cx.conn, identity)? {
         if link_to.is_some_and(|wanted| *wanted != account_id) {
-            return Err(Error::denied_because(
-                ErrorCode::SsoIdentityLinkedElsewhere,
-                "This identity at the provider signs in another account.",
-            ));
+            return Err(linked_elsewhere());
         }
         diesel::update(
             sso_identities::table
@@ -54,7 +44,13 @@ pub fn resolve(
         return Ok(account_id);
     }
     if let Some(account_id) = link_to {
-        link(cx, provider, identity, account_id)?;
+        if !link(cx, provider, identity, account_id)? {
+            // Linked by a sign-in that committed first: to this account, or to another.
+            return match linked_account(cx.conn, identity)? {
+                Some(linked) if linked == *account_id => Ok(linked),
+                _ => Err(linked_elsewhere()),
+            };
+        }
         let details = serde_json::json!({"issuer": identity.issuer});
         audit::record(cx, account_id, AuditAction::SsoLinked, Some(details))?;
         return Ok(account_id.clone());
@@ -62,24 +58,51 @@ pub fn resolve(
     provision(cx, provider, identity)
 }
 
+fn linked_account(
+    conn: &mut DbConnection,
+    identity: &VerifiedIdentity,
+) -> Result<Option<AccountId>> {
+    Ok(sso_identities::table
+        .filter(sso_identities::issuer.eq(&identity.issuer))
+        .filter(sso_identities::subject.eq(&identity.subject))
+        .select(sso_identities::account_id)
+        .first::<String>(conn)
+        .optional()?
+        .map(AccountId::from))
+}
+
+fn linked_elsewhere() -> Error {
+    Error::denied_because(
+        ErrorCode::SsoIdentityLinkedElsewhere,
+        "This identity at the provider signs in another account.",
+    )
+}
+
+/// Links the identity to the account; false when a concurrent sign-in linked it first.
 fn link(
     cx: &mut Context<'_>,
     provider: &Provider,
     identity: &VerifiedIdentity,
     account_id: &AccountId,
-) -> Result<()> {
-    diesel::insert_into(sso_identities::table)
-        .values((
-            sso_identities::id.eq(row_id()),
-            sso_identities::account_id.eq(account_id.as_str()),
-            sso_identities::org_id.eq(provider.org_id.as_str()),
-            sso_identities::issuer.eq(&identity.issuer),
-            sso_identities::subject.eq(&identity.subject),
-            sso_identities::created_at.eq(to_db(cx.now)),
-            sso_identities::last_login_at.eq(to_db(cx.now)),
-        ))
-        .execute(cx.conn)?;
-    Ok(())
+) -> Result<bool> {
+    let values = (
+        sso_identities::id.eq(row_id()),
+        sso_identities::account_id.eq(account_id.as_str()),
+        sso_identities::org_id.eq(provider.org_id.as_str()),
+        sso_identities::issuer.eq(&identity.issuer),
+        sso_identities::subject.eq(&identity.subject),
+        sso_identities::created_at.eq(to_db(cx.now)),
+        sso_identities::last_login_at.eq(to_db(cx.now)),
+    );
+    // Two first sign-ins of one person at once (PostgreSQL runs them side by side): one
+    // links, the other finds the link.
+    let inserted = crate::on_backend!(&mut *cx.conn, |inner| diesel::insert_into(
+        sso_identities::table
+    )
+    .values(values.clone())
+    .on_conflict_do_nothing()
+    .execute(inner))?;
+    Ok(inserted == 1)
 }
 
 /// A new account for a person the provider vouches for: only with `auto_provision` on, a
@@ -110,11 +133,14 @@ fn provision(
             "The email's domain is not one the organisation signs in.",
         ));
     }
-    if find_by_email(cx.conn, &email)?.is_some() {
-        return Err(Error::denied_because(
+    let account_exists = || {
+        Error::denied_because(
             ErrorCode::SsoAccountExists,
             "An account with this email exists: sign in with its password, then link the identity provider (POST /v1/me/sso/link).",
-        ));
+        )
+    };
+    if find_by_email(cx.conn, &email)?.is_some() {
+        return Err(account_exists());
     }
     let now = to_db(cx.now);
     let account_id = AccountId::generate();
@@ -132,9 +158,15 @@ fn provision(
         frozen_at: None,
         whatsapp_verified_at: None,
     };
-    diesel::insert_into(accounts::table)
+    let created = crate::on_backend!(&mut *cx.conn, |inner| diesel::insert_into(accounts::table)
         .values(&row)
-        .execute(cx.conn)?;
+        .on_conflict_do_nothing()
+        .execute(inner))?;
+    if created != 1 {
+        // The email was taken meanwhile: by this person's own first sign-in running at the
+        // same time (then it is linked), or by a sign-up.
+        return linked_account(cx.conn, identity)?.ok_or_else(account_exists);
+    }
     diesel::insert_into(org_members::table)
         .values(orgs::member_row(
             &provider.org_id,
@@ -143,7 +175,9 @@ fn provision(
             cx.now,
         ))
         .execute(cx.conn)?;
-    link(cx, provider, identity, &account_id)?;
+    if !link(cx, provider, identity, &account_id)? {
+        return Err(linked_elsewhere());
+    }
     let details = serde_json::json!({"method": "sso", "org_id": provider.org_id.as_str()});
     audit::record(cx, &account_id, AuditAction::AccountCreated, Some(details))?;
     audit::record_in_org(
