@@ -104,7 +104,9 @@ struct Cached {
 }
 
 pub struct OidcClient {
-    http: reqwest::Client,
+    /// Made at the first sign-in: a TLS client's root store costs a megabyte or two of
+    /// resident memory that a server without SSO need not carry.
+    http: std::sync::OnceLock<reqwest::Client>,
     cache: Mutex<HashMap<String, Cached>>,
 }
 
@@ -140,17 +142,22 @@ impl Default for OidcClient {
 
 impl OidcClient {
     pub fn new() -> OidcClient {
-        let http = reqwest::Client::builder()
-            .timeout(StdDuration::from_secs(10))
-            .connect_timeout(StdDuration::from_secs(5))
-            // The URLs come from an organisation's settings: no hops to somewhere else.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default();
         OidcClient {
-            http,
+            http: std::sync::OnceLock::new(),
             cache: Mutex::new(HashMap::new()),
         }
+    }
+
+    fn http(&self) -> &reqwest::Client {
+        self.http.get_or_init(|| {
+            reqwest::Client::builder()
+                .timeout(StdDuration::from_secs(10))
+                .connect_timeout(StdDuration::from_secs(5))
+                // The URLs come from an organisation's settings: no hops to somewhere else.
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_default()
+        })
     }
 
     fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cached>> {
@@ -246,7 +253,7 @@ impl OidcClient {
             .remove(b'_');
         let encode = |s: &str| percent_encoding::utf8_percent_encode(s, FORM).to_string();
         let response = self
-            .http
+            .http()
             .post(&metadata.token_endpoint)
             // RFC 6749 §2.3.1: the id and secret are form-encoded before Basic.
             .basic_auth(
@@ -277,7 +284,7 @@ impl OidcClient {
         what: &'static str,
     ) -> Result<T, OidcError> {
         let response = self
-            .http
+            .http()
             .get(url)
             .header("accept", "application/json")
             .send()
