@@ -30,24 +30,14 @@ pub struct Transports {
     sms: Option<sms::Sms>,
     whatsapp: Option<whatsapp::WhatsApp>,
     webhooks: Option<WebhookSigner>,
-    http: reqwest::Client,
+    /// Only when an HTTP transport is configured: a TLS client's root store costs a megabyte
+    /// or two of resident memory.
+    http: Option<reqwest::Client>,
 }
 
 impl Transports {
     pub fn from_settings(settings: &Settings) -> Result<Transports, TransportError> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .connect_timeout(Duration::from_secs(5))
-            // A provider or receiver that redirects is answered as refused: a message goes
-            // only where the settings say.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("Tessera/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| TransportError {
-                variable: "TESSERA_SMS_URL",
-                problem: format!("cannot build the HTTP client: {e}"),
-            })?;
-        Ok(Transports {
+        let mut transports = Transports {
             email: email::Smtp::from_settings(settings)?,
             sms: settings
                 .sms()
@@ -62,8 +52,28 @@ impl Transports {
                 .webhook_secret
                 .as_deref()
                 .and_then(WebhookSigner::from_secret),
-            http,
-        })
+            http: None,
+        };
+        if transports.sms.is_none()
+            && transports.whatsapp.is_none()
+            && transports.webhooks.is_none()
+        {
+            return Ok(transports);
+        }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .connect_timeout(Duration::from_secs(5))
+            // A provider or receiver that redirects is answered as refused: a message goes
+            // only where the settings say.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("Tessera/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| TransportError {
+                variable: "TESSERA_SMS_URL",
+                problem: format!("cannot build the HTTP client: {e}"),
+            })?;
+        transports.http = Some(http);
+        Ok(transports)
     }
 
     /// Whether SMS goes out to phones (else to the log).
@@ -83,17 +93,17 @@ impl Transports {
                 Some(smtp) => smtp.send(message).await,
                 None => to_log(message),
             },
-            Channel::Sms => match &self.sms {
-                Some(sms) => sms.send(&self.http, message).await,
-                None => to_log(message),
+            Channel::Sms => match (&self.sms, &self.http) {
+                (Some(sms), Some(http)) => sms.send(http, message).await,
+                _ => to_log(message),
             },
-            Channel::Whatsapp => match &self.whatsapp {
-                Some(whatsapp) => whatsapp.send(&self.http, message).await,
-                None => to_log(message),
+            Channel::Whatsapp => match (&self.whatsapp, &self.http) {
+                (Some(whatsapp), Some(http)) => whatsapp.send(http, message).await,
+                _ => to_log(message),
             },
-            Channel::Webhook => match &self.webhooks {
-                Some(signer) => webhook::post(&self.http, signer, message, now).await,
-                None => Outcome::Refused("no webhook secret is set".into()),
+            Channel::Webhook => match (&self.webhooks, &self.http) {
+                (Some(signer), Some(http)) => webhook::post(http, signer, message, now).await,
+                _ => Outcome::Refused("no webhook secret is set".into()),
             },
         }
     }
