@@ -43,6 +43,17 @@ impl Plan {
         }
     }
 
+    /// Full-length scenarios on small tables (`TESSERA_BENCH_QUICK=1`): for iterating on the
+    /// hot paths and the storm; the budgets on table sizes (3, 5, 8) mean nothing then.
+    fn quick() -> Plan {
+        Plan {
+            many_sessions: 20_000,
+            totp_challenges: 5_000,
+            history_entries: 2_000,
+            ..Plan::full()
+        }
+    }
+
     fn smoke() -> Plan {
         Plan {
             smoke: true,
@@ -60,7 +71,12 @@ fn main() -> ExitCode {
     // `cargo bench` passes `--bench`; anything else but `--smoke` is ignored the same way.
     let smoke = std::env::args().any(|a| a == "--smoke")
         || std::env::var("TESSERA_BENCH_SMOKE").is_ok_and(|v| v == "1" || v == "true");
-    let plan = if smoke { Plan::smoke() } else { Plan::full() };
+    let quick = std::env::var("TESSERA_BENCH_QUICK").is_ok_and(|v| v == "1" || v == "true");
+    let plan = match (smoke, quick) {
+        (true, _) => Plan::smoke(),
+        (false, true) => Plan::quick(),
+        (false, false) => Plan::full(),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
