@@ -711,3 +711,37 @@ async fn a_person_signing_in_twice_at_once_for_the_first_time_gets_one_account()
         .collect();
     assert_eq!(accounts.len(), 1, "one person, one account: {replies:?}");
 }
+
+#[actix_web::test]
+async fn with_mfa_at_the_provider_the_organisations_requirement_binds_only_its_password_users() {
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    let (ada, org_id) = acme(&app, &provider, "idp", true).await;
+    let required = app
+        .send(
+            app.authed(Method::PATCH, &format!("/v1/orgs/{org_id}"), &ada.token)
+                .json(&json!({"require_mfa": true, "enforcement_delay_days": 0})),
+        )
+        .await;
+    assert_eq!(required.status, 200, "{}", required.body);
+
+    // Grace signs in at the provider, which owns her second factor: a session, no enrolment.
+    let grace = sso(&app, &provider, "grace-at-idp", "grace@acme.com").await;
+    let grace = signed_in(&grace);
+    app.advance(Duration::days(1));
+    let again = sso(&app, &provider, "grace-at-idp", "grace@acme.com").await;
+    assert_eq!(signed_in(&again).account_id, grace.account_id);
+    assert!(
+        again.body["session"]
+            .get("mfa_enrollment_deadline")
+            .is_none()
+    );
+
+    // Ada, a password user of the same organisation, must enrol.
+    let login = app.login("ada@example.com", PASSWORD).await;
+    assert_eq!(
+        login.body["status"], "mfa_enrollment_required",
+        "{}",
+        login.body
+    );
+}
