@@ -318,7 +318,14 @@ async fn identify(
     answer: ProviderAnswer,
 ) -> Result<VerifiedIdentity, ApiError> {
     if let Some(error) = answer.error {
-        let description = answer.error_description.unwrap_or_default();
+        // The provider's words travel on to the front-end: printable, and not too many.
+        let printable = |text: String, max: usize| -> String {
+            text.chars().filter(|c| !c.is_control()).take(max).collect()
+        };
+        let (error, description) = (
+            printable(error, 64),
+            printable(answer.error_description.unwrap_or_default(), 200),
+        );
         return Err(Error::denied_because(
             ErrorCode::SsoDenied,
             format!("The identity provider answered `{error}`: {description}")
