@@ -13,7 +13,7 @@
 // Exits non-zero on the first thing that is not as it should be.
 
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -216,7 +216,12 @@ async function main() {
   console.log(`SSO configured against ${issuer} (oidc-provider)`);
 
   // 1. mfa "idp", browser variant.
-  const started = await api('POST', '/v1/auth/sso/start', { body: { email: 'grace@interop.example', redirect_uri: frontEnd } });
+  // The front-end keeps a secret for the exchange (login CSRF): only its S256 goes to start.
+  const exchangeVerifier = randomBytes(32).toString('base64url');
+  const exchangeChallenge = createHash('sha256').update(exchangeVerifier).digest('base64url');
+  const started = await api('POST', '/v1/auth/sso/start', {
+    body: { email: 'grace@interop.example', redirect_uri: frontEnd, exchange_challenge: exchangeChallenge },
+  });
   expect(started.status === 200, 'start failed', started.body);
   const browser = new Browser();
   const callbackUrl = await browser.signInAtProvider(started.body.authorization_url, 'grace@interop.example', `${base}/v1/auth/sso/callback`);
@@ -227,7 +232,7 @@ async function main() {
   expect(landing.toString().startsWith(frontEnd), 'the callback sent the browser elsewhere', landing.toString());
   const loginCode = landing.searchParams.get('login_code');
   expect(loginCode, 'no login_code for the front-end', landing.toString());
-  const exchanged = await api('POST', '/v1/auth/sso/exchange', { body: { login_code: loginCode } });
+  const exchanged = await api('POST', '/v1/auth/sso/exchange', { body: { login_code: loginCode, exchange_verifier: exchangeVerifier } });
   expect(exchanged.status === 200 && exchanged.body.status === 'authenticated', 'the exchange did not sign in', exchanged.body);
   expect(JSON.stringify(exchanged.body.session.methods) === '["sso"]', 'the session does not say sso', exchanged.body.session);
   const grace = exchanged.body.session_token;

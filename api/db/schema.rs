@@ -394,6 +394,7 @@ diesel::table! {
         key_id -> Text,
         provider_redirect_uri -> Text,
         redirect_uri -> Text,
+        exchange_challenge -> Nullable<Text>,
         created_at -> Timestamp,
         expires_at -> Timestamp,
         answered_at -> Nullable<Timestamp>,

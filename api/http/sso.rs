@@ -189,6 +189,12 @@ pub struct SsoStartRequest {
     pub redirect_uri: String,
     #[serde(default)]
     pub callback: Callback,
+    /// Recommended for the browser flow: the base64url SHA-256 (S256, as in PKCE) of a random
+    /// secret the front-end keeps (in `sessionStorage`, say) and sends to
+    /// `POST /v1/auth/sso/exchange` as `exchange_verifier`. Then a login code from a sign-in
+    /// this browser did not start is refused (login CSRF).
+    #[schema(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
+    pub exchange_challenge: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -250,6 +256,7 @@ pub async fn start(
         redirect_uri: body.redirect_uri,
         callback: body.callback,
         link_to: None,
+        exchange_challenge: body.exchange_challenge,
     };
     let started = state
         .run(client, move |cx| {
@@ -582,12 +589,17 @@ pub struct SsoExchangeRequest {
     /// The `login_code` the browser brought back to `redirect_uri`.
     #[schema(value_type = String, min_length = 1, max_length = 128)]
     pub login_code: Secret,
+    /// The secret whose S256 was sent to start as `exchange_challenge` (required then, and
+    /// only then).
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 128)]
+    pub exchange_verifier: Option<Secret>,
 }
 
 /// Turn a browser flow's one-time `login_code` into the sign-in.
 ///
 /// Answers like `POST /v1/auth/login`. 400 `sso_login_code_invalid` when the code is unknown,
-/// used, or older than 2 minutes.
+/// used, or older than 2 minutes, or when `exchange_verifier` does not answer the flow's
+/// `exchange_challenge` (the code is used up then too).
 #[utoipa::path(
     operation_id = "ssoExchange",
     tag = "sso",
@@ -614,7 +626,7 @@ pub async fn exchange(
     let outcome = state
         .run(client, move |cx| {
             rate_limit::take(cx, &[Kind::Code])?;
-            flows::redeem(cx, &body.login_code)
+            flows::redeem(cx, &body.login_code, body.exchange_verifier.as_ref())
         })
         .await?;
     Ok(login_response(&state, &delivery, outcome))
@@ -692,6 +704,7 @@ pub async fn link(
                     redirect_uri: body.redirect_uri,
                     callback: body.callback,
                     link_to: Some(account_id.clone()),
+                    exchange_challenge: None,
                 };
                 step_up::confirm(cx, &account_id, &proof, Requirement::Password, |cx, _| {
                     flows::start(cx, link_start)

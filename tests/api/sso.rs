@@ -745,3 +745,89 @@ async fn with_mfa_at_the_provider_the_organisations_requirement_binds_only_its_p
         login.body
     );
 }
+
+/// A browser flow started with `exchange_challenge`; returns the login code the front-end
+/// receives.
+async fn browser_login_code(
+    app: &TestApp,
+    provider: &TestProvider,
+    challenge: Option<&str>,
+) -> String {
+    let mut body = json!({"email": "grace@acme.com", "redirect_uri": FRONT_END});
+    if let Some(challenge) = challenge {
+        body["exchange_challenge"] = json!(challenge);
+    }
+    let started = app.post_json("/v1/auth/sso/start", body).await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    let request = AuthorizationRequest::parse(started.body["authorization_url"].as_str().unwrap());
+    let claims = provider.claims(&request, "grace-at-idp", "grace@acme.com", app.now_unix());
+    let code = provider.issue_code(&request, &claims);
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let back = browser
+        .get(callback_url(
+            app,
+            &[("code", code.as_str()), ("state", request.state.as_str())],
+        ))
+        .send()
+        .await
+        .unwrap();
+    let location = reqwest::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap();
+    location
+        .query_pairs()
+        .find(|(k, _)| k == "login_code")
+        .map(|(_, v)| v.into_owned())
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn a_login_code_is_redeemed_only_by_the_browser_that_started_the_sign_in() {
+    use base64::Engine;
+    use sha2::Digest;
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    acme(&app, &provider, "idp", true).await;
+    let verifier = "a-random-secret-the-front-end-keeps-in-session-storage";
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()));
+
+    // Someone else's code planted in this browser: it has no challenge, this browser sends its
+    // verifier, and the code is refused (and spent).
+    let planted = browser_login_code(&app, &provider, None).await;
+    let exchange = |code: &str, verifier: Option<&str>| {
+        let mut body = json!({"login_code": code});
+        if let Some(verifier) = verifier {
+            body["exchange_verifier"] = json!(verifier);
+        }
+        app.post_json("/v1/auth/sso/exchange", body)
+    };
+    exchange(&planted, Some(verifier))
+        .await
+        .assert_problem(400, "sso_login_code_invalid");
+    exchange(&planted, None)
+        .await
+        .assert_problem(400, "sso_login_code_invalid");
+
+    // This browser's own flow: only its verifier redeems the code.
+    let own = browser_login_code(&app, &provider, Some(&challenge)).await;
+    exchange(&own, Some("a guess"))
+        .await
+        .assert_problem(400, "sso_login_code_invalid");
+    let own = browser_login_code(&app, &provider, Some(&challenge)).await;
+    exchange(&own, None)
+        .await
+        .assert_problem(400, "sso_login_code_invalid");
+    let own = browser_login_code(&app, &provider, Some(&challenge)).await;
+    signed_in(&exchange(&own, Some(verifier)).await);
+
+    // A challenge must look like one.
+    let refused = app
+        .post_json(
+            "/v1/auth/sso/start",
+            json!({"email": "grace@acme.com", "redirect_uri": FRONT_END, "exchange_challenge": "plain"}),
+        )
+        .await;
+    refused.assert_problem(422, "validation_failed");
+}

@@ -59,6 +59,10 @@ pub struct Start {
     pub callback: Callback,
     /// A signed-in account linking its own identity at the provider.
     pub link_to: Option<AccountId>,
+    /// For the browser flow: the S256 challenge of a secret the front-end keeps, which the
+    /// login code's exchange must then present (a code planted from another browser's flow
+    /// is refused: no login CSRF).
+    pub exchange_challenge: Option<String>,
 }
 
 /// What the authorization URL is made of.
@@ -86,6 +90,15 @@ pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
             "redirect_uri",
             "not_allowed",
             "must be one of the server's allowed redirect URIs (TESSERA_SSO_REDIRECT_URIS)",
+        )]));
+    }
+    if let Some(challenge) = &start.exchange_challenge
+        && !pkce::is_challenge(challenge)
+    {
+        return Err(Error::invalid(vec![FieldError::new(
+            "exchange_challenge",
+            "invalid",
+            "must be the base64url SHA-256 (43 characters) of the verifier you will send to the exchange",
         )]));
     }
     let (org_id, login_hint) = match start.target {
@@ -123,6 +136,7 @@ pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
                 sso_flows::created_at.eq(to_db(cx.now)),
                 sso_flows::expires_at.eq(to_db(expires_at)),
                 sso_flows::account_id.eq(start.link_to.as_ref().map(AccountId::as_str)),
+                sso_flows::exchange_challenge.eq(start.exchange_challenge.as_deref()),
             ))
             .execute(cx.conn)?;
         Ok(())
@@ -307,10 +321,16 @@ pub fn complete(
 }
 
 /// Redeems a browser flow's login code for the sign-in's outcome: 400
-/// `sso_login_code_invalid` when it is unknown, used or expired.
-pub fn redeem(cx: &mut Context<'_>, login_code: &Secret) -> Result<LoginOutcome> {
+/// `sso_login_code_invalid` when it is unknown, used or expired, or when the flow was started
+/// with an exchange challenge that `verifier` does not answer (or without one, and a verifier
+/// is given). A refused code is used up.
+pub fn redeem(
+    cx: &mut Context<'_>,
+    login_code: &Secret,
+    verifier: Option<&Secret>,
+) -> Result<LoginOutcome> {
     let digest = token_digest(login_code.expose());
-    let (org_id, account_id, amr) = cx.transaction(|cx| {
+    let (org_id, account_id, amr, challenge) = cx.transaction(|cx| {
         let redeemed = diesel::update(
             sso_flows::table
                 .filter(sso_flows::login_code_digest.eq(&digest))
@@ -325,12 +345,28 @@ pub fn redeem(cx: &mut Context<'_>, login_code: &Secret) -> Result<LoginOutcome>
                 "This login code is unknown, used or expired; sign in again.",
             ));
         }
-        let row: (String, Option<String>, Option<String>) = sso_flows::table
+        let row: (String, Option<String>, Option<String>, Option<String>) = sso_flows::table
             .filter(sso_flows::login_code_digest.eq(&digest))
-            .select((sso_flows::org_id, sso_flows::account_id, sso_flows::amr))
+            .select((
+                sso_flows::org_id,
+                sso_flows::account_id,
+                sso_flows::amr,
+                sso_flows::exchange_challenge,
+            ))
             .first(cx.conn)?;
         Ok(row)
     })?;
+    let answered = match (&challenge, verifier) {
+        (None, None) => true,
+        (Some(challenge), Some(verifier)) => pkce::verifies(challenge, verifier.expose()),
+        _ => false,
+    };
+    if !answered {
+        return Err(Error::denied_because(
+            ErrorCode::SsoLoginCodeInvalid,
+            "This login code was not handed out to this sign-in (exchange_verifier); sign in again.",
+        ));
+    }
     let account_id = AccountId::from(
         account_id.ok_or_else(|| Error::internal("a redeemed SSO flow without its account"))?,
     );

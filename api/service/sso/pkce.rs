@@ -17,6 +17,24 @@ pub fn challenge(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
+/// Whether `text` has the shape of an S256 challenge: 43 characters of base64url.
+pub fn is_challenge(text: &str) -> bool {
+    text.len() == 43
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Whether `verifier` answers `challenge` (compared in constant time).
+pub fn verifies(challenge: &str, verifier: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(
+        challenge
+            .as_bytes()
+            .ct_eq(self::challenge(verifier).as_bytes()),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,6 +48,10 @@ mod tests {
         );
         let verifier = new_verifier();
         assert_eq!(verifier.len(), 43);
+        assert!(is_challenge(&challenge(&verifier)));
+        assert!(verifies(&challenge(&verifier), &verifier));
+        assert!(!verifies(&challenge(&verifier), "another"));
+        assert!(!is_challenge("too short") && !is_challenge(&format!("{}=", &verifier[..42])));
         assert_ne!(verifier, new_verifier());
     }
 }

@@ -48,6 +48,8 @@ CREATE TABLE sso_flows (
     -- The redirect_uri the provider was given, and where a browser goes afterwards.
     provider_redirect_uri TEXT NOT NULL,
     redirect_uri TEXT NOT NULL,
+    -- S256 of a secret the front-end keeps; the login code is redeemed only with it.
+    exchange_challenge TEXT,
     created_at TIMESTAMP NOT NULL,
     expires_at TIMESTAMP NOT NULL,
     -- Set by the callback.

@@ -212,7 +212,8 @@ export const ssoCallback = <ThrowOnError extends boolean = false>(options: Optio
  * Turn a browser flow's one-time `login_code` into the sign-in.
  *
  * Answers like `POST /v1/auth/login`. 400 `sso_login_code_invalid` when the code is unknown,
- * used, or older than 2 minutes.
+ * used, or older than 2 minutes, or when `exchange_verifier` does not answer the flow's
+ * `exchange_challenge` (the code is used up then too).
  */
 export const ssoExchange = <ThrowOnError extends boolean = false>(options: Options<SsoExchangeData, ThrowOnError>) => (options.client ?? client).post<SsoExchangeResponses, SsoExchangeErrors, ThrowOnError>({
     url: '/v1/auth/sso/exchange',

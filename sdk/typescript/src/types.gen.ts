@@ -1047,6 +1047,11 @@ export type SsoExchangeRequest = {
      * The `login_code` the browser brought back to `redirect_uri`.
      */
     login_code: string;
+    /**
+     * The secret whose S256 was sent to start as `exchange_challenge` (required then, and
+     * only then).
+     */
+    exchange_verifier?: string | null;
 };
 
 export type SsoLinkRequest = {
@@ -1125,6 +1130,13 @@ export type SsoStartRequest = {
      */
     redirect_uri: string;
     callback?: Callback;
+    /**
+     * Recommended for the browser flow: the base64url SHA-256 (S256, as in PKCE) of a random
+     * secret the front-end keeps (in `sessionStorage`, say) and sends to
+     * `POST /v1/auth/sso/exchange` as `exchange_verifier`. Then a login code from a sign-in
+     * this browser did not start is refused (login CSRF).
+     */
+    exchange_challenge?: string | null;
 };
 
 export type SsoStarted = {

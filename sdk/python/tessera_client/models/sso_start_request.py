@@ -23,12 +23,18 @@ class SsoStartRequest:
         email (None | str | Unset): The person's email: its domain picks the organisation. Give this or `org_id`.
         org_id (None | Unset | UUID): The organisation whose provider to use. Give this or `email`.
         callback (Callback | Unset): Where the provider sends the browser back with the code.
+        exchange_challenge (None | str | Unset): Recommended for the browser flow: the base64url SHA-256 (S256, as in
+            PKCE) of a random
+            secret the front-end keeps (in `sessionStorage`, say) and sends to
+            `POST /v1/auth/sso/exchange` as `exchange_verifier`. Then a login code from a sign-in
+            this browser did not start is refused (login CSRF).
     """
 
     redirect_uri: str
     email: None | str | Unset = UNSET
     org_id: None | Unset | UUID = UNSET
     callback: Callback | Unset = UNSET
+    exchange_challenge: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         redirect_uri = self.redirect_uri
@@ -51,6 +57,12 @@ class SsoStartRequest:
         if not isinstance(self.callback, Unset):
             callback = self.callback.value
 
+        exchange_challenge: None | str | Unset
+        if isinstance(self.exchange_challenge, Unset):
+            exchange_challenge = UNSET
+        else:
+            exchange_challenge = self.exchange_challenge
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -64,6 +76,8 @@ class SsoStartRequest:
             field_dict["org_id"] = org_id
         if callback is not UNSET:
             field_dict["callback"] = callback
+        if exchange_challenge is not UNSET:
+            field_dict["exchange_challenge"] = exchange_challenge
 
         return field_dict
 
@@ -105,11 +119,21 @@ class SsoStartRequest:
         else:
             callback = Callback(_callback)
 
+        def _parse_exchange_challenge(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        exchange_challenge = _parse_exchange_challenge(d.pop("exchange_challenge", UNSET))
+
         sso_start_request = cls(
             redirect_uri=redirect_uri,
             email=email,
             org_id=org_id,
             callback=callback,
+            exchange_challenge=exchange_challenge,
         )
 
         return sso_start_request

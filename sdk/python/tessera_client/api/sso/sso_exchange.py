@@ -135,7 +135,8 @@ def sync_detailed(
     """Turn a browser flow's one-time `login_code` into the sign-in.
 
      Answers like `POST /v1/auth/login`. 400 `sso_login_code_invalid` when the code is unknown,
-    used, or older than 2 minutes.
+    used, or older than 2 minutes, or when `exchange_verifier` does not answer the flow's
+    `exchange_challenge` (the code is used up then too).
 
     Args:
         body (SsoExchangeRequest):  Example: {'login_code': 'tsl_…'}.
@@ -167,7 +168,8 @@ def sync(
     """Turn a browser flow's one-time `login_code` into the sign-in.
 
      Answers like `POST /v1/auth/login`. 400 `sso_login_code_invalid` when the code is unknown,
-    used, or older than 2 minutes.
+    used, or older than 2 minutes, or when `exchange_verifier` does not answer the flow's
+    `exchange_challenge` (the code is used up then too).
 
     Args:
         body (SsoExchangeRequest):  Example: {'login_code': 'tsl_…'}.
@@ -194,7 +196,8 @@ async def asyncio_detailed(
     """Turn a browser flow's one-time `login_code` into the sign-in.
 
      Answers like `POST /v1/auth/login`. 400 `sso_login_code_invalid` when the code is unknown,
-    used, or older than 2 minutes.
+    used, or older than 2 minutes, or when `exchange_verifier` does not answer the flow's
+    `exchange_challenge` (the code is used up then too).
 
     Args:
         body (SsoExchangeRequest):  Example: {'login_code': 'tsl_…'}.
@@ -224,7 +227,8 @@ async def asyncio(
     """Turn a browser flow's one-time `login_code` into the sign-in.
 
      Answers like `POST /v1/auth/login`. 400 `sso_login_code_invalid` when the code is unknown,
-    used, or older than 2 minutes.
+    used, or older than 2 minutes, or when `exchange_verifier` does not answer the flow's
+    `exchange_challenge` (the code is used up then too).
 
     Args:
         body (SsoExchangeRequest):  Example: {'login_code': 'tsl_…'}.
