@@ -132,6 +132,12 @@ pub struct Settings {
     )]
     pub sso_redirect_uris: Vec<String>,
 
+    /// Let organisations configure identity providers on this machine (`http://127.0.0.1:…`,
+    /// `localhost`): for development and tests only. Off, an issuer must be an https URL of
+    /// another machine, so that no account can make the server fetch from its own ports.
+    #[arg(long, env = "TESSERA_SSO_ALLOW_LOOPBACK_ISSUERS", default_value_t = false, action = clap::ArgAction::Set)]
+    pub sso_allow_loopback_issuers: bool,
+
     /// Days of login history kept before the periodic task prunes it.
     #[arg(long, env = "TESSERA_LOGIN_HISTORY_DAYS", default_value_t = 90)]
     pub login_history_days: i64,

@@ -165,6 +165,7 @@ pub fn build_state_with_pool(
         sso: service::sso::SsoPolicy {
             callback_url: settings.sso_callback_url(),
             redirect_uris: settings.sso_redirect_uri_list(),
+            allow_loopback_issuers: settings.sso_allow_loopback_issuers,
         },
     };
     if settings.dev_log_codes {
@@ -189,7 +190,7 @@ pub fn build_state_with_pool(
         clock,
         env,
         transports,
-        oidc: oidc::OidcClient::new(),
+        oidc: oidc::OidcClient::new(settings.sso_allow_loopback_issuers),
         geo,
         trusted_proxies,
         allowed_origins,

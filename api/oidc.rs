@@ -33,7 +33,7 @@ pub struct ProviderMetadata {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum OidcError {
-    #[error("the issuer must be an https URL (http only on a loopback address)")]
+    #[error("the issuer must be an https URL of another machine")]
     IssuerUrl,
     #[error("the identity provider cannot be reached: {0}")]
     Unreachable(String),
@@ -104,16 +104,20 @@ struct Cached {
 }
 
 pub struct OidcClient {
+    /// Providers on this machine are allowed (development and tests).
+    allow_loopback: bool,
     /// Made at the first sign-in: a TLS client's root store costs a megabyte or two of
     /// resident memory that a server without SSO need not carry.
     http: std::sync::OnceLock<reqwest::Client>,
     cache: Mutex<HashMap<String, Cached>>,
 }
 
-/// Checks an issuer URL as an organisation gives it: https, or http on a loopback address
-/// (a provider on the same machine, in development and tests). No user info, query or
-/// fragment (OIDC Discovery §2); a trailing slash is kept, as issuers compare exactly.
-pub fn check_issuer(issuer: &str) -> Result<(), OidcError> {
+/// Checks an issuer URL as an organisation gives it: https, not on this machine; with
+/// `allow_loopback` (development and tests) also http or https on a loopback address. Any
+/// account can create an organisation, so without it this server would fetch from its own
+/// machine's ports on anyone's behalf. No user info, query or fragment (OIDC Discovery §2);
+/// a trailing slash is kept, as issuers compare exactly.
+pub fn check_issuer(issuer: &str, allow_loopback: bool) -> Result<(), OidcError> {
     let url = reqwest::Url::parse(issuer).map_err(|_| OidcError::IssuerUrl)?;
     let host = url.host_str().unwrap_or_default();
     let loopback = host == "localhost"
@@ -122,7 +126,11 @@ pub fn check_issuer(issuer: &str) -> Result<(), OidcError> {
             .trim_end_matches(']')
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback());
-    let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && loopback);
+    let scheme_ok = if loopback {
+        allow_loopback && matches!(url.scheme(), "https" | "http")
+    } else {
+        url.scheme() == "https"
+    };
     let plain = url.username().is_empty()
         && url.password().is_none()
         && url.query().is_none()
@@ -134,15 +142,10 @@ pub fn check_issuer(issuer: &str) -> Result<(), OidcError> {
     }
 }
 
-impl Default for OidcClient {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl OidcClient {
-    pub fn new() -> OidcClient {
+    pub fn new(allow_loopback: bool) -> OidcClient {
         OidcClient {
+            allow_loopback,
             http: std::sync::OnceLock::new(),
             cache: Mutex::new(HashMap::new()),
         }
@@ -176,7 +179,7 @@ impl OidcClient {
         {
             return Ok(cached.metadata.clone());
         }
-        check_issuer(issuer)?;
+        check_issuer(issuer, self.allow_loopback)?;
         let url = format!(
             "{}/.well-known/openid-configuration",
             issuer.trim_end_matches('/')
@@ -190,7 +193,8 @@ impl OidcClient {
             &metadata.token_endpoint,
             &metadata.jwks_uri,
         ] {
-            check_issuer(endpoint).map_err(|_| OidcError::Invalid("discovery document"))?;
+            check_issuer(endpoint, self.allow_loopback)
+                .map_err(|_| OidcError::Invalid("discovery document"))?;
         }
         self.cache().insert(
             issuer.to_string(),
@@ -336,9 +340,21 @@ mod tests {
 
     #[test]
     fn issuers_are_https_or_on_this_machine() {
-        assert!(check_issuer("https://login.example.com/tenant/v2.0").is_ok());
-        assert!(check_issuer("http://127.0.0.1:9000").is_ok());
-        assert!(check_issuer("http://localhost:9000/").is_ok());
+        assert!(check_issuer("https://login.example.com/tenant/v2.0", false).is_ok());
+        assert!(check_issuer("http://127.0.0.1:9000", true).is_ok());
+        assert!(check_issuer("http://localhost:9000/", true).is_ok());
+        // This machine's ports only when allowed, whatever the scheme.
+        for local in [
+            "http://127.0.0.1:9000",
+            "https://localhost",
+            "https://[::1]:8443",
+        ] {
+            assert_eq!(
+                check_issuer(local, false),
+                Err(OidcError::IssuerUrl),
+                "{local}"
+            );
+        }
         for bad in [
             "http://login.example.com",
             "https://user:pw@login.example.com",
@@ -346,14 +362,14 @@ mod tests {
             "ftp://login.example.com",
             "not a url",
         ] {
-            assert_eq!(check_issuer(bad), Err(OidcError::IssuerUrl), "{bad}");
+            assert_eq!(check_issuer(bad, true), Err(OidcError::IssuerUrl), "{bad}");
         }
     }
 
     #[actix_web::test]
     async fn discovery_is_fetched_once_an_hour_and_must_name_its_issuer() {
         let (server, issuer) = provider().await;
-        let client = OidcClient::new();
+        let client = OidcClient::new(true);
         let metadata = client.metadata(&issuer, now()).await.unwrap();
         assert_eq!(metadata.token_endpoint, format!("{issuer}/token"));
         // Cached: the mock expects exactly one fetch.
@@ -367,7 +383,7 @@ mod tests {
         let (_other_server, other_issuer) = provider().await;
         let impostor = format!("{other_issuer}/");
         assert_eq!(
-            OidcClient::new()
+            OidcClient::new(true)
                 .metadata(&impostor, now())
                 .await
                 .unwrap_err(),
@@ -384,7 +400,7 @@ mod tests {
             .expect(2)
             .mount(&server)
             .await;
-        let client = OidcClient::new();
+        let client = OidcClient::new(true);
         let metadata = client.metadata(&issuer, now()).await.unwrap();
         client.keys(&metadata, now(), true).await.unwrap();
         client
@@ -424,7 +440,7 @@ mod tests {
             )
             .mount(&server)
             .await;
-        let client = OidcClient::new();
+        let client = OidcClient::new(true);
         let metadata = client.metadata(&issuer, now()).await.unwrap();
         let exchange = |code| CodeExchange {
             client_id: "tessera",

@@ -93,6 +93,8 @@ const server = spawn(tessera, ['serve'], {
     TESSERA_BIND: `127.0.0.1:${tesseraPort}`,
     TESSERA_PUBLIC_URL: base,
     TESSERA_SSO_REDIRECT_URIS: `${frontEnd},${app}`,
+    // The provider runs on this machine.
+    TESSERA_SSO_ALLOW_LOOPBACK_ISSUERS: 'true',
     RUST_LOG: 'warn',
   },
   stdio: ['ignore', 'inherit', 'inherit'],

@@ -89,16 +89,18 @@ pub async fn put_settings(
         })
         .await?;
     if let Err(e) = state.oidc.metadata(&body.issuer, state.now()).await {
-        let message = match e {
-            OidcError::IssuerUrl => {
-                "must be the provider's https URL (http only on a loopback address)".to_string()
-            }
-            other => format!("its discovery document cannot be used: {other}"),
+        let (code, message) = match e {
+            OidcError::IssuerUrl => (
+                "invalid_url",
+                "must be the provider's https URL, on another machine".to_string(),
+            ),
+            other => (
+                "discovery_failed",
+                format!("its discovery document cannot be used: {other}"),
+            ),
         };
         return Err(Error::invalid(vec![crate::service::error::FieldError::new(
-            "issuer",
-            "discovery_failed",
-            message,
+            "issuer", code, message,
         )])
         .into());
     }

@@ -14,7 +14,11 @@ const MOBILE_APP: &str = "com.example.app:/sso";
 
 async fn app() -> TestApp {
     TestApp::builder()
-        .settings(|s| s.sso_redirect_uris = vec![FRONT_END.into(), MOBILE_APP.into()])
+        .settings(|s| {
+            s.sso_redirect_uris = vec![FRONT_END.into(), MOBILE_APP.into()];
+            // The tests' provider runs on this machine.
+            s.sso_allow_loopback_issuers = true;
+        })
         .spawn()
         .await
 }
@@ -830,4 +834,58 @@ async fn a_login_code_is_redeemed_only_by_the_browser_that_started_the_sign_in()
         )
         .await;
     refused.assert_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn by_default_an_issuer_must_be_another_machine_so_no_account_can_make_the_server_fetch_its_own_ports()
+ {
+    let app = TestApp::builder()
+        .settings(|s| s.sso_redirect_uris = vec![FRONT_END.into()])
+        .spawn()
+        .await;
+    let provider = TestProvider::start().await;
+    // Anyone may create an organisation and become its owner.
+    let mallory = app.sign_up("mallory@example.com").await;
+    let org = app
+        .send(
+            app.authed(Method::POST, "/v1/orgs", &mallory.token)
+                .json(&json!({"name": "Probe"})),
+        )
+        .await;
+    let org_id = org.body["id"].as_str().unwrap();
+    for issuer in [
+        provider.issuer.as_str(),
+        "https://127.0.0.1:6379",
+        "https://localhost",
+        "http://idp.example.com",
+    ] {
+        let reply = app
+            .send(
+                app.authed(
+                    Method::PUT,
+                    &format!("/v1/orgs/{org_id}/sso"),
+                    &mallory.token,
+                )
+                .json(&json!({
+                    "issuer": issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                    "email_domains": ["probe.example"], "mfa": "idp",
+                })),
+            )
+            .await;
+        reply.assert_problem(422, "validation_failed");
+        assert_eq!(
+            reply.body["errors"][0]["code"], "invalid_url",
+            "{issuer}: {}",
+            reply.body
+        );
+    }
+    assert!(
+        provider
+            .server
+            .received_requests()
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing was fetched"
+    );
 }

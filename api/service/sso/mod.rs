@@ -24,6 +24,8 @@ pub struct SsoPolicy {
     pub callback_url: String,
     /// The front-end and app URLs a flow may end at (`redirect_uri` of `start`).
     pub redirect_uris: Vec<String>,
+    /// Providers on this machine may be configured (development and tests).
+    pub allow_loopback_issuers: bool,
 }
 
 /// How a password-less account is marked: no argon2 hash looks like this, so no password

@@ -115,13 +115,13 @@ pub fn domain_of(email: &str) -> Option<&str> {
     email.rsplit_once('@').map(|(_, domain)| domain)
 }
 
-fn validate(input: &SsoSettingsInput) -> Result<Vec<String>> {
+fn validate(input: &SsoSettingsInput, allow_loopback: bool) -> Result<Vec<String>> {
     let mut errors = Vec::new();
-    if check_issuer(&input.issuer).is_err() || input.issuer.len() > 512 {
+    if check_issuer(&input.issuer, allow_loopback).is_err() || input.issuer.len() > 512 {
         errors.push(FieldError::new(
             "issuer",
             "invalid_url",
-            "must be the provider's https URL (http only on a loopback address), as its tokens name it",
+            "must be the provider's https URL, as its tokens name it",
         ));
     }
     if input.client_id.trim().is_empty() || input.client_id.len() > 255 {
@@ -223,7 +223,7 @@ pub fn put(
     org_id: &OrgId,
     input: SsoSettingsInput,
 ) -> Result<SsoSettings> {
-    let domains = validate(&input)?;
+    let domains = validate(&input, cx.env.sso.allow_loopback_issuers)?;
     cx.transaction(|cx| {
         orgs::admin(cx, org_id, caller)?;
         let taken: Vec<String> = org_sso_domains::table
