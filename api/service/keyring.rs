@@ -13,7 +13,7 @@ use crate::service::error::Result;
 
 /// How many stored items one key still protects: sealed TOTP secrets, sealed recovery-code
 /// sets, recovery-code digests, hardware-token secrets, token signing keys, undelivered
-/// messages, SSO client secrets and the PKCE verifiers of sign-ins under way.
+/// messages and SSO client secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyUsage {
     pub key_id: String,

@@ -889,3 +889,50 @@ async fn by_default_an_issuer_must_be_another_machine_so_no_account_can_make_the
         "nothing was fetched"
     );
 }
+
+#[actix_web::test]
+async fn a_rotated_server_key_keeps_the_client_secret_usable_and_reseals_it() {
+    let mut app = app().await;
+    let provider = TestProvider::start().await;
+    acme(&app, &provider, "idp", true).await;
+    app.deliver_outbox().await;
+    let count = |listing: &str, key: &str| -> i64 {
+        listing
+            .lines()
+            .find(|line| line.starts_with(key))
+            .and_then(|line| line.split_whitespace().nth(3))
+            .and_then(|n| n.parse().ok())
+            .unwrap()
+    };
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    let old = listing
+        .lines()
+        .find(|line| line.split_whitespace().nth(2) == Some("yes"))
+        .and_then(|line| line.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    assert_eq!(count(&listing, &old), 1, "the client secret: {listing}");
+    // A sign-in under way when the old key goes must start again; one started later works.
+    let under_way = start(&app, "grace@acme.com").await;
+
+    let (code, out, err) = app.run_cli(&["keys", "rotate"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = app.run_cli(&["keys", "reseal"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    assert_eq!(count(&listing, &old), 0, "{listing}");
+    let (code, out, err) = app.run_cli(&["keys", "retire", &old]);
+    assert_eq!(code, 0, "{out}{err}");
+    app.restart();
+
+    let claims = provider.claims(&under_way, "grace-at-idp", "grace@acme.com", app.now_unix());
+    let code = provider.issue_code(&under_way, &claims);
+    callback(&app, &under_way, &code)
+        .await
+        .assert_problem(400, "sso_state_invalid");
+    signed_in(&sso(&app, &provider, "grace-at-idp", "grace@acme.com").await);
+    assert!(
+        !app.rows_dump().contains(&old),
+        "a row still names the retired key"
+    );
+}
