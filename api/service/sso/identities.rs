@@ -140,7 +140,9 @@ fn provision(
         )
     };
     if find_by_email(cx.conn, &email)?.is_some() {
-        return Err(account_exists());
+        // Perhaps made a moment ago by this person's own first sign-in running at the same
+        // time (PostgreSQL: committed after this transaction's first look, with its link).
+        return linked_account(cx.conn, identity)?.ok_or_else(account_exists);
     }
     let now = to_db(cx.now);
     let account_id = AccountId::generate();
