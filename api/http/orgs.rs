@@ -73,7 +73,7 @@ fn some_whole_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>
         .transpose()
 }
 
-fn org_id(id: web::Path<uuid::Uuid>) -> OrgId {
+pub(super) fn org_id(id: web::Path<uuid::Uuid>) -> OrgId {
     OrgId::from(id.into_inner())
 }
 

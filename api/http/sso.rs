@@ -8,20 +8,17 @@ use super::auth::{LoginResponse, login_response};
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
+use super::orgs::org_id;
 use crate::error_code::ErrorCode;
 use crate::oidc::{CodeExchange, OidcError};
 use crate::service::mfa::step_up::{self, Proof, Requirement};
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
-use crate::service::sso::flows::{self, Callback, Claimed, Completed, Start, StartFor, Started};
+use crate::service::sso::flows::{self, Callback, Claimed, Start, StartFor, Started};
 use crate::service::sso::id_token::{self, Expected, Rejection, VerifiedIdentity};
 use crate::service::sso::settings::{self, SsoMfa, SsoSettings, SsoSettingsInput};
 use crate::service::{ClientInfo, Error, OrgId, Secret, passwords};
 use crate::state::AppState;
-
-fn org_id(id: web::Path<uuid::Uuid>) -> OrgId {
-    OrgId::from(id.into_inner())
-}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -476,17 +473,14 @@ pub async fn callback_redirect(
     let result = async {
         let identity = identify(&state, &claimed, answer).await?;
         state
-            .run(client, move |cx| flows::complete(cx, &claimed, &identity))
+            .run(client, move |cx| {
+                flows::hand_out_login_code(cx, &claimed, &identity)
+            })
             .await
     }
     .await;
     let params: Vec<(&str, String)> = match result {
-        Ok(Completed::LoginCode { login_code, .. }) => {
-            vec![("login_code", login_code.expose().to_string())]
-        }
-        Ok(Completed::SignedIn(_)) => {
-            return Err(Error::internal("a browser flow signed in at its callback").into());
-        }
+        Ok(login_code) => vec![("login_code", login_code.expose().to_string())],
         Err(e) => {
             if matches!(
                 e.code(),
@@ -573,15 +567,10 @@ pub async fn callback(
         iss: body.iss,
     };
     let identity = identify(&state, &claimed, answer).await?;
-    let completed = state
-        .run(client, move |cx| flows::complete(cx, &claimed, &identity))
+    let outcome = state
+        .run(client, move |cx| flows::sign_in(cx, &claimed, &identity))
         .await?;
-    match completed {
-        Completed::SignedIn(outcome) => Ok(login_response(&state, &delivery, outcome)),
-        Completed::LoginCode { .. } => {
-            Err(Error::internal("a client flow handed out a login code").into())
-        }
-    }
+    Ok(login_response(&state, &delivery, outcome))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -45,11 +45,11 @@ pub fn request(cx: &mut Context<'_>, email: &str) -> Result<()> {
     }
     // The organisation's identity provider keeps this account's password: nothing to reset
     // here, and the answer must not say so.
-    let account_id = AccountId::from(account.id.clone());
-    if super::sso::identities::password_managed_by(cx.conn, &account_id)?.is_some() {
+    if super::sso::identities::password_managed_by(cx.conn, &account)?.is_some() {
         return Ok(());
     }
     cx.transaction(|cx| {
+        let account_id = AccountId::from(account.id.clone());
         accounts::lock(cx.conn, &account_id)?;
         let latest: Option<chrono::NaiveDateTime> = password_resets::table
             .filter(password_resets::account_id.eq(&account.id))
@@ -140,7 +140,7 @@ pub fn reset(cx: &mut Context<'_>, token: &Secret, new_password: &Secret) -> Res
         return Err(Error::invalid(vec![problem]));
     }
     operators::refuse_if_frozen(&account)?;
-    if super::sso::identities::password_managed_by(cx.conn, &account_id)?.is_some() {
+    if super::sso::identities::password_managed_by(cx.conn, &account)?.is_some() {
         return Err(super::sso::identities::password_managed_by_idp());
     }
     let new_hash = cx.env.hasher.hash(new_password.expose())?;

@@ -84,7 +84,8 @@ pub struct PasswordChange {
 /// passwords and codes count towards the same lockouts as failed logins.
 pub fn change(cx: &mut Context<'_>, caller: &Caller, change: PasswordChange) -> Result<()> {
     let account_id = caller.account_id();
-    if sso::identities::password_managed_by(cx.conn, account_id)?.is_some() {
+    let account = super::accounts::get(cx.conn, account_id)?;
+    if sso::identities::password_managed_by(cx.conn, &account)?.is_some() {
         return Err(sso::identities::password_managed_by_idp());
     }
     if let Some(problem) = problem_with_new(

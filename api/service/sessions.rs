@@ -361,6 +361,24 @@ pub fn facts(cx: &mut Context<'_>, token: &Secret) -> Result<SessionFacts> {
     })
 }
 
+/// Whether the session was signed in with `first` (its first step) at `since` or later.
+pub fn signed_in_with_since(
+    conn: &mut DbConnection,
+    session_id: &SessionId,
+    first: LoginMethod,
+    since: DateTime<Utc>,
+) -> Result<bool> {
+    let row: Option<(String, chrono::NaiveDateTime)> = sessions::table
+        .find(session_id.as_str())
+        .select((sessions::methods, sessions::created_at))
+        .first(conn)
+        .optional()?;
+    Ok(row.is_some_and(|(methods, created_at)| {
+        from_db(created_at) >= since
+            && parse_methods(&methods).first().map(String::as_str) == Some(first.name())
+    }))
+}
+
 /// The session proved a second factor (`method`) on top of the password: `aal2` from now on.
 pub fn raise_to_aal2(
     cx: &mut Context<'_>,

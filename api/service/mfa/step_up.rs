@@ -4,17 +4,16 @@
 //! refused with `reauthentication_failed` naming the field: the session stays valid.
 
 use chrono::Duration;
-use diesel::prelude::*;
 
 use super::{SecondFactor, is_on, use_any_code};
-use crate::db::schema::sessions;
-use crate::db::to_db;
 use crate::error_code::ErrorCode;
 use crate::service::accounts;
 use crate::service::context::{Context, Decision};
 use crate::service::error::{Error, FieldError, Result};
+use crate::service::history::LoginMethod;
 use crate::service::ids::{AccountId, SessionId};
 use crate::service::secret::Secret;
+use crate::service::sessions;
 use crate::service::sso;
 use crate::service::throttle::{self, Credential, Guard};
 
@@ -179,15 +178,8 @@ fn check_password(cx: &mut Context<'_>, account_id: &AccountId, proof: &Proof) -
 }
 
 fn recent_sso_sign_in(cx: &mut Context<'_>, session_id: &SessionId) -> Result<()> {
-    let since = to_db(cx.now - sso_reauthentication_window());
-    let recent = sessions::table
-        .find(session_id.as_str())
-        .filter(sessions::created_at.ge(since))
-        .filter(sessions::methods.like("%\"sso\"%"))
-        .count()
-        .get_result::<i64>(cx.conn)?
-        > 0;
-    if recent {
+    let since = cx.now - sso_reauthentication_window();
+    if sessions::signed_in_with_since(cx.conn, session_id, LoginMethod::Sso, since)? {
         Ok(())
     } else {
         Err(Error::denied(ErrorCode::ReauthenticationRequired))

@@ -109,7 +109,7 @@ pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
         }
         StartFor::Org(org_id) => (org_id, None),
     };
-    let provider = settings::provider(cx.conn, &cx.env.sealer, &org_id)?;
+    let (issuer, client_id) = settings::client_of(cx.conn, &org_id)?;
     let state = Secret::new(random_token(STATE_PREFIX));
     let state_digest = token_digest(state.expose());
     let nonce = random_token("");
@@ -143,8 +143,8 @@ pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
     })?;
     Ok(Started {
         org_id,
-        issuer: provider.issuer,
-        client_id: provider.client_id,
+        issuer,
+        client_id,
         state,
         nonce,
         code_challenge: pkce::challenge(&verifier),
@@ -162,22 +162,25 @@ pub struct Claimed {
     pub provider_redirect_uri: String,
     /// Where a browser goes afterwards.
     pub redirect_uri: String,
-    pub callback: Callback,
     state_digest: String,
     link_to: Option<AccountId>,
 }
 
-type FlowRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    chrono::NaiveDateTime,
-    Option<chrono::NaiveDateTime>,
-    Option<String>,
-);
+/// What a callback reads of its flow.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = sso_flows)]
+struct FlowRow {
+    org_id: String,
+    nonce: String,
+    verifier_ciphertext: String,
+    key_id: String,
+    provider_redirect_uri: String,
+    redirect_uri: String,
+    expires_at: chrono::NaiveDateTime,
+    answered_at: Option<chrono::NaiveDateTime>,
+    /// For a link: the account that started it.
+    account_id: Option<String>,
+}
 
 fn state_invalid(detail: &str) -> Error {
     Error::denied_because(ErrorCode::SsoStateInvalid, detail)
@@ -191,34 +194,24 @@ pub fn claim(cx: &mut Context<'_>, state: &Secret, via: Callback) -> Result<Clai
     let row: FlowRow = cx.transaction(|cx| {
         let row: Option<FlowRow> = sso_flows::table
             .find(&state_digest)
-            .select((
-                sso_flows::org_id,
-                sso_flows::nonce,
-                sso_flows::verifier_ciphertext,
-                sso_flows::key_id,
-                sso_flows::provider_redirect_uri,
-                sso_flows::redirect_uri,
-                sso_flows::expires_at,
-                sso_flows::answered_at,
-                sso_flows::account_id,
-            ))
+            .select(FlowRow::as_select())
             .first(cx.conn)
             .optional()?;
         let row = row.ok_or_else(|| {
             state_invalid("This sign-in is unknown to the server; start it again.")
         })?;
-        if row.7.is_some() {
+        if row.answered_at.is_some() {
             return Err(state_invalid(
                 "This sign-in was already answered; start it again.",
             ));
         }
-        if from_db(row.6) <= cx.now {
+        if from_db(row.expires_at) <= cx.now {
             return Err(Error::denied_because(
                 ErrorCode::SsoFlowExpired,
                 "This sign-in took too long; start it again.",
             ));
         }
-        if callback_of(&row.4, &row.5) != via {
+        if callback_of(&row.provider_redirect_uri, &row.redirect_uri) != via {
             return Err(state_invalid(
                 "This sign-in was started for the other kind of callback.",
             ));
@@ -239,23 +232,21 @@ pub fn claim(cx: &mut Context<'_>, state: &Secret, via: Callback) -> Result<Clai
         }
         Ok(row)
     })?;
-    let (org_id, nonce, ciphertext, key_id, provider_redirect_uri, redirect_uri, _, _, link_to) =
-        row;
-    let verifier = cx
-        .env
-        .sealer
-        .open(&key_id, &ciphertext, &verifier_aad(&state_digest))?;
+    let verifier = cx.env.sealer.open(
+        &row.key_id,
+        &row.verifier_ciphertext,
+        &verifier_aad(&state_digest),
+    )?;
     let verifier = Secret::new(String::from_utf8(verifier.to_vec()).map_err(Error::internal)?);
-    let provider = settings::provider(cx.conn, &cx.env.sealer, &OrgId::from(org_id))?;
+    let provider = settings::provider(cx.conn, &cx.env.sealer, &OrgId::from(row.org_id))?;
     Ok(Claimed {
         provider,
-        nonce,
+        nonce: row.nonce,
         verifier,
-        callback: callback_of(&provider_redirect_uri, &redirect_uri),
-        provider_redirect_uri,
-        redirect_uri,
+        provider_redirect_uri: row.provider_redirect_uri,
+        redirect_uri: row.redirect_uri,
         state_digest,
-        link_to: link_to.map(AccountId::from),
+        link_to: row.account_id.map(AccountId::from),
     })
 }
 
@@ -267,57 +258,51 @@ fn callback_of(provider_redirect_uri: &str, redirect_uri: &str) -> Callback {
     }
 }
 
-/// How a verified callback ends.
-// Built once per callback and moved straight into the response.
-#[allow(clippy::large_enum_variant)]
-pub enum Completed {
-    /// The client posted the code: the sign-in's outcome.
-    SignedIn(LoginOutcome),
-    /// The browser came back here: it goes on to `redirect_uri` with the login code.
-    LoginCode {
-        redirect_uri: String,
-        login_code: Secret,
-    },
-}
-
-/// The provider vouched for `identity`: finds (or links, or provisions) the account, then
-/// signs in (the client's callback) or hands out a login code (the browser's).
-pub fn complete(
+/// The account the provider's `identity` stands for: found, linked or provisioned.
+fn account_of(
     cx: &mut Context<'_>,
     claimed: &Claimed,
     identity: &VerifiedIdentity,
-) -> Result<Completed> {
-    let account_id = cx.transaction(|cx| {
+) -> Result<AccountId> {
+    cx.transaction(|cx| {
         identities::resolve(cx, &claimed.provider, identity, claimed.link_to.as_ref())
+    })
+}
+
+/// The client's callback (`Callback::Client`): the provider vouched for `identity`, so the
+/// sign-in goes on (session, challenge or enrolment).
+pub fn sign_in(
+    cx: &mut Context<'_>,
+    claimed: &Claimed,
+    identity: &VerifiedIdentity,
+) -> Result<LoginOutcome> {
+    let account_id = account_of(cx, claimed, identity)?;
+    sign_in::finish(cx, &claimed.provider, &account_id, &identity.amr)
+}
+
+/// The browser's callback (`Callback::Tessera`): the provider vouched for `identity`; the
+/// browser goes on to `redirect_uri` with the login code returned here, which
+/// [`redeem`] turns into the sign-in.
+pub fn hand_out_login_code(
+    cx: &mut Context<'_>,
+    claimed: &Claimed,
+    identity: &VerifiedIdentity,
+) -> Result<Secret> {
+    let account_id = account_of(cx, claimed, identity)?;
+    let login_code = Secret::new(random_token(LOGIN_CODE_PREFIX));
+    let amr = serde_json::to_string(&identity.amr).map_err(Error::internal)?;
+    cx.transaction(|cx| {
+        diesel::update(sso_flows::table.find(&claimed.state_digest))
+            .set((
+                sso_flows::account_id.eq(Some(account_id.as_str())),
+                sso_flows::amr.eq(Some(amr)),
+                sso_flows::login_code_digest.eq(Some(token_digest(login_code.expose()))),
+                sso_flows::login_code_expires_at.eq(Some(to_db(cx.now + login_code_lifetime()))),
+            ))
+            .execute(cx.conn)?;
+        Ok(())
     })?;
-    match claimed.callback {
-        Callback::Client => Ok(Completed::SignedIn(sign_in::finish(
-            cx,
-            &claimed.provider,
-            &account_id,
-            &identity.amr,
-        )?)),
-        Callback::Tessera => {
-            let login_code = Secret::new(random_token(LOGIN_CODE_PREFIX));
-            let amr = serde_json::to_string(&identity.amr).map_err(Error::internal)?;
-            cx.transaction(|cx| {
-                diesel::update(sso_flows::table.find(&claimed.state_digest))
-                    .set((
-                        sso_flows::account_id.eq(Some(account_id.as_str())),
-                        sso_flows::amr.eq(Some(amr)),
-                        sso_flows::login_code_digest.eq(Some(token_digest(login_code.expose()))),
-                        sso_flows::login_code_expires_at
-                            .eq(Some(to_db(cx.now + login_code_lifetime()))),
-                    ))
-                    .execute(cx.conn)?;
-                Ok(())
-            })?;
-            Ok(Completed::LoginCode {
-                redirect_uri: claimed.redirect_uri.clone(),
-                login_code,
-            })
-        }
-    }
+    Ok(login_code)
 }
 
 /// Redeems a browser flow's login code for the sign-in's outcome: 400

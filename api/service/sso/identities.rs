@@ -222,16 +222,12 @@ pub fn sso_required_for(
 
 /// The organisation whose provider holds the password of an account without one of its own:
 /// such an account cannot set or reset a password while that organisation has SSO on.
-pub fn password_managed_by(
-    conn: &mut DbConnection,
-    account_id: &AccountId,
-) -> Result<Option<OrgId>> {
-    let account = crate::service::accounts::get(conn, account_id)?;
+pub fn password_managed_by(conn: &mut DbConnection, account: &AccountRow) -> Result<Option<OrgId>> {
     if !has_no_password(&account.password_hash) {
         return Ok(None);
     }
     let orgs: Vec<String> = sso_identities::table
-        .filter(sso_identities::account_id.eq(account_id.as_str()))
+        .filter(sso_identities::account_id.eq(&account.id))
         .select(sso_identities::org_id)
         .load(conn)?;
     for org in orgs {

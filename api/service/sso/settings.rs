@@ -244,7 +244,11 @@ pub fn put(
             .env
             .sealer
             .seal(input.client_secret.expose().as_bytes(), &secret_aad(org_id))?;
-        let existed = shown(cx, org_id)?;
+        let created_at: Option<chrono::NaiveDateTime> = org_sso::table
+            .find(org_id.as_str())
+            .select(org_sso::created_at)
+            .first(cx.conn)
+            .optional()?;
         let now = to_db(cx.now);
         diesel::delete(org_sso::table.find(org_id.as_str())).execute(cx.conn)?;
         diesel::insert_into(org_sso::table)
@@ -256,7 +260,7 @@ pub fn put(
                 org_sso::key_id.eq(&sealed.key_id),
                 org_sso::mfa.eq(input.mfa.name()),
                 org_sso::auto_provision.eq(i32::from(input.auto_provision)),
-                org_sso::created_at.eq(existed.as_ref().map_or(now, |e| to_db(e.created_at))),
+                org_sso::created_at.eq(created_at.unwrap_or(now)),
                 org_sso::updated_at.eq(now),
             ))
             .execute(cx.conn)?;
@@ -349,6 +353,17 @@ pub fn provider(conn: &mut DbConnection, sealer: &Sealer, org_id: &OrgId) -> Res
         auto_provision: auto_provision != 0,
         email_domains: domains(conn, org_id)?,
     })
+}
+
+/// The organisation's issuer and client id, all a flow's start needs (404
+/// `sso_not_configured` when it has none).
+pub fn client_of(conn: &mut DbConnection, org_id: &OrgId) -> Result<(String, String)> {
+    org_sso::table
+        .find(org_id.as_str())
+        .select((org_sso::issuer, org_sso::client_id))
+        .first(conn)
+        .optional()?
+        .ok_or_else(not_configured)
 }
 
 pub fn not_configured() -> Error {
