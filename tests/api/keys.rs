@@ -4,7 +4,7 @@
 use crate::common::{PASSWORD, TestApp};
 use chrono::Duration;
 
-fn active_key(listing: &str) -> String {
+pub(crate) fn active_key(listing: &str) -> String {
     listing
         .lines()
         .find(|line| line.split_whitespace().nth(2) == Some("yes"))
@@ -13,7 +13,7 @@ fn active_key(listing: &str) -> String {
         .to_string()
 }
 
-fn sealed_items(listing: &str, key_id: &str) -> i64 {
+pub(crate) fn sealed_items(listing: &str, key_id: &str) -> i64 {
     listing
         .lines()
         .find(|line| line.starts_with(key_id))

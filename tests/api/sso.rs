@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::common::oidc_provider::{AuthorizationRequest, CLIENT_ID, CLIENT_SECRET, TestProvider};
 use crate::common::{PASSWORD, Reply, TestApp, User};
+use crate::keys::{active_key, sealed_items};
 
 const FRONT_END: &str = "https://app.example.com/sso";
 const MOBILE_APP: &str = "com.example.app:/sso";
@@ -92,6 +93,45 @@ async fn sso(app: &TestApp, provider: &TestProvider, subject: &str, email: &str)
 /// The provider's redirect back to this server, with `params`.
 fn callback_url(app: &TestApp, params: &[(&str, &str)]) -> reqwest::Url {
     reqwest::Url::parse_with_params(&app.url("/v1/auth/sso/callback"), params).unwrap()
+}
+
+/// A browser: it does not follow redirects, so a test sees where it is sent.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The provider sends the browser back to this server's callback with `params`.
+async fn back_from_provider(app: &TestApp, params: &[(&str, &str)]) -> reqwest::Response {
+    browser()
+        .get(callback_url(app, params))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Where the callback sent the browser, and the login code on it.
+fn login_code_in(back: &reqwest::Response) -> (reqwest::Url, String) {
+    let location = reqwest::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap();
+    let login_code = location
+        .query_pairs()
+        .find(|(k, _)| k == "login_code")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    (location, login_code)
+}
+
+/// Starts a browser flow for Grace (`extra` added to the body); what the provider was asked.
+async fn start_in_browser(app: &TestApp, extra: Value) -> AuthorizationRequest {
+    let mut body = json!({"email": "grace@acme.com", "redirect_uri": FRONT_END});
+    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        body.extend(extra.clone());
+    }
+    let started = app.post_json("/v1/auth/sso/start", body).await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    AuthorizationRequest::parse(started.body["authorization_url"].as_str().unwrap())
 }
 
 fn signed_in(reply: &Reply) -> User {
@@ -204,43 +244,24 @@ async fn in_the_browser_the_callback_hands_a_one_time_login_code_to_the_front_en
     let app = app().await;
     let provider = TestProvider::start().await;
     acme(&app, &provider, "idp", true).await;
-    let started = app
-        .post_json(
-            "/v1/auth/sso/start",
-            json!({"email": "grace@acme.com", "redirect_uri": FRONT_END}),
-        )
-        .await;
-    assert_eq!(started.status, 200, "{}", started.body);
-    let request = AuthorizationRequest::parse(started.body["authorization_url"].as_str().unwrap());
+    let request = start_in_browser(&app, json!({})).await;
     assert!(request.redirect_uri.ends_with("/v1/auth/sso/callback"));
     let claims = provider.claims(&request, "grace-at-idp", "grace@acme.com", app.now_unix());
     let code = provider.issue_code(&request, &claims);
 
     // The provider sends the browser back here; it goes on to the front-end.
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let back = browser
-        .get(callback_url(
-            &app,
-            &[
-                ("code", code.as_str()),
-                ("state", request.state.as_str()),
-                ("session_state", "x"),
-            ],
-        ))
-        .send()
-        .await
-        .unwrap();
+    let back = back_from_provider(
+        &app,
+        &[
+            ("code", code.as_str()),
+            ("state", request.state.as_str()),
+            ("session_state", "x"),
+        ],
+    )
+    .await;
     assert_eq!(back.status(), 303);
-    let location = reqwest::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap();
+    let (location, login_code) = login_code_in(&back);
     assert!(location.as_str().starts_with(FRONT_END));
-    let login_code: String = location
-        .query_pairs()
-        .find(|(k, _)| k == "login_code")
-        .map(|(_, v)| v.into_owned())
-        .unwrap();
     assert!(
         !location.as_str().contains("tss_"),
         "never a session in a URL"
@@ -256,66 +277,29 @@ async fn in_the_browser_the_callback_hands_a_one_time_login_code_to_the_front_en
         .assert_problem(400, "sso_login_code_invalid");
 
     // A refusal at the provider goes to the front-end as an error, and the flow is spent.
-    let started = app
-        .post_json(
-            "/v1/auth/sso/start",
-            json!({"email": "grace@acme.com", "redirect_uri": FRONT_END}),
-        )
-        .await;
-    let request = AuthorizationRequest::parse(started.body["authorization_url"].as_str().unwrap());
-    let denied = browser
-        .get(callback_url(
-            &app,
-            &[
-                ("error", "access_denied"),
-                ("state", request.state.as_str()),
-            ],
-        ))
-        .send()
-        .await
-        .unwrap();
+    let request = start_in_browser(&app, json!({})).await;
+    let denied = back_from_provider(
+        &app,
+        &[
+            ("error", "access_denied"),
+            ("state", request.state.as_str()),
+        ],
+    )
+    .await;
     assert_eq!(denied.status(), 303);
     let location = denied.headers()["location"].to_str().unwrap().to_string();
     assert!(location.contains("error=sso_denied"), "{location}");
-    let replay = browser
-        .get(callback_url(
-            &app,
-            &[("code", "whatever"), ("state", request.state.as_str())],
-        ))
-        .send()
-        .await
-        .unwrap();
+    let replay = back_from_provider(
+        &app,
+        &[("code", "whatever"), ("state", request.state.as_str())],
+    )
+    .await;
     Reply::from(replay)
         .await
         .assert_problem(400, "sso_state_invalid");
 
     // A login code lives two minutes.
-    let request = AuthorizationRequest::parse(
-        app.post_json(
-            "/v1/auth/sso/start",
-            json!({"email": "grace@acme.com", "redirect_uri": FRONT_END}),
-        )
-        .await
-        .body["authorization_url"]
-            .as_str()
-            .unwrap(),
-    );
-    let claims = provider.claims(&request, "grace-at-idp", "grace@acme.com", app.now_unix());
-    let code = provider.issue_code(&request, &claims);
-    let back = browser
-        .get(callback_url(
-            &app,
-            &[("code", code.as_str()), ("state", request.state.as_str())],
-        ))
-        .send()
-        .await
-        .unwrap();
-    let location = reqwest::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap();
-    let login_code: String = location
-        .query_pairs()
-        .find(|(k, _)| k == "login_code")
-        .map(|(_, v)| v.into_owned())
-        .unwrap();
+    let login_code = browser_login_code(&app, &provider, None).await;
     app.advance(Duration::minutes(2));
     app.post_json("/v1/auth/sso/exchange", json!({"login_code": login_code}))
         .await
@@ -612,6 +596,34 @@ async fn an_sso_account_confirms_sensitive_changes_with_a_recent_sign_in_at_its_
         )
         .await;
     assert_eq!(enrolment.status, 201, "{}", enrolment.body);
+    let secret = enrolment.body["secret"].as_str().unwrap().to_string();
+    let factor_id = enrolment.body["factor_id"].as_str().unwrap();
+    let activated = app
+        .activate(&fresh, factor_id, &app.current_code(&secret))
+        .await;
+    assert_eq!(activated.status, 200, "{}", activated.body);
+
+    // Changes that ask for the password and a code take the code alone, within the window.
+    app.advance(Duration::seconds(30));
+    let code_only = |token: &str, path: &str| {
+        app.send(
+            app.authed(Method::POST, path, token)
+                .json(&json!({"code": app.current_code(&secret)})),
+        )
+    };
+    let regenerated = code_only(&fresh.token, "/v1/me/mfa/recovery-codes").await;
+    assert_eq!(regenerated.status, 201, "{}", regenerated.body);
+    app.advance(Duration::minutes(11));
+    code_only(&fresh.token, "/v1/me/mfa/disable")
+        .await
+        .assert_problem(403, "reauthentication_required");
+    let again = signed_in(&sso(&app, &provider, "grace-at-idp", "grace@acme.com").await);
+    let disabled = code_only(&again.token, "/v1/me/mfa/disable").await;
+    assert_eq!(disabled.status, 204, "{}", disabled.body);
+    assert_eq!(
+        app.get("/v1/me/mfa", &again.token).await.body["enabled"],
+        false
+    );
 
     // No password reset either: the provider keeps it.
     app.deliver_outbox().await;
@@ -750,40 +762,23 @@ async fn with_mfa_at_the_provider_the_organisations_requirement_binds_only_its_p
     );
 }
 
-/// A browser flow started with `exchange_challenge`; returns the login code the front-end
-/// receives.
+/// A whole browser flow for Grace, started with `exchange_challenge` if given; returns the
+/// login code the front-end receives.
 async fn browser_login_code(
     app: &TestApp,
     provider: &TestProvider,
     challenge: Option<&str>,
 ) -> String {
-    let mut body = json!({"email": "grace@acme.com", "redirect_uri": FRONT_END});
-    if let Some(challenge) = challenge {
-        body["exchange_challenge"] = json!(challenge);
-    }
-    let started = app.post_json("/v1/auth/sso/start", body).await;
-    assert_eq!(started.status, 200, "{}", started.body);
-    let request = AuthorizationRequest::parse(started.body["authorization_url"].as_str().unwrap());
+    let extra = challenge.map_or(json!({}), |c| json!({"exchange_challenge": c}));
+    let request = start_in_browser(app, extra).await;
     let claims = provider.claims(&request, "grace-at-idp", "grace@acme.com", app.now_unix());
     let code = provider.issue_code(&request, &claims);
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let back = browser
-        .get(callback_url(
-            app,
-            &[("code", code.as_str()), ("state", request.state.as_str())],
-        ))
-        .send()
-        .await
-        .unwrap();
-    let location = reqwest::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap();
-    location
-        .query_pairs()
-        .find(|(k, _)| k == "login_code")
-        .map(|(_, v)| v.into_owned())
-        .unwrap()
+    let back = back_from_provider(
+        app,
+        &[("code", code.as_str()), ("state", request.state.as_str())],
+    )
+    .await;
+    login_code_in(&back).1
 }
 
 #[actix_web::test]
@@ -896,22 +891,13 @@ async fn a_rotated_server_key_keeps_the_client_secret_usable_and_reseals_it() {
     let provider = TestProvider::start().await;
     acme(&app, &provider, "idp", true).await;
     app.deliver_outbox().await;
-    let count = |listing: &str, key: &str| -> i64 {
-        listing
-            .lines()
-            .find(|line| line.starts_with(key))
-            .and_then(|line| line.split_whitespace().nth(3))
-            .and_then(|n| n.parse().ok())
-            .unwrap()
-    };
     let (_, listing, _) = app.run_cli(&["keys", "list"]);
-    let old = listing
-        .lines()
-        .find(|line| line.split_whitespace().nth(2) == Some("yes"))
-        .and_then(|line| line.split_whitespace().next())
-        .unwrap()
-        .to_string();
-    assert_eq!(count(&listing, &old), 1, "the client secret: {listing}");
+    let old = active_key(&listing);
+    assert_eq!(
+        sealed_items(&listing, &old),
+        1,
+        "the client secret: {listing}"
+    );
     // A sign-in under way when the old key goes must start again; one started later works.
     let under_way = start(&app, "grace@acme.com").await;
 
@@ -920,7 +906,7 @@ async fn a_rotated_server_key_keeps_the_client_secret_usable_and_reseals_it() {
     let (code, out, err) = app.run_cli(&["keys", "reseal"]);
     assert_eq!(code, 0, "{out}{err}");
     let (_, listing, _) = app.run_cli(&["keys", "list"]);
-    assert_eq!(count(&listing, &old), 0, "{listing}");
+    assert_eq!(sealed_items(&listing, &old), 0, "{listing}");
     let (code, out, err) = app.run_cli(&["keys", "retire", &old]);
     assert_eq!(code, 0, "{out}{err}");
     app.restart();
