@@ -407,4 +407,4 @@ diesel::table! {
 }
 
 diesel::joinable!(org_sso_domains -> org_sso (org_id));
-diesel::allow_tables_to_appear_in_same_query!(org_sso, org_sso_domains);
+diesel::allow_tables_to_appear_in_same_query!(org_sso, org_sso_domains, sso_identities);

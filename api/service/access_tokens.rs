@@ -62,17 +62,12 @@ pub struct AccessToken {
 pub fn amr(methods: &[String], idp_amr: &[String], aal: Aal) -> Vec<String> {
     let mut amr: Vec<&str> = Vec::new();
     for method in methods {
-        let named: &[&str] = match method.as_str() {
-            "password" => &["pwd"],
-            "totp" | "recovery_code" => &["otp"],
-            "hardware_token" => &["otp", "hwk"],
-            _ => &[],
-        };
-        let from_idp = idp_amr.iter().map(String::as_str);
-        let named: Vec<&str> = if method == "sso" {
-            from_idp.collect()
-        } else {
-            named.to_vec()
+        let named: Vec<&str> = match method.as_str() {
+            "password" => vec!["pwd"],
+            "totp" | "recovery_code" => vec!["otp"],
+            "hardware_token" => vec!["otp", "hwk"],
+            "sso" => idp_amr.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
         };
         for name in named {
             if !amr.contains(&name) {

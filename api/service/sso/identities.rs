@@ -9,7 +9,7 @@ use super::id_token::VerifiedIdentity;
 use super::settings::{self, Provider, domain_of};
 use super::{NO_PASSWORD, has_no_password};
 use crate::db::models::AccountRow;
-use crate::db::schema::{accounts, org_members, sso_identities};
+use crate::db::schema::{accounts, org_members, org_sso, sso_identities};
 use crate::db::{DbConnection, to_db};
 use crate::error_code::ErrorCode;
 use crate::service::accounts::{find_by_email, normalise_email};
@@ -226,16 +226,15 @@ pub fn password_managed_by(conn: &mut DbConnection, account: &AccountRow) -> Res
     if !has_no_password(&account.password_hash) {
         return Ok(None);
     }
-    let orgs: Vec<String> = sso_identities::table
+    let linked_orgs = sso_identities::table
         .filter(sso_identities::account_id.eq(&account.id))
-        .select(sso_identities::org_id)
-        .load(conn)?;
-    for org in orgs {
-        if settings::is_configured(conn, &org)? {
-            return Ok(Some(OrgId::from(org)));
-        }
-    }
-    Ok(None)
+        .select(sso_identities::org_id);
+    Ok(org_sso::table
+        .filter(org_sso::org_id.eq_any(linked_orgs))
+        .select(org_sso::org_id)
+        .first::<String>(conn)
+        .optional()?
+        .map(OrgId::from))
 }
 
 /// 409 `password_managed_by_idp`.

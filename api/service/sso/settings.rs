@@ -373,15 +373,6 @@ pub fn not_configured() -> Error {
     )
 }
 
-/// Whether the organisation has SSO settings.
-pub fn is_configured(conn: &mut DbConnection, org_id: &str) -> Result<bool> {
-    Ok(org_sso::table
-        .find(org_id)
-        .count()
-        .get_result::<i64>(conn)?
-        > 0)
-}
-
 /// Client secrets sealed under `key_id`. (Sign-ins under way are not counted: their
 /// verifiers live ten minutes, and retiring the key drops them, see `keyring::forget`.)
 pub fn sealed_under(conn: &mut DbConnection, key_id: &str) -> Result<i64> {
