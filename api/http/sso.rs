@@ -11,7 +11,6 @@ use super::extract::SessionDelivery;
 use super::orgs::org_id;
 use crate::error_code::ErrorCode;
 use crate::oidc::{CodeExchange, OidcError};
-use crate::service::mfa::step_up::{self, Proof, Requirement};
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
 use crate::service::sso::flows::{self, Callback, Claimed, Start, StartFor, Started};
@@ -683,23 +682,14 @@ pub async fn link(
             client,
             |cx| rate_limit::take(cx, &[Kind::Password]),
             move |cx, ()| {
-                let account_id = caller.account_id().clone();
-                let proof = Proof {
-                    password_field: "password",
-                    password: body.password,
-                    code: None,
-                    session_id: caller.session_id.clone(),
-                };
-                let link_start = Start {
-                    target: StartFor::Org(org_id),
-                    redirect_uri: body.redirect_uri,
-                    callback: body.callback,
-                    link_to: Some(account_id.clone()),
-                    exchange_challenge: None,
-                };
-                step_up::confirm(cx, &account_id, &proof, Requirement::Password, |cx, _| {
-                    flows::start(cx, link_start)
-                })
+                flows::start_link(
+                    cx,
+                    &caller,
+                    body.password,
+                    org_id,
+                    body.redirect_uri,
+                    body.callback,
+                )
             },
         )
         .await?;

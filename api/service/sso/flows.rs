@@ -20,7 +20,9 @@ use crate::service::context::Context;
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::ids::{AccountId, OrgId};
 use crate::service::login::LoginOutcome;
+use crate::service::mfa::step_up::{self, Proof, Requirement};
 use crate::service::secret::Secret;
+use crate::service::sessions::Caller;
 
 pub fn flow_lifetime() -> Duration {
     Duration::minutes(10)
@@ -152,6 +154,38 @@ pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
         login_hint,
         expires_at,
     })
+}
+
+/// [`start`] for a signed-in account linking its own identity at `org_id`'s provider, once it
+/// re-entered its password (an account without one: a recent SSO sign-in).
+pub fn start_link(
+    cx: &mut Context<'_>,
+    caller: &Caller,
+    password: Option<Secret>,
+    org_id: OrgId,
+    redirect_uri: String,
+    callback: Callback,
+) -> Result<Started> {
+    let link = Start {
+        target: StartFor::Org(org_id),
+        redirect_uri,
+        callback,
+        link_to: Some(caller.account_id().clone()),
+        exchange_challenge: None,
+    };
+    let proof = Proof {
+        password_field: "password",
+        password,
+        code: None,
+        session_id: caller.session_id.clone(),
+    };
+    step_up::confirm(
+        cx,
+        caller.account_id(),
+        &proof,
+        Requirement::Password,
+        |cx, _| start(cx, link),
+    )
 }
 
 /// A flow the provider has answered, claimed by this callback: no other can use it.
