@@ -396,6 +396,22 @@ async fn identify(
     }
 }
 
+/// Claims the flow a callback's `state` names (a code attempt of the client's, for the rate
+/// limit).
+async fn claim(
+    state: &AppState,
+    client: ClientInfo,
+    flow_state: Secret,
+    via: Callback,
+) -> Result<Claimed, ApiError> {
+    state
+        .run(client, move |cx| {
+            rate_limit::take(cx, &[Kind::Code])?;
+            flows::claim(cx, &flow_state, via)
+        })
+        .await
+}
+
 /// What the provider sends back (OAuth 2.0 §4.1.2, RFC 9207).
 struct ProviderAnswer {
     code: Option<String>,
@@ -456,12 +472,7 @@ pub async fn callback_redirect(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let flow_state = Secret::new(query.state.ok_or_else(missing_state)?);
-    let claimed = state
-        .run(client.clone(), move |cx| {
-            rate_limit::take(cx, &[Kind::Code])?;
-            flows::claim(cx, &flow_state, Callback::Tessera)
-        })
-        .await?;
+    let claimed = claim(&state, client.clone(), flow_state, Callback::Tessera).await?;
     let answer = ProviderAnswer {
         code: query.code,
         error: query.error,
@@ -552,13 +563,13 @@ pub async fn callback(
     delivery: SessionDelivery,
     Body(body): Body<SsoCallbackRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let flow_state = Secret::new(body.state);
-    let claimed = state
-        .run(client.clone(), move |cx| {
-            rate_limit::take(cx, &[Kind::Code])?;
-            flows::claim(cx, &flow_state, Callback::Client)
-        })
-        .await?;
+    let claimed = claim(
+        &state,
+        client.clone(),
+        Secret::new(body.state),
+        Callback::Client,
+    )
+    .await?;
     let answer = ProviderAnswer {
         code: body.code,
         error: body.error,
