@@ -20,6 +20,8 @@ pub struct AccountRow {
     pub mfa_disabled_at: Option<NaiveDateTime>,
     pub frozen_at: Option<NaiveDateTime>,
     pub whatsapp_verified_at: Option<NaiveDateTime>,
+    pub email_verified_at: Option<NaiveDateTime>,
+    pub managed_by_org_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -18,6 +18,11 @@ diesel::table! {
         frozen_at -> Nullable<Timestamp>,
         /// When the WhatsApp number was proven; cleared when it changes.
         whatsapp_verified_at -> Nullable<Timestamp>,
+        /// When the email address was proven (a code or link sent to it, a password reset, an
+        /// accepted invitation, a provider at a verified domain).
+        email_verified_at -> Nullable<Timestamp>,
+        /// The organisation that manages the account; null for a personal account.
+        managed_by_org_id -> Nullable<Text>,
     }
 }
 

@@ -161,6 +161,8 @@ pub fn sign_up(cx: &mut Context<'_>, input: SignUp) -> Result<(Account, IssuedSe
         mfa_disabled_at: None,
         frozen_at: None,
         whatsapp_verified_at: None,
+        email_verified_at: None,
+        managed_by_org_id: None,
     };
     cx.transaction(|cx| {
         diesel::insert_into(accounts::table)

@@ -83,6 +83,8 @@ impl Seeder {
                 mfa_disabled_at: None,
                 frozen_at: None,
                 whatsapp_verified_at: None,
+                email_verified_at: Some(to_db(now)),
+                managed_by_org_id: None,
             })
             .collect();
         insert_all!(self.conn, accounts::table, rows);

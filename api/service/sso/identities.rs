@@ -159,6 +159,9 @@ fn provision(
         mfa_disabled_at: None,
         frozen_at: None,
         whatsapp_verified_at: None,
+        // The provider vouched for the address; the organisation made the account.
+        email_verified_at: Some(now),
+        managed_by_org_id: Some(provider.org_id.to_string()),
     };
     let created = crate::on_backend!(&mut *cx.conn, |inner| diesel::insert_into(accounts::table)
         .values(&row)
