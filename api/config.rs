@@ -223,6 +223,11 @@ pub struct Settings {
     #[arg(long, env = "TESSERA_RESET_URL")]
     pub reset_url: Option<String>,
 
+    /// The link in invitation emails: the front-end's page, with `{token}` where the token
+    /// goes. Default: `<public URL>/accept-invitation?token={token}`.
+    #[arg(long, env = "TESSERA_INVITE_URL")]
+    pub invite_url: Option<String>,
+
     /// Attempts to deliver a message before it is failed.
     #[arg(long, env = "TESSERA_OUTBOX_MAX_ATTEMPTS", default_value_t = 8)]
     pub outbox_max_attempts: i32,
@@ -416,6 +421,12 @@ impl Settings {
                 "must contain `{token}`, where the reset token goes",
             ));
         }
+        if !self.invite_link_template().contains("{token}") {
+            return Err(invalid(
+                "TESSERA_INVITE_URL",
+                "must contain `{token}`, where the invitation token goes",
+            ));
+        }
         if self.workers == Some(0) {
             return Err(invalid("TESSERA_WORKERS", "must be at least 1 (or unset)"));
         }
@@ -474,6 +485,14 @@ impl Settings {
         match self.reset_url.as_deref().map(str::trim) {
             Some(url) if !url.is_empty() => url.to_string(),
             _ => format!("{}/reset-password?token={{token}}", self.issuer()),
+        }
+    }
+
+    /// The invitation link, `{token}` to be filled in.
+    pub fn invite_link_template(&self) -> String {
+        match self.invite_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => url.to_string(),
+            _ => format!("{}/accept-invitation?token={{token}}", self.issuer()),
         }
     }
 

@@ -75,6 +75,21 @@ pub enum ErrorCode {
     ChannelUnavailable,
     /// A password reset token that is unknown, used or expired.
     ResetTokenInvalid,
+    // Membership and management (who may act on whose credentials).
+    /// The organisation does not manage the account: its factors are the owner's alone.
+    AccountNotManaged,
+    /// Only accounts the organisation manages are added directly; others are invited.
+    InvitationRequired,
+    /// The invitation is unknown, revoked, or accepted already.
+    InvitationInvalid,
+    /// The invitation's 7 days have passed.
+    InvitationExpired,
+    /// The invitation names another email address than the signed-in account's.
+    InvitationForAnotherAccount,
+    /// An account with the invited address exists: it signs in, then accepts.
+    SignInRequired,
+    /// A managed account cannot leave the organisation that manages it.
+    ManagedAccountCannotLeave,
     // Single sign-on.
     /// No organisation signs the email (or the organisation) in through SSO.
     SsoNotConfigured,

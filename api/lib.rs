@@ -158,6 +158,7 @@ pub fn build_state_with_pool(
         },
         webhook_urls: settings.webhook_url_list(),
         reset_link: settings.reset_link_template(),
+        invite_link: settings.invite_link_template(),
         channels,
         activity: Default::default(),
         session_cache: SessionCache::for_backend(db::Backend::of_url(&settings.database_url())),

@@ -413,3 +413,24 @@ diesel::table! {
 
 diesel::joinable!(org_sso_domains -> org_sso (org_id));
 diesel::allow_tables_to_appear_in_same_query!(org_sso, org_sso_domains, sso_identities);
+
+diesel::table! {
+    /// An organisation's invitation of an email address; the token stored as a digest.
+    org_invitations (id) {
+        id -> Text,
+        org_id -> Text,
+        email -> Text,
+        role -> Text,
+        token_digest -> Text,
+        invited_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(org_invitations -> orgs (org_id));
+diesel::allow_tables_to_appear_in_same_query!(org_invitations, orgs);
+diesel::allow_tables_to_appear_in_same_query!(org_invitations, accounts);

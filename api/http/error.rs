@@ -150,8 +150,9 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | InsufficientRole
         | InsufficientScope
         | StepUpRequired
-        | SsoAccountNotProvisioned => StatusCode::FORBIDDEN,
-        NotFound | SsoNotConfigured => StatusCode::NOT_FOUND,
+        | SsoAccountNotProvisioned
+        | InvitationForAnotherAccount => StatusCode::FORBIDDEN,
+        NotFound | SsoNotConfigured | InvitationInvalid => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         EmailTaken
         | TotpAlreadyActive
@@ -166,9 +167,13 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | SsoDomainTaken
         | SsoAccountExists
         | SsoIdentityLinkedElsewhere
-        | PasswordManagedByIdp => StatusCode::CONFLICT,
+        | PasswordManagedByIdp
+        | AccountNotManaged
+        | InvitationRequired
+        | SignInRequired
+        | ManagedAccountCannotLeave => StatusCode::CONFLICT,
         FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired
-        | SsoFlowExpired => StatusCode::GONE,
+        | SsoFlowExpired | InvitationExpired => StatusCode::GONE,
         SsoProviderUnavailable => StatusCode::BAD_GATEWAY,
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         AccountFrozen => StatusCode::LOCKED,
@@ -205,10 +210,11 @@ fn title(code: ErrorCode) -> &'static str {
         | InsufficientRole
         | InsufficientScope
         | StepUpRequired
-        | SsoAccountNotProvisioned => "Forbidden",
+        | SsoAccountNotProvisioned
+        | InvitationForAnotherAccount => "Forbidden",
         SsoDenied | SsoCodeRefused | SsoIdTokenInvalid => "Single sign-on failed",
         SsoProviderUnavailable => "Identity provider unavailable",
-        NotFound | SsoNotConfigured => "Not found",
+        NotFound | SsoNotConfigured | InvitationInvalid => "Not found",
         MethodNotAllowed => "Method not allowed",
         EmailTaken
         | TotpAlreadyActive
@@ -223,9 +229,13 @@ fn title(code: ErrorCode) -> &'static str {
         | SsoDomainTaken
         | SsoAccountExists
         | SsoIdentityLinkedElsewhere
-        | PasswordManagedByIdp => "Conflict",
+        | PasswordManagedByIdp
+        | AccountNotManaged
+        | InvitationRequired
+        | SignInRequired
+        | ManagedAccountCannotLeave => "Conflict",
         FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired
-        | SsoFlowExpired => "Gone",
+        | SsoFlowExpired | InvitationExpired => "Gone",
         PayloadTooLarge => "Payload too large",
         AccountFrozen => "Account frozen",
         UnsupportedMediaType => "Unsupported media type",
@@ -254,6 +264,25 @@ fn default_detail(code: ErrorCode) -> &'static str {
             "This reset link is unknown, already used or expired; ask for a new one."
         }
         AccountFrozen => "This account is frozen; contact support.",
+        AccountNotManaged => {
+            "The organisation does not manage this account: only its owner changes its factors \
+             (with their recovery codes if a device is lost)."
+        }
+        InvitationRequired => {
+            "Only accounts the organisation manages are added directly: invite this address \
+             (POST /v1/orgs/{org_id}/invitations)."
+        }
+        InvitationInvalid => "This invitation is unknown, revoked or already accepted.",
+        InvitationExpired => "This invitation has expired; ask for a new one.",
+        InvitationForAnotherAccount => {
+            "This invitation is for another email address than the signed-in account's."
+        }
+        SignInRequired => {
+            "An account with this email address exists: sign in, then accept the invitation."
+        }
+        ManagedAccountCannotLeave => {
+            "This account is managed by the organisation and cannot leave it."
+        }
         ReauthenticationRequired => {
             "This change needs a sign-in at your identity provider within the last 10 minutes: \
              sign in through SSO again, then retry."

@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, get, patch, post, web};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use super::body::{Body, PasswordBody};
@@ -7,6 +7,7 @@ use super::error::ApiError;
 use super::extract::Reader;
 use crate::service::accounts::{self, Account, ProfileChange};
 use crate::service::api_keys::Scope;
+use crate::service::orgs::{self, ManagedBy};
 use crate::service::passwords::{self, PasswordChange};
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
@@ -18,7 +19,7 @@ use crate::state::AppState;
     operation_id = "getMe",
     tag = "me",
     responses(
-        (status = 200, description = "The account", body = Account),
+        (status = 200, description = "The account", body = Me),
         (status = 401, response = crate::openapi::Unauthenticated),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 503, response = crate::openapi::Unavailable),
@@ -26,9 +27,28 @@ use crate::state::AppState;
     security(("bearer" = []), ("session_cookie" = []), ("api_key" = [])),
 )]
 #[get("/v1/me")]
-pub async fn get(reader: Reader) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: web::Data<AppState>, reader: Reader) -> Result<HttpResponse, ApiError> {
     reader.require(Scope::ProfileRead)?;
-    Ok(HttpResponse::Ok().json(reader.account))
+    let id = reader.account.id.clone();
+    let managed_by = state
+        .read(ClientInfo::default(), move |cx| {
+            orgs::managed_by(cx.conn, &id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Me {
+        account: reader.account,
+        managed_by,
+    }))
+}
+
+/// The signed-in account, with the organisation that manages it.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    #[serde(flatten)]
+    pub account: Account,
+    /// The organisation that created and manages the account (it may reset its MFA; the
+    /// account cannot leave it); null for a personal account.
+    pub managed_by: Option<ManagedBy>,
 }
 
 /// Present-and-null means "clear"; absent means "leave as it is".

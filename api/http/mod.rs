@@ -12,6 +12,7 @@ pub mod extract;
 pub mod hardware_tokens;
 pub mod health;
 pub mod introspection;
+pub mod invitations;
 pub mod login_history;
 pub mod me;
 pub mod mfa;
@@ -81,6 +82,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(orgs::member_mfa)
         .service(orgs::set_member_requirement)
         .service(orgs::reset_member_mfa)
+        .service(orgs::my_orgs)
+        .service(invitations::create)
+        .service(invitations::list)
+        .service(invitations::resend)
+        .service(invitations::revoke)
+        .service(invitations::accept)
         .service(hardware_tokens::register)
         .service(hardware_tokens::import)
         .service(hardware_tokens::list)

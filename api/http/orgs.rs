@@ -4,7 +4,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::body::Body;
 use super::error::ApiError;
-use super::page_types::{AuditEventPage, MemberPage};
+use super::page_types::{AuditEventPage, MemberPage, MembershipPage};
 use super::sessions::ListQuery;
 use crate::service::orgs::policy::MemberMfa;
 use crate::service::orgs::{self, Member, Org, OrgChange, Role};
@@ -238,13 +238,15 @@ pub async fn members(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "grace@example.com", "role": "member"}))]
 pub struct AddMemberRequest {
-    /// The email of an existing account.
+    /// The email of an account the organisation manages.
     #[schema(max_length = 254)]
     pub email: String,
     pub role: Role,
 }
 
-/// Add an existing account to the organisation (owners and admins; only owners add owners).
+/// Add back an account the organisation manages (one it created, since removed) (owners and
+/// admins; only owners add owners and admins). Anyone else is invited
+/// (`POST /v1/orgs/{org_id}/invitations`): 409 `invitation_required`.
 #[utoipa::path(
     operation_id = "addOrgMember",
     tag = "orgs",
@@ -530,4 +532,33 @@ pub async fn reset_member_mfa(
         })
         .await?;
     Ok(HttpResponse::Ok().json(mfa))
+}
+
+/// The organisations you are a member of, newest membership first, with your role and
+/// whether the organisation manages your account.
+#[utoipa::path(
+    operation_id = "listMyOrgs",
+    tag = "me",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of memberships", body = MembershipPage),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[get("/v1/me/orgs")]
+pub async fn my_orgs(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
+    let page = state
+        .run(ClientInfo::default(), move |cx| {
+            orgs::my_orgs(cx, &caller, &page)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(MembershipPage::from(page)))
 }

@@ -7,8 +7,9 @@ use utoipa::ToSchema;
 use crate::service::api_keys::ApiKey;
 use crate::service::audit::AuditEvent;
 use crate::service::history::LoginEvent;
-use crate::service::orgs::Member;
 use crate::service::orgs::hardware_tokens::HardwareToken;
+use crate::service::orgs::invitations::Invitation;
+use crate::service::orgs::{Member, Membership};
 use crate::service::outbox::OutboxEntry;
 use crate::service::pagination::Page;
 use crate::service::sessions::SessionListItem;
@@ -68,4 +69,15 @@ page_type!(
     OutboxPage,
     OutboxEntry,
     "A page of outgoing messages, newest first."
+);
+
+page_type!(
+    InvitationPage,
+    Invitation,
+    "A page of an organisation's invitations, newest first."
+);
+page_type!(
+    MembershipPage,
+    Membership,
+    "A page of the account's organisations, newest membership first."
 );

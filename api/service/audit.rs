@@ -51,6 +51,9 @@ pub enum AuditAction {
     SsoConfigured,
     SsoRemoved,
     SsoLinked,
+    InvitationCreated,
+    InvitationRevoked,
+    InvitationAccepted,
 }
 
 impl AuditAction {
@@ -90,6 +93,9 @@ impl AuditAction {
             AuditAction::SsoConfigured => "sso.configured",
             AuditAction::SsoRemoved => "sso.removed",
             AuditAction::SsoLinked => "sso.linked",
+            AuditAction::InvitationCreated => "invitation.created",
+            AuditAction::InvitationRevoked => "invitation.revoked",
+            AuditAction::InvitationAccepted => "invitation.accepted",
         }
     }
 }

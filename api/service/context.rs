@@ -35,6 +35,8 @@ pub struct Env {
     pub webhook_urls: Vec<String>,
     /// The password reset link, `{token}` to be filled in.
     pub reset_link: String,
+    /// The invitation link, `{token}` to be filled in.
+    pub invite_link: String,
     /// Which channels carry codes (SMS and WhatsApp factors are offered only on them).
     pub channels: Channels,
     /// Session uses noted by the check, written in batches.

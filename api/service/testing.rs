@@ -71,6 +71,7 @@ impl World {
             },
             webhook_urls: Vec::new(),
             reset_link: "http://app.test/reset?token={token}".into(),
+            invite_link: "http://app.test/invite?token={token}".into(),
             channels: super::mfa::sent_codes::Channels {
                 sms: true,
                 whatsapp: true,

@@ -10,21 +10,13 @@ use crate::common::{PASSWORD, TestApp, User, sha256_totp_code};
 const SEED: &[u8] = b"12345678901234567890123456789012";
 const SEED_HEX: &str = "3132333435363738393031323334353637383930313233343536373839303132";
 
+/// Acme, owned by Ada, with Linus as a member it manages (created by invitation).
 async fn org(app: &TestApp) -> (User, User, String) {
     let ada = app.sign_up("ada@example.com").await;
-    let linus = app.sign_up("linus@example.com").await;
-    let org = app
-        .send(
-            app.authed(Method::POST, "/v1/orgs", &ada.token)
-                .json(&json!({"name": "Acme"})),
-        )
+    let org = app.create_org(&ada, "Acme").await;
+    let linus = app
+        .managed_member(&ada, &org, "linus@example.com", "member")
         .await;
-    let org = org.body["id"].as_str().unwrap().to_string();
-    app.send(
-        app.authed(Method::POST, &format!("/v1/orgs/{org}/members"), &ada.token)
-            .json(&json!({"email": "linus@example.com", "role": "member"})),
-    )
-    .await;
     (ada, linus, org)
 }
 

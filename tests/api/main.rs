@@ -30,3 +30,4 @@ mod sessions;
 mod sso;
 mod step_up;
 mod storage;
+mod trust_model;

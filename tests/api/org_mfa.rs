@@ -7,24 +7,14 @@ use serde_json::{Value, json};
 
 use crate::common::{PASSWORD, TestApp, User};
 
-/// An organisation owned by Ada, with Linus as a member; returns (ada, linus, org id).
+/// An organisation owned by Ada, with Linus as a member whose account it created by
+/// invitation (Flowfinity's "Add User"): it manages his account. Returns (ada, linus, org id).
 async fn org_with_member(app: &TestApp) -> (User, User, String) {
     let ada = app.sign_up("ada@example.com").await;
-    let linus = app.sign_up("linus@example.com").await;
-    let org = app
-        .send(
-            app.authed(Method::POST, "/v1/orgs", &ada.token)
-                .json(&json!({"name": "Acme"})),
-        )
+    let org = app.create_org(&ada, "Acme").await;
+    let linus = app
+        .managed_member(&ada, &org, "linus@example.com", "member")
         .await;
-    let org = org.body["id"].as_str().unwrap().to_string();
-    let added = app
-        .send(
-            app.authed(Method::POST, &format!("/v1/orgs/{org}/members"), &ada.token)
-                .json(&json!({"email": "linus@example.com", "role": "member"})),
-        )
-        .await;
-    assert_eq!(added.status, 201, "{}", added.body);
     (ada, linus, org)
 }
 
@@ -206,11 +196,7 @@ async fn an_organisation_wide_requirement_reaches_new_members_and_keeps_their_la
     // Grace, added a day later, gets her two days from then.
     app.advance(Duration::days(1));
     let grace = app.sign_up_with_mfa("grace@example.com").await;
-    app.send(
-        app.authed(Method::POST, &format!("/v1/orgs/{org}/members"), &ada.token)
-            .json(&json!({"email": "grace@example.com", "role": "member"})),
-    )
-    .await;
+    app.join(&ada, &org, &grace.user, "member").await;
     let mfa = member_mfa(&app, &ada, &org, &grace.user).await;
     assert_eq!(mfa["source"], "org");
     assert_eq!(mfa["status"], "active");

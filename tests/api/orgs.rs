@@ -53,7 +53,7 @@ fn events(log: &Value) -> Vec<&str> {
 }
 
 #[actix_web::test]
-async fn an_owner_creates_an_organisation_and_admins_manage_its_members() {
+async fn an_owner_creates_an_organisation_and_invited_people_join_it() {
     let app = TestApp::spawn().await;
     let ada = app.sign_up("ada@example.com").await;
     let grace = app.sign_up_with_mfa("grace@example.com").await.user;
@@ -63,29 +63,36 @@ async fn an_owner_creates_an_organisation_and_admins_manage_its_members() {
     let read = app.get(&format!("/v1/orgs/{org}"), &ada.token).await;
     assert_eq!(read.body["name"], "Acme");
 
-    let added = add(&app, &ada, &org, "Grace@Example.com", "admin").await;
-    assert_eq!(added.status, 201, "{}", added.body);
-    assert_eq!(added.body["role"], "admin");
-    assert_eq!(added.body["mfa"]["status"], "active");
-    // Grace, an admin, adds Linus as a member.
-    assert_eq!(
-        add(&app, &grace, &org, "linus@example.com", "member")
-            .await
-            .status,
-        201
-    );
-    add(&app, &grace, &org, "linus@example.com", "member")
+    // Nobody is added without consent: existing accounts are invited, and accept.
+    add(&app, &ada, &org, "grace@example.com", "admin")
+        .await
+        .assert_problem(409, "invitation_required");
+    let invited = app.invite(&ada, &org, "Grace@Example.com", "admin").await;
+    assert_eq!(invited.status, 201, "{}", invited.body);
+    assert_eq!(invited.body["email"], "grace@example.com");
+    assert_eq!(invited.body["role"], "admin");
+    assert_eq!(invited.body["status"], "pending");
+    assert_eq!(invited.body["expires_at"], "2026-03-09T09:00:30Z");
+    let token = app.invitation_token("grace@example.com");
+    let joined = app.accept_invitation(&grace, &token).await;
+    assert_eq!(joined.status, 200, "{}", joined.body);
+    assert_eq!(joined.body["membership"]["role"], "admin");
+    assert_eq!(joined.body["membership"]["name"], "Acme");
+    // Grace, an admin, invites Linus as a member.
+    app.join(&grace, &org, &linus, "member").await;
+    app.invite(&grace, &org, "linus@example.com", "member")
         .await
         .assert_problem(409, "already_a_member");
-    let unknown = add(&app, &grace, &org, "nobody@example.com", "member").await;
-    unknown.assert_problem(422, "validation_failed");
-    assert_eq!(unknown.body["errors"][0]["code"], "unknown_account");
+    // An unknown address gets the same answer as a known one: invite it.
+    add(&app, &grace, &org, "nobody@example.com", "member")
+        .await
+        .assert_problem(409, "invitation_required");
 
     let members = app
         .get(&format!("/v1/orgs/{org}/members"), &grace.token)
         .await;
     assert_eq!(members.status, 200, "{}", members.body);
-    let listed: Vec<(&str, &str, &str)> = members.body["items"]
+    let listed: Vec<(&str, &str, &str, bool)> = members.body["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -94,17 +101,31 @@ async fn an_owner_creates_an_organisation_and_admins_manage_its_members() {
                 m["email"].as_str().unwrap(),
                 m["role"].as_str().unwrap(),
                 m["mfa"]["status"].as_str().unwrap(),
+                m["mfa"]["managed"].as_bool().unwrap(),
             )
         })
         .collect();
     assert_eq!(
         listed,
         [
-            ("linus@example.com", "member", "not_required"),
-            ("grace@example.com", "admin", "active"),
-            ("ada@example.com", "owner", "not_required"),
+            ("linus@example.com", "member", "not_required", false),
+            ("grace@example.com", "admin", "active", false),
+            ("ada@example.com", "owner", "not_required", false),
         ]
     );
+    // Personal members' habits stay their own: factor types and dates, no last use, no codes.
+    let grace_mfa = &members.body["items"][1]["mfa"];
+    assert_eq!(grace_mfa["factors"][0]["type"], "totp");
+    assert!(grace_mfa["factors"][0]["last_used_at"].is_null());
+    assert!(grace_mfa["recovery_codes_remaining"].is_null());
+
+    // Linus sees his organisations; nobody manages his account.
+    let mine = app.get("/v1/me/orgs", &linus.token).await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    assert_eq!(mine.body["items"][0]["org_id"], org.as_str());
+    assert_eq!(mine.body["items"][0]["role"], "member");
+    assert_eq!(mine.body["items"][0]["manages_account"], false);
+    assert!(app.get("/v1/me", &linus.token).await.body["managed_by"].is_null());
 
     let renamed = app
         .send(
@@ -124,11 +145,14 @@ async fn an_owner_creates_an_organisation_and_admins_manage_its_members() {
         [
             "org.updated",
             "membership.added",
+            "invitation.created",
             "membership.added",
+            "invitation.created",
             "org.created"
         ]
     );
-    assert_eq!(log.body["items"][1]["actor_id"], grace.account_id.as_str());
+    assert_eq!(log.body["items"][2]["actor_id"], grace.account_id.as_str());
+    assert_eq!(log.body["items"][1]["actor_id"], linus.account_id.as_str());
     assert_eq!(
         log.body["items"][1]["account_id"],
         linus.account_id.as_str()
@@ -146,7 +170,7 @@ async fn members_are_refused_admin_calls_and_strangers_see_no_organisation() {
     let eve = app.sign_up("eve@example.com").await;
     let org = create_org(&app, &ada, "Acme").await;
     let other = create_org(&app, &eve, "Evil Corp").await;
-    add(&app, &ada, &org, "linus@example.com", "member").await;
+    app.join(&ada, &org, &linus, "member").await;
 
     // A member sees the organisation, not its administration.
     assert_eq!(
@@ -159,7 +183,10 @@ async fn members_are_refused_admin_calls_and_strangers_see_no_organisation() {
     app.get(&format!("/v1/orgs/{org}/audit-log"), &linus.token)
         .await
         .assert_problem(403, "insufficient_role");
-    add(&app, &linus, &org, "eve@example.com", "member")
+    app.invite(&linus, &org, "eve@example.com", "member")
+        .await
+        .assert_problem(403, "insufficient_role");
+    app.get(&format!("/v1/orgs/{org}/invitations"), &linus.token)
         .await
         .assert_problem(403, "insufficient_role");
 
@@ -168,6 +195,7 @@ async fn members_are_refused_admin_calls_and_strangers_see_no_organisation() {
         format!("/v1/orgs/{org}"),
         format!("/v1/orgs/{org}/members"),
         format!("/v1/orgs/{org}/audit-log"),
+        format!("/v1/orgs/{org}/invitations"),
     ] {
         app.get(&path, &eve.token)
             .await
@@ -188,17 +216,23 @@ async fn an_organisation_always_keeps_an_owner_and_only_owners_touch_that_role()
     let grace = app.sign_up("grace@example.com").await;
     let linus = app.sign_up("linus@example.com").await;
     let org = create_org(&app, &ada, "Acme").await;
-    add(&app, &ada, &org, "grace@example.com", "admin").await;
-    add(&app, &ada, &org, "linus@example.com", "member").await;
+    app.join(&ada, &org, &grace, "admin").await;
+    app.join(&ada, &org, &linus, "member").await;
 
-    // An admin cannot make owners, nor demote or remove one.
+    // An admin acts on plain members only: no owners or admins made, demoted or removed.
     set_role(&app, &grace, &org, &linus, "owner")
+        .await
+        .assert_problem(403, "insufficient_role");
+    set_role(&app, &grace, &org, &linus, "admin")
         .await
         .assert_problem(403, "insufficient_role");
     set_role(&app, &grace, &org, &ada, "member")
         .await
         .assert_problem(403, "insufficient_role");
-    add(&app, &grace, &org, "eve@example.com", "owner")
+    app.invite(&grace, &org, "eve@example.com", "owner")
+        .await
+        .assert_problem(403, "insufficient_role");
+    app.invite(&grace, &org, "eve@example.com", "admin")
         .await
         .assert_problem(403, "insufficient_role");
     // The only owner can neither step down nor leave.

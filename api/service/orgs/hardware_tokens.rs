@@ -400,7 +400,9 @@ fn token_in(conn: &mut DbConnection, org_id: &OrgId, token_id: &str) -> Result<H
 }
 
 /// Removes a token (owners and admins). An assigned one is refused (409 `token_assigned`)
-/// unless `force`, which also removes the holder's factor.
+/// unless `force`, which also removes the holder's factor: only for a holder the organisation
+/// manages (409 `account_not_managed` for a personal one, who removes the factor themselves),
+/// and only an owner removes an owner's or an admin's.
 pub fn remove(
     cx: &mut Context<'_>,
     caller: &Caller,
@@ -409,13 +411,20 @@ pub fn remove(
     force: bool,
 ) -> Result<()> {
     cx.transaction(|cx| {
-        admin(cx, org_id, caller)?;
+        let actor = admin(cx, org_id, caller)?;
         let token = token_in(cx.conn, org_id, token_id)?;
-        if token.assigned_account_id.is_some() && !force {
-            return Err(Error::denied_because(
-                ErrorCode::TokenAssigned,
-                "A member holds this token: pass `force=true` to remove it and their factor.",
-            ));
+        if let Some(holder) = &token.assigned_account_id {
+            if !force {
+                return Err(Error::denied_because(
+                    ErrorCode::TokenAssigned,
+                    "A member holds this token: pass `force=true` to remove it and their factor.",
+                ));
+            }
+            let holder = AccountId::from(holder.clone());
+            super::must_manage(cx.conn, org_id, &holder)?;
+            if let Some(role) = super::role_of(cx.conn, org_id, &holder)? {
+                super::may_act_on(actor, role)?;
+            }
         }
         diesel::delete(mfa_factors::table.filter(mfa_factors::hardware_token_id.eq(&token.id)))
             .execute(cx.conn)?;

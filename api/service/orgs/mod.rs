@@ -1,9 +1,16 @@
 //! Organisations and their members. Roles: `owner`, `admin`, `member`. Owners and admins
-//! manage members; only owners touch the `owner` role, and an organisation always keeps one.
+//! manage members; admins act on plain members only (only owners grant, change or remove the
+//! `owner` and `admin` roles, require MFA of owners and admins, or change the organisation's
+//! own requirement, which binds its owners too), and an organisation always keeps an owner.
 //! To someone outside it an organisation does not exist (404); a member who is not an admin
 //! is refused admin calls (403).
+//!
+//! Membership is consent: accounts join by accepting an invitation (`invitations`), or are
+//! created by the organisation (managed accounts). Only the organisation that manages an
+//! account may remove or replace its factors (409 `account_not_managed` otherwise).
 
 pub mod hardware_tokens;
+pub mod invitations;
 pub mod policy;
 
 use chrono::{DateTime, Utc};
@@ -43,7 +50,7 @@ impl Role {
         }
     }
 
-    fn parse(text: &str) -> Role {
+    pub(crate) fn parse(text: &str) -> Role {
         match text {
             "owner" => Role::Owner,
             "admin" => Role::Admin,
@@ -250,6 +257,19 @@ pub fn update(
             row.name = name;
             fields.push("name");
         }
+        let policy_changes = change
+            .require_mfa
+            .is_some_and(|r| r != (row.require_mfa == 1))
+            || change
+                .enforcement_delay_days
+                .is_some_and(|d| d != row.enforcement_delay_days);
+        if policy_changes && role != Role::Owner {
+            // The organisation's requirement binds its owners too.
+            return Err(Error::denied_because(
+                ErrorCode::InsufficientRole,
+                "Only owners may change the organisation's MFA requirement.",
+            ));
+        }
         if let Some(require) = change.require_mfa
             && require != (row.require_mfa == 1)
         {
@@ -342,14 +362,39 @@ pub fn members(
     Ok(page)
 }
 
-/// Only owners hand out, take away or touch the `owner` role.
+/// Only owners hand out, take away or touch the `owner` and `admin` roles: an admin acts on
+/// plain members only.
 fn may_assign(actor: Role, from: Option<Role>, to: Option<Role>) -> Result<()> {
-    let touches_owner = from == Some(Role::Owner) || to == Some(Role::Owner);
-    if touches_owner && actor != Role::Owner {
+    let above_member = |role: Option<Role>| role.is_some_and(|r| r != Role::Member);
+    if (above_member(from) || above_member(to)) && actor != Role::Owner {
         return Err(Error::denied_because(
             ErrorCode::InsufficientRole,
-            "Only owners may grant, change or remove the owner role.",
+            "Only owners may grant, change or remove the owner and admin roles.",
         ));
+    }
+    Ok(())
+}
+
+/// Only owners act on the MFA of owners and admins.
+fn may_act_on(actor: Role, member: Role) -> Result<()> {
+    if member != Role::Member && actor != Role::Owner {
+        return Err(Error::denied_because(
+            ErrorCode::InsufficientRole,
+            "Only owners may require or reset the MFA of owners and admins.",
+        ));
+    }
+    Ok(())
+}
+
+/// The organisation manages the account (created it): only then may it remove or replace
+/// the account's factors.
+fn must_manage(conn: &mut DbConnection, org_id: &OrgId, member: &AccountId) -> Result<()> {
+    let managed_by: Option<String> = account_rows::table
+        .find(member.as_str())
+        .select(account_rows::managed_by_org_id)
+        .first(conn)?;
+    if managed_by.as_deref() != Some(org_id.as_str()) {
+        return Err(Error::denied(ErrorCode::AccountNotManaged));
     }
     Ok(())
 }
@@ -369,7 +414,9 @@ fn last_owner() -> Error {
     )
 }
 
-/// Adds an existing account, by email, with a role.
+/// Adds an account the organisation manages (one it created, that was removed), by email,
+/// with a role. Anyone else is invited: 409 `invitation_required`, the same answer whether or
+/// not an account has the address.
 pub fn add_member(
     cx: &mut Context<'_>,
     caller: &Caller,
@@ -380,14 +427,9 @@ pub fn add_member(
     cx.transaction(|cx| {
         let actor = admin(cx, org_id, caller)?;
         may_assign(actor, None, Some(role))?;
-        let account =
-            accounts::find_by_email(cx.conn, &normalise_email(email))?.ok_or_else(|| {
-                Error::invalid(vec![FieldError::new(
-                    "email",
-                    "unknown_account",
-                    "no account has this email; the person must sign up first",
-                )])
-            })?;
+        let account = accounts::find_by_email(cx.conn, &normalise_email(email))?
+            .filter(|a| a.managed_by_org_id.as_deref() == Some(org_id.as_str()))
+            .ok_or_else(|| Error::denied(ErrorCode::InvitationRequired))?;
         let member_id = AccountId::from(account.id.clone());
         if role_of(cx.conn, org_id, &member_id)?.is_some() {
             return Err(Error::denied_because(
@@ -476,7 +518,11 @@ pub fn remove_member(
             admin(cx, org_id, caller)?
         };
         let before = member_role(cx, org_id, member)?;
-        if !leaving {
+        if leaving {
+            if must_manage(cx.conn, org_id, member).is_ok() {
+                return Err(Error::denied(ErrorCode::ManagedAccountCannotLeave));
+            }
+        } else {
             may_assign(actor, Some(before), None)?;
         }
         if before == Role::Owner && owners(cx.conn, org_id)? <= 1 {
@@ -534,8 +580,9 @@ pub fn set_member_requirement(
 ) -> Result<MemberMfa> {
     policy::check_delay(delay_days)?;
     cx.transaction(|cx| {
-        admin(cx, org_id, caller)?;
+        let actor = admin(cx, org_id, caller)?;
         let row = member_of(cx.conn, org_id, member)?;
+        may_act_on(actor, Role::parse(&row.role))?;
         let since = match (required, row.mfa_required_since) {
             (true, Some(since)) => Some(since),
             (true, None) => Some(to_db(cx.now)),
@@ -560,8 +607,9 @@ pub fn set_member_requirement(
     })
 }
 
-/// An admin's reset of a member's MFA (a lost phone): every factor and the recovery codes go,
-/// every session of the member ends, and the enforcement clock starts again.
+/// An admin's reset of a managed member's MFA (a lost phone): every factor and the recovery
+/// codes go, every session of the member ends, and the enforcement clock starts again. A
+/// personal member's factors are theirs alone: 409 `account_not_managed`.
 pub fn reset_member_mfa(
     cx: &mut Context<'_>,
     caller: &Caller,
@@ -569,8 +617,10 @@ pub fn reset_member_mfa(
     member: &AccountId,
 ) -> Result<MemberMfa> {
     cx.transaction(|cx| {
-        admin(cx, org_id, caller)?;
-        member_of(cx.conn, org_id, member)?;
+        let actor = admin(cx, org_id, caller)?;
+        let row = member_of(cx.conn, org_id, member)?;
+        may_act_on(actor, Role::parse(&row.role))?;
+        must_manage(cx.conn, org_id, member)?;
         accounts::lock(cx.conn, member)?;
         let removed =
             diesel::delete(mfa_factors::table.filter(mfa_factors::account_id.eq(member.as_str())))
@@ -594,4 +644,81 @@ pub fn reset_member_mfa(
         let row = member_of(cx.conn, org_id, member)?;
         policy::summary(cx.conn, &org, &row)
     })
+}
+
+/// One of the account's organisations, as the account sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Membership {
+    #[schema(value_type = String, example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
+    pub org_id: OrgId,
+    #[schema(example = "Acme")]
+    pub name: String,
+    /// `owner`, `admin` or `member` (more may be added).
+    #[schema(value_type = String, example = "member")]
+    pub role: Role,
+    pub joined_at: DateTime<Utc>,
+    /// True when this organisation manages the account (it created it): it may reset the
+    /// account's MFA, and the account cannot leave it.
+    pub manages_account: bool,
+}
+
+/// The caller's organisations, newest membership first.
+pub fn my_orgs(
+    cx: &mut Context<'_>,
+    caller: &Caller,
+    page: &PageRequest,
+) -> Result<Page<Membership>> {
+    let me = caller.account_id();
+    let managing: Option<String> = account_rows::table
+        .find(me.as_str())
+        .select(account_rows::managed_by_org_id)
+        .first(cx.conn)?;
+    let rows = crate::keyset_page!(
+        org_members::table
+            .inner_join(orgs::table)
+            .filter(org_members::account_id.eq(me.as_str()))
+            .select((OrgMemberRow::as_select(), orgs::name)),
+        org_members::added_at,
+        org_members::org_id,
+        page
+    )
+    .load::<(OrgMemberRow, String)>(cx.conn)?;
+    Ok(page_from(
+        rows,
+        page.limit,
+        |(m, _)| Cursor {
+            at: m.added_at,
+            id: m.org_id.clone(),
+        },
+        |(m, name)| Membership {
+            manages_account: managing.as_deref() == Some(m.org_id.as_str()),
+            org_id: OrgId::from(m.org_id),
+            name,
+            role: Role::parse(&m.role),
+            joined_at: from_db(m.added_at),
+        },
+    ))
+}
+
+/// The organisation that manages an account.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ManagedBy {
+    #[schema(value_type = String, example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
+    pub org_id: OrgId,
+    #[schema(example = "Acme")]
+    pub name: String,
+}
+
+/// The organisation that manages the account; `None` for a personal account.
+pub fn managed_by(conn: &mut DbConnection, account_id: &AccountId) -> Result<Option<ManagedBy>> {
+    Ok(account_rows::table
+        .inner_join(orgs::table.on(orgs::id.nullable().eq(account_rows::managed_by_org_id)))
+        .filter(account_rows::id.eq(account_id.as_str()))
+        .select((orgs::id, orgs::name))
+        .first::<(String, String)>(conn)
+        .optional()?
+        .map(|(id, name)| ManagedBy {
+            org_id: OrgId::from(id),
+            name,
+        }))
 }

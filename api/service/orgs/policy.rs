@@ -96,6 +96,8 @@ pub struct FactorSummary {
     #[schema(example = "totp")]
     pub kind: String,
     pub created_at: DateTime<Utc>,
+    /// Shown only for accounts the organisation manages (null for personal members: their
+    /// habits are their own).
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
@@ -117,8 +119,12 @@ pub struct MemberMfa {
     pub activated_at: Option<DateTime<Utc>>,
     pub disabled_at: Option<DateTime<Utc>>,
     pub factors: Vec<FactorSummary>,
-    /// Unused recovery codes; null when the member has none.
+    /// Unused recovery codes; null when the member has none, and always null for personal
+    /// members.
     pub recovery_codes_remaining: Option<i64>,
+    /// True when the organisation manages the account (it created it): only then may its
+    /// admins reset the member's MFA. A personal member recovers with their own recovery codes.
+    pub managed: bool,
 }
 
 /// The MFA summaries of the given members of `org`, in one go (a page of members).
@@ -134,9 +140,13 @@ pub fn summaries(
         .order(mfa_factors::created_at.asc())
         .select(MfaFactorRow::as_select())
         .load(conn)?;
-    let disabled: Vec<(String, Option<chrono::NaiveDateTime>)> = accounts::table
+    let disabled: Vec<(String, Option<chrono::NaiveDateTime>, Option<String>)> = accounts::table
         .filter(accounts::id.eq_any(&ids))
-        .select((accounts::id, accounts::mfa_disabled_at))
+        .select((
+            accounts::id,
+            accounts::mfa_disabled_at,
+            accounts::managed_by_org_id,
+        ))
         .load(conn)?;
     let codes: Vec<(String, Option<chrono::NaiveDateTime>)> = recovery_code_rows::table
         .filter(recovery_code_rows::account_id.eq_any(&ids))
@@ -148,11 +158,13 @@ pub fn summaries(
             let id = member.account_id.as_str();
             let own: Vec<&MfaFactorRow> = factors.iter().filter(|f| f.account_id == id).collect();
             let requirement = requirement_of(org, member);
-            let disabled_at = disabled
-                .iter()
-                .find(|(account, _)| account == id)
-                .and_then(|(_, at)| at.map(from_db));
-            let has_codes = codes.iter().any(|(account, _)| account == id);
+            let account = disabled.iter().find(|(account, _, _)| account == id);
+            let disabled_at = account.and_then(|(_, at, _)| at.map(from_db));
+            // Membership is consent to the requirement and to the status being seen; what
+            // else the account does with its factors stays with its owner unless the
+            // organisation manages it.
+            let managed = account.is_some_and(|(_, _, by)| by.as_deref() == Some(&org.id));
+            let has_codes = managed && codes.iter().any(|(account, _)| account == id);
             let status = match (own.is_empty(), requirement.is_some(), disabled_at) {
                 (false, _, _) => "active",
                 (true, true, _) => "pending",
@@ -171,7 +183,7 @@ pub fn summaries(
                     .map(|f| FactorSummary {
                         kind: f.kind.clone(),
                         created_at: from_db(f.created_at),
-                        last_used_at: f.last_used_at.map(from_db),
+                        last_used_at: f.last_used_at.filter(|_| managed).map(from_db),
                     })
                     .collect(),
                 recovery_codes_remaining: has_codes.then(|| {
@@ -180,6 +192,7 @@ pub fn summaries(
                         .filter(|(account, used)| account == id && used.is_none())
                         .count() as i64
                 }),
+                managed,
             }
         })
         .collect())

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod oidc_provider;
+pub mod orgs;
 pub mod smtp;
 
 use std::sync::Arc;
