@@ -34,7 +34,9 @@ pub struct InvitationRequest {
 
 /// Invite an address to the organisation (owners and admins; only owners invite owners and
 /// admins). An email with a link (`TESSERA_INVITE_URL`, a `tsn_` token, 7 days, single use)
-/// goes to the address; a pending invitation of the same address is replaced.
+/// goes to the address; a pending invitation of the same address is replaced. An account
+/// sends at most 50 invitations an hour, and an address receives at most 5 (429
+/// `rate_limited`).
 #[utoipa::path(
     operation_id = "createOrgInvitation",
     tag = "orgs",
@@ -50,6 +52,7 @@ pub struct InvitationRequest {
         (status = 413, response = crate::openapi::PayloadTooLarge),
         (status = 415, response = crate::openapi::UnsupportedMediaType),
         (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
         (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []), ("session_cookie" = [])),
@@ -123,6 +126,7 @@ fn invitation_path(path: web::Path<(uuid::Uuid, uuid::Uuid)>) -> (OrgId, String)
         (status = 401, response = crate::openapi::Unauthenticated),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
+        (status = 429, response = crate::openapi::TooManyAttempts),
         (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []), ("session_cookie" = [])),

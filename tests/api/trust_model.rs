@@ -389,3 +389,77 @@ async fn a_new_address_accepts_into_a_managed_account_that_enrols_when_required_
     assert_eq!(log.body["items"][0]["event"], "membership.added");
     assert_eq!(log.body["items"][0]["details"]["via"], "invitation");
 }
+
+#[actix_web::test]
+async fn invitations_cannot_be_used_to_mail_a_stranger_in_bulk() {
+    let app = TestApp::spawn().await;
+    let eve = app.sign_up("eve@example.com").await;
+    let org = app.create_org(&eve, "Spam Ltd").await;
+    for _ in 0..5 {
+        let sent = app.invite(&eve, &org, "victim@example.com", "member").await;
+        assert_eq!(sent.status, 201, "{}", sent.body);
+    }
+    // From any organisation: the address has had its five for the hour.
+    let other = app.create_org(&eve, "Spam Two").await;
+    let refused = app
+        .invite(&eve, &other, "victim@example.com", "member")
+        .await;
+    refused.assert_problem(429, "rate_limited");
+    assert!(refused.header("retry-after").is_some());
+    assert_eq!(
+        app.queued_messages("victim@example.com", "invitation")
+            .len(),
+        5
+    );
+    app.advance(Duration::minutes(61));
+    let eve = crate::common::user_from(&app.login("eve@example.com", PASSWORD).await);
+    assert_eq!(
+        app.invite(&eve, &other, "victim@example.com", "member")
+            .await
+            .status,
+        201
+    );
+}
+
+#[actix_web::test]
+async fn an_organisations_token_held_by_a_personal_member_is_not_forced_off_them() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up("ada@example.com").await;
+    let org = app.create_org(&ada, "Flexopus").await;
+    let linus = app.sign_up("linus@example.com").await;
+    app.join(&ada, &org, &linus, "member").await;
+    let registered = app
+        .send(
+            app.authed(
+                Method::POST,
+                &format!("/v1/orgs/{org}/hardware-tokens"),
+                &ada.token,
+            )
+            .json(&json!({
+                "name": "Desk token", "serial": "HT-1", "model": "c200", "period": 30,
+                "digits": 6, "algorithm": "SHA1", "secret": "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            })),
+        )
+        .await;
+    assert_eq!(registered.status, 201, "{}", registered.body);
+    let token_id = registered.body["id"].as_str().unwrap().to_string();
+    let code = app.current_code("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+    let bound = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/hardware-token", &linus.token)
+                .json(&json!({"org_id": org, "serial": "HT-1", "code": code})),
+        )
+        .await;
+    assert_eq!(bound.status, 200, "{}", bound.body);
+
+    let forced = app
+        .send(app.authed(
+            Method::DELETE,
+            &format!("/v1/orgs/{org}/hardware-tokens/{token_id}?force=true"),
+            &ada.token,
+        ))
+        .await;
+    forced.assert_problem(409, "account_not_managed");
+    let login = app.login("linus@example.com", PASSWORD).await;
+    assert_eq!(login.body["status"], "mfa_required", "{}", login.body);
+}

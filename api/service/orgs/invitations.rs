@@ -38,6 +38,36 @@ pub fn lifetime() -> Duration {
     Duration::days(7)
 }
 
+/// Invitations one account may send in an hour, over all its organisations: anyone can make
+/// an organisation, so invitations must not become a way to mail strangers in bulk.
+const PER_INVITER_PER_HOUR: i64 = 50;
+/// Invitations one address may receive in an hour, from every organisation together.
+const PER_ADDRESS_PER_HOUR: i64 = 5;
+
+/// Refuses (429 `rate_limited`) an invitation past either hourly cap. Counted from the
+/// invitations themselves, which no user action deletes (revoking only marks them).
+fn within_sending_caps(cx: &mut Context<'_>, inviter: &AccountId, email: &str) -> Result<()> {
+    let since = to_db(cx.now - Duration::hours(1));
+    let by_inviter: i64 = org_invitations::table
+        .filter(org_invitations::invited_by.eq(inviter.as_str()))
+        .filter(org_invitations::created_at.gt(since))
+        .count()
+        .get_result(cx.conn)?;
+    let to_address: i64 = org_invitations::table
+        .filter(org_invitations::email.eq(email))
+        .filter(org_invitations::created_at.gt(since))
+        .count()
+        .get_result(cx.conn)?;
+    if by_inviter >= PER_INVITER_PER_HOUR || to_address >= PER_ADDRESS_PER_HOUR {
+        return Err(Error::denied_because(
+            ErrorCode::RateLimited,
+            "Too many invitations in the last hour; try again later.",
+        )
+        .with(|d| d.retry_after_secs = Some(3600)));
+    }
+    Ok(())
+}
+
 /// An invitation, as the organisation's admins see it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Invitation {
@@ -127,6 +157,7 @@ fn issue(
     email: &str,
     role: Role,
 ) -> Result<Invitation> {
+    within_sending_caps(cx, caller.account_id(), email)?;
     end_pending(cx, org_id, email)?;
     let token = Secret::new(random_token(TOKEN_PREFIX));
     let row = InvitationRow {
