@@ -6,6 +6,7 @@
 import base64
 import json
 import os
+import re
 import time
 import uuid
 
@@ -15,9 +16,11 @@ from tessera_client.api.accounts import create_account
 from tessera_client.api.auth import login, logout, verify_login_challenge
 from tessera_client.api.login_history import list_login_history
 from tessera_client.api.mfa import activate_factor, disable_mfa, enroll_totp, get_mfa_status
+from tessera_client.api.me import get_me, list_my_orgs
 from tessera_client.api.orgs import (
-    add_org_member,
+    accept_invitation,
     create_org,
+    create_org_invitation,
     get_org,
     list_org_members,
     set_org_member_mfa_requirement,
@@ -30,8 +33,9 @@ from tessera_client.api.sessions import (
     revoke_other_sessions,
 )
 from tessera_client.models import (
-    AddMemberRequest,
+    AcceptInvitationRequest,
     CodeConfirmation,
+    InvitationRequest,
     LoginAuthenticated,
     LoginMfaRequired,
     LoginMfaEnrollmentRequired,
@@ -66,6 +70,22 @@ def ok(value):
     """The parsed body of a successful call; a problem document stops the flow."""
     assert value is not None and not isinstance(value, Problem), value
     return value
+
+
+def invitation_token(address: str) -> str:
+    """The invitation's token, from the email as the server's log transport wrote it (the
+    contract run starts the server with TESSERA_DEV_LOG_CODES and its log at TESSERA_SERVER_LOG)."""
+    log = os.environ["TESSERA_SERVER_LOG"]
+    for _ in range(100):
+        with open(log, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        # The email's text spans lines: the link comes after its recipient.
+        at = text.rfind(address)
+        found = re.search(r"tsn_[A-Za-z0-9_-]+", text[at:]) if at >= 0 else None
+        if found:
+            return found.group(0)
+        time.sleep(0.1)
+    raise AssertionError(f"no invitation for {address} in the server log")
 
 
 def code_at(secret: str, ahead: int = 0) -> str:
@@ -162,18 +182,30 @@ owner = password_login()
 assert isinstance(owner, LoginAuthenticated)
 me = authed(owner.session_token)
 
-step("the organisation requires MFA of a new member, who is made to enrol at login")
+step("the organisation invites a new member, who gets an account it manages")
 member_email = f"py-member-{uuid.uuid4().hex}@example.com"
-ok(create_account.sync(client=anonymous, body=SignUpRequest(email=member_email, password=PASSWORD)))
-added = ok(
-    add_org_member.sync(
-        org_id=uuid.UUID(org.id), client=me, body=AddMemberRequest(email=member_email, role=Role.MEMBER)
+invitation = ok(
+    create_org_invitation.sync(
+        org_id=uuid.UUID(org.id), client=me, body=InvitationRequest(email=member_email, role=Role.MEMBER)
     )
 )
+assert invitation.status == "pending", invitation
+accepted = ok(
+    accept_invitation.sync(
+        client=anonymous,
+        body=AcceptInvitationRequest(token=invitation_token(member_email), password=PASSWORD),
+    )
+)
+assert isinstance(accepted, LoginAuthenticated), accepted
+new_member = authed(accepted.session_token)
+assert ok(get_me.sync(client=new_member)).managed_by.org_id == org.id
+assert ok(list_my_orgs.sync(client=new_member)).items[0].manages_account is True
+
+step("the organisation requires MFA of its member, who is made to enrol at login")
 requirement = ok(
     set_org_member_mfa_requirement.sync(
         org_id=uuid.UUID(org.id),
-        account_id=uuid.UUID(added.account_id),
+        account_id=uuid.UUID(accepted.account.id),
         client=me,
         body=MemberRequirementRequest(required=True, enforcement_delay_days=0),
     )

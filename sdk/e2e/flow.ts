@@ -2,6 +2,7 @@
 //   TESSERA_BASE_URL=http://127.0.0.1:8080 npx tsx e2e/flow.ts
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 import { generate } from 'otplib';
 
@@ -33,6 +34,22 @@ const now = () => Math.floor(Date.now() / 1000);
 // The code the authenticator shows `ahead` seconds from now (the server accepts one step either
 // side, and each step only once).
 const codeAt = (secret: string, ahead = 0) => generate({ secret, epoch: now() + ahead });
+
+// The invitation's token, from the email as the server's log transport wrote it (the contract
+// run starts the server with TESSERA_DEV_LOG_CODES and its log at TESSERA_SERVER_LOG).
+async function invitationToken(address: string): Promise<string> {
+  const log = process.env.TESSERA_SERVER_LOG;
+  assert.ok(log, 'TESSERA_SERVER_LOG names the server log');
+  for (let tries = 0; tries < 100; tries++) {
+    // The email's text spans lines: the link comes after its recipient.
+    const text = readFileSync(log, 'utf8');
+    const at = text.lastIndexOf(address);
+    const found = at < 0 ? undefined : text.slice(at).match(/tsn_[A-Za-z0-9_-]+/)?.[0];
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no invitation for ${address} in the server log`);
+}
 
 function step(name: string) {
   console.log(`- ${name}`);
@@ -129,15 +146,31 @@ assert.equal(plain.status, 'authenticated');
 if (plain.status !== 'authenticated') throw new Error('expected a session');
 token = tokenOf(plain);
 
-step('the organisation requires MFA of a new member, who is made to enrol at login');
+step('the organisation invites a new member, who gets an account it manages');
 const memberEmail = `ts-member-${randomUUID()}@example.com`;
-must(await tessera.createAccount({ body: { email: memberEmail, password } }));
-const added = must(await tessera.addOrgMember({
+const invitation = must(await tessera.createOrgInvitation({
   path: { org_id: org.id },
   body: { email: memberEmail, role: 'member' },
 }));
+assert.equal(invitation.status, 'pending');
+const ownerToken = token;
+token = '';
+const accepted = must(await tessera.acceptInvitation({
+  body: { token: await invitationToken(memberEmail), password, display_name: 'TS member' },
+}));
+if (accepted.status !== 'authenticated' || !('account' in accepted)) {
+  throw new Error(`expected a session, got ${accepted.status}`);
+}
+const added = accepted.account;
+token = tokenOf(accepted);
+const managed = must(await tessera.getMe());
+assert.equal(managed.managed_by?.org_id, org.id);
+assert.equal(must(await tessera.listMyOrgs()).items[0]?.manages_account, true);
+
+step('the organisation requires MFA of its member, who is made to enrol at login');
+token = ownerToken;
 const requirement = must(await tessera.setOrgMemberMfaRequirement({
-  path: { org_id: org.id, account_id: added.account_id },
+  path: { org_id: org.id, account_id: added.id },
   body: { required: true, enforcement_delay_days: 0 },
 }));
 assert.equal(requirement.status, 'pending');

@@ -4,6 +4,28 @@ export type ClientOptions = {
     baseUrl: `${string}://${string}` | (string & {});
 };
 
+export type AcceptInvitationRequest = {
+    /**
+     * The token from the invitation's link.
+     */
+    token: string;
+    /**
+     * Without a session, for an address that has no account: the new account's password.
+     */
+    password?: string | null;
+    /**
+     * Without a session, for a new account: its display name.
+     */
+    display_name?: string | null;
+};
+
+/**
+ * The answer to an accepted invitation: `joined` (accepted with a session), or, for a new
+ * account, a login's answer (`authenticated`, or `mfa_enrollment_required` when the
+ * organisation requires MFA with no grace period). More statuses may be added.
+ */
+export type AcceptInvitationResponse = InvitationJoined | LoginResponse;
+
 /**
  * A freshly minted access token.
  */
@@ -84,7 +106,7 @@ export type ActivationAnswer = Activation & {
 
 export type AddMemberRequest = {
     /**
-     * The email of an existing account.
+     * The email of an account the organisation manages.
      */
     email: string;
     role: Role;
@@ -290,6 +312,10 @@ export type FactorSummary = {
      */
     type: string;
     created_at: string;
+    /**
+     * Shown only for accounts the organisation manages (null for personal members: their
+     * habits are their own).
+     */
     last_used_at?: string | null;
 };
 
@@ -428,6 +454,58 @@ export type IntrospectionRequest = {
 };
 
 /**
+ * An invitation, as the organisation's admins see it.
+ */
+export type Invitation = {
+    id: string;
+    email: string;
+    /**
+     * `owner`, `admin` or `member` (more may be added).
+     */
+    role: string;
+    created_at: string;
+    expires_at: string;
+    /**
+     * `pending`, `accepted`, `revoked` or `expired` (more may be added).
+     */
+    status: string;
+    accepted_at?: string | null;
+};
+
+/**
+ * Joined: the signed-in account is now a member.
+ */
+export type InvitationJoined = {
+    /**
+     * Always `joined` here.
+     */
+    status: string;
+    membership: Joined;
+};
+
+/**
+ * A page of an organisation's invitations, newest first.
+ */
+export type InvitationPage = {
+    items: Array<Invitation>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    next_cursor?: string | null;
+};
+
+export type InvitationRequest = {
+    /**
+     * The address to invite; it need not have an account.
+     */
+    email: string;
+    /**
+     * The role the person gets on accepting (only owners invite owners and admins).
+     */
+    role: Role;
+};
+
+/**
  * A new or rotated key: the only time its secret is shown.
  */
 export type IssuedApiKey = ApiKey & {
@@ -435,6 +513,15 @@ export type IssuedApiKey = ApiKey & {
      * The whole key, `tsk_<prefix>_<secret>`. Shown only here.
      */
     secret: string;
+};
+
+/**
+ * The organisation an accepted invitation joined, as the new member sees it.
+ */
+export type Joined = {
+    org_id: string;
+    name: string;
+    role: string;
 };
 
 /**
@@ -593,6 +680,21 @@ export type LoginSsoRequired = {
 };
 
 /**
+ * The organisation that manages an account.
+ */
+export type ManagedBy = {
+    org_id: string;
+    name: string;
+};
+
+/**
+ * The signed-in account, with the organisation that manages it.
+ */
+export type Me = Account & {
+    managed_by?: ManagedBy | null;
+};
+
+/**
  * A member, as the organisation's admins see them.
  */
 export type Member = {
@@ -633,9 +735,15 @@ export type MemberMfa = {
     disabled_at?: string | null;
     factors: Array<FactorSummary>;
     /**
-     * Unused recovery codes; null when the member has none.
+     * Unused recovery codes; null when the member has none, and always null for personal
+     * members.
      */
     recovery_codes_remaining?: number | null;
+    /**
+     * True when the organisation manages the account (it created it): only then may its
+     * admins reset the member's MFA. A personal member recovers with their own recovery codes.
+     */
+    managed: boolean;
 };
 
 /**
@@ -660,6 +768,35 @@ export type MemberRequirementRequest = {
      * deadline is now plus this; changing it later moves the deadline.
      */
     enforcement_delay_days?: number;
+};
+
+/**
+ * One of the account's organisations, as the account sees it.
+ */
+export type Membership = {
+    org_id: string;
+    name: string;
+    /**
+     * `owner`, `admin` or `member` (more may be added).
+     */
+    role: string;
+    joined_at: string;
+    /**
+     * True when this organisation manages the account (it created it): it may reset the
+     * account's MFA, and the account cannot leave it.
+     */
+    manages_account: boolean;
+};
+
+/**
+ * A page of the account's organisations, newest membership first.
+ */
+export type MembershipPage = {
+    items: Array<Membership>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    next_cursor?: string | null;
 };
 
 export type MfaStatus = {
@@ -2154,6 +2291,73 @@ export type IntrospectTokenResponses = {
 
 export type IntrospectTokenResponse = IntrospectTokenResponses[keyof IntrospectTokenResponses];
 
+export type AcceptInvitationData = {
+    body: AcceptInvitationRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/invitations/accept';
+};
+
+export type AcceptInvitationErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The challenge or pending item is no longer usable (expired, used up).
+     */
+    410: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type AcceptInvitationError = AcceptInvitationErrors[keyof AcceptInvitationErrors];
+
+export type AcceptInvitationResponses = {
+    /**
+     * Joined, or signed in as the new account
+     */
+    200: AcceptInvitationResponse;
+};
+
+export type AcceptInvitationResponse2 = AcceptInvitationResponses[keyof AcceptInvitationResponses];
+
 export type GetMeData = {
     body?: never;
     path?: never;
@@ -2186,7 +2390,7 @@ export type GetMeResponses = {
     /**
      * The account
      */
-    200: Account;
+    200: Me;
 };
 
 export type GetMeResponse = GetMeResponses[keyof GetMeResponses];
@@ -3311,6 +3515,49 @@ export type SetNotificationPreferencesResponses = {
 
 export type SetNotificationPreferencesResponse = SetNotificationPreferencesResponses[keyof SetNotificationPreferencesResponses];
 
+export type ListMyOrgsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1 to 200 (default 50).
+         */
+        limit?: number;
+        /**
+         * `next_cursor` from the previous page (opaque; only cursors this server handed out work).
+         */
+        cursor?: string;
+    };
+    url: '/v1/me/orgs';
+};
+
+export type ListMyOrgsErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ListMyOrgsError = ListMyOrgsErrors[keyof ListMyOrgsErrors];
+
+export type ListMyOrgsResponses = {
+    /**
+     * A page of memberships
+     */
+    200: MembershipPage;
+};
+
+export type ListMyOrgsResponse = ListMyOrgsResponses[keyof ListMyOrgsResponses];
+
 export type ChangePasswordData = {
     body: ChangePasswordRequest;
     path?: never;
@@ -4103,6 +4350,251 @@ export type RemoveHardwareTokenResponses = {
 };
 
 export type RemoveHardwareTokenResponse = RemoveHardwareTokenResponses[keyof RemoveHardwareTokenResponses];
+
+export type ListOrgInvitationsData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1 to 200 (default 50).
+         */
+        limit?: number;
+        /**
+         * `next_cursor` from the previous page (opaque; only cursors this server handed out work).
+         */
+        cursor?: string;
+    };
+    url: '/v1/orgs/{org_id}/invitations';
+};
+
+export type ListOrgInvitationsErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ListOrgInvitationsError = ListOrgInvitationsErrors[keyof ListOrgInvitationsErrors];
+
+export type ListOrgInvitationsResponses = {
+    /**
+     * A page of invitations
+     */
+    200: InvitationPage;
+};
+
+export type ListOrgInvitationsResponse = ListOrgInvitationsResponses[keyof ListOrgInvitationsResponses];
+
+export type CreateOrgInvitationData = {
+    body: InvitationRequest;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/invitations';
+};
+
+export type CreateOrgInvitationErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type CreateOrgInvitationError = CreateOrgInvitationErrors[keyof CreateOrgInvitationErrors];
+
+export type CreateOrgInvitationResponses = {
+    /**
+     * Invited
+     */
+    201: Invitation;
+};
+
+export type CreateOrgInvitationResponse = CreateOrgInvitationResponses[keyof CreateOrgInvitationResponses];
+
+export type RevokeOrgInvitationData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+        /**
+         * The invitation's id
+         */
+        invitation_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/invitations/{invitation_id}';
+};
+
+export type RevokeOrgInvitationErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type RevokeOrgInvitationError = RevokeOrgInvitationErrors[keyof RevokeOrgInvitationErrors];
+
+export type RevokeOrgInvitationResponses = {
+    /**
+     * Revoked
+     */
+    204: void;
+};
+
+export type RevokeOrgInvitationResponse = RevokeOrgInvitationResponses[keyof RevokeOrgInvitationResponses];
+
+export type ResendOrgInvitationData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+        /**
+         * The invitation's id
+         */
+        invitation_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/invitations/{invitation_id}/resend';
+};
+
+export type ResendOrgInvitationErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ResendOrgInvitationError = ResendOrgInvitationErrors[keyof ResendOrgInvitationErrors];
+
+export type ResendOrgInvitationResponses = {
+    /**
+     * Sent again
+     */
+    200: Invitation;
+};
+
+export type ResendOrgInvitationResponse = ResendOrgInvitationResponses[keyof ResendOrgInvitationResponses];
 
 export type ListOrgMembersData = {
     body?: never;

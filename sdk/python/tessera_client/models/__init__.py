@@ -1,5 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .accept_invitation_request import AcceptInvitationRequest
 from .access_token import AccessToken
 from .account import Account
 from .account_record import AccountRecord
@@ -35,7 +36,12 @@ from .imported import Imported
 from .introspected_token_type import IntrospectedTokenType
 from .introspection import Introspection
 from .introspection_request import IntrospectionRequest
+from .invitation import Invitation
+from .invitation_joined import InvitationJoined
+from .invitation_page import InvitationPage
+from .invitation_request import InvitationRequest
 from .issued_api_key import IssuedApiKey
+from .joined import Joined
 from .jwks import Jwks
 from .list_org_members_mfa_status import ListOrgMembersMfaStatus
 from .location import Location
@@ -47,10 +53,14 @@ from .login_mfa_enrollment_required import LoginMfaEnrollmentRequired
 from .login_mfa_required import LoginMfaRequired
 from .login_request import LoginRequest
 from .login_sso_required import LoginSsoRequired
+from .managed_by import ManagedBy
+from .me import Me
 from .member import Member
 from .member_mfa import MemberMfa
 from .member_page import MemberPage
 from .member_requirement_request import MemberRequirementRequest
+from .membership import Membership
+from .membership_page import MembershipPage
 from .mfa_status import MfaStatus
 from .notification_preferences import NotificationPreferences
 from .org import Org
@@ -95,6 +105,7 @@ from .verify_challenge_request import VerifyChallengeRequest
 from .whatsapp_verification import WhatsappVerification
 
 __all__ = (
+    "AcceptInvitationRequest",
     "AccessToken",
     "Account",
     "AccountRecord",
@@ -130,7 +141,12 @@ __all__ = (
     "IntrospectedTokenType",
     "Introspection",
     "IntrospectionRequest",
+    "Invitation",
+    "InvitationJoined",
+    "InvitationPage",
+    "InvitationRequest",
     "IssuedApiKey",
+    "Joined",
     "Jwks",
     "ListOrgMembersMfaStatus",
     "Location",
@@ -142,10 +158,14 @@ __all__ = (
     "LoginMfaRequired",
     "LoginRequest",
     "LoginSsoRequired",
+    "ManagedBy",
+    "Me",
     "Member",
     "MemberMfa",
     "MemberPage",
     "MemberRequirementRequest",
+    "Membership",
+    "MembershipPage",
     "MfaStatus",
     "NotificationPreferences",
     "Org",

@@ -17,7 +17,7 @@ class AddMemberRequest:
         {'email': 'grace@example.com', 'role': 'member'}
 
     Attributes:
-        email (str): The email of an existing account.
+        email (str): The email of an account the organisation manages.
         role (Role): A member's role in an organisation.
     """
 

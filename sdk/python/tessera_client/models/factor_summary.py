@@ -19,7 +19,9 @@ class FactorSummary:
     Attributes:
         type_ (str): `totp` (more types may be added). Example: totp.
         created_at (datetime.datetime):
-        last_used_at (datetime.datetime | None | Unset):
+        last_used_at (datetime.datetime | None | Unset): Shown only for accounts the organisation manages (null for
+            personal members: their
+            habits are their own).
     """
 
     type_: str

@@ -25,18 +25,23 @@ class MemberMfa:
         status (str): `not_required`, `pending` (required, no factor yet), `active` or `disabled` (turned
             off, nothing requires it) — more may be added. Example: pending.
         factors (list[FactorSummary]):
+        managed (bool): True when the organisation manages the account (it created it): only then may its
+            admins reset the member's MFA. A personal member recovers with their own recovery codes.
         source (None | str | Unset): `org` (the organisation requires MFA of everyone) or `member` (set for this
             member);
             null when nothing is required. Example: member.
         deadline (datetime.datetime | None | Unset): When enrolment is forced at login, if a requirement applies.
         activated_at (datetime.datetime | None | Unset):
         disabled_at (datetime.datetime | None | Unset):
-        recovery_codes_remaining (int | None | Unset): Unused recovery codes; null when the member has none.
+        recovery_codes_remaining (int | None | Unset): Unused recovery codes; null when the member has none, and always
+            null for personal
+            members.
     """
 
     required: bool
     status: str
     factors: list[FactorSummary]
+    managed: bool
     source: None | str | Unset = UNSET
     deadline: datetime.datetime | None | Unset = UNSET
     activated_at: datetime.datetime | None | Unset = UNSET
@@ -53,6 +58,8 @@ class MemberMfa:
         for factors_item_data in self.factors:
             factors_item = factors_item_data.to_dict()
             factors.append(factors_item)
+
+        managed = self.managed
 
         source: None | str | Unset
         if isinstance(self.source, Unset):
@@ -97,6 +104,7 @@ class MemberMfa:
                 "required": required,
                 "status": status,
                 "factors": factors,
+                "managed": managed,
             }
         )
         if source is not UNSET:
@@ -127,6 +135,8 @@ class MemberMfa:
             factors_item = FactorSummary.from_dict(factors_item_data)
 
             factors.append(factors_item)
+
+        managed = d.pop("managed")
 
         def _parse_source(data: object) -> None | str | Unset:
             if data is None:
@@ -201,6 +211,7 @@ class MemberMfa:
             required=required,
             status=status,
             factors=factors,
+            managed=managed,
             source=source,
             deadline=deadline,
             activated_at=activated_at,

@@ -107,7 +107,9 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: AddMemberRequest,
 ) -> Response[Member | Problem]:
-    """Add an existing account to the organisation (owners and admins; only owners add owners).
+    """Add back an account the organisation manages (one it created, since removed) (owners and
+    admins; only owners add owners and admins). Anyone else is invited
+    (`POST /v1/orgs/{org_id}/invitations`): 409 `invitation_required`.
 
     Args:
         org_id (UUID):
@@ -139,7 +141,9 @@ def sync(
     client: AuthenticatedClient,
     body: AddMemberRequest,
 ) -> Member | Problem | None:
-    """Add an existing account to the organisation (owners and admins; only owners add owners).
+    """Add back an account the organisation manages (one it created, since removed) (owners and
+    admins; only owners add owners and admins). Anyone else is invited
+    (`POST /v1/orgs/{org_id}/invitations`): 409 `invitation_required`.
 
     Args:
         org_id (UUID):
@@ -166,7 +170,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: AddMemberRequest,
 ) -> Response[Member | Problem]:
-    """Add an existing account to the organisation (owners and admins; only owners add owners).
+    """Add back an account the organisation manages (one it created, since removed) (owners and
+    admins; only owners add owners and admins). Anyone else is invited
+    (`POST /v1/orgs/{org_id}/invitations`): 409 `invitation_required`.
 
     Args:
         org_id (UUID):
@@ -196,7 +202,9 @@ async def asyncio(
     client: AuthenticatedClient,
     body: AddMemberRequest,
 ) -> Member | Problem | None:
-    """Add an existing account to the organisation (owners and admins; only owners add owners).
+    """Add back an account the organisation manages (one it created, since removed) (owners and
+    admins; only owners add owners and admins). Anyone else is invited
+    (`POST /v1/orgs/{org_id}/invitations`): 409 `invitation_required`.
 
     Args:
         org_id (UUID):

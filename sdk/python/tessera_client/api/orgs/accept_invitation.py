@@ -1,0 +1,315 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.accept_invitation_request import AcceptInvitationRequest
+from ...models.invitation_joined import InvitationJoined
+from ...models.login_authenticated import LoginAuthenticated
+from ...models.login_mfa_enrollment_required import LoginMfaEnrollmentRequired
+from ...models.login_mfa_required import LoginMfaRequired
+from ...models.login_sso_required import LoginSsoRequired
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: AcceptInvitationRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/invitations/accept",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    InvitationJoined
+    | LoginAuthenticated
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+    | None
+):
+    if response.status_code == 200:
+
+        def _parse_response_200(
+            data: object,
+        ) -> InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_accept_invitation_response_type_0 = InvitationJoined.from_dict(data)
+
+                return componentsschemas_accept_invitation_response_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_login_response_type_0 = LoginAuthenticated.from_dict(data)
+
+                return componentsschemas_login_response_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_login_response_type_1 = LoginMfaRequired.from_dict(data)
+
+                return componentsschemas_login_response_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_login_response_type_2 = LoginMfaEnrollmentRequired.from_dict(data)
+
+                return componentsschemas_login_response_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_login_response_type_3 = LoginSsoRequired.from_dict(data)
+
+            return componentsschemas_login_response_type_3
+
+        response_200 = _parse_response_200(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 410:
+        response_410 = Problem.from_dict(response.json())
+
+        return response_410
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: AcceptInvitationRequest,
+) -> Response[
+    InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+]:
+    """Accept an invitation.
+
+     With a session of the account whose address was invited: it joins (and its address is
+    proven). Without a session, for an address that has no account: send `password` (and
+    optionally `display_name`) to create an account that the organisation manages; the answer
+    is a login's. An address that has an account but no session: 409 `sign_in_required`. An
+    unknown, revoked or used token: 404 `invitation_invalid`; after 7 days: 410
+    `invitation_expired`.
+
+    Args:
+        body (AcceptInvitationRequest):  Example: {'token': 'tsn_9f8e…'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: AcceptInvitationRequest,
+) -> (
+    InvitationJoined
+    | LoginAuthenticated
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+    | None
+):
+    """Accept an invitation.
+
+     With a session of the account whose address was invited: it joins (and its address is
+    proven). Without a session, for an address that has no account: send `password` (and
+    optionally `display_name`) to create an account that the organisation manages; the answer
+    is a login's. An address that has an account but no session: 409 `sign_in_required`. An
+    unknown, revoked or used token: 404 `invitation_invalid`; after 7 days: 410
+    `invitation_expired`.
+
+    Args:
+        body (AcceptInvitationRequest):  Example: {'token': 'tsn_9f8e…'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: AcceptInvitationRequest,
+) -> Response[
+    InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+]:
+    """Accept an invitation.
+
+     With a session of the account whose address was invited: it joins (and its address is
+    proven). Without a session, for an address that has no account: send `password` (and
+    optionally `display_name`) to create an account that the organisation manages; the answer
+    is a login's. An address that has an account but no session: 409 `sign_in_required`. An
+    unknown, revoked or used token: 404 `invitation_invalid`; after 7 days: 410
+    `invitation_expired`.
+
+    Args:
+        body (AcceptInvitationRequest):  Example: {'token': 'tsn_9f8e…'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: AcceptInvitationRequest,
+) -> (
+    InvitationJoined
+    | LoginAuthenticated
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+    | None
+):
+    """Accept an invitation.
+
+     With a session of the account whose address was invited: it joins (and its address is
+    proven). Without a session, for an address that has no account: send `password` (and
+    optionally `display_name`) to create an account that the organisation manages; the answer
+    is a login's. An address that has an account but no session: 409 `sign_in_required`. An
+    unknown, revoked or used token: 404 `invitation_invalid`; after 7 days: 410
+    `invitation_expired`.
+
+    Args:
+        body (AcceptInvitationRequest):  Example: {'token': 'tsn_9f8e…'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed
