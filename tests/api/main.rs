@@ -17,6 +17,7 @@ mod errors;
 mod hardware_tokens;
 mod introspection;
 mod keys;
+mod lifecycle;
 mod limits;
 mod login_history;
 mod mfa;

@@ -93,10 +93,15 @@ pub fn is_ticket(token: &Secret) -> bool {
 }
 
 /// The enroller a ticket stands for: 401 `unauthenticated` when it is unknown, used up or
-/// expired.
+/// expired, or when what made it is gone: the password changed since (a recovery ends every
+/// way in made before it), the account has an active factor already (a ticket enrols the
+/// first one, never a second), or — for a password login's ticket — no organisation's
+/// deadline has passed any more (the requirement was lifted, the member left, or an MFA
+/// reset restarted the clock).
 pub fn redeem(cx: &mut Context<'_>, ticket: Secret) -> Result<Enroller> {
     type TicketRow = (
         String,
+        chrono::NaiveDateTime,
         chrono::NaiveDateTime,
         Option<chrono::NaiveDateTime>,
         String,
@@ -105,24 +110,38 @@ pub fn redeem(cx: &mut Context<'_>, ticket: Secret) -> Result<Enroller> {
         .find(token_digest(ticket.expose()))
         .select((
             enrollment_tickets::account_id,
+            enrollment_tickets::created_at,
             enrollment_tickets::expires_at,
             enrollment_tickets::consumed_at,
             enrollment_tickets::first_factor,
         ))
         .first(cx.conn)
         .optional()?;
-    let Some((account_id, expires_at, None, first)) = row else {
-        return Err(Error::denied(ErrorCode::Unauthenticated));
+    let dead = || Error::denied(ErrorCode::Unauthenticated);
+    let Some((account_id, created_at, expires_at, None, first)) = row else {
+        return Err(dead());
     };
     if from_db(expires_at) <= cx.now {
-        return Err(Error::denied(ErrorCode::Unauthenticated));
+        return Err(dead());
     }
-    let account = accounts::get(cx.conn, &AccountId::from(account_id))?;
+    let account_id = AccountId::from(account_id);
+    let account = accounts::get(cx.conn, &account_id)?;
     operators::refuse_if_frozen(&account)?;
+    if created_at < account.password_changed_at || super::is_on(cx.conn, &account_id)? {
+        return Err(dead());
+    }
+    let first = LoginMethod::parse(&first);
+    // An SSO sign-in's ticket comes from its organisation's `mfa: both`, not from a deadline.
+    if first == LoginMethod::Password {
+        let deadline = crate::service::orgs::policy::enrollment_deadline(cx.conn, &account_id)?;
+        if !deadline.is_some_and(|deadline| deadline <= cx.now) {
+            return Err(dead());
+        }
+    }
     Ok(Enroller::Ticket {
         account: account.into(),
         ticket,
-        first: LoginMethod::parse(&first),
+        first,
     })
 }
 
