@@ -242,6 +242,19 @@ pub struct Settings {
     #[arg(long, env = "TESSERA_METRICS_BIND")]
     pub metrics_bind: Option<String>,
 
+    /// Hardware tokens one organisation may register.
+    #[arg(
+        long,
+        env = "TESSERA_ORG_MAX_HARDWARE_TOKENS",
+        default_value_t = 10_000
+    )]
+    pub org_max_hardware_tokens: i64,
+
+    /// Organisations one account may own (anyone can create one: a bound on what one
+    /// account can make).
+    #[arg(long, env = "TESSERA_MAX_ORGS_PER_ACCOUNT", default_value_t = 20)]
+    pub max_orgs_per_account: i64,
+
     /// Worker threads for the HTTP server (default: one per core).
     #[arg(long, env = "TESSERA_WORKERS")]
     pub workers: Option<usize>,
@@ -402,6 +415,18 @@ impl Settings {
                 "must not be blank",
             ));
         }
+        at_least(
+            "TESSERA_ORG_MAX_HARDWARE_TOKENS",
+            self.org_max_hardware_tokens,
+            1,
+            "token",
+        )?;
+        at_least(
+            "TESSERA_MAX_ORGS_PER_ACCOUNT",
+            self.max_orgs_per_account,
+            1,
+            "organisation",
+        )?;
         at_least(
             "TESSERA_OUTBOX_MAX_ATTEMPTS",
             self.outbox_max_attempts.into(),

@@ -90,6 +90,8 @@ pub enum ErrorCode {
     SignInRequired,
     /// A managed account cannot leave the organisation that manages it.
     ManagedAccountCannotLeave,
+    /// A bound on what one account or organisation may make (organisations, hardware tokens).
+    LimitReached,
     // Single sign-on.
     /// No organisation signs the email (or the organisation) in through SSO.
     SsoNotConfigured,

@@ -159,6 +159,10 @@ pub fn build_state_with_pool(
         webhook_urls: settings.webhook_url_list(),
         reset_link: settings.reset_link_template(),
         invite_link: settings.invite_link_template(),
+        limits: service::orgs::OrgLimits {
+            max_hardware_tokens: settings.org_max_hardware_tokens,
+            max_orgs_per_account: settings.max_orgs_per_account,
+        },
         channels,
         activity: Default::default(),
         session_cache: SessionCache::for_backend(db::Backend::of_url(&settings.database_url())),

@@ -171,7 +171,8 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | AccountNotManaged
         | InvitationRequired
         | SignInRequired
-        | ManagedAccountCannotLeave => StatusCode::CONFLICT,
+        | ManagedAccountCannotLeave
+        | LimitReached => StatusCode::CONFLICT,
         FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired
         | SsoFlowExpired | InvitationExpired => StatusCode::GONE,
         SsoProviderUnavailable => StatusCode::BAD_GATEWAY,
@@ -233,7 +234,8 @@ fn title(code: ErrorCode) -> &'static str {
         | AccountNotManaged
         | InvitationRequired
         | SignInRequired
-        | ManagedAccountCannotLeave => "Conflict",
+        | ManagedAccountCannotLeave
+        | LimitReached => "Conflict",
         FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired
         | SsoFlowExpired | InvitationExpired => "Gone",
         PayloadTooLarge => "Payload too large",

@@ -37,6 +37,8 @@ pub struct Env {
     pub reset_link: String,
     /// The invitation link, `{token}` to be filled in.
     pub invite_link: String,
+    /// What one account or organisation may make.
+    pub limits: crate::service::orgs::OrgLimits,
     /// Which channels carry codes (SMS and WhatsApp factors are offered only on them).
     pub channels: Channels,
     /// Session uses noted by the check, written in batches.

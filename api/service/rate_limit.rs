@@ -27,6 +27,8 @@ pub enum Kind {
     /// Second-factor codes: challenge verify and factor activation.
     Code,
     SignUp,
+    /// Hardware-token imports, per organisation.
+    TokenImport,
 }
 
 impl Kind {
@@ -35,6 +37,7 @@ impl Kind {
             Kind::Password => "password",
             Kind::Code => "code",
             Kind::SignUp => "signup",
+            Kind::TokenImport => "token_import",
         }
     }
 }
@@ -85,6 +88,8 @@ impl RateLimits {
             Kind::Password => self.password,
             Kind::Code => self.code,
             Kind::SignUp => self.sign_up,
+            // An import is a big write; twenty an hour is plenty for real use.
+            Kind::TokenImport => Rate::per_hour(20),
         }
     }
 }
@@ -121,9 +126,15 @@ pub fn take(cx: &mut Context<'_>, kinds: &[Kind]) -> Result<()> {
     Ok(())
 }
 
-fn take_one(cx: &mut Context<'_>, kind: Kind, ip_key: &str) -> Result<()> {
+/// Takes one request from the bucket of `kind` for `subject` (an organisation, say, rather
+/// than a client address).
+pub fn take_for(cx: &mut Context<'_>, kind: Kind, subject: &str) -> Result<()> {
+    take_one(cx, kind, subject)
+}
+
+fn take_one(cx: &mut Context<'_>, kind: Kind, key: &str) -> Result<()> {
     let rate = cx.env.rate_limits.rate(kind);
-    let bucket = format!("{}@{ip_key}", kind.name());
+    let bucket = format!("{}@{key}", kind.name());
     let now = micros(cx.now);
     let interval = rate.interval_micros();
     // The latest `tat` at which one more request still fits in the allowance.

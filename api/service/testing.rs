@@ -72,6 +72,10 @@ impl World {
             webhook_urls: Vec::new(),
             reset_link: "http://app.test/reset?token={token}".into(),
             invite_link: "http://app.test/invite?token={token}".into(),
+            limits: crate::service::orgs::OrgLimits {
+                max_hardware_tokens: 10_000,
+                max_orgs_per_account: 20,
+            },
             channels: super::mfa::sent_codes::Channels {
                 sms: true,
                 whatsapp: true,

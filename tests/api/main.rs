@@ -22,6 +22,7 @@ mod limits;
 mod login_history;
 mod mfa;
 mod openapi;
+mod org_limits;
 mod org_mfa;
 mod orgs;
 mod outbox;

@@ -181,6 +181,52 @@ fn row_for(cx: &Context<'_>, org_id: &OrgId, token: &NewToken) -> Result<Hardwar
     })
 }
 
+fn serial_taken_error() -> Error {
+    Error::denied_because(
+        ErrorCode::SerialTaken,
+        "The organisation already has a token with this serial.",
+    )
+}
+
+/// Inserts the rows; a serial that a concurrent registration took first is 409
+/// `serial_taken` (the unique index decides), never a server error.
+fn insert(conn: &mut DbConnection, rows: &[HardwareTokenRow]) -> Result<()> {
+    for row in rows {
+        diesel::insert_into(hardware_tokens::table)
+            .values(row)
+            .execute(conn)
+            .map_err(|e| match e {
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => serial_taken_error(),
+                other => other.into(),
+            })?;
+    }
+    Ok(())
+}
+
+/// Refuses (409 `limit_reached`) what would take the organisation past its token limit.
+fn within_limit(cx: &mut Context<'_>, org_id: &OrgId, adding: usize) -> Result<()> {
+    let registered: i64 = hardware_tokens::table
+        .filter(hardware_tokens::org_id.eq(org_id.as_str()))
+        .count()
+        .get_result(cx.conn)?;
+    let max = cx.env.limits.max_hardware_tokens;
+    if registered.saturating_add(adding as i64) > max {
+        return Err(Error::denied_because(
+            ErrorCode::LimitReached,
+            format!(
+                "An organisation may register at most {max} hardware tokens; it has {registered}."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// At most this many problems are listed for one import; a last entry counts the rest.
+const MAX_LISTED_PROBLEMS: usize = 100;
+
 fn serial_taken(conn: &mut DbConnection, org_id: &OrgId, serial: &str) -> Result<bool> {
     let count: i64 = hardware_tokens::table
         .filter(hardware_tokens::org_id.eq(org_id.as_str()))
@@ -225,16 +271,13 @@ pub fn register(
     }
     cx.transaction(|cx| {
         admin(cx, org_id, caller)?;
+        super::lock(cx.conn, org_id)?;
         if serial_taken(cx.conn, org_id, &token.serial)? {
-            return Err(Error::denied_because(
-                ErrorCode::SerialTaken,
-                "The organisation already has a token with this serial.",
-            ));
+            return Err(serial_taken_error());
         }
+        within_limit(cx, org_id, 1)?;
         let row = row_for(cx, org_id, &token)?;
-        diesel::insert_into(hardware_tokens::table)
-            .values(&row)
-            .execute(cx.conn)?;
+        insert(cx.conn, std::slice::from_ref(&row))?;
         let me = caller.account_id();
         let details = serde_json::json!({"serial": row.serial, "token_id": row.id});
         audit::record_in_org(
@@ -262,9 +305,16 @@ pub const CSV_HEADER: [&str; 7] = [
 
 /// Imports tokens from CSV (owners and admins): every row is checked — fields, duplicate
 /// serials within the file and against the organisation — and either all are imported or
-/// none, with every problem reported by line.
+/// none, with the problems reported by line (the first 100, then a count of the rest). An
+/// organisation imports at most 20 times an hour (429 `rate_limited`) and holds at most
+/// `max_hardware_tokens` (409 `limit_reached`).
 pub fn import(cx: &mut Context<'_>, caller: &Caller, org_id: &OrgId, csv: &[u8]) -> Result<usize> {
     admin(cx, org_id, caller)?;
+    crate::service::rate_limit::take_for(
+        cx,
+        crate::service::rate_limit::Kind::TokenImport,
+        org_id.as_str(),
+    )?;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(csv);
@@ -336,16 +386,26 @@ pub fn import(cx: &mut Context<'_>, caller: &Caller, org_id: &OrgId, csv: &[u8])
             "the file holds no tokens",
         ));
     }
+    if errors.len() > MAX_LISTED_PROBLEMS {
+        let more = errors.len() - MAX_LISTED_PROBLEMS;
+        errors.truncate(MAX_LISTED_PROBLEMS);
+        errors.push(FieldError::new(
+            "file",
+            "more_problems",
+            format!("{more} more problems not listed; fix these and import again"),
+        ));
+    }
     if !errors.is_empty() {
         return Err(Error::invalid(errors));
     }
     cx.transaction(|cx| {
-        for token in &tokens {
-            let row = row_for(cx, org_id, token)?;
-            diesel::insert_into(hardware_tokens::table)
-                .values(&row)
-                .execute(cx.conn)?;
-        }
+        super::lock(cx.conn, org_id)?;
+        within_limit(cx, org_id, tokens.len())?;
+        let rows = tokens
+            .iter()
+            .map(|token| row_for(cx, org_id, token))
+            .collect::<Result<Vec<_>>>()?;
+        insert(cx.conn, &rows)?;
         let me = caller.account_id();
         let details = serde_json::json!({"imported": tokens.len()});
         audit::record_in_org(

@@ -32,6 +32,15 @@ use crate::db::schema::{accounts as account_rows, mfa_factors, org_members, orgs
 use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
 
+/// What one account or organisation may make.
+#[derive(Debug, Clone, Copy)]
+pub struct OrgLimits {
+    /// Hardware tokens per organisation (`TESSERA_ORG_MAX_HARDWARE_TOKENS`).
+    pub max_hardware_tokens: i64,
+    /// Organisations one account may own (`TESSERA_MAX_ORGS_PER_ACCOUNT`).
+    pub max_orgs_per_account: i64,
+}
+
 /// A member's role in an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -190,7 +199,19 @@ pub(crate) fn admin(cx: &mut Context<'_>, org_id: &OrgId, caller: &Caller) -> Re
     Ok(role)
 }
 
-/// Creates an organisation; the caller becomes its owner.
+/// Inside a write transaction: holds the organisation's row lock until the end, so that
+/// changes to its owners happen one after the other (PostgreSQL runs transactions side by
+/// side: two owners demoting each other at once would each still see the other). A no-op
+/// update, as `accounts::lock`.
+fn lock(conn: &mut DbConnection, org_id: &OrgId) -> Result<()> {
+    diesel::update(orgs::table.find(org_id.as_str()))
+        .set(orgs::updated_at.eq(orgs::updated_at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Creates an organisation; the caller becomes its owner. An account owns at most
+/// `max_orgs_per_account` (409 `limit_reached`).
 pub fn create(cx: &mut Context<'_>, caller: &Caller, name: &str) -> Result<Org> {
     let name = check_name(name)?;
     let row = OrgRow {
@@ -203,6 +224,22 @@ pub fn create(cx: &mut Context<'_>, caller: &Caller, name: &str) -> Result<Org> 
         require_mfa_since: None,
     };
     cx.transaction(|cx| {
+        // Counted under the account's row lock: concurrent creations cannot both pass.
+        accounts::lock(cx.conn, caller.account_id())?;
+        let owned: i64 = org_members::table
+            .filter(org_members::account_id.eq(caller.account_id().as_str()))
+            .filter(org_members::role.eq(Role::Owner.name()))
+            .count()
+            .get_result(cx.conn)?;
+        if owned >= cx.env.limits.max_orgs_per_account {
+            return Err(Error::denied_because(
+                ErrorCode::LimitReached,
+                format!(
+                    "An account may own at most {} organisations.",
+                    cx.env.limits.max_orgs_per_account
+                ),
+            ));
+        }
         diesel::insert_into(orgs::table)
             .values(&row)
             .execute(cx.conn)?;
@@ -478,6 +515,7 @@ pub fn change_role(
     role: Role,
 ) -> Result<()> {
     cx.transaction(|cx| {
+        lock(cx.conn, org_id)?;
         let actor = admin(cx, org_id, caller)?;
         let before = member_role(cx, org_id, member)?;
         may_assign(actor, Some(before), Some(role))?;
@@ -511,6 +549,7 @@ pub fn remove_member(
     member: &AccountId,
 ) -> Result<()> {
     cx.transaction(|cx| {
+        lock(cx.conn, org_id)?;
         let leaving = member == caller.account_id();
         let actor = if leaving {
             membership(cx, org_id, caller)?
