@@ -134,7 +134,7 @@ pub fn redeem(cx: &mut Context<'_>, ticket: Secret) -> Result<Enroller> {
     // An SSO sign-in's ticket comes from its organisation's `mfa: both`, not from a deadline.
     if first == LoginMethod::Password {
         let deadline = crate::service::orgs::policy::enrollment_deadline(cx.conn, &account_id)?;
-        if !deadline.is_some_and(|deadline| deadline <= cx.now) {
+        if deadline.is_none_or(|deadline| deadline > cx.now) {
             return Err(dead());
         }
     }
