@@ -70,7 +70,7 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().nfc().collect::<String>().to_lowercase()
 }
 
-fn check_email(email: &str) -> Option<FieldError> {
+pub(crate) fn check_email(email: &str) -> Option<FieldError> {
     if email.len() > 254 || !email_address::EmailAddress::is_valid(email) || !email.contains('.') {
         return Some(FieldError::new(
             "email",
@@ -81,7 +81,7 @@ fn check_email(email: &str) -> Option<FieldError> {
     None
 }
 
-fn check_display_name(name: &str) -> Option<FieldError> {
+pub(crate) fn check_display_name(name: &str) -> Option<FieldError> {
     if name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Some(FieldError::new(
             "display_name",

@@ -125,17 +125,6 @@ impl InvitationRow {
     }
 }
 
-fn check_email(email: &str) -> Result<()> {
-    if email.len() > 254 || !email_address::EmailAddress::is_valid(email) || !email.contains('.') {
-        return Err(Error::invalid(vec![FieldError::new(
-            "email",
-            "invalid",
-            "is not a valid email address",
-        )]));
-    }
-    Ok(())
-}
-
 /// Ends the address's pending invitations to the organisation (a new one replaces them).
 fn end_pending(cx: &mut Context<'_>, org_id: &OrgId, email: &str) -> Result<usize> {
     Ok(diesel::update(
@@ -223,7 +212,9 @@ pub fn create(
     role: Role,
 ) -> Result<Invitation> {
     let email = normalise_email(email);
-    check_email(&email)?;
+    if let Some(problem) = accounts::check_email(&email) {
+        return Err(Error::invalid(vec![problem]));
+    }
     cx.transaction(|cx| {
         let actor = admin(cx, org_id, caller)?;
         may_assign(actor, None, Some(role))?;
@@ -444,14 +435,8 @@ pub fn check_new_member(cx: &mut Context<'_>, token: &Secret, new: &NewMember) -
         passwords::problem_with_new("password", new.password.expose(), &row.email)
             .into_iter()
             .collect();
-    if let Some(name) = &new.display_name
-        && (name.chars().count() > 100 || name.chars().any(char::is_control))
-    {
-        errors.push(FieldError::new(
-            "display_name",
-            "invalid",
-            "must be at most 100 characters without control characters",
-        ));
+    if let Some(name) = &new.display_name {
+        errors.extend(accounts::check_display_name(name));
     }
     if errors.is_empty() {
         Ok(())
