@@ -3905,6 +3905,10 @@ export type CreateOrgErrors = {
      */
     403: Problem;
     /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
      * The request body is larger than the server accepts.
      */
     413: Problem;
