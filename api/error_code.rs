@@ -48,8 +48,6 @@ pub enum ErrorCode {
     InsufficientRole,
     /// An API key without the scope the call needs.
     InsufficientScope,
-    /// The call needs a session that proved a second factor (aal2).
-    StepUpRequired,
     NotFound,
     // State and policy.
     EmailTaken,

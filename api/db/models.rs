@@ -197,6 +197,8 @@ pub struct ApiKeyRow {
     pub expires_at: Option<NaiveDateTime>,
     pub last_used_at: Option<NaiveDateTime>,
     pub last_logged_at: Option<NaiveDateTime>,
+    pub last_used_ip: Option<String>,
+    pub last_used_user_agent: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

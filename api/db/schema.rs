@@ -263,6 +263,8 @@ diesel::table! {
         expires_at -> Nullable<Timestamp>,
         last_used_at -> Nullable<Timestamp>,
         last_logged_at -> Nullable<Timestamp>,
+        last_used_ip -> Nullable<Text>,
+        last_used_user_agent -> Nullable<Text>,
     }
 }
 

@@ -3,19 +3,20 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::body::Body;
+use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::page_types::ApiKeyPage;
 use super::sessions::ListQuery;
-use crate::service::ClientInfo;
 use crate::service::api_keys::{self, IssuedApiKey, Scope};
 use crate::service::pagination::PageRequest;
+use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
+use crate::service::{ClientInfo, Secret};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "CI pipeline", "scopes": ["profile:read"], "expires_at": "2027-01-01T00:00:00Z"}))]
+#[schema(example = json!({"name": "CI pipeline", "scopes": ["profile:read"], "expires_at": "2027-01-01T00:00:00Z", "password": "correct horse battery staple"}))]
 pub struct CreateApiKeyRequest {
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
@@ -23,12 +24,32 @@ pub struct CreateApiKeyRequest {
     pub scopes: Option<Vec<Scope>>,
     /// When the key stops working; never when left out.
     pub expires_at: Option<DateTime<Utc>>,
+    /// The account's current password (a key is a way into the account's data). Accounts
+    /// without a password (SSO) sign in at their provider again instead.
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Secret>,
+    /// A current authenticator or recovery code: required once MFA is on.
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub code: Option<Secret>,
+}
+
+/// What giving a key a new secret asks for.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"password": "correct horse battery staple"}))]
+pub struct RotateApiKeyRequest {
+    /// The account's current password.
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Secret>,
+    /// A current authenticator or recovery code: required once MFA is on.
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub code: Option<Secret>,
 }
 
 /// Create an API key for scripts and integrations: it reads what its scopes name (`GET
 /// /v1/me`, sessions, login history, audit log) as `Authorization: Bearer tsk_…`, and nothing
-/// else. The key is shown only in this answer. With MFA on, the session must be aal2 (403
-/// `step_up_required`).
+/// else. The key is shown only in this answer. Needs the password, and a current code once MFA
+/// is on (403 `reauthentication_failed` naming the field otherwise); the account is emailed.
 #[utoipa::path(
     operation_id = "createApiKey",
     tag = "api-keys",
@@ -41,6 +62,7 @@ pub struct CreateApiKeyRequest {
         (status = 413, response = crate::openapi::PayloadTooLarge),
         (status = 415, response = crate::openapi::UnsupportedMediaType),
         (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
         (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []), ("session_cookie" = [])),
@@ -50,12 +72,16 @@ pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
     client: ClientInfo,
-    Body(body): Body<CreateApiKeyRequest>,
+    Body(body): PasswordBody<CreateApiKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let confirmation = super::mfa::confirmation(body.password, body.code)?;
+    let (name, scopes, expires_at) = (body.name, body.scopes, body.expires_at);
     let issued = state
-        .run(client, move |cx| {
-            api_keys::create(cx, &caller, &body.name, body.scopes, body.expires_at)
-        })
+        .run_hashing(
+            client,
+            |cx| rate_limit::take(cx, &[Kind::Password]),
+            move |cx, ()| api_keys::create(cx, &caller, &name, scopes, expires_at, confirmation),
+        )
         .await?;
     Ok(HttpResponse::Created().json(issued))
 }
@@ -89,16 +115,22 @@ pub async fn list(
 }
 
 /// Give a key a new secret, shown only in this answer; the old one stops working at once.
+/// Asks what creating a key asks (the password, and a code once MFA is on).
 #[utoipa::path(
     operation_id = "rotateApiKey",
     tag = "api-keys",
     params(("id" = uuid::Uuid, Path, description = "The key's id")),
+    request_body = RotateApiKeyRequest,
     responses(
         (status = 200, description = "Rotated; the new key is shown only here", body = IssuedApiKey),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthenticated),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
         (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []), ("session_cookie" = [])),
@@ -109,10 +141,16 @@ pub async fn rotate(
     caller: Caller,
     client: ClientInfo,
     id: web::Path<uuid::Uuid>,
+    Body(body): PasswordBody<RotateApiKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let key_id = id.into_inner().to_string();
+    let confirmation = super::mfa::confirmation(body.password, body.code)?;
     let issued = state
-        .run(client, move |cx| api_keys::rotate(cx, &caller, &key_id))
+        .run_hashing(
+            client,
+            |cx| rate_limit::take(cx, &[Kind::Password]),
+            move |cx, ()| api_keys::rotate(cx, &caller, &key_id, confirmation),
+        )
         .await?;
     Ok(HttpResponse::Ok().json(issued))
 }

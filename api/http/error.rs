@@ -149,7 +149,6 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | ReauthenticationRequired
         | InsufficientRole
         | InsufficientScope
-        | StepUpRequired
         | SsoAccountNotProvisioned
         | InvitationForAnotherAccount => StatusCode::FORBIDDEN,
         NotFound | SsoNotConfigured | InvitationInvalid => StatusCode::NOT_FOUND,
@@ -210,7 +209,6 @@ fn title(code: ErrorCode) -> &'static str {
         OriginNotAllowed
         | InsufficientRole
         | InsufficientScope
-        | StepUpRequired
         | SsoAccountNotProvisioned
         | InvitationForAnotherAccount => "Forbidden",
         SsoDenied | SsoCodeRefused | SsoIdTokenInvalid => "Single sign-on failed",

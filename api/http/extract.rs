@@ -251,11 +251,12 @@ impl FromRequest for Reader {
             });
         };
         let state = state(req);
+        // Where the key is used from is recorded with it (and in the login history).
+        let client = ClientInfo::from_request(req, payload);
         Box::pin(async move {
+            let client = client.await?;
             let caller = state?
-                .run(ClientInfo::default(), move |cx| {
-                    api_keys::authenticate(cx, &key)
-                })
+                .run(client, move |cx| api_keys::authenticate(cx, &key))
                 .await?;
             Ok(Reader {
                 account: caller.account,

@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, delete, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::body::{Body, CsvBody};
+use super::body::{Body, CsvBody, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::mfa::ActivationAnswer;
@@ -229,10 +229,19 @@ pub struct BindTokenRequest {
     /// The code the token shows now.
     #[schema(value_type = String, pattern = r"^[0-9]{6,8}$")]
     pub code: Secret,
+    /// The account's current password. Required with a session; not with an enrolment ticket.
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Secret>,
+    /// A current code from one of your active factors, or a recovery code: required with a
+    /// session once MFA is on (the token is a new way in).
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub mfa_code: Option<Secret>,
 }
 
 /// Bind one of your organisation's hardware tokens as your second factor, by proving a code
-/// from it. Also open to the bearer of an enrolment ticket, whose login it then completes.
+/// from it. With a session, the password is needed too, and once MFA is on a current code
+/// (`mfa_code`) as for every new way in. Also open to the bearer of an enrolment ticket, whose
+/// login it then completes.
 #[utoipa::path(
     operation_id = "bindHardwareToken",
     tag = "mfa",
@@ -258,15 +267,23 @@ pub async fn bind(
     enroller: Enroller,
     client: ClientInfo,
     delivery: SessionDelivery,
-    Body(body): Body<BindTokenRequest>,
+    Body(body): PasswordBody<BindTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     mfa::check_code_shape("code", &body.code)?;
+    if let Some(code) = &body.mfa_code {
+        mfa::check_code_shape("mfa_code", code)?;
+    }
+    let confirmation = super::mfa::confirmation(body.password, body.mfa_code)?;
     let org_id = OrgId::from(body.org_id);
+    let (serial, code) = (body.serial, body.code);
     let activated = state
-        .run(client, move |cx| {
-            rate_limit::take(cx, &[Kind::Code])?;
-            enrolment::bind_hardware_token(cx, &enroller, &org_id, &body.serial, &body.code)
-        })
+        .run_hashing(
+            client,
+            |cx| rate_limit::take(cx, &[Kind::Code, Kind::Password]),
+            move |cx, ()| {
+                enrolment::bind_hardware_token(cx, &enroller, &org_id, &serial, &code, confirmation)
+            },
+        )
         .await?;
     let mut response = HttpResponse::Ok();
     let answer = ActivationAnswer::from_activated(activated, &delivery, |token| {

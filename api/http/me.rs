@@ -72,9 +72,19 @@ pub struct UpdateProfileRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, example = "+4915112345678", pattern = r"^\+[1-9][0-9]{6,14}$")]
     pub whatsapp_number: Option<Option<String>>,
+    /// The account's current password: required to set, change or clear `whatsapp_number`
+    /// (a proven number receives login codes).
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Secret>,
+    /// A current authenticator or recovery code: required with `whatsapp_number` once MFA is
+    /// on.
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub code: Option<Secret>,
 }
 
-/// Update the profile. Fields left out stay as they are; null clears a field.
+/// Update the profile. Fields left out stay as they are; null clears a field. Setting,
+/// changing or clearing `whatsapp_number` needs `password`, and `code` once MFA is on (403
+/// `reauthentication_failed` naming the field otherwise), as adding a factor does.
 #[utoipa::path(
     operation_id = "updateMe",
     tag = "me",
@@ -97,18 +107,30 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     client: ClientInfo,
-    Body(body): Body<UpdateProfileRequest>,
+    Body(body): PasswordBody<UpdateProfileRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let confirmation = super::mfa::confirmation(body.password, body.code)?;
     let change = ProfileChange {
         display_name: body.display_name,
         phone: body.phone,
         whatsapp_number: body.whatsapp_number,
     };
-    let account = state
-        .run(client, move |cx| {
-            accounts::update_profile(cx, caller.account_id(), change)
-        })
-        .await?;
+    // Only a change of the WhatsApp number checks a password: it alone waits for the hasher.
+    let account = if change.whatsapp_number.is_some() {
+        state
+            .run_hashing(
+                client,
+                |cx| rate_limit::take(cx, &[Kind::Password]),
+                move |cx, ()| accounts::update_profile(cx, &caller, change, confirmation),
+            )
+            .await?
+    } else {
+        state
+            .run(client, move |cx| {
+                accounts::update_profile(cx, &caller, change, confirmation)
+            })
+            .await?
+    };
     Ok(HttpResponse::Ok().json(account))
 }
 
@@ -124,6 +146,10 @@ pub struct ChangePasswordRequest {
     /// A current authenticator code or an unused recovery code: required when MFA is on.
     #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
     pub code: Option<Secret>,
+    /// Also revoke every API key of the account (default false), when they may have leaked
+    /// with the old password.
+    #[serde(default)]
+    pub revoke_api_keys: bool,
 }
 
 /// Change the password.
@@ -165,6 +191,7 @@ pub async fn change_password(
         current_password: body.current_password,
         new_password: body.new_password,
         code: body.code,
+        revoke_api_keys: body.revoke_api_keys,
     };
     state
         .run_hashing(

@@ -11,6 +11,7 @@ use crate::service::mfa::enrolment::{self, Activation, SentCodeEnrolment, TotpEn
 use crate::service::mfa::factors::{self, MfaStatus, StepUp};
 use crate::service::mfa::recovery_codes::RecoveryCodes;
 use crate::service::mfa::sent_codes::{self, SentCode};
+use crate::service::mfa::step_up::Confirmation;
 use crate::service::mfa::tickets::Enroller;
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::{Caller, Session};
@@ -46,6 +47,10 @@ pub struct PasswordConfirmation {
     /// (it stands for the password given at login).
     #[schema(value_type = Option<String>)]
     pub password: Option<Secret>,
+    /// A current authenticator or recovery code: required with a session once MFA is on (a
+    /// new factor is a new way in).
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub code: Option<Secret>,
 }
 
 /// Start adding an authenticator app.
@@ -86,15 +91,12 @@ pub async fn enroll_totp(
     client: ClientInfo,
     Body(body): PasswordBody<PasswordConfirmation>,
 ) -> Result<HttpResponse, ApiError> {
-    let password = body.password;
-    if let Some(password) = &password {
-        passwords::check_size("password", password)?;
-    }
+    let confirmation = confirmation(body.password, body.code)?;
     let enrolment = state
         .run_hashing(
             client,
             |cx| rate_limit::take(cx, &[Kind::Password]),
-            move |cx, ()| enrolment::start_totp(cx, &enroller, password),
+            move |cx, ()| enrolment::start_totp(cx, &enroller, confirmation),
         )
         .await?;
     Ok(HttpResponse::Created().json(enrolment))
@@ -110,6 +112,23 @@ pub struct PhoneEnrolmentRequest {
     /// The account's current password. Required with a session; not with an enrolment ticket.
     #[schema(value_type = Option<String>)]
     pub password: Option<Secret>,
+    /// A current authenticator or recovery code: required with a session once MFA is on.
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub code: Option<Secret>,
+}
+
+/// The password and code a signed-in caller sends to add a way in, checked for size.
+pub(crate) fn confirmation(
+    password: Option<Secret>,
+    code: Option<Secret>,
+) -> Result<Confirmation, ApiError> {
+    if let Some(password) = &password {
+        passwords::check_size("password", password)?;
+    }
+    if let Some(code) = &code {
+        mfa::check_code_shape("code", code)?;
+    }
+    Ok(Confirmation { password, code })
 }
 
 async fn enroll_sent(
@@ -119,15 +138,17 @@ async fn enroll_sent(
     body: PhoneEnrolmentRequest,
     kind: FactorType,
 ) -> Result<HttpResponse, ApiError> {
-    let PhoneEnrolmentRequest { phone, password } = body;
-    if let Some(password) = &password {
-        passwords::check_size("password", password)?;
-    }
+    let PhoneEnrolmentRequest {
+        phone,
+        password,
+        code,
+    } = body;
+    let confirmation = confirmation(password, code)?;
     let enrolment = state
         .run_hashing(
             client,
             |cx| rate_limit::take(cx, &[Kind::Password]),
-            move |cx, ()| enrolment::start_sent(cx, &enroller, kind, &phone, password),
+            move |cx, ()| enrolment::start_sent(cx, &enroller, kind, &phone, confirmation),
         )
         .await?;
     Ok(HttpResponse::Created().json(enrolment))

@@ -11,9 +11,10 @@ use super::error::{Error, FieldError, Result};
 use super::history::LoginMethod;
 use super::ids::AccountId;
 use super::mfa::sent_codes::{self, Purpose, Target};
+use super::mfa::step_up::{self, Confirmation, Requirement};
 use super::passwords;
 use super::secret::Secret;
-use super::sessions::{self, Aal, IssuedSession};
+use super::sessions::{self, Aal, Caller, IssuedSession};
 use crate::db::models::AccountRow;
 use crate::db::schema::accounts;
 use crate::db::{DbConnection, from_db, to_db};
@@ -226,6 +227,7 @@ pub fn verify_whatsapp(
             AuditAction::WhatsappVerified,
             Some(serde_json::json!({"number": sent_codes::mask(row.whatsapp_number.as_deref().unwrap_or_default())})),
         )?;
+        super::alerts::way_in_added(cx, account_id, super::alerts::WayIn::WhatsappNumber)?;
         Ok(Decision::Done(Account::from(get(cx.conn, account_id)?)))
     })
 }
@@ -268,12 +270,16 @@ pub struct ProfileChange {
 }
 
 /// Changes the profile; the change is audited with the names of the fields that changed,
-/// never their values.
+/// never their values. The WhatsApp number receives login codes once proven, so setting,
+/// changing or clearing it asks what adding a factor asks: the password, and a current code
+/// once MFA is on.
 pub fn update_profile(
     cx: &mut Context<'_>,
-    account_id: &AccountId,
+    caller: &Caller,
     mut change: ProfileChange,
+    confirmation: Confirmation,
 ) -> Result<Account> {
+    let account_id = caller.account_id();
     let mut errors = Vec::new();
     // Checked as sent, as the schema states it; only then trimmed.
     if let Some(Some(name)) = &change.display_name {
@@ -291,60 +297,81 @@ pub fn update_profile(
     if !errors.is_empty() {
         return Err(Error::invalid(errors));
     }
-    cx.transaction(|cx| {
-        let mut row = get(cx.conn, account_id)?;
-        let mut changed = Vec::new();
-        if let Some(v) = change.display_name
-            && v != row.display_name
-        {
-            row.display_name = v;
-            changed.push("display_name");
-        }
-        if let Some(v) = change.phone
-            && v != row.phone
-        {
-            row.phone = v;
-            changed.push("phone");
-        }
-        let mut prove_whatsapp = false;
-        if let Some(v) = change.whatsapp_number
-            && v != row.whatsapp_number
-        {
-            // A new number is unproven until a code sent to it comes back.
-            prove_whatsapp = v.is_some() && cx.env.channels.whatsapp;
-            row.whatsapp_number = v;
-            row.whatsapp_verified_at = None;
-            changed.push("whatsapp_number");
-        }
-        if changed.is_empty() {
-            return Ok(Account::from(row));
-        }
-        row.updated_at = to_db(cx.now);
-        diesel::update(accounts::table.find(account_id.as_str()))
-            .set((
-                accounts::display_name.eq(&row.display_name),
-                accounts::phone.eq(&row.phone),
-                accounts::whatsapp_number.eq(&row.whatsapp_number),
-                accounts::whatsapp_verified_at.eq(row.whatsapp_verified_at),
-                accounts::updated_at.eq(row.updated_at),
-            ))
-            .execute(cx.conn)?;
-        if changed.contains(&"whatsapp_number") {
-            sent_codes::end_profile_codes(cx, account_id)?;
-        }
-        if prove_whatsapp {
-            sent_codes::send(
-                cx,
-                Target::ProfileWhatsapp(account_id),
-                Purpose::Verification,
-            )?;
-        }
-        audit::record(
+    let current = get(cx.conn, account_id)?;
+    if change
+        .whatsapp_number
+        .as_ref()
+        .is_some_and(|number| *number != current.whatsapp_number)
+    {
+        let proof = confirmation.proof(caller.session_id.clone());
+        return step_up::verify(
             cx,
             account_id,
-            AuditAction::ProfileUpdated,
-            Some(serde_json::json!({"fields": changed})),
+            &proof,
+            Requirement::PasswordAndCodeIfMfaIsOn,
+        )?
+        .apply(cx, |cx, _| apply_profile_change(cx, account_id, change));
+    }
+    cx.transaction(|cx| apply_profile_change(cx, account_id, change))
+}
+
+fn apply_profile_change(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    change: ProfileChange,
+) -> Result<Account> {
+    let mut row = get(cx.conn, account_id)?;
+    let mut changed = Vec::new();
+    if let Some(v) = change.display_name
+        && v != row.display_name
+    {
+        row.display_name = v;
+        changed.push("display_name");
+    }
+    if let Some(v) = change.phone
+        && v != row.phone
+    {
+        row.phone = v;
+        changed.push("phone");
+    }
+    let mut prove_whatsapp = false;
+    if let Some(v) = change.whatsapp_number
+        && v != row.whatsapp_number
+    {
+        // A new number is unproven until a code sent to it comes back.
+        prove_whatsapp = v.is_some() && cx.env.channels.whatsapp;
+        row.whatsapp_number = v;
+        row.whatsapp_verified_at = None;
+        changed.push("whatsapp_number");
+    }
+    if changed.is_empty() {
+        return Ok(Account::from(row));
+    }
+    row.updated_at = to_db(cx.now);
+    diesel::update(accounts::table.find(account_id.as_str()))
+        .set((
+            accounts::display_name.eq(&row.display_name),
+            accounts::phone.eq(&row.phone),
+            accounts::whatsapp_number.eq(&row.whatsapp_number),
+            accounts::whatsapp_verified_at.eq(row.whatsapp_verified_at),
+            accounts::updated_at.eq(row.updated_at),
+        ))
+        .execute(cx.conn)?;
+    if changed.contains(&"whatsapp_number") {
+        sent_codes::end_profile_codes(cx, account_id)?;
+    }
+    if prove_whatsapp {
+        sent_codes::send(
+            cx,
+            Target::ProfileWhatsapp(account_id),
+            Purpose::Verification,
         )?;
-        Ok(Account::from(row))
-    })
+    }
+    audit::record(
+        cx,
+        account_id,
+        AuditAction::ProfileUpdated,
+        Some(serde_json::json!({"fields": changed})),
+    )?;
+    Ok(Account::from(row))
 }

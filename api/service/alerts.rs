@@ -240,3 +240,63 @@ pub fn sign_in_failed(cx: &mut Context<'_>, account_id: &AccountId, email: &str)
     outbox::enqueue(cx, Channel::Email, email, "alert.failed_login", &content)?;
     Ok(())
 }
+
+/// A new way into the account: a second factor, an API key, a profile WhatsApp number that
+/// receives login codes, a link to an organisation's identity provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WayIn<'a> {
+    /// A second factor of this type (`totp`, `sms`, `whatsapp`, `hardware_token`).
+    Factor(&'a str),
+    /// An API key with this name; also a key given a new secret.
+    ApiKey(&'a str),
+    /// The profile's WhatsApp number, once proven.
+    WhatsappNumber,
+    /// A link to the identity provider of the organisation with this name.
+    SsoLink(&'a str),
+}
+
+impl WayIn<'_> {
+    fn describe(self) -> String {
+        match self {
+            WayIn::Factor("totp") => "An authenticator app was added as a second factor".into(),
+            WayIn::Factor("sms") => {
+                "A phone number for SMS codes was added as a second factor".into()
+            }
+            WayIn::Factor("whatsapp") => "A WhatsApp number was added as a second factor".into(),
+            WayIn::Factor("hardware_token") => {
+                "A hardware token was bound as a second factor".into()
+            }
+            WayIn::Factor(other) => format!("A second factor ({other}) was added"),
+            WayIn::ApiKey(name) => format!("An API key named \"{name}\" was issued"),
+            WayIn::WhatsappNumber => {
+                "A WhatsApp number that receives sign-in codes was added to the profile".into()
+            }
+            WayIn::SsoLink(org) => {
+                format!("The account was linked to the single sign-on of \"{org}\"")
+            }
+        }
+    }
+}
+
+/// Tells the account that a way into it was just added. Always sent: it is how the owner
+/// learns that someone with a stolen session or password planted one.
+pub fn way_in_added(cx: &mut Context<'_>, account_id: &AccountId, what: WayIn<'_>) -> Result<()> {
+    use crate::db::schema::accounts;
+    let email: String = accounts::table
+        .find(account_id.as_str())
+        .select(accounts::email)
+        .first(cx.conn)?;
+    let content = Content {
+        subject: Some("A new way into your account was added".into()),
+        text: format!(
+            "{} on your account ({email}).\n\n{}\n\
+             If it was you, there is nothing to do. If not, change your password at once, \
+             remove what you do not know, and sign out the sessions you do not know.\n",
+            what.describe(),
+            whereabouts(cx)
+        ),
+        to: None,
+    };
+    outbox::enqueue(cx, Channel::Email, &email, "alert.way_in_added", &content)?;
+    Ok(())
+}

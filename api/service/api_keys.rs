@@ -9,16 +9,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::accounts::Account;
+use super::alerts::{self, WayIn};
 use super::audit::{self, AuditAction};
 use super::context::Context;
 use super::error::{Error, FieldError, Result};
 use super::history::{self, Attempt, LoginMethod};
 use super::ids::{AccountId, row_id};
-use super::mfa;
+use super::mfa::step_up::{self, Confirmation, Requirement};
 use super::operators;
 use super::pagination::{Cursor, Page, PageRequest, page_from};
 use super::secret::Secret;
-use super::sessions::{Aal, Caller};
+use super::sessions::Caller;
 use crate::crypto::tokens::{random_bytes, token_digest};
 use crate::db::models::{AccountRow, ApiKeyRow};
 use crate::db::schema::{accounts, api_keys};
@@ -75,6 +76,12 @@ pub struct ApiKey {
     pub scopes: Vec<Scope>,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// The address the key was last used from.
+    #[schema(example = "203.0.113.9")]
+    pub last_used_ip: Option<String>,
+    /// The user agent the key was last used with.
+    #[schema(example = "curl/8.5.0")]
+    pub last_used_user_agent: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -106,6 +113,8 @@ fn view(row: &ApiKeyRow) -> ApiKey {
         scopes: serde_json::from_str(&row.scopes).unwrap_or_default(),
         created_at: from_db(row.created_at),
         last_used_at: row.last_used_at.map(from_db),
+        last_used_ip: row.last_used_ip.clone(),
+        last_used_user_agent: row.last_used_user_agent.clone(),
         expires_at: row.expires_at.map(from_db),
     }
 }
@@ -124,18 +133,6 @@ fn mint() -> (String, Secret, String) {
     (prefix, key, digest)
 }
 
-/// Keys are made from a session that proved a second factor when the account has MFA on:
-/// a key outlives the session and reads the account's data.
-fn require_step_up(cx: &mut Context<'_>, caller: &Caller) -> Result<()> {
-    if caller.aal != Aal::Aal2 && mfa::is_on(cx.conn, caller.account_id())? {
-        return Err(Error::denied_because(
-            ErrorCode::StepUpRequired,
-            "With MFA on, API keys are made from a session that proved a second factor.",
-        ));
-    }
-    Ok(())
-}
-
 /// Creates a key (default: every read scope).
 pub fn create(
     cx: &mut Context<'_>,
@@ -143,6 +140,7 @@ pub fn create(
     name: &str,
     scopes: Option<Vec<Scope>>,
     expires_at: Option<DateTime<Utc>>,
+    confirmation: Confirmation,
 ) -> Result<IssuedApiKey> {
     let mut errors = Vec::new();
     if name.trim().is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
@@ -172,7 +170,13 @@ pub fn create(
     if !errors.is_empty() {
         return Err(Error::invalid(errors));
     }
-    require_step_up(cx, caller)?;
+    let proof = confirmation.proof(caller.session_id.clone());
+    let verified = step_up::verify(
+        cx,
+        caller.account_id(),
+        &proof,
+        Requirement::PasswordAndCodeIfMfaIsOn,
+    )?;
     let (prefix, secret, digest) = mint();
     let row = ApiKeyRow {
         id: row_id(),
@@ -185,8 +189,10 @@ pub fn create(
         expires_at: expires_at.map(to_db),
         last_used_at: None,
         last_logged_at: None,
+        last_used_ip: None,
+        last_used_user_agent: None,
     };
-    cx.transaction(|cx| {
+    verified.apply(cx, |cx, _| {
         diesel::insert_into(api_keys::table)
             .values(&row)
             .execute(cx.conn)?;
@@ -197,6 +203,7 @@ pub fn create(
             AuditAction::ApiKeyCreated,
             Some(details),
         )?;
+        alerts::way_in_added(cx, caller.account_id(), WayIn::ApiKey(&row.name))?;
         Ok(IssuedApiKey {
             key: view(&row),
             secret,
@@ -239,10 +246,23 @@ fn owned(cx: &mut Context<'_>, account_id: &AccountId, key_id: &str) -> Result<A
         .ok_or_else(|| Error::denied(ErrorCode::NotFound))
 }
 
-/// A new secret for the key; the old one stops working at once.
-pub fn rotate(cx: &mut Context<'_>, caller: &Caller, key_id: &str) -> Result<IssuedApiKey> {
-    require_step_up(cx, caller)?;
-    cx.transaction(|cx| {
+/// A new secret for the key; the old one stops working at once. A new secret is a new way
+/// in: it asks what making a key asks.
+pub fn rotate(
+    cx: &mut Context<'_>,
+    caller: &Caller,
+    key_id: &str,
+    confirmation: Confirmation,
+) -> Result<IssuedApiKey> {
+    owned(cx, caller.account_id(), key_id)?;
+    let proof = confirmation.proof(caller.session_id.clone());
+    step_up::verify(
+        cx,
+        caller.account_id(),
+        &proof,
+        Requirement::PasswordAndCodeIfMfaIsOn,
+    )?
+    .apply(cx, |cx, _| {
         let mut row = owned(cx, caller.account_id(), key_id)?;
         let (prefix, secret, digest) = mint();
         diesel::update(api_keys::table.find(&row.id))
@@ -259,6 +279,7 @@ pub fn rotate(cx: &mut Context<'_>, caller: &Caller, key_id: &str) -> Result<Iss
             AuditAction::ApiKeyRotated,
             Some(details),
         )?;
+        alerts::way_in_added(cx, caller.account_id(), WayIn::ApiKey(&row.name))?;
         Ok(IssuedApiKey {
             key: view(&row),
             secret,
@@ -278,6 +299,23 @@ pub fn delete(cx: &mut Context<'_>, caller: &Caller, key_id: &str) -> Result<()>
             Some(details),
         )
     })
+}
+
+/// Deletes every key of the account (a password reset, or a change that asks for it):
+/// returns how many, and the audit log records them with the reason.
+pub fn revoke_all(cx: &mut Context<'_>, account_id: &AccountId, reason: &str) -> Result<usize> {
+    let revoked =
+        diesel::delete(api_keys::table.filter(api_keys::account_id.eq(account_id.as_str())))
+            .execute(cx.conn)?;
+    if revoked > 0 {
+        audit::record(
+            cx,
+            account_id,
+            AuditAction::ApiKeysRevoked,
+            Some(serde_json::json!({"revoked": revoked, "reason": reason})),
+        )?;
+    }
+    Ok(revoked)
 }
 
 pub fn is_api_key(token: &Secret) -> bool {
@@ -304,37 +342,50 @@ pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<KeyCaller> {
         return Err(unauthenticated());
     }
     operators::refuse_if_frozen(&account).map_err(|_| unauthenticated())?;
-    // Both marks are checked on the row just read, so a key used many times a minute costs
-    // no write; the updates stay conditional for instances racing on the same key, and
-    // best-effort: a busy database must not refuse a key.
+    // Both marks are checked on the row just read, so a key used many times a minute from
+    // one place costs no write; a use from another address or agent is written at once (and
+    // goes to the login history), so the owner sees where the key was used last. The updates
+    // stay conditional for instances racing on the same key, and best-effort: a busy database
+    // must not refuse a key.
     let stale = |mark: Option<chrono::NaiveDateTime>, age: Duration| {
         mark.is_none_or(|at| from_db(at) <= cx.now - age)
     };
-    if stale(key.last_used_at, Duration::minutes(1)) {
+    let ip = cx.client.ip.clone();
+    let user_agent = cx.client.user_agent.clone();
+    let moved = key.last_used_ip != ip || key.last_used_user_agent != user_agent;
+    if moved || stale(key.last_used_at, Duration::minutes(1)) {
         let minute_ago = to_db(cx.now - Duration::minutes(1));
-        let _ = diesel::update(
-            api_keys::table.find(&key.id).filter(
+        let mut update = diesel::update(api_keys::table.find(&key.id)).into_boxed();
+        if !moved {
+            update = update.filter(
                 api_keys::last_used_at
                     .is_null()
                     .or(api_keys::last_used_at.le(minute_ago)),
-            ),
-        )
-        .set(api_keys::last_used_at.eq(Some(to_db(cx.now))))
-        .execute(cx.conn);
+            );
+        }
+        let _ = update
+            .set((
+                api_keys::last_used_at.eq(Some(to_db(cx.now))),
+                api_keys::last_used_ip.eq(&ip),
+                api_keys::last_used_user_agent.eq(&user_agent),
+            ))
+            .execute(cx.conn);
     }
     let mut logged = 0;
-    if stale(key.last_logged_at, Duration::hours(1)) {
+    if moved || stale(key.last_logged_at, Duration::hours(1)) {
         let hour_ago = to_db(cx.now - Duration::hours(1));
-        logged = diesel::update(
-            api_keys::table.find(&key.id).filter(
+        let mut update = diesel::update(api_keys::table.find(&key.id)).into_boxed();
+        if !moved {
+            update = update.filter(
                 api_keys::last_logged_at
                     .is_null()
                     .or(api_keys::last_logged_at.le(hour_ago)),
-            ),
-        )
-        .set(api_keys::last_logged_at.eq(Some(to_db(cx.now))))
-        .execute(cx.conn)
-        .unwrap_or(0);
+            );
+        }
+        logged = update
+            .set(api_keys::last_logged_at.eq(Some(to_db(cx.now))))
+            .execute(cx.conn)
+            .unwrap_or(0);
     }
     let account_id = AccountId::from(account.id.clone());
     if logged == 1 {
@@ -365,6 +416,7 @@ mod tests {
     use crate::service::accounts::{self, SignUp};
     use crate::service::mfa::enrolment;
     use crate::service::mfa::tickets::Enroller;
+    use crate::service::sessions::Aal;
     use crate::service::testing::{World, client};
 
     #[test]
@@ -378,7 +430,7 @@ mod tests {
     }
 
     #[test]
-    fn with_mfa_on_only_an_aal2_session_makes_keys() {
+    fn keys_need_the_password_and_with_mfa_on_a_code() {
         let mut world = World::fresh();
         let client = client("203.0.113.9");
         let mut cx = world.at(&client);
@@ -392,26 +444,68 @@ mod tests {
             },
         )
         .unwrap();
-        let aal1 = Caller {
+        let caller = Caller {
             account,
             session_id: issued.session.id,
             aal: Aal::Aal1,
         };
-        assert!(create(&mut cx, &aal1, "before MFA", None, None).is_ok());
+        let with = |password: Option<&Secret>, code: Option<String>| Confirmation {
+            password: password.cloned(),
+            code: code.map(Secret::new),
+        };
+        let refused = create(
+            &mut cx,
+            &caller,
+            "no password",
+            None,
+            None,
+            with(None, None),
+        )
+        .expect_err("a session alone makes no key");
+        assert_eq!(refused.code(), ErrorCode::ReauthenticationFailed);
+        assert!(
+            create(
+                &mut cx,
+                &caller,
+                "before MFA",
+                None,
+                None,
+                with(Some(&password), None)
+            )
+            .is_ok()
+        );
 
-        let enroller = Enroller::Session(aal1.clone());
-        let enrolment = enrolment::start_totp(&mut cx, &enroller, Some(password)).unwrap();
+        let enroller = Enroller::Session(caller.clone());
+        let enrolment =
+            enrolment::start_totp(&mut cx, &enroller, with(Some(&password), None)).unwrap();
         let secret = totp::decode_secret(enrolment.secret.expose()).unwrap();
         let params = TotpParams::authenticator_app();
-        let code = totp::code_at_step(&secret, totp::time_step(cx.now.timestamp(), params), params);
-        enrolment::activate(&mut cx, &enroller, &enrolment.factor_id, &Secret::new(code)).unwrap();
+        let code_at = |at: i64| totp::code_at_step(&secret, totp::time_step(at, params), params);
+        let now = Secret::new(code_at(cx.now.timestamp()));
+        enrolment::activate(&mut cx, &enroller, &enrolment.factor_id, &now).unwrap();
 
-        let refused = create(&mut cx, &aal1, "after MFA", None, None).expect_err("aal1");
-        assert_eq!(refused.code(), ErrorCode::StepUpRequired);
-        let aal2 = Caller {
-            aal: Aal::Aal2,
-            ..aal1
-        };
-        assert!(create(&mut cx, &aal2, "after MFA", None, None).is_ok());
+        let refused = create(
+            &mut cx,
+            &caller,
+            "after MFA",
+            None,
+            None,
+            with(Some(&password), None),
+        )
+        .expect_err("the password alone, with MFA on");
+        assert_eq!(refused.code(), ErrorCode::ReauthenticationFailed);
+        let next = code_at(cx.now.timestamp() + 30);
+        cx.now += Duration::seconds(30);
+        assert!(
+            create(
+                &mut cx,
+                &caller,
+                "after MFA",
+                None,
+                None,
+                with(Some(&password), Some(next))
+            )
+            .is_ok()
+        );
     }
 }

@@ -6,6 +6,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 
 use super::accounts::{self, normalise_email};
+use super::api_keys;
 use super::audit::{self, AuditAction};
 use super::context::Context;
 use super::error::{Error, Result};
@@ -16,6 +17,7 @@ use super::outbox::{self, Channel, Content};
 use super::passwords;
 use super::secret::Secret;
 use super::sessions;
+use super::throttle::{self, Credential, Guard};
 use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::schema::{accounts as account_rows, password_resets};
 use crate::db::{from_db, to_db};
@@ -168,6 +170,10 @@ pub fn reset(cx: &mut Context<'_>, token: &Secret, new_password: &Secret) -> Res
         let revoked = sessions::revoke_all_except(cx, &account_id, None)?;
         let challenges = challenges::end_open(cx, &account_id)?;
         let enrolments = enrolment::discard_pending(cx, &account_id)?;
+        // A recovery ends every way in made before it: keys too (the owner makes new ones).
+        let keys = api_keys::revoke_all(cx, &account_id, "password_reset")?;
+        let guard = Guard::new(Credential::Password, &account_id, &cx.client.ip_key());
+        throttle::clear_backstop(cx, &guard)?;
         audit::record(
             cx,
             &account_id,
@@ -176,13 +182,14 @@ pub fn reset(cx: &mut Context<'_>, token: &Secret, new_password: &Secret) -> Res
                 "sessions_revoked": revoked,
                 "challenges_ended": challenges,
                 "pending_factors_discarded": enrolments,
+                "api_keys_revoked": keys,
             })),
         )?;
         let content = Content {
             subject: Some("Your password was changed".into()),
             text: format!(
                 "The password of your account ({}) was just reset with a link sent to this \
-                 address, and every device was signed out.\n\n\
+                 address; every device was signed out and every API key revoked.\n\n\
                  If it was not you, reset it again at once and contact support.\n",
                 account.email
             ),

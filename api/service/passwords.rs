@@ -76,6 +76,8 @@ pub struct PasswordChange {
     pub new_password: Secret,
     /// A current second-factor code: required when the account has MFA on.
     pub code: Option<Secret>,
+    /// Revoke every API key too (when the old password may have leaked with them).
+    pub revoke_api_keys: bool,
 }
 
 /// Changes the password after checking the current one (and, with MFA on, a current code).
@@ -97,6 +99,7 @@ pub fn change(cx: &mut Context<'_>, caller: &Caller, change: PasswordChange) -> 
     }
     let proof = Proof {
         password_field: "current_password",
+        code_field: "code",
         password: Some(change.current_password),
         code: change.code,
         session_id: caller.session_id.clone(),
@@ -122,6 +125,11 @@ pub fn change(cx: &mut Context<'_>, caller: &Caller, change: PasswordChange) -> 
         let revoked = sessions::revoke_all_except(cx, account_id, Some(&caller.session_id))?;
         let challenges = challenges::end_open(cx, account_id)?;
         let enrolments = enrolment::discard_pending(cx, account_id)?;
+        let keys = if change.revoke_api_keys {
+            super::api_keys::revoke_all(cx, account_id, "password_changed")?
+        } else {
+            0
+        };
         audit::record(
             cx,
             account_id,
@@ -130,6 +138,7 @@ pub fn change(cx: &mut Context<'_>, caller: &Caller, change: PasswordChange) -> 
                 "sessions_revoked": revoked,
                 "challenges_ended": challenges,
                 "pending_factors_discarded": enrolments,
+                "api_keys_revoked": keys,
                 "confirmed_with": confirmed.second_factor.map(|m| m.name()),
             })),
         )

@@ -385,6 +385,17 @@ pub fn succeeded(cx: &mut Context<'_>, guard: &Guard) -> Result<()> {
     take_back(cx.conn, &guard.account)
 }
 
+/// A password reset: the owner proved the mailbox, so the account-wide backstop and this
+/// address's lock go; the locks of other addresses, where the guessing came from, stay.
+pub fn clear_backstop(cx: &mut Context<'_>, guard: &Guard) -> Result<()> {
+    diesel::delete(
+        login_throttles::table
+            .filter(login_throttles::subject.eq_any([&guard.account, &guard.pair])),
+    )
+    .execute(cx.conn)?;
+    Ok(())
+}
+
 /// Forgets every failure of the account at this credential, from every IP (a new password).
 pub fn clear_account(cx: &mut Context<'_>, guard: &Guard) -> Result<()> {
     let pairs = format!("{}@%", guard.account);

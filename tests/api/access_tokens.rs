@@ -9,7 +9,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Reply, TestApp, User};
+use crate::common::{PASSWORD, Reply, TestApp, User};
 
 async fn mint(app: &TestApp, token: &str) -> Reply {
     app.send(app.authed(Method::POST, "/v1/sessions/current/token", token))
@@ -134,7 +134,7 @@ async fn only_a_live_session_mints_and_the_token_says_how_it_signed_in() {
     let key = app
         .send(
             app.authed(Method::POST, "/v1/me/api-keys", &ada.token)
-                .json(&json!({"name": "CI"})),
+                .json(&json!({"name": "CI", "password": PASSWORD})),
         )
         .await;
     let key = key.body["secret"].as_str().unwrap();

@@ -210,7 +210,7 @@ async fn the_profile_can_be_read_updated_and_cleared() {
     let updated = app
         .send(
             app.authed(Method::PATCH, "/v1/me", &user.token)
-                .json(&json!({"display_name": " Ada L. ", "phone": "+4915112345678", "whatsapp_number": "+14155550123"})),
+                .json(&json!({"display_name": " Ada L. ", "phone": "+4915112345678", "whatsapp_number": "+14155550123", "password": PASSWORD})),
         )
         .await;
     assert_eq!(updated.status, 200, "{}", updated.body);

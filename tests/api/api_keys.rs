@@ -6,7 +6,15 @@ use serde_json::json;
 
 use crate::common::{PASSWORD, TestApp, User};
 
-async fn create_key(app: &TestApp, user: &User, body: serde_json::Value) -> crate::common::Reply {
+/// Creates a key as its owner would, with the password (unless the body names its own).
+async fn create_key(
+    app: &TestApp,
+    user: &User,
+    mut body: serde_json::Value,
+) -> crate::common::Reply {
+    if body.get("password").is_none() {
+        body["password"] = json!(PASSWORD);
+    }
     app.send(
         app.authed(Method::POST, "/v1/me/api-keys", &user.token)
             .json(&body),
@@ -91,11 +99,14 @@ async fn a_key_is_shown_once_reads_what_it_may_and_dies_when_rotated_deleted_or_
     );
 
     let rotated = app
-        .send(app.authed(
-            Method::POST,
-            &format!("/v1/me/api-keys/{id}/rotate"),
-            &ada.token,
-        ))
+        .send(
+            app.authed(
+                Method::POST,
+                &format!("/v1/me/api-keys/{id}/rotate"),
+                &ada.token,
+            )
+            .json(&json!({"password": PASSWORD})),
+        )
         .await;
     assert_eq!(rotated.status, 200, "{}", rotated.body);
     let new_key = rotated.body["secret"].as_str().unwrap().to_string();
@@ -178,17 +189,150 @@ async fn bad_key_requests_are_refused() {
 }
 
 #[actix_web::test]
-async fn with_mfa_on_an_aal1_session_cannot_make_keys() {
+async fn a_stolen_session_alone_mints_no_key() {
     let app = TestApp::spawn().await;
     let ada = app.sign_up_with_mfa("ada@example.com").await;
-    // No call leaves an MFA account with an aal1 session (turning MFA on raises the session
-    // that did it and ends the others), so the state is made directly: as a session from
-    // before MFA existed in this deployment would be.
-    app.execute_sql(&format!(
-        "UPDATE sessions SET aal = 'aal1', methods = '[\"password\"]' WHERE id = '{}'",
-        ada.user.session_id
-    ));
-    create_key(&app, &ada.user, json!({"name": "CI"}))
+    let code = app.next_code(&ada);
+    let no_password = create_key(
+        &app,
+        &ada.user,
+        json!({"name": "CI", "password": null, "code": code}),
+    )
+    .await;
+    no_password.assert_problem(403, "reauthentication_failed");
+    assert_eq!(no_password.body["errors"][0]["field"], "password");
+    // Someone who also knows the password still needs the second factor.
+    let password_only = create_key(&app, &ada.user, json!({"name": "CI"})).await;
+    password_only.assert_problem(403, "reauthentication_failed");
+    assert_eq!(password_only.body["errors"][0]["field"], "code");
+
+    let code = app.next_code(&ada);
+    let made = create_key(&app, &ada.user, json!({"name": "CI", "code": code})).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.body["id"].as_str().unwrap();
+    // A new secret is a new way in: the same again.
+    let rotate = |body: serde_json::Value| {
+        app.authed(
+            Method::POST,
+            &format!("/v1/me/api-keys/{id}/rotate"),
+            &ada.user.token,
+        )
+        .json(&body)
+    };
+    let refused = app.send(rotate(json!({"password": PASSWORD}))).await;
+    refused.assert_problem(403, "reauthentication_failed");
+    let code = app.next_code(&ada);
+    let rotated = app
+        .send(rotate(json!({"password": PASSWORD, "code": code})))
+        .await;
+    assert_eq!(rotated.status, 200, "{}", rotated.body);
+
+    // Ada is told of both, by email.
+    let told = app.queued_messages("ada@example.com", "alert.way_in_added");
+    let about_keys: Vec<_> = told
+        .iter()
+        .filter(|t| t.contains("API key named \"CI\""))
+        .collect();
+    assert_eq!(about_keys.len(), 2, "{told:?}");
+}
+
+#[actix_web::test]
+async fn a_password_reset_revokes_every_key_and_a_change_does_when_asked() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up("ada@example.com").await;
+    let key = |reply: crate::common::Reply| reply.body["secret"].as_str().unwrap().to_string();
+    let first = key(create_key(&app, &ada, json!({"name": "one"})).await);
+
+    // A change keeps the keys unless asked...
+    let changed = app
+        .send(
+            app.authed(Method::POST, "/v1/me/password", &ada.token)
+                .json(&json!({
+                    "current_password": PASSWORD,
+                    "new_password": "a second long passphrase",
+                })),
+        )
+        .await;
+    assert_eq!(changed.status, 204, "{}", changed.body);
+    assert_eq!(app.get("/v1/me", &first).await.status, 200);
+    // ...and revokes them when asked.
+    let changed = app
+        .send(
+            app.authed(Method::POST, "/v1/me/password", &ada.token)
+                .json(&json!({
+                    "current_password": "a second long passphrase",
+                    "new_password": PASSWORD,
+                    "revoke_api_keys": true,
+                })),
+        )
+        .await;
+    assert_eq!(changed.status, 204, "{}", changed.body);
+    app.get("/v1/me", &first)
         .await
-        .assert_problem(403, "step_up_required");
+        .assert_problem(401, "unauthenticated");
+
+    // A reset ends every key made before it: whoever held the password may have made one.
+    let second = key(create_key(&app, &ada, json!({"name": "two"})).await);
+    app.reset_password_by_mail("ada@example.com", "a third long passphrase")
+        .await;
+    app.get("/v1/me", &second)
+        .await
+        .assert_problem(401, "unauthenticated");
+    let ada = app
+        .login_user("ada@example.com", "a third long passphrase")
+        .await;
+    let listed = app.get("/v1/me/api-keys", &ada.token).await;
+    assert_eq!(listed.body["items"], json!([]));
+    let log = app.get("/v1/me/audit-log", &ada.token).await;
+    let revoked: Vec<&serde_json::Value> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "api_keys.revoked")
+        .collect();
+    assert_eq!(revoked.len(), 2, "{}", log.body);
+    assert_eq!(revoked[0]["details"]["reason"], "password_reset");
+    assert_eq!(revoked[1]["details"]["reason"], "password_changed");
+}
+
+#[actix_web::test]
+async fn every_key_use_records_where_it_came_from() {
+    let app = TestApp::builder()
+        .trusted_proxies(&["127.0.0.1"])
+        .spawn()
+        .await;
+    let ada = app.sign_up("ada@example.com").await;
+    let created = create_key(&app, &ada, json!({"name": "CI"})).await;
+    let key = created.body["secret"].as_str().unwrap().to_string();
+    let use_from = |ip: &'static str, agent: &'static str| {
+        app.send(
+            app.authed(Method::GET, "/v1/me", &key)
+                .header("x-forwarded-for", ip)
+                .header("user-agent", agent),
+        )
+    };
+    assert_eq!(use_from("203.0.113.7", "ci-runner/1.0").await.status, 200);
+    let listed = app.get("/v1/me/api-keys", &ada.token).await;
+    assert_eq!(listed.body["items"][0]["last_used_ip"], "203.0.113.7");
+    assert_eq!(
+        listed.body["items"][0]["last_used_user_agent"],
+        "ci-runner/1.0"
+    );
+    // Within the same minute, from somewhere else: recorded at once, and in the history.
+    assert_eq!(use_from("198.51.100.23", "curl/8.5.0").await.status, 200);
+    let listed = app.get("/v1/me/api-keys", &ada.token).await;
+    assert_eq!(listed.body["items"][0]["last_used_ip"], "198.51.100.23");
+    assert_eq!(
+        listed.body["items"][0]["last_used_user_agent"],
+        "curl/8.5.0"
+    );
+    let history = app.get("/v1/me/login-history", &ada.token).await;
+    let uses: Vec<&str> = history.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["method"] == "api_key")
+        .map(|e| e["ip"].as_str().unwrap())
+        .collect();
+    assert_eq!(uses, ["198.51.100.23", "203.0.113.7"]);
 }

@@ -90,8 +90,17 @@ async fn a_member_binds_an_imported_sha256_token_and_signs_in_with_it() {
     // Linus binds TK-1 with the code it shows.
     let bind = |code: String| {
         app.authed(Method::POST, "/v1/me/mfa/hardware-token", &linus.token)
-            .json(&json!({"org_id": org, "serial": "TK-1", "code": code}))
+            .json(&json!({"org_id": org, "serial": "TK-1", "code": code, "password": PASSWORD}))
     };
+    // A session alone binds nothing: a token is a way in, and asks for the password.
+    let no_password = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/hardware-token", &linus.token)
+                .json(&json!({"org_id": org, "serial": "TK-1", "code": code(&app, 0)})),
+        )
+        .await;
+    no_password.assert_problem(403, "reauthentication_failed");
+    assert_eq!(no_password.body["errors"][0]["field"], "password");
     let wrong = app.send(bind("00000000".into())).await;
     wrong.assert_problem(403, "reauthentication_failed");
     let bound = app.send(bind(code(&app, 0))).await;

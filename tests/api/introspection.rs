@@ -5,7 +5,7 @@ use chrono::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Reply, TestApp};
+use crate::common::{PASSWORD, Reply, TestApp};
 
 fn cli_key(app: &TestApp, args: &[&str], prefix: &str) -> String {
     let (code, out, err) = app.run_cli(args);
@@ -95,6 +95,7 @@ async fn a_live_session_and_api_key_are_described_and_anything_else_is_inactive(
                 .json(&json!({
                     "name": "CI",
                     "scopes": ["profile:read", "sessions:read"],
+                    "password": PASSWORD,
                 })),
         )
         .await;
@@ -157,7 +158,7 @@ async fn a_frozen_accounts_tokens_are_inactive() {
     let api_key = app
         .send(
             app.authed(Method::POST, "/v1/me/api-keys", &ada.token)
-                .json(&json!({"name": "CI"})),
+                .json(&json!({"name": "CI", "password": PASSWORD})),
         )
         .await
         .body["secret"]
@@ -187,7 +188,7 @@ async fn only_an_integrator_credential_may_introspect() {
     let api_key = app
         .send(
             app.authed(Method::POST, "/v1/me/api-keys", &ada.token)
-                .json(&json!({"name": "CI"})),
+                .json(&json!({"name": "CI", "password": PASSWORD})),
         )
         .await
         .body["secret"]

@@ -33,3 +33,4 @@ mod sso;
 mod step_up;
 mod storage;
 mod trust_model;
+mod ways_in;

@@ -475,9 +475,18 @@ async fn enrolment_rules_password_one_authenticator_expiry_and_ownership() {
             .status,
         200
     );
+    // With MFA on, a new factor needs a current code too (DESIGN.md §6)...
     app.enrol_totp(&ada)
         .await
-        .assert_problem(409, "totp_already_active");
+        .assert_problem(403, "reauthentication_failed");
+    // ...and then there is still one authenticator at a time.
+    app.advance(Duration::seconds(30));
+    app.send(
+        app.authed(Method::POST, "/v1/me/mfa/totp", &ada.token)
+            .json(&json!({"password": PASSWORD, "code": app.current_code(secret)})),
+    )
+    .await
+    .assert_problem(409, "totp_already_active");
 }
 
 #[actix_web::test]

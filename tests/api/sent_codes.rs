@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::common::{PASSWORD, Reply, TestApp, User};
+use crate::common::{MfaUser, PASSWORD, Reply, TestApp, User};
 
 const PHONE: &str = "+15550100123";
 
@@ -299,8 +299,14 @@ async fn factors_are_removed_one_by_one_and_the_last_turns_mfa_off() {
     let provider = sms_provider().await;
     let app = app_with_sms(&provider).await;
     let ada = app.sign_up_with_mfa("ada@example.com").await;
-    // An SMS factor beside the authenticator.
-    let enrolled = enrol_sms(&app, &ada.user).await;
+    // An SMS factor beside the authenticator: with MFA on, a current code confirms it.
+    let code = app.next_code(&ada);
+    let enrolled = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/sms", &ada.user.token)
+                .json(&json!({"phone": PHONE, "password": PASSWORD, "code": code})),
+        )
+        .await;
     assert_eq!(enrolled.status, 201, "{}", enrolled.body);
     let sms = enrolled.body["factor_id"].as_str().unwrap().to_string();
     let code = last_code(&app, &provider).await;
@@ -340,7 +346,7 @@ async fn factors_are_removed_one_by_one_and_the_last_turns_mfa_off() {
     ))
     .await
     .assert_problem(404, "not_found");
-    let removed = app.send(remove(&sms, &app.current_code(&ada.secret))).await;
+    let removed = app.send(remove(&sms, &app.next_code(&ada))).await;
     assert_eq!(removed.status, 204, "{}", removed.body);
     let login = app.login("ada@example.com", PASSWORD).await;
     assert_eq!(
@@ -388,10 +394,13 @@ async fn last_whatsapp_code(app: &TestApp, provider: &MockServer) -> (String, St
     (sent["to"].as_str().unwrap().to_string(), code)
 }
 
-async fn set_whatsapp(app: &TestApp, user: &User, number: &str) -> Reply {
+/// Sets the profile's WhatsApp number as its owner would: with the password and, MFA being on,
+/// a current code (a fresh one: the clock moves to the next step first).
+async fn set_whatsapp(app: &TestApp, user: &MfaUser, number: &str) -> Reply {
+    let code = app.next_code(user);
     app.send(
-        app.authed(Method::PATCH, "/v1/me", &user.token)
-            .json(&json!({"whatsapp_number": number})),
+        app.authed(Method::PATCH, "/v1/me", &user.user.token)
+            .json(&json!({"whatsapp_number": number, "password": PASSWORD, "code": code})),
     )
     .await
 }
@@ -415,7 +424,7 @@ async fn a_proven_whatsapp_number_receives_login_codes_for_an_authenticator_user
     );
 
     // Setting the number sends a code to it; until it comes back, the number is unproven.
-    let set = set_whatsapp(&app, &ada.user, PHONE).await;
+    let set = set_whatsapp(&app, &ada, PHONE).await;
     assert_eq!(set.status, 200, "{}", set.body);
     assert!(set.body["whatsapp_verified_at"].is_null());
     let (to, code) = last_whatsapp_code(&app, &provider).await;
@@ -454,10 +463,10 @@ async fn a_proven_whatsapp_number_receives_login_codes_for_an_authenticator_user
 
     // A new number is unproven again; a code sent to the number before proves nothing of it.
     app.advance(Duration::seconds(30));
-    set_whatsapp(&app, &ada.user, "+15550100777").await;
+    set_whatsapp(&app, &ada, "+15550100777").await;
     let (_, before) = last_whatsapp_code(&app, &provider).await;
     app.advance(Duration::seconds(30));
-    let changed = set_whatsapp(&app, &ada.user, "+15550100999").await;
+    let changed = set_whatsapp(&app, &ada, "+15550100999").await;
     assert!(
         changed.body["whatsapp_verified_at"].is_null(),
         "{}",
@@ -481,7 +490,8 @@ async fn a_proven_whatsapp_number_receives_login_codes_for_an_authenticator_user
 async fn without_a_whatsapp_provider_the_number_is_never_offered() {
     let app = TestApp::spawn().await;
     let ada = app.sign_up_with_mfa("ada@example.com").await;
-    let set = set_whatsapp(&app, &ada.user, PHONE).await;
+    app.deliver_outbox().await; // the email that told Ada of her authenticator
+    let set = set_whatsapp(&app, &ada, PHONE).await;
     assert_eq!(set.status, 200, "{}", set.body);
     assert_eq!(app.deliver_outbox().await, 0, "no code is sent");
     app.send(

@@ -447,7 +447,9 @@ async fn an_organisations_token_held_by_a_personal_member_is_not_forced_off_them
     let bound = app
         .send(
             app.authed(Method::POST, "/v1/me/mfa/hardware-token", &linus.token)
-                .json(&json!({"org_id": org, "serial": "HT-1", "code": code})),
+                .json(
+                    &json!({"org_id": org, "serial": "HT-1", "code": code, "password": PASSWORD}),
+                ),
         )
         .await;
     assert_eq!(bound.status, 200, "{}", bound.body);

@@ -322,8 +322,11 @@ mod tests {
             session_id: session.session.id,
             aal: Aal::Aal1,
         });
-        let password = Some(Secret::new("correct horse battery staple"));
-        let enrolment = enrolment::start_totp(&mut cx, &caller, password).unwrap();
+        let confirmation = crate::service::mfa::step_up::Confirmation {
+            password: Some(Secret::new("correct horse battery staple")),
+            code: None,
+        };
+        let enrolment = enrolment::start_totp(&mut cx, &caller, confirmation).unwrap();
         let secret = totp::decode_secret(enrolment.secret.expose()).unwrap();
         let code = Secret::new(code_at(&secret, cx.now));
         enrolment::activate(&mut cx, &caller, &enrolment.factor_id, &code).unwrap();

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use super::factors::Factor;
 use super::recovery_codes::{self, RecoveryCodes};
 use super::sent_codes::{self, Purpose, SentCode, Target};
-use super::step_up::{self, Proof, Requirement};
+use super::step_up::{self, Confirmation, Requirement};
 use super::tickets::{self, Enroller};
 use super::{
     FactorState, FactorType, SecondFactor, active_factor, active_totp, factor_aad, use_totp_code,
@@ -28,6 +28,7 @@ use crate::db::schema::mfa_factors;
 use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
 use crate::service::accounts;
+use crate::service::alerts::{self, WayIn};
 use crate::service::audit::{self, AuditAction};
 use crate::service::context::{Context, Decision};
 use crate::service::error::{Error, FieldError, Result};
@@ -117,30 +118,23 @@ fn already_active(kind: FactorType) -> Error {
 }
 
 /// Runs `create` (in a transaction) once the enroller has proven it may add a factor: a
-/// signed-in caller re-enters the password; an enrolment ticket stands for the password
-/// entered at login.
+/// signed-in caller re-enters the password, and once MFA is on a current code too (a factor is
+/// a way in); an enrolment ticket stands for the password entered at login, and its account
+/// has no factor yet.
 fn with_enroller_proof<T>(
     cx: &mut Context<'_>,
     enroller: &Enroller,
-    password: Option<Secret>,
+    confirmation: Confirmation,
     create: impl FnOnce(&mut Context<'_>, step_up::Confirmed) -> Result<T>,
 ) -> Result<T> {
     match enroller {
-        Enroller::Session(caller) => {
-            let proof = Proof {
-                password_field: "password",
-                password,
-                code: None,
-                session_id: caller.session_id.clone(),
-            };
-            step_up::confirm(
-                cx,
-                enroller.account_id(),
-                &proof,
-                Requirement::Password,
-                create,
-            )
-        }
+        Enroller::Session(caller) => step_up::confirm(
+            cx,
+            enroller.account_id(),
+            &confirmation.proof(caller.session_id.clone()),
+            Requirement::PasswordAndCodeIfMfaIsOn,
+            create,
+        ),
         Enroller::Ticket { .. } => cx.transaction(|cx| {
             create(
                 cx,
@@ -165,7 +159,7 @@ pub fn totp_already_active() -> Error {
 pub fn start_totp(
     cx: &mut Context<'_>,
     enroller: &Enroller,
-    password: Option<Secret>,
+    confirmation: Confirmation,
 ) -> Result<TotpEnrolment> {
     let account_id = enroller.account_id();
     let params = TotpParams::authenticator_app();
@@ -205,7 +199,7 @@ pub fn start_totp(
             .execute(cx.conn)?;
         Ok(())
     };
-    with_enroller_proof(cx, enroller, password, create)?;
+    with_enroller_proof(cx, enroller, confirmation, create)?;
     let secret = totp::encode_secret(&*secret);
     let email = &enroller.account().email;
     let otpauth_uri = otpauth_uri(&cx.env.totp_issuer, email, &secret, params);
@@ -258,7 +252,7 @@ pub fn start_sent(
     enroller: &Enroller,
     kind: FactorType,
     phone: &str,
-    password: Option<Secret>,
+    confirmation: Confirmation,
 ) -> Result<SentCodeEnrolment> {
     let phone = phone.trim();
     check_phone(phone)?;
@@ -304,7 +298,7 @@ pub fn start_sent(
             .execute(cx.conn)?;
         sent_codes::send(cx, Target::Factor(&row), Purpose::Activation)
     };
-    let code = with_enroller_proof(cx, enroller, password, create)?;
+    let code = with_enroller_proof(cx, enroller, confirmation, create)?;
     Ok(SentCodeEnrolment {
         factor_id,
         kind: kind.name(),
@@ -449,8 +443,21 @@ pub fn bind_hardware_token(
     org_id: &OrgId,
     serial: &str,
     code: &Secret,
+    confirmation: Confirmation,
 ) -> Result<Activated> {
     let account_id = enroller.account_id();
+    if let Enroller::Session(caller) = enroller {
+        // A token is a way in: the password, and a current code once MFA is on, before the
+        // token's own code is tried (the confirming code is used up even if that is wrong).
+        let proof = confirmation.proof_naming("mfa_code", caller.session_id.clone());
+        step_up::verify(
+            cx,
+            account_id,
+            &proof,
+            Requirement::PasswordAndCodeIfMfaIsOn,
+        )?
+        .apply(cx, |_, _| Ok(()))?;
+    }
     let guard = Guard::new(Credential::SecondFactor, account_id, &cx.client.ip_key());
     cx.decide(|cx| {
         let admitted = throttle::admit(cx, &guard)?;
@@ -536,6 +543,7 @@ fn turn_on(
         AuditAction::MfaEnabled,
         Some(json!({"factor_id": factor_id, "type": kind})),
     )?;
+    alerts::way_in_added(cx, account_id, WayIn::Factor(&kind))?;
     // The other sessions proved only the password: with MFA on, they must sign in again.
     let revoked = sessions::revoke_all_except(cx, account_id, keep)?;
     if let Some(session_id) = keep {

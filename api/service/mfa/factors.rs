@@ -85,6 +85,7 @@ impl StepUp {
     fn proof(self, caller: &Caller) -> Proof {
         Proof {
             password_field: "password",
+            code_field: "code",
             password: self.password,
             code: Some(self.code),
             session_id: caller.session_id.clone(),

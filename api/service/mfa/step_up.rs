@@ -21,6 +21,8 @@ use crate::service::throttle::{self, Credential, Guard};
 pub struct Proof {
     /// The request field that carries the password (`password`, `current_password`).
     pub password_field: &'static str,
+    /// The request field that carries the code (`code`, or `mfa_code` where `code` is taken).
+    pub code_field: &'static str,
     /// Required, but for accounts without a password of their own (provisioned by SSO):
     /// those prove themselves with a recent sign-in at their provider instead.
     pub password: Option<Secret>,
@@ -28,6 +30,31 @@ pub struct Proof {
     pub code: Option<Secret>,
     /// The session asking for the change.
     pub session_id: SessionId,
+}
+
+/// What a signed-in caller sends to add a way into the account: the password and, once MFA is
+/// on, a current code (DESIGN.md §6: a stolen session alone plants nothing).
+#[derive(Debug, Default)]
+pub struct Confirmation {
+    pub password: Option<Secret>,
+    pub code: Option<Secret>,
+}
+
+impl Confirmation {
+    pub fn proof(self, session_id: SessionId) -> Proof {
+        self.proof_naming("code", session_id)
+    }
+
+    /// The same, where the request names the code field otherwise.
+    pub fn proof_naming(self, code_field: &'static str, session_id: SessionId) -> Proof {
+        Proof {
+            password_field: "password",
+            code_field,
+            password: self.password,
+            code: self.code,
+            session_id,
+        }
+    }
 }
 
 /// How recent an SSO sign-in must be to stand in for a password.
@@ -73,6 +100,7 @@ pub fn confirm<T>(
 pub struct Verified<'a> {
     account_id: &'a AccountId,
     code: Option<&'a Secret>,
+    code_field: &'static str,
 }
 
 /// The first half of a confirmation: what the requirement asks for is there, and the password
@@ -96,7 +124,7 @@ pub fn verify<'a>(
         (Requirement::Password, _, _) | (Requirement::PasswordAndCodeIfMfaIsOn, false, _) => None,
         (_, true, None) => {
             return Err(refused(
-                "code",
+                proof.code_field,
                 "required",
                 "a current authenticator or recovery code is required: MFA is on",
             ));
@@ -104,7 +132,11 @@ pub fn verify<'a>(
         (_, true, Some(code)) => Some(code),
     };
     check_password(cx, account_id, proof)?;
-    Ok(Verified { account_id, code })
+    Ok(Verified {
+        account_id,
+        code,
+        code_field: proof.code_field,
+    })
 }
 
 impl Verified<'_> {
@@ -116,6 +148,7 @@ impl Verified<'_> {
         change: impl FnOnce(&mut Context<'_>, Confirmed) -> Result<T>,
     ) -> Result<T> {
         let account_id = self.account_id;
+        let code_field = self.code_field;
         let Some(code) = self.code else {
             return cx.transaction(|cx| {
                 change(
@@ -143,7 +176,7 @@ impl Verified<'_> {
                 None => {
                     throttle::reject(cx, &guard, ticket)?;
                     Ok(Decision::Refused(refused(
-                        "code",
+                        code_field,
                         "invalid",
                         "is wrong, expired or already used",
                     )))

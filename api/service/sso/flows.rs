@@ -175,6 +175,7 @@ pub fn start_link(
     };
     let proof = Proof {
         password_field: "password",
+        code_field: "code",
         password,
         code: None,
         session_id: caller.session_id.clone(),

@@ -301,7 +301,9 @@ export const getMe = <ThrowOnError extends boolean = false>(options?: Options<Ge
 });
 
 /**
- * Update the profile. Fields left out stay as they are; null clears a field.
+ * Update the profile. Fields left out stay as they are; null clears a field. Setting,
+ * changing or clearing `whatsapp_number` needs `password`, and `code` once MFA is on (403
+ * `reauthentication_failed` naming the field otherwise), as adding a factor does.
  */
 export const updateMe = <ThrowOnError extends boolean = false>(options: Options<UpdateMeData, ThrowOnError>) => (options.client ?? client).patch<UpdateMeResponses, UpdateMeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -333,8 +335,8 @@ export const listApiKeys = <ThrowOnError extends boolean = false>(options?: Opti
 /**
  * Create an API key for scripts and integrations: it reads what its scopes name (`GET
  * /v1/me`, sessions, login history, audit log) as `Authorization: Bearer tsk_…`, and nothing
- * else. The key is shown only in this answer. With MFA on, the session must be aal2 (403
- * `step_up_required`).
+ * else. The key is shown only in this answer. Needs the password, and a current code once MFA
+ * is on (403 `reauthentication_failed` naming the field otherwise); the account is emailed.
  */
 export const createApiKey = <ThrowOnError extends boolean = false>(options: Options<CreateApiKeyData, ThrowOnError>) => (options.client ?? client).post<CreateApiKeyResponses, CreateApiKeyErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -365,6 +367,7 @@ export const deleteApiKey = <ThrowOnError extends boolean = false>(options: Opti
 
 /**
  * Give a key a new secret, shown only in this answer; the old one stops working at once.
+ * Asks what creating a key asks (the password, and a code once MFA is on).
  */
 export const rotateApiKey = <ThrowOnError extends boolean = false>(options: Options<RotateApiKeyData, ThrowOnError>) => (options.client ?? client).post<RotateApiKeyResponses, RotateApiKeyErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -373,7 +376,11 @@ export const rotateApiKey = <ThrowOnError extends boolean = false>(options: Opti
             type: 'apiKey'
         }],
     url: '/v1/me/api-keys/{id}/rotate',
-    ...options
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -505,7 +512,9 @@ export const activateFactor = <ThrowOnError extends boolean = false>(options: Op
 
 /**
  * Bind one of your organisation's hardware tokens as your second factor, by proving a code
- * from it. Also open to the bearer of an enrolment ticket, whose login it then completes.
+ * from it. With a session, the password is needed too, and once MFA is on a current code
+ * (`mfa_code`) as for every new way in. Also open to the bearer of an enrolment ticket, whose
+ * login it then completes.
  */
 export const bindHardwareToken = <ThrowOnError extends boolean = false>(options: Options<BindHardwareTokenData, ThrowOnError>) => (options.client ?? client).post<BindHardwareTokenResponses, BindHardwareTokenErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {

@@ -125,6 +125,14 @@ export type ApiKey = {
     scopes: Array<Scope>;
     created_at: string;
     last_used_at?: string | null;
+    /**
+     * The address the key was last used from.
+     */
+    last_used_ip?: string | null;
+    /**
+     * The user agent the key was last used with.
+     */
+    last_used_user_agent?: string | null;
     expires_at?: string | null;
 };
 
@@ -199,6 +207,15 @@ export type BindTokenRequest = {
      * The code the token shows now.
      */
     code: string;
+    /**
+     * The account's current password. Required with a session; not with an enrolment ticket.
+     */
+    password?: string | null;
+    /**
+     * A current code from one of your active factors, or a recovery code: required with a
+     * session once MFA is on (the token is a new way in).
+     */
+    mfa_code?: string | null;
 };
 
 /**
@@ -216,6 +233,11 @@ export type ChangePasswordRequest = {
      * A current authenticator code or an unused recovery code: required when MFA is on.
      */
     code?: string | null;
+    /**
+     * Also revoke every API key of the account (default false), when they may have leaked
+     * with the old password.
+     */
+    revoke_api_keys?: boolean;
 };
 
 /**
@@ -247,6 +269,15 @@ export type CreateApiKeyRequest = {
      * When the key stops working; never when left out.
      */
     expires_at?: string | null;
+    /**
+     * The account's current password (a key is a way into the account's data). Accounts
+     * without a password (SSO) sign in at their provider again instead.
+     */
+    password?: string | null;
+    /**
+     * A current authenticator or recovery code: required once MFA is on.
+     */
+    code?: string | null;
 };
 
 export type CurrentSessionResponse = {
@@ -900,6 +931,11 @@ export type PasswordConfirmation = {
      * (it stands for the password given at login).
      */
     password?: string | null;
+    /**
+     * A current authenticator or recovery code: required with a session once MFA is on (a
+     * new factor is a new way in).
+     */
+    code?: string | null;
 };
 
 export type PhoneEnrolmentRequest = {
@@ -911,6 +947,10 @@ export type PhoneEnrolmentRequest = {
      * The account's current password. Required with a session; not with an enrolment ticket.
      */
     password?: string | null;
+    /**
+     * A current authenticator or recovery code: required with a session once MFA is on.
+     */
+    code?: string | null;
 };
 
 /**
@@ -1033,6 +1073,20 @@ export type Role = 'owner' | 'admin' | 'member';
 
 export type RoleRequest = {
     role: Role;
+};
+
+/**
+ * What giving a key a new secret asks for.
+ */
+export type RotateApiKeyRequest = {
+    /**
+     * The account's current password.
+     */
+    password?: string | null;
+    /**
+     * A current authenticator or recovery code: required once MFA is on.
+     */
+    code?: string | null;
 };
 
 /**
@@ -1368,6 +1422,16 @@ export type UpdateProfileRequest = {
      * E.164 number for WhatsApp codes; null clears it.
      */
     whatsapp_number?: string | null;
+    /**
+     * The account's current password: required to set, change or clear `whatsapp_number`
+     * (a proven number receives login codes).
+     */
+    password?: string | null;
+    /**
+     * A current authenticator or recovery code: required with `whatsapp_number` once MFA is
+     * on.
+     */
+    code?: string | null;
 };
 
 export type VerifyChallengeRequest = {
@@ -2533,6 +2597,12 @@ export type CreateApiKeyErrors = {
      */
     422: Problem;
     /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
      * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
      * password checks are queued); retry after `Retry-After` seconds.
      */
@@ -2601,7 +2671,7 @@ export type DeleteApiKeyResponses = {
 export type DeleteApiKeyResponse = DeleteApiKeyResponses[keyof DeleteApiKeyResponses];
 
 export type RotateApiKeyData = {
-    body?: never;
+    body: RotateApiKeyRequest;
     path: {
         /**
          * The key's id
@@ -2632,6 +2702,24 @@ export type RotateApiKeyErrors = {
      * No such resource (also for another account's resources).
      */
     404: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
     /**
      * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
      * password checks are queued); retry after `Retry-After` seconds.

@@ -360,6 +360,39 @@ impl TestApp {
         .await
     }
 
+    /// Signs in an account without MFA and returns its session.
+    pub async fn login_user(&self, email: &str, password: &str) -> User {
+        let reply = self.login(email, password).await;
+        assert_eq!(reply.status, 200, "login: {}", reply.body);
+        assert_eq!(reply.body["status"], "authenticated", "{}", reply.body);
+        user_from(&reply)
+    }
+
+    /// A forgotten password, as its owner recovers it: the link is read from the queued email
+    /// and used to set `new_password`.
+    pub async fn reset_password_by_mail(&self, email: &str, new_password: &str) {
+        let asked = self
+            .post_json("/v1/auth/password/forgot", json!({"email": email}))
+            .await;
+        assert_eq!(asked.status, 202, "{}", asked.body);
+        let mail = self
+            .queued_messages(email, "password_reset")
+            .pop()
+            .expect("a reset email");
+        let start = mail.find("token=").expect("a link") + "token=".len();
+        let token: String = mail[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        let reset = self
+            .post_json(
+                "/v1/auth/password/reset",
+                json!({"token": token, "new_password": new_password}),
+            )
+            .await;
+        assert_eq!(reset.status, 204, "{}", reset.body);
+    }
+
     pub async fn login_with_agent(&self, email: &str, user_agent: &str) -> User {
         let reply = self
             .send(
@@ -545,6 +578,13 @@ impl TestApp {
     /// The code the user's authenticator app shows right now.
     pub fn current_code(&self, secret: &str) -> String {
         totp_code(secret, self.now_unix())
+    }
+
+    /// A code of `user`'s authenticator that no request has used yet: the clock moves on to
+    /// the next 30-second step first (a code is accepted once).
+    pub fn next_code(&self, user: &MfaUser) -> String {
+        self.advance(Duration::seconds(30));
+        self.current_code(&user.secret)
     }
 
     pub async fn enrol_totp(&self, user: &User) -> Reply {

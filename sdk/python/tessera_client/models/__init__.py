@@ -78,6 +78,7 @@ from .reset_password_request import ResetPasswordRequest
 from .revoked_sessions import RevokedSessions
 from .role import Role
 from .role_request import RoleRequest
+from .rotate_api_key_request import RotateApiKeyRequest
 from .scope import Scope
 from .second_factor import SecondFactor
 from .sent_code import SentCode
@@ -183,6 +184,7 @@ __all__ = (
     "RevokedSessions",
     "Role",
     "RoleRequest",
+    "RotateApiKeyRequest",
     "Scope",
     "SecondFactor",
     "SentCode",

@@ -24,6 +24,8 @@ class ApiKey:
         scopes (list[Scope]):
         created_at (datetime.datetime):
         last_used_at (datetime.datetime | None | Unset):
+        last_used_ip (None | str | Unset): The address the key was last used from. Example: 203.0.113.9.
+        last_used_user_agent (None | str | Unset): The user agent the key was last used with. Example: curl/8.5.0.
         expires_at (datetime.datetime | None | Unset):
     """
 
@@ -33,6 +35,8 @@ class ApiKey:
     scopes: list[Scope]
     created_at: datetime.datetime
     last_used_at: datetime.datetime | None | Unset = UNSET
+    last_used_ip: None | str | Unset = UNSET
+    last_used_user_agent: None | str | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -58,6 +62,18 @@ class ApiKey:
         else:
             last_used_at = self.last_used_at
 
+        last_used_ip: None | str | Unset
+        if isinstance(self.last_used_ip, Unset):
+            last_used_ip = UNSET
+        else:
+            last_used_ip = self.last_used_ip
+
+        last_used_user_agent: None | str | Unset
+        if isinstance(self.last_used_user_agent, Unset):
+            last_used_user_agent = UNSET
+        else:
+            last_used_user_agent = self.last_used_user_agent
+
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
             expires_at = UNSET
@@ -79,6 +95,10 @@ class ApiKey:
         )
         if last_used_at is not UNSET:
             field_dict["last_used_at"] = last_used_at
+        if last_used_ip is not UNSET:
+            field_dict["last_used_ip"] = last_used_ip
+        if last_used_user_agent is not UNSET:
+            field_dict["last_used_user_agent"] = last_used_user_agent
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
 
@@ -119,6 +139,24 @@ class ApiKey:
 
         last_used_at = _parse_last_used_at(d.pop("last_used_at", UNSET))
 
+        def _parse_last_used_ip(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        last_used_ip = _parse_last_used_ip(d.pop("last_used_ip", UNSET))
+
+        def _parse_last_used_user_agent(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        last_used_user_agent = _parse_last_used_user_agent(d.pop("last_used_user_agent", UNSET))
+
         def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -143,6 +181,8 @@ class ApiKey:
             scopes=scopes,
             created_at=created_at,
             last_used_at=last_used_at,
+            last_used_ip=last_used_ip,
+            last_used_user_agent=last_used_user_agent,
             expires_at=expires_at,
         )
 

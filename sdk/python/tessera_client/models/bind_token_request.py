@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BindTokenRequest")
 
@@ -19,11 +21,18 @@ class BindTokenRequest:
         org_id (UUID): The organisation that registered the token (you must be a member).
         serial (str):
         code (str): The code the token shows now.
+        password (None | str | Unset): The account's current password. Required with a session; not with an enrolment
+            ticket.
+        mfa_code (None | str | Unset): A current code from one of your active factors, or a recovery code: required with
+            a
+            session once MFA is on (the token is a new way in).
     """
 
     org_id: UUID
     serial: str
     code: str
+    password: None | str | Unset = UNSET
+    mfa_code: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         org_id = str(self.org_id)
@@ -31,6 +40,18 @@ class BindTokenRequest:
         serial = self.serial
 
         code = self.code
+
+        password: None | str | Unset
+        if isinstance(self.password, Unset):
+            password = UNSET
+        else:
+            password = self.password
+
+        mfa_code: None | str | Unset
+        if isinstance(self.mfa_code, Unset):
+            mfa_code = UNSET
+        else:
+            mfa_code = self.mfa_code
 
         field_dict: dict[str, Any] = {}
 
@@ -41,6 +62,10 @@ class BindTokenRequest:
                 "code": code,
             }
         )
+        if password is not UNSET:
+            field_dict["password"] = password
+        if mfa_code is not UNSET:
+            field_dict["mfa_code"] = mfa_code
 
         return field_dict
 
@@ -53,10 +78,30 @@ class BindTokenRequest:
 
         code = d.pop("code")
 
+        def _parse_password(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        password = _parse_password(d.pop("password", UNSET))
+
+        def _parse_mfa_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        mfa_code = _parse_mfa_code(d.pop("mfa_code", UNSET))
+
         bind_token_request = cls(
             org_id=org_id,
             serial=serial,
             code=code,
+            password=password,
+            mfa_code=mfa_code,
         )
 
         return bind_token_request

@@ -20,11 +20,15 @@ class ChangePasswordRequest:
         current_password (str):
         new_password (str): 8 to 256 characters, not a common or easily guessed password (else 422).
         code (None | str | Unset): A current authenticator code or an unused recovery code: required when MFA is on.
+        revoke_api_keys (bool | Unset): Also revoke every API key of the account (default false), when they may have
+            leaked
+            with the old password.
     """
 
     current_password: str
     new_password: str
     code: None | str | Unset = UNSET
+    revoke_api_keys: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         current_password = self.current_password
@@ -37,6 +41,8 @@ class ChangePasswordRequest:
         else:
             code = self.code
 
+        revoke_api_keys = self.revoke_api_keys
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -47,6 +53,8 @@ class ChangePasswordRequest:
         )
         if code is not UNSET:
             field_dict["code"] = code
+        if revoke_api_keys is not UNSET:
+            field_dict["revoke_api_keys"] = revoke_api_keys
 
         return field_dict
 
@@ -66,10 +74,13 @@ class ChangePasswordRequest:
 
         code = _parse_code(d.pop("code", UNSET))
 
+        revoke_api_keys = d.pop("revoke_api_keys", UNSET)
+
         change_password_request = cls(
             current_password=current_password,
             new_password=new_password,
             code=code,
+            revoke_api_keys=revoke_api_keys,
         )
 
         return change_password_request

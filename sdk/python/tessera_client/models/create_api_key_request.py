@@ -17,17 +17,22 @@ class CreateApiKeyRequest:
     """
     Example:
         {'expires_at': datetime.datetime(2027, 1, 1, 0, 0, tzinfo=datetime.timezone(datetime.timedelta(0), 'Z')),
-            'name': 'CI pipeline', 'scopes': ['profile:read']}
+            'name': 'CI pipeline', 'password': 'correct horse battery staple', 'scopes': ['profile:read']}
 
     Attributes:
         name (str):
         scopes (list[Scope] | None | Unset): What the key may read; every read scope when left out.
         expires_at (datetime.datetime | None | Unset): When the key stops working; never when left out.
+        password (None | str | Unset): The account's current password (a key is a way into the account's data). Accounts
+            without a password (SSO) sign in at their provider again instead.
+        code (None | str | Unset): A current authenticator or recovery code: required once MFA is on.
     """
 
     name: str
     scopes: list[Scope] | None | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
+    password: None | str | Unset = UNSET
+    code: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -52,6 +57,18 @@ class CreateApiKeyRequest:
         else:
             expires_at = self.expires_at
 
+        password: None | str | Unset
+        if isinstance(self.password, Unset):
+            password = UNSET
+        else:
+            password = self.password
+
+        code: None | str | Unset
+        if isinstance(self.code, Unset):
+            code = UNSET
+        else:
+            code = self.code
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -63,6 +80,10 @@ class CreateApiKeyRequest:
             field_dict["scopes"] = scopes
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
+        if password is not UNSET:
+            field_dict["password"] = password
+        if code is not UNSET:
+            field_dict["code"] = code
 
         return field_dict
 
@@ -110,10 +131,30 @@ class CreateApiKeyRequest:
 
         expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
+        def _parse_password(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        password = _parse_password(d.pop("password", UNSET))
+
+        def _parse_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        code = _parse_code(d.pop("code", UNSET))
+
         create_api_key_request = cls(
             name=name,
             scopes=scopes,
             expires_at=expires_at,
+            password=password,
+            code=code,
         )
 
         return create_api_key_request

@@ -25,6 +25,8 @@ class IssuedApiKey:
         created_at (datetime.datetime):
         secret (str): The whole key, `tsk_<prefix>_<secret>`. Shown only here. Example: tsk_ab12cd34_Qm9….
         last_used_at (datetime.datetime | None | Unset):
+        last_used_ip (None | str | Unset): The address the key was last used from. Example: 203.0.113.9.
+        last_used_user_agent (None | str | Unset): The user agent the key was last used with. Example: curl/8.5.0.
         expires_at (datetime.datetime | None | Unset):
     """
 
@@ -35,6 +37,8 @@ class IssuedApiKey:
     created_at: datetime.datetime
     secret: str
     last_used_at: datetime.datetime | None | Unset = UNSET
+    last_used_ip: None | str | Unset = UNSET
+    last_used_user_agent: None | str | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -62,6 +66,18 @@ class IssuedApiKey:
         else:
             last_used_at = self.last_used_at
 
+        last_used_ip: None | str | Unset
+        if isinstance(self.last_used_ip, Unset):
+            last_used_ip = UNSET
+        else:
+            last_used_ip = self.last_used_ip
+
+        last_used_user_agent: None | str | Unset
+        if isinstance(self.last_used_user_agent, Unset):
+            last_used_user_agent = UNSET
+        else:
+            last_used_user_agent = self.last_used_user_agent
+
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
             expires_at = UNSET
@@ -84,6 +100,10 @@ class IssuedApiKey:
         )
         if last_used_at is not UNSET:
             field_dict["last_used_at"] = last_used_at
+        if last_used_ip is not UNSET:
+            field_dict["last_used_ip"] = last_used_ip
+        if last_used_user_agent is not UNSET:
+            field_dict["last_used_user_agent"] = last_used_user_agent
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
 
@@ -126,6 +146,24 @@ class IssuedApiKey:
 
         last_used_at = _parse_last_used_at(d.pop("last_used_at", UNSET))
 
+        def _parse_last_used_ip(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        last_used_ip = _parse_last_used_ip(d.pop("last_used_ip", UNSET))
+
+        def _parse_last_used_user_agent(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        last_used_user_agent = _parse_last_used_user_agent(d.pop("last_used_user_agent", UNSET))
+
         def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -151,6 +189,8 @@ class IssuedApiKey:
             created_at=created_at,
             secret=secret,
             last_used_at=last_used_at,
+            last_used_ip=last_used_ip,
+            last_used_user_agent=last_used_user_agent,
             expires_at=expires_at,
         )
 

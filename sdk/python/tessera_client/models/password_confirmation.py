@@ -20,9 +20,12 @@ class PasswordConfirmation:
         password (None | str | Unset): The account's current password. Required with a session; not with an enrolment
             ticket
             (it stands for the password given at login).
+        code (None | str | Unset): A current authenticator or recovery code: required with a session once MFA is on (a
+            new factor is a new way in).
     """
 
     password: None | str | Unset = UNSET
+    code: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         password: None | str | Unset
@@ -31,11 +34,19 @@ class PasswordConfirmation:
         else:
             password = self.password
 
+        code: None | str | Unset
+        if isinstance(self.code, Unset):
+            code = UNSET
+        else:
+            code = self.code
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
         if password is not UNSET:
             field_dict["password"] = password
+        if code is not UNSET:
+            field_dict["code"] = code
 
         return field_dict
 
@@ -52,8 +63,18 @@ class PasswordConfirmation:
 
         password = _parse_password(d.pop("password", UNSET))
 
+        def _parse_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        code = _parse_code(d.pop("code", UNSET))
+
         password_confirmation = cls(
             password=password,
+            code=code,
         )
 
         return password_confirmation

@@ -20,11 +20,18 @@ class UpdateProfileRequest:
         display_name (None | str | Unset): Up to 100 characters, no control characters; blank or null clears it.
         phone (None | str | Unset): E.164 number for SMS codes; null clears it. Example: +4915112345678.
         whatsapp_number (None | str | Unset): E.164 number for WhatsApp codes; null clears it. Example: +4915112345678.
+        password (None | str | Unset): The account's current password: required to set, change or clear
+            `whatsapp_number`
+            (a proven number receives login codes).
+        code (None | str | Unset): A current authenticator or recovery code: required with `whatsapp_number` once MFA is
+            on.
     """
 
     display_name: None | str | Unset = UNSET
     phone: None | str | Unset = UNSET
     whatsapp_number: None | str | Unset = UNSET
+    password: None | str | Unset = UNSET
+    code: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         display_name: None | str | Unset
@@ -45,6 +52,18 @@ class UpdateProfileRequest:
         else:
             whatsapp_number = self.whatsapp_number
 
+        password: None | str | Unset
+        if isinstance(self.password, Unset):
+            password = UNSET
+        else:
+            password = self.password
+
+        code: None | str | Unset
+        if isinstance(self.code, Unset):
+            code = UNSET
+        else:
+            code = self.code
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -54,6 +73,10 @@ class UpdateProfileRequest:
             field_dict["phone"] = phone
         if whatsapp_number is not UNSET:
             field_dict["whatsapp_number"] = whatsapp_number
+        if password is not UNSET:
+            field_dict["password"] = password
+        if code is not UNSET:
+            field_dict["code"] = code
 
         return field_dict
 
@@ -88,10 +111,30 @@ class UpdateProfileRequest:
 
         whatsapp_number = _parse_whatsapp_number(d.pop("whatsapp_number", UNSET))
 
+        def _parse_password(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        password = _parse_password(d.pop("password", UNSET))
+
+        def _parse_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        code = _parse_code(d.pop("code", UNSET))
+
         update_profile_request = cls(
             display_name=display_name,
             phone=phone,
             whatsapp_number=whatsapp_number,
+            password=password,
+            code=code,
         )
 
         return update_profile_request

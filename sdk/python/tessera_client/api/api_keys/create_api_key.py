@@ -66,6 +66,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 503:
         response_503 = Problem.from_dict(response.json())
 
@@ -95,13 +100,13 @@ def sync_detailed(
 ) -> Response[IssuedApiKey | Problem]:
     """Create an API key for scripts and integrations: it reads what its scopes name (`GET
     /v1/me`, sessions, login history, audit log) as `Authorization: Bearer tsk_…`, and nothing
-    else. The key is shown only in this answer. With MFA on, the session must be aal2 (403
-    `step_up_required`).
+    else. The key is shown only in this answer. Needs the password, and a current code once MFA
+    is on (403 `reauthentication_failed` naming the field otherwise); the account is emailed.
 
     Args:
         body (CreateApiKeyRequest):  Example: {'expires_at': datetime.datetime(2027, 1, 1, 0, 0,
-            tzinfo=datetime.timezone(datetime.timedelta(0), 'Z')), 'name': 'CI pipeline', 'scopes':
-            ['profile:read']}.
+            tzinfo=datetime.timezone(datetime.timedelta(0), 'Z')), 'name': 'CI pipeline', 'password':
+            'correct horse battery staple', 'scopes': ['profile:read']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -129,13 +134,13 @@ def sync(
 ) -> IssuedApiKey | Problem | None:
     """Create an API key for scripts and integrations: it reads what its scopes name (`GET
     /v1/me`, sessions, login history, audit log) as `Authorization: Bearer tsk_…`, and nothing
-    else. The key is shown only in this answer. With MFA on, the session must be aal2 (403
-    `step_up_required`).
+    else. The key is shown only in this answer. Needs the password, and a current code once MFA
+    is on (403 `reauthentication_failed` naming the field otherwise); the account is emailed.
 
     Args:
         body (CreateApiKeyRequest):  Example: {'expires_at': datetime.datetime(2027, 1, 1, 0, 0,
-            tzinfo=datetime.timezone(datetime.timedelta(0), 'Z')), 'name': 'CI pipeline', 'scopes':
-            ['profile:read']}.
+            tzinfo=datetime.timezone(datetime.timedelta(0), 'Z')), 'name': 'CI pipeline', 'password':
+            'correct horse battery staple', 'scopes': ['profile:read']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,13 +163,13 @@ async def asyncio_detailed(
 ) -> Response[IssuedApiKey | Problem]:
     """Create an API key for scripts and integrations: it reads what its scopes name (`GET
     /v1/me`, sessions, login history, audit log) as `Authorization: Bearer tsk_…`, and nothing
-    else. The key is shown only in this answer. With MFA on, the session must be aal2 (403
-    `step_up_required`).
+    else. The key is shown only in this answer. Needs the password, and a current code once MFA
+    is on (403 `reauthentication_failed` naming the field otherwise); the account is emailed.
 
     Args:
         body (CreateApiKeyRequest):  Example: {'expires_at': datetime.datetime(2027, 1, 1, 0, 0,
-            tzinfo=datetime.timezone(datetime.timedelta(0), 'Z')), 'name': 'CI pipeline', 'scopes':
-            ['profile:read']}.
+            tzinfo=datetime.timezone(datetime.timedelta(0), 'Z')), 'name': 'CI pipeline', 'password':
+            'correct horse battery staple', 'scopes': ['profile:read']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,13 +195,13 @@ async def asyncio(
 ) -> IssuedApiKey | Problem | None:
     """Create an API key for scripts and integrations: it reads what its scopes name (`GET
     /v1/me`, sessions, login history, audit log) as `Authorization: Bearer tsk_…`, and nothing
-    else. The key is shown only in this answer. With MFA on, the session must be aal2 (403
-    `step_up_required`).
+    else. The key is shown only in this answer. Needs the password, and a current code once MFA
+    is on (403 `reauthentication_failed` naming the field otherwise); the account is emailed.
 
     Args:
         body (CreateApiKeyRequest):  Example: {'expires_at': datetime.datetime(2027, 1, 1, 0, 0,
-            tzinfo=datetime.timezone(datetime.timedelta(0), 'Z')), 'name': 'CI pipeline', 'scopes':
-            ['profile:read']}.
+            tzinfo=datetime.timezone(datetime.timedelta(0), 'Z')), 'name': 'CI pipeline', 'password':
+            'correct horse battery staple', 'scopes': ['profile:read']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -9,12 +9,16 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.issued_api_key import IssuedApiKey
 from ...models.problem import Problem
+from ...models.rotate_api_key_request import RotateApiKeyRequest
 from ...types import Response
 
 
 def _get_kwargs(
     id: UUID,
+    *,
+    body: RotateApiKeyRequest,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -23,6 +27,11 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -52,6 +61,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 503:
         response_503 = Problem.from_dict(response.json())
 
@@ -78,11 +107,15 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    body: RotateApiKeyRequest,
 ) -> Response[IssuedApiKey | Problem]:
     """Give a key a new secret, shown only in this answer; the old one stops working at once.
+    Asks what creating a key asks (the password, and a code once MFA is on).
 
     Args:
         id (UUID):
+        body (RotateApiKeyRequest): What giving a key a new secret asks for. Example: {'password':
+            'correct horse battery staple'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -94,6 +127,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        body=body,
     )
 
     response = client.get_httpx_client().request(
@@ -107,11 +141,15 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    body: RotateApiKeyRequest,
 ) -> IssuedApiKey | Problem | None:
     """Give a key a new secret, shown only in this answer; the old one stops working at once.
+    Asks what creating a key asks (the password, and a code once MFA is on).
 
     Args:
         id (UUID):
+        body (RotateApiKeyRequest): What giving a key a new secret asks for. Example: {'password':
+            'correct horse battery staple'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -124,6 +162,7 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
+        body=body,
     ).parsed
 
 
@@ -131,11 +170,15 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    body: RotateApiKeyRequest,
 ) -> Response[IssuedApiKey | Problem]:
     """Give a key a new secret, shown only in this answer; the old one stops working at once.
+    Asks what creating a key asks (the password, and a code once MFA is on).
 
     Args:
         id (UUID):
+        body (RotateApiKeyRequest): What giving a key a new secret asks for. Example: {'password':
+            'correct horse battery staple'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,6 +190,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        body=body,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -158,11 +202,15 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    body: RotateApiKeyRequest,
 ) -> IssuedApiKey | Problem | None:
     """Give a key a new secret, shown only in this answer; the old one stops working at once.
+    Asks what creating a key asks (the password, and a code once MFA is on).
 
     Args:
         id (UUID):
+        body (RotateApiKeyRequest): What giving a key a new secret asks for. Example: {'password':
+            'correct horse battery staple'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,5 +224,6 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
+            body=body,
         )
     ).parsed

@@ -96,7 +96,9 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: UpdateProfileRequest,
 ) -> Response[Account | Problem]:
-    """Update the profile. Fields left out stay as they are; null clears a field.
+    """Update the profile. Fields left out stay as they are; null clears a field. Setting,
+    changing or clearing `whatsapp_number` needs `password`, and `code` once MFA is on (403
+    `reauthentication_failed` naming the field otherwise), as adding a factor does.
 
     Args:
         body (UpdateProfileRequest):  Example: {'display_name': 'Ada', 'phone': '+4915112345678'}.
@@ -125,7 +127,9 @@ def sync(
     client: AuthenticatedClient,
     body: UpdateProfileRequest,
 ) -> Account | Problem | None:
-    """Update the profile. Fields left out stay as they are; null clears a field.
+    """Update the profile. Fields left out stay as they are; null clears a field. Setting,
+    changing or clearing `whatsapp_number` needs `password`, and `code` once MFA is on (403
+    `reauthentication_failed` naming the field otherwise), as adding a factor does.
 
     Args:
         body (UpdateProfileRequest):  Example: {'display_name': 'Ada', 'phone': '+4915112345678'}.
@@ -149,7 +153,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: UpdateProfileRequest,
 ) -> Response[Account | Problem]:
-    """Update the profile. Fields left out stay as they are; null clears a field.
+    """Update the profile. Fields left out stay as they are; null clears a field. Setting,
+    changing or clearing `whatsapp_number` needs `password`, and `code` once MFA is on (403
+    `reauthentication_failed` naming the field otherwise), as adding a factor does.
 
     Args:
         body (UpdateProfileRequest):  Example: {'display_name': 'Ada', 'phone': '+4915112345678'}.
@@ -176,7 +182,9 @@ async def asyncio(
     client: AuthenticatedClient,
     body: UpdateProfileRequest,
 ) -> Account | Problem | None:
-    """Update the profile. Fields left out stay as they are; null clears a field.
+    """Update the profile. Fields left out stay as they are; null clears a field. Setting,
+    changing or clearing `whatsapp_number` needs `password`, and `code` once MFA is on (403
+    `reauthentication_failed` naming the field otherwise), as adding a factor does.
 
     Args:
         body (UpdateProfileRequest):  Example: {'display_name': 'Ada', 'phone': '+4915112345678'}.

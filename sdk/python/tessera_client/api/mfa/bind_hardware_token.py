@@ -111,7 +111,9 @@ def sync_detailed(
     body: BindTokenRequest,
 ) -> Response[ActivationAnswer | Problem]:
     """Bind one of your organisation's hardware tokens as your second factor, by proving a code
-    from it. Also open to the bearer of an enrolment ticket, whose login it then completes.
+    from it. With a session, the password is needed too, and once MFA is on a current code
+    (`mfa_code`) as for every new way in. Also open to the bearer of an enrolment ticket, whose
+    login it then completes.
 
     Args:
         body (BindTokenRequest):  Example: {'code': '12345678', 'org_id':
@@ -142,7 +144,9 @@ def sync(
     body: BindTokenRequest,
 ) -> ActivationAnswer | Problem | None:
     """Bind one of your organisation's hardware tokens as your second factor, by proving a code
-    from it. Also open to the bearer of an enrolment ticket, whose login it then completes.
+    from it. With a session, the password is needed too, and once MFA is on a current code
+    (`mfa_code`) as for every new way in. Also open to the bearer of an enrolment ticket, whose
+    login it then completes.
 
     Args:
         body (BindTokenRequest):  Example: {'code': '12345678', 'org_id':
@@ -168,7 +172,9 @@ async def asyncio_detailed(
     body: BindTokenRequest,
 ) -> Response[ActivationAnswer | Problem]:
     """Bind one of your organisation's hardware tokens as your second factor, by proving a code
-    from it. Also open to the bearer of an enrolment ticket, whose login it then completes.
+    from it. With a session, the password is needed too, and once MFA is on a current code
+    (`mfa_code`) as for every new way in. Also open to the bearer of an enrolment ticket, whose
+    login it then completes.
 
     Args:
         body (BindTokenRequest):  Example: {'code': '12345678', 'org_id':
@@ -197,7 +203,9 @@ async def asyncio(
     body: BindTokenRequest,
 ) -> ActivationAnswer | Problem | None:
     """Bind one of your organisation's hardware tokens as your second factor, by proving a code
-    from it. Also open to the bearer of an enrolment ticket, whose login it then completes.
+    from it. With a session, the password is needed too, and once MFA is on a current code
+    (`mfa_code`) as for every new way in. Also open to the bearer of an enrolment ticket, whose
+    login it then completes.
 
     Args:
         body (BindTokenRequest):  Example: {'code': '12345678', 'org_id':
