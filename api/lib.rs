@@ -175,8 +175,8 @@ pub fn build_state_with_pool(
     };
     if settings.dev_log_codes {
         tracing::warn!(
-            "TESSERA_DEV_LOG_CODES is on: SMS and WhatsApp codes without a provider are written \
-             to the log; never in production"
+            "TESSERA_DEV_LOG_CODES is on: messages without a transport are written to the log \
+             with their codes and links; never in production"
         );
     }
     if settings

@@ -33,6 +33,9 @@ pub struct Transports {
     /// Only when an HTTP transport is configured: a TLS client's root store costs a megabyte
     /// or two of resident memory.
     http: Option<reqwest::Client>,
+    /// Whether messages written to the log keep their text (`TESSERA_DEV_LOG_CODES`): codes
+    /// and links with tokens are secrets, and logs are read by many.
+    log_texts: bool,
 }
 
 impl Transports {
@@ -53,6 +56,7 @@ impl Transports {
                 .as_deref()
                 .and_then(WebhookSigner::from_secret),
             http: None,
+            log_texts: settings.dev_log_codes,
         };
         if transports.sms.is_none()
             && transports.whatsapp.is_none()
@@ -91,15 +95,15 @@ impl Transports {
         match message.channel {
             Channel::Email => match &self.email {
                 Some(smtp) => smtp.send(message).await,
-                None => to_log(message),
+                None => to_log(message, self.log_texts),
             },
             Channel::Sms => match (&self.sms, &self.http) {
                 (Some(sms), Some(http)) => sms.send(http, message).await,
-                _ => to_log(message),
+                _ => to_log(message, self.log_texts),
             },
             Channel::Whatsapp => match (&self.whatsapp, &self.http) {
                 (Some(whatsapp), Some(http)) => whatsapp.send(http, message).await,
-                _ => to_log(message),
+                _ => to_log(message, self.log_texts),
             },
             Channel::Webhook => match (&self.webhooks, &self.http) {
                 (Some(signer), Some(http)) => webhook::post(http, signer, message, now).await,
@@ -110,14 +114,20 @@ impl Transports {
 }
 
 /// A channel without a transport: the message goes to the log, so a fresh start (and local
-/// development) works without any provider.
-fn to_log(message: &Claimed) -> Outcome {
+/// development) works without any provider. Who it is for and what kind it is are logged; its
+/// text (a code, a link with a token) only with `log_texts`.
+fn to_log(message: &Claimed, log_texts: bool) -> Outcome {
+    let text = if log_texts {
+        message.content.text.as_str()
+    } else {
+        "(withheld: it may hold a code or a link; TESSERA_DEV_LOG_CODES=true shows it)"
+    };
     tracing::info!(
         channel = message.channel.name(),
         to = %message.recipient,
         kind = %message.kind,
         subject = message.content.subject.as_deref().unwrap_or(""),
-        text = %message.content.text,
+        text = %text,
         "message for the log (no transport configured for this channel)"
     );
     Outcome::Delivered
@@ -147,5 +157,74 @@ async fn http_outcome(sent: reqwest::Result<reqwest::Response>) -> Outcome {
             }
         }
         Err(e) => Outcome::Retry(format!("not reached: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::service::outbox::Content;
+
+    /// Collects what the log writes.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn logged(log_texts: bool) -> String {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let message = Claimed {
+            id: "m1".into(),
+            channel: Channel::Email,
+            recipient: "ada@example.com".into(),
+            kind: "password_reset".into(),
+            content: Content {
+                subject: Some("Reset your password".into()),
+                text: "open https://app.example.com/reset#token=tsr_SECRETTOKEN or type 123456"
+                    .into(),
+                to: None,
+            },
+            attempts: 0,
+        };
+        tracing::subscriber::with_default(subscriber, || to_log(&message, log_texts));
+        String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn the_log_transport_names_the_message_but_never_its_secrets() {
+        let line = logged(false);
+        assert!(
+            line.contains("ada@example.com") && line.contains("password_reset"),
+            "{line}"
+        );
+        assert!(
+            !line.contains("tsr_SECRETTOKEN") && !line.contains("123456"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn development_shows_the_text_when_asked() {
+        let line = logged(true);
+        assert!(
+            line.contains("tsr_SECRETTOKEN") && line.contains("123456"),
+            "{line}"
+        );
     }
 }
