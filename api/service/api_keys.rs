@@ -394,7 +394,7 @@ mod tests {
         .unwrap();
         let aal1 = Caller {
             account,
-            session_id: issued.session.id,
+            session_id: issued.expect("a session").session.id,
             aal: Aal::Aal1,
         };
         assert!(create(&mut cx, &aal1, "before MFA", None, None).is_ok());

@@ -92,6 +92,8 @@ pub enum FailureReason {
     InvalidCode,
     TooManyAttempts,
     AccountFrozen,
+    /// The password was right, but the server signs in only proven addresses.
+    EmailNotVerified,
 }
 
 impl FailureReason {
@@ -101,6 +103,7 @@ impl FailureReason {
             FailureReason::InvalidCode => "invalid_code",
             FailureReason::TooManyAttempts => "too_many_attempts",
             FailureReason::AccountFrozen => "account_frozen",
+            FailureReason::EmailNotVerified => "email_not_verified",
         }
     }
 }
@@ -141,7 +144,10 @@ pub fn record(cx: &mut Context<'_>, attempt: Attempt<'_>) -> Result<()> {
         .values(&row)
         .execute(cx.conn)?;
     if let (Some(failure), Some(account_id)) = (attempt.failure, attempt.account_id)
-        && failure != FailureReason::AccountFrozen
+        && !matches!(
+            failure,
+            FailureReason::AccountFrozen | FailureReason::EmailNotVerified
+        )
     {
         super::alerts::sign_in_failed(cx, account_id, attempt.email)?;
     }
