@@ -119,7 +119,7 @@ pub struct VerificationRequest {
 /// Ask for a new verification email without a session (for sign-in that waits for a proven
 /// address). Always 202, whether or not the email has an account or is proven already (no one
 /// learns who has one); if it has an unproven one, a new code and link go to it (within the
-/// limits: one every 30 seconds, 5 an hour) and older ones stop working.
+/// limits: one every 30 seconds, 5 an hour per account) and older ones stop working.
 #[utoipa::path(
     operation_id = "requestEmailVerification",
     tag = "auth",

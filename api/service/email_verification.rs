@@ -4,10 +4,10 @@
 //! address the account asks to move to. The link works without a session; the code is typed
 //! in signed in. A newer email ends the older ones of its kind.
 //!
-//! Sends share the budget of other codes: one every 30 seconds, 5 an hour per account,
-//! counted from the rows, which nothing a user does deletes. A wrong code counts towards its
-//! 5 tries and towards the account's lockouts (per IP, and the account's backstop), which no
-//! new code resets.
+//! Sends keep to the limits of other codes: one every 30 seconds per address, 5 an hour per
+//! account, counted from the rows, which nothing a user does deletes. A wrong code counts
+//! towards its 5 tries and towards the account's lockouts (per IP, and the account's
+//! backstop), which no new code resets.
 //!
 //! An address change happens only once the new address is proven, with the session that asked
 //! for it still live (a password change or reset, or signing it out, ends the request). It
@@ -153,17 +153,22 @@ fn rate_limited(retry_after: Duration, detail: &str) -> Error {
         .with(|d| d.retry_after_secs = Some(retry_after.num_seconds().max(1)))
 }
 
-/// Refuses (429 `rate_limited` with `Retry-After`) within 30 seconds of the account's last
-/// verification email or past 5 in the last hour.
-fn within_sending_limits(cx: &mut Context<'_>, account_id: &AccountId) -> Result<()> {
+/// Refuses (429 `rate_limited` with `Retry-After`) within 30 seconds of the last email to
+/// the address, or past the account's 5 in the last hour.
+fn within_sending_limits(cx: &mut Context<'_>, account_id: &AccountId, email: &str) -> Result<()> {
     let hour_ago = to_db(cx.now - Duration::hours(1));
-    let recent: Vec<chrono::NaiveDateTime> = email_verifications::table
+    let recent: Vec<(chrono::NaiveDateTime, String)> = email_verifications::table
         .filter(email_verifications::account_id.eq(account_id.as_str()))
         .filter(email_verifications::created_at.gt(hour_ago))
         .order(email_verifications::created_at.asc())
-        .select(email_verifications::created_at)
+        .select((email_verifications::created_at, email_verifications::email))
         .load(cx.conn)?;
-    if let Some(latest) = recent.last().copied().map(from_db)
+    let latest = recent
+        .iter()
+        .rev()
+        .find(|(_, to)| to == email)
+        .map(|(at, _)| from_db(*at));
+    if let Some(latest) = latest
         && cx.now < latest + COOLDOWN
     {
         return Err(rate_limited(
@@ -173,7 +178,7 @@ fn within_sending_limits(cx: &mut Context<'_>, account_id: &AccountId) -> Result
     }
     if recent.len() as i64 >= SENDS_PER_HOUR {
         return Err(rate_limited(
-            from_db(recent[0]) + Duration::hours(1) - cx.now,
+            from_db(recent[0].0) + Duration::hours(1) - cx.now,
             "Too many verification emails were sent to this account in the last hour; try \
              again later.",
         ));
@@ -209,7 +214,7 @@ fn send(
     email: &str,
     asked_by: Option<&SessionId>,
 ) -> Result<VerificationSent> {
-    within_sending_limits(cx, account_id)?;
+    within_sending_limits(cx, account_id, email)?;
     end_pending(cx, account_id, Some(purpose))?;
     let id = row_id();
     let token = Secret::new(random_token(TOKEN_PREFIX));
