@@ -470,7 +470,7 @@ async fn two_accounts_confirming_the_same_new_address_at_once_get_it_once() {
     }
     let users = [ada.clone(), bob.clone()];
     let replies = app
-        .send_at_once(&[app.base.clone()], 2, |i, base| {
+        .send_at_once(std::slice::from_ref(&app.base), 2, |i, base| {
             app.http
                 .post(format!("{base}/v1/me/email/confirm"))
                 .bearer_auth(&users[i].token)
