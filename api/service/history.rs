@@ -28,7 +28,8 @@ pub struct LoginEvent {
     /// `succeeded` or `failed`.
     #[schema(example = "failed")]
     pub outcome: String,
-    /// Why it failed: `invalid_credentials`, `too_many_attempts`, … (null on success).
+    /// Why it failed: `invalid_credentials`, `too_many_attempts`, `email_not_verified` (the
+    /// password was right; the server signs in only proven addresses), … (null on success).
     #[schema(example = "invalid_credentials")]
     pub failure_reason: Option<String>,
     /// The second factor used, if any: `totp`, `recovery_code`, `sms`, `whatsapp`, `hardware_token`.
