@@ -179,7 +179,6 @@ async fn a_code_proves_the_address_signed_in_and_wrong_codes_count_across_new_co
     assert_eq!(sent.status, 202, "{}", sent.body);
     assert_eq!(sent.body["sent_to"], "ada@example.com");
     let (_, second) = verification_of(&app, "ada@example.com");
-    assert_ne!(first, second, "a new code (one in a million to repeat)");
     let wrong = if second == "000000" {
         "111111"
     } else {
