@@ -633,6 +633,25 @@ async fn with_verified_email_required_sign_in_waits_for_the_proof() {
     let login = app.login("ada@example.com", PASSWORD).await;
     assert_eq!(login.body["status"], "authenticated", "{}", login.body);
     assert_eq!(login.body["account"]["email_verified"], true);
+    // The history says why the earlier sign-in gave no session.
+    let ada = user_from(&login);
+    let history = app.get("/v1/me/login-history", &ada.token).await;
+    let reasons: Vec<&Value> = history.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["failure_reason"])
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            &Value::Null,
+            &json!("invalid_credentials"),
+            &json!("email_not_verified")
+        ],
+        "{}",
+        history.body
+    );
 }
 
 /// The claims of a JWT, unverified (access_tokens.rs checks the signatures).
