@@ -228,6 +228,17 @@ pub struct Settings {
     #[arg(long, env = "TESSERA_INVITE_URL")]
     pub invite_url: Option<String>,
 
+    /// The link in email verification emails (sign-up, a new address): the front-end's page,
+    /// with `{token}` where the token goes. Default:
+    /// `<public URL>/verify-email?token={token}`.
+    #[arg(long, env = "TESSERA_VERIFY_EMAIL_URL")]
+    pub verify_email_url: Option<String>,
+
+    /// Sign in with a password only once the account's email address is proven: until then
+    /// a login (and a sign-up) answers `email_verification_required` without a session.
+    #[arg(long, env = "TESSERA_REQUIRE_VERIFIED_EMAIL", default_value_t = false, action = clap::ArgAction::Set)]
+    pub require_verified_email: bool,
+
     /// Attempts to deliver a message before it is failed.
     #[arg(long, env = "TESSERA_OUTBOX_MAX_ATTEMPTS", default_value_t = 8)]
     pub outbox_max_attempts: i32,
@@ -452,6 +463,12 @@ impl Settings {
                 "must contain `{token}`, where the invitation token goes",
             ));
         }
+        if !self.verify_email_link_template().contains("{token}") {
+            return Err(invalid(
+                "TESSERA_VERIFY_EMAIL_URL",
+                "must contain `{token}`, where the verification token goes",
+            ));
+        }
         if self.workers == Some(0) {
             return Err(invalid("TESSERA_WORKERS", "must be at least 1 (or unset)"));
         }
@@ -518,6 +535,14 @@ impl Settings {
         match self.invite_url.as_deref().map(str::trim) {
             Some(url) if !url.is_empty() => url.to_string(),
             _ => format!("{}/accept-invitation?token={{token}}", self.issuer()),
+        }
+    }
+
+    /// The email verification link, `{token}` to be filled in.
+    pub fn verify_email_link_template(&self) -> String {
+        match self.verify_email_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => url.to_string(),
+            _ => format!("{}/verify-email?token={{token}}", self.issuer()),
         }
     }
 
@@ -715,6 +740,10 @@ mod tests {
         assert_eq!(
             problem_of(|s| s.reset_url = Some("https://app.example.com/reset".into())),
             Some("TESSERA_RESET_URL")
+        );
+        assert_eq!(
+            problem_of(|s| s.verify_email_url = Some("https://app.example.com/verify".into())),
+            Some("TESSERA_VERIFY_EMAIL_URL")
         );
         assert_eq!(
             problem_of(|s| s.outbox_max_attempts = 0),

@@ -73,6 +73,13 @@ pub enum ErrorCode {
     ChannelUnavailable,
     /// A password reset token that is unknown, used or expired.
     ResetTokenInvalid,
+    // Email addresses.
+    /// An email verification link or code that is unknown, wrong, used, superseded or expired.
+    EmailVerificationInvalid,
+    /// The account's email address is proven already.
+    EmailAlreadyVerified,
+    /// The organisation's identity provider keeps the account's email address.
+    EmailManagedByIdp,
     // Membership and management (who may act on whose credentials).
     /// The organisation does not manage the account: its factors are the owner's alone.
     AccountNotManaged,

@@ -159,6 +159,8 @@ pub fn build_state_with_pool(
         webhook_urls: settings.webhook_url_list(),
         reset_link: settings.reset_link_template(),
         invite_link: settings.invite_link_template(),
+        verify_email_link: settings.verify_email_link_template(),
+        require_verified_email: settings.require_verified_email,
         limits: service::orgs::OrgLimits {
             max_hardware_tokens: settings.org_max_hardware_tokens,
             max_orgs_per_account: settings.max_orgs_per_account,

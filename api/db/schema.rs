@@ -436,3 +436,23 @@ diesel::table! {
 diesel::joinable!(org_invitations -> orgs (org_id));
 diesel::allow_tables_to_appear_in_same_query!(org_invitations, orgs);
 diesel::allow_tables_to_appear_in_same_query!(org_invitations, accounts);
+
+diesel::table! {
+    /// A code and link sent to prove an email address: the account's own, or a new one.
+    email_verifications (id) {
+        id -> Text,
+        account_id -> Text,
+        purpose -> Text,
+        email -> Text,
+        token_digest -> Text,
+        code_digest -> Text,
+        session_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        failed_attempts -> Integer,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(email_verifications -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(email_verifications, accounts);

@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::auth::LoginStatus;
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
@@ -29,8 +30,17 @@ pub struct SignUpRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct SignUpResponse {
+    /// `authenticated` (signed in: `session` and, outside browsers, `session_token`), or
+    /// `email_verification_required` when the server signs in only proven addresses
+    /// (`TESSERA_REQUIRE_VERIFIED_EMAIL`): no session until the emailed link or code comes back
+    /// (more may be added).
+    #[schema(value_type = String, example = "authenticated")]
+    pub status: LoginStatus,
     pub account: Account,
-    pub session: Session,
+    /// The new session; absent when `status` is `email_verification_required`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub session: Option<Session>,
     /// The session token, shown only here; the session is also set as the `tessera_session`
     /// cookie. Absent for browsers (requests with an `Origin` header), which get the session
     /// only as the HttpOnly cookie, unless the server runs with `TESSERA_BROWSER_BEARER=true`.
@@ -41,7 +51,11 @@ pub struct SignUpResponse {
 
 /// Sign up: create an account and its first session.
 ///
-/// Sign-ups and password attempts from one client IP are rate limited (429 `rate_limited`).
+/// An email with a code and a link to prove the address goes to it (`POST
+/// /v1/auth/email/verify`). When the server signs in only proven addresses
+/// (`TESSERA_REQUIRE_VERIFIED_EMAIL`), there is no session until then: `status` is
+/// `email_verification_required`. Sign-ups and password attempts from one client IP are rate
+/// limited (429 `rate_limited`).
 #[utoipa::path(
     operation_id = "createAccount",
     tag = "accounts",
@@ -87,13 +101,24 @@ pub async fn sign_up(
         )
         .await?;
     let mut response = HttpResponse::Created();
-    response.cookie(session_cookie(&state, issued.token.expose()));
+    if let Some(issued) = &issued {
+        response.cookie(session_cookie(&state, issued.token.expose()));
+    }
     if let Some(cookie) = new_device {
         response.cookie(cookie);
     }
+    let Some(issued) = issued else {
+        return Ok(response.json(SignUpResponse {
+            status: LoginStatus::EmailVerificationRequired,
+            account,
+            session: None,
+            session_token: None,
+        }));
+    };
     Ok(response.json(SignUpResponse {
+        status: LoginStatus::Authenticated,
         account,
-        session: issued.session,
+        session: Some(issued.session),
         session_token: delivery.token_in_body.then_some(issued.token),
     }))
 }

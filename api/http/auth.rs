@@ -43,6 +43,7 @@ pub enum LoginStatus {
     MfaRequired,
     MfaEnrollmentRequired,
     SsoRequired,
+    EmailVerificationRequired,
 }
 
 /// Signed in: a session was issued.
@@ -93,9 +94,20 @@ pub struct LoginSsoRequired {
     pub org_id: OrgId,
 }
 
+/// The password was right, but the server signs in only proven email addresses
+/// (`TESSERA_REQUIRE_VERIFIED_EMAIL`) and this one is not proven yet: no session. Prove it with
+/// the emailed link (`POST /v1/auth/email/verify`), or ask for a new one (`POST
+/// /v1/auth/email/verification`), then log in again.
+#[derive(Serialize, ToSchema)]
+pub struct LoginEmailVerificationRequired {
+    /// Always `email_verification_required` here.
+    #[schema(value_type = String, example = "email_verification_required")]
+    pub status: LoginStatus,
+}
+
 /// The result of a login; `status` says which shape it has: `authenticated`,
-/// `mfa_required`, `mfa_enrollment_required` or `sso_required` (more may be added: treat an
-/// unknown status as an error to show).
+/// `mfa_required`, `mfa_enrollment_required`, `sso_required` or `email_verification_required`
+/// (more may be added: treat an unknown status as an error to show).
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 #[schema(discriminator(property_name = "status", mapping(
@@ -103,6 +115,7 @@ pub struct LoginSsoRequired {
     ("mfa_required" = "#/components/schemas/LoginMfaRequired"),
     ("mfa_enrollment_required" = "#/components/schemas/LoginMfaEnrollmentRequired"),
     ("sso_required" = "#/components/schemas/LoginSsoRequired"),
+    ("email_verification_required" = "#/components/schemas/LoginEmailVerificationRequired"),
 )))]
 // Built once per login and moved straight into the response: the size difference between
 // the variants costs nothing worth a box.
@@ -112,6 +125,7 @@ pub enum LoginResponse {
     MfaRequired(LoginMfaRequired),
     MfaEnrollmentRequired(LoginMfaEnrollmentRequired),
     SsoRequired(LoginSsoRequired),
+    EmailVerificationRequired(LoginEmailVerificationRequired),
 }
 
 /// Log in with email and password.
@@ -196,6 +210,11 @@ pub fn login_response(
                 org_id,
             }))
         }
+        LoginOutcome::EmailVerificationRequired => HttpResponse::Ok().json(
+            LoginResponse::EmailVerificationRequired(LoginEmailVerificationRequired {
+                status: LoginStatus::EmailVerificationRequired,
+            }),
+        ),
     }
 }
 

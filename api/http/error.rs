@@ -140,6 +140,7 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | InvalidCursor
         | InvalidLimit
         | ResetTokenInvalid
+        | EmailVerificationInvalid
         | SsoStateInvalid
         | SsoLoginCodeInvalid => StatusCode::BAD_REQUEST,
         Unauthenticated | InvalidCredentials | InvalidCode | SsoDenied | SsoCodeRefused
@@ -171,7 +172,9 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | InvitationRequired
         | SignInRequired
         | ManagedAccountCannotLeave
-        | LimitReached => StatusCode::CONFLICT,
+        | LimitReached
+        | EmailAlreadyVerified
+        | EmailManagedByIdp => StatusCode::CONFLICT,
         FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired
         | SsoFlowExpired | InvitationExpired => StatusCode::GONE,
         SsoProviderUnavailable => StatusCode::BAD_GATEWAY,
@@ -197,6 +200,7 @@ fn title(code: ErrorCode) -> &'static str {
         | InvalidCursor
         | InvalidLimit
         | ResetTokenInvalid
+        | EmailVerificationInvalid
         | SsoStateInvalid
         | SsoLoginCodeInvalid => "Bad request",
         InvalidBody | UnknownField | MissingField => "Invalid request body",
@@ -233,7 +237,9 @@ fn title(code: ErrorCode) -> &'static str {
         | InvitationRequired
         | SignInRequired
         | ManagedAccountCannotLeave
-        | LimitReached => "Conflict",
+        | LimitReached
+        | EmailAlreadyVerified
+        | EmailManagedByIdp => "Conflict",
         FactorExpired | FactorExhausted | ChallengeUsed | ChallengeExhausted | ChallengeExpired
         | SsoFlowExpired | InvitationExpired => "Gone",
         PayloadTooLarge => "Payload too large",
@@ -264,6 +270,15 @@ fn default_detail(code: ErrorCode) -> &'static str {
             "This reset link is unknown, already used or expired; ask for a new one."
         }
         AccountFrozen => "This account is frozen; contact support.",
+        EmailVerificationInvalid => {
+            "This verification link or code is wrong, already used, replaced by a newer one or \
+             expired; ask for a new one."
+        }
+        EmailAlreadyVerified => "This account's email address is already verified.",
+        EmailManagedByIdp => {
+            "This account's email address is kept by its organisation's identity provider: \
+             change it there."
+        }
         AccountNotManaged => {
             "The organisation does not manage this account: only its owner changes its factors \
              (with their recovery codes if a device is lost)."

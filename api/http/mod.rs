@@ -7,6 +7,7 @@ pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
 pub mod body;
+pub mod email;
 pub mod error;
 pub mod extract;
 pub mod hardware_tokens;
@@ -56,6 +57,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(me::update)
         .service(me::change_password)
         .service(me::verify_whatsapp)
+        .service(email::change)
+        .service(email::confirm_change)
+        .service(email::resend)
+        .service(email::verify)
+        .service(email::request_verification)
         .service(notifications::get)
         .service(notifications::set)
         .service(login_history::list)

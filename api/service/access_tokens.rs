@@ -36,6 +36,12 @@ pub struct Claims {
     pub aal: String,
     /// How the session was signed in, as RFC 8176 names methods.
     pub amr: Vec<String>,
+    /// Whether the account's email address is proven (as OpenID Connect names it).
+    #[serde(default)]
+    pub email_verified: bool,
+    /// When it was proven (Unix seconds); absent while it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified_at: Option<i64>,
     pub iat: i64,
     pub exp: i64,
     /// Unique per token.
@@ -97,6 +103,8 @@ pub fn mint(cx: &mut Context<'_>, session_token: &Secret) -> Result<AccessToken>
         sid: session.session_id.to_string(),
         aal: session.aal.name().to_string(),
         amr: amr(&session.methods, &session.idp_amr, session.aal),
+        email_verified: session.email_verified_at.is_some(),
+        email_verified_at: session.email_verified_at.map(|at| at.timestamp()),
         iat: cx.now.timestamp(),
         exp: expires_at.timestamp(),
         jti: random_token(""),

@@ -27,6 +27,11 @@ pub struct Account {
     pub id: AccountId,
     #[schema(example = "ada@example.com")]
     pub email: String,
+    /// Whether the email address is proven: by the code or link sent to it, a password reset
+    /// or an invitation it received, or the organisation's identity provider.
+    pub email_verified: bool,
+    /// When the email address was proven; null until then.
+    pub email_verified_at: Option<DateTime<Utc>>,
     #[schema(example = "Ada Lovelace")]
     pub display_name: Option<String>,
     /// Phone number for SMS codes, E.164.
@@ -48,6 +53,8 @@ impl From<AccountRow> for Account {
         Account {
             id: AccountId::from(row.id),
             email: row.email,
+            email_verified: row.email_verified_at.is_some(),
+            email_verified_at: row.email_verified_at.map(from_db),
             display_name: row.display_name,
             phone: row.phone,
             whatsapp_number: row.whatsapp_number,
@@ -134,16 +141,17 @@ pub fn validate_sign_up(input: &mut SignUp) -> Result<()> {
     }
 }
 
-fn email_taken() -> Error {
+pub(crate) fn email_taken() -> Error {
     Error::denied_because(
         ErrorCode::EmailTaken,
         "An account with this email already exists.",
     )
 }
 
-/// Creates the account and its first session. The input must have passed
-/// [`validate_sign_up`].
-pub fn sign_up(cx: &mut Context<'_>, input: SignUp) -> Result<(Account, IssuedSession)> {
+/// Creates the account, sends it a code and link to prove its address, and signs it in —
+/// unless the server signs in only proven addresses (`require_verified_email`): then no
+/// session. The input must have passed [`validate_sign_up`].
+pub fn sign_up(cx: &mut Context<'_>, input: SignUp) -> Result<(Account, Option<IssuedSession>)> {
     if find_by_email(cx.conn, &input.email)?.is_some() {
         return Err(email_taken());
     }
@@ -177,9 +185,20 @@ pub fn sign_up(cx: &mut Context<'_>, input: SignUp) -> Result<(Account, IssuedSe
                 other => other.into(),
             })?;
         let account = Account::from(row.clone());
-        let session = sessions::issue(cx, &account.id, Aal::Aal1, LoginMethod::Password, None)?;
+        let session = if cx.env.require_verified_email {
+            None
+        } else {
+            Some(sessions::issue(
+                cx,
+                &account.id,
+                Aal::Aal1,
+                LoginMethod::Password,
+                None,
+            )?)
+        };
         audit::record(cx, &account.id, AuditAction::AccountCreated, None)?;
         super::alerts::first_device(cx, &account.id)?;
+        super::email_verification::send_to_new_account(cx, &account.id, &account.email)?;
         Ok((account, session))
     })
 }
@@ -230,6 +249,32 @@ pub fn verify_whatsapp(
         super::alerts::way_in_added(cx, account_id, super::alerts::WayIn::WhatsappNumber)?;
         Ok(Decision::Done(Account::from(get(cx.conn, account_id)?)))
     })
+}
+
+/// Marks the account's address proven, in the transaction of the proof: a code or link sent
+/// to it came back, or a password reset link or an invitation sent to it was used. Audited
+/// once as `email.verified`, naming `via`; returns whether it was unproven until now.
+pub(crate) fn mark_email_verified(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    via: &str,
+) -> Result<bool> {
+    let marked = diesel::update(
+        accounts::table
+            .find(account_id.as_str())
+            .filter(accounts::email_verified_at.is_null()),
+    )
+    .set(accounts::email_verified_at.eq(Some(to_db(cx.now))))
+    .execute(cx.conn)?;
+    if marked == 1 {
+        audit::record(
+            cx,
+            account_id,
+            AuditAction::EmailVerified,
+            Some(serde_json::json!({"via": via})),
+        )?;
+    }
+    Ok(marked == 1)
 }
 
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<AccountRow>> {

@@ -446,7 +446,7 @@ mod tests {
         .unwrap();
         let caller = Caller {
             account,
-            session_id: issued.session.id,
+            session_id: issued.expect("a session").session.id,
             aal: Aal::Aal1,
         };
         let with = |password: Option<&Secret>, code: Option<String>| Confirmation {

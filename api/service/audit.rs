@@ -55,6 +55,8 @@ pub enum AuditAction {
     InvitationCreated,
     InvitationRevoked,
     InvitationAccepted,
+    EmailVerified,
+    EmailChanged,
 }
 
 impl AuditAction {
@@ -98,6 +100,8 @@ impl AuditAction {
             AuditAction::InvitationCreated => "invitation.created",
             AuditAction::InvitationRevoked => "invitation.revoked",
             AuditAction::InvitationAccepted => "invitation.accepted",
+            AuditAction::EmailVerified => "email.verified",
+            AuditAction::EmailChanged => "email.changed",
         }
     }
 }
@@ -113,7 +117,8 @@ pub struct AuditEvent {
     /// `hardware_token.assigned`, `hardware_token.removed`, `api_key.created`,
     /// `api_key.rotated`, `api_key.deleted`, `mfa.enabled`, `mfa.disabled`,
     /// `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
-    /// `session.revoked`, `sessions.revoked_others` (more may be added).
+    /// `session.revoked`, `sessions.revoked_others`, `email.verified`, `email.changed` (more may
+    /// be added).
     #[schema(example = "mfa.enabled")]
     pub event: String,
     /// The account the event is about.

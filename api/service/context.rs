@@ -37,6 +37,10 @@ pub struct Env {
     pub reset_link: String,
     /// The invitation link, `{token}` to be filled in.
     pub invite_link: String,
+    /// The email verification link, `{token}` to be filled in.
+    pub verify_email_link: String,
+    /// Password sign-ins (and sign-ups) get a session only once the email is proven.
+    pub require_verified_email: bool,
     /// What one account or organisation may make.
     pub limits: crate::service::orgs::OrgLimits,
     /// Which channels carry codes (SMS and WhatsApp factors are offered only on them).

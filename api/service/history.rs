@@ -28,7 +28,8 @@ pub struct LoginEvent {
     /// `succeeded` or `failed`.
     #[schema(example = "failed")]
     pub outcome: String,
-    /// Why it failed: `invalid_credentials`, `too_many_attempts`, … (null on success).
+    /// Why it failed: `invalid_credentials`, `too_many_attempts`, `email_not_verified` (the
+    /// password was right; the server signs in only proven addresses), … (null on success).
     #[schema(example = "invalid_credentials")]
     pub failure_reason: Option<String>,
     /// The second factor used, if any: `totp`, `recovery_code`, `sms`, `whatsapp`, `hardware_token`.
@@ -92,6 +93,8 @@ pub enum FailureReason {
     InvalidCode,
     TooManyAttempts,
     AccountFrozen,
+    /// The password was right, but the server signs in only proven addresses.
+    EmailNotVerified,
 }
 
 impl FailureReason {
@@ -101,6 +104,7 @@ impl FailureReason {
             FailureReason::InvalidCode => "invalid_code",
             FailureReason::TooManyAttempts => "too_many_attempts",
             FailureReason::AccountFrozen => "account_frozen",
+            FailureReason::EmailNotVerified => "email_not_verified",
         }
     }
 }
@@ -141,7 +145,10 @@ pub fn record(cx: &mut Context<'_>, attempt: Attempt<'_>) -> Result<()> {
         .values(&row)
         .execute(cx.conn)?;
     if let (Some(failure), Some(account_id)) = (attempt.failure, attempt.account_id)
-        && failure != FailureReason::AccountFrozen
+        && !matches!(
+            failure,
+            FailureReason::AccountFrozen | FailureReason::EmailNotVerified
+        )
     {
         super::alerts::sign_in_failed(cx, account_id, attempt.email)?;
     }

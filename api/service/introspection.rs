@@ -112,6 +112,14 @@ pub struct Introspection {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false, example = json!(["pwd", "otp", "mfa"]))]
     pub amr: Option<Vec<String>>,
+    /// Whether the account's email address is proven.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub email_verified: Option<bool>,
+    /// When the account's email address was proven (Unix seconds); absent while it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub email_verified_at: Option<i64>,
     /// When the token was issued (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
@@ -146,6 +154,8 @@ pub fn introspect(
             sid: Some(session.session_id.to_string()),
             aal: Some(session.aal.name().to_string()),
             amr: Some(amr(&session.methods, &session.idp_amr, session.aal)),
+            email_verified: Some(session.email_verified_at.is_some()),
+            email_verified_at: session.email_verified_at.map(|at| at.timestamp()),
             iat: Some(session.created_at.timestamp()),
             exp: Some(session.ends_at.timestamp()),
             ..Introspection::default()
@@ -163,6 +173,8 @@ pub fn introspect(
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
+            email_verified: Some(key.account.email_verified),
+            email_verified_at: key.account.email_verified_at.map(|at| at.timestamp()),
             iat: Some(key.created_at.timestamp()),
             exp: key.expires_at.map(|at| at.timestamp()),
             ..Introspection::default()

@@ -118,7 +118,8 @@ pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize> {
 
 /// After `key_id` left the keyring: what it made and nobody can re-seal is dropped, so no row
 /// names it. Lockout counters of unknown emails keyed under it are deleted (no attempt can
-/// reach them any more), and login-history entries of unknown emails lose their digest.
+/// reach them any more), login-history entries of unknown emails lose their digest, and email
+/// verification codes digested under it can no longer be checked (their links still work).
 pub fn forget(conn: &mut DbConnection, key_id: &str) -> Result<()> {
     write_transaction(conn, |conn| -> Result<()> {
         diesel::delete(
@@ -134,6 +135,12 @@ pub fn forget(conn: &mut DbConnection, key_id: &str) -> Result<()> {
         // Sign-ins under way whose verifier it sealed cannot finish: they start again.
         use crate::db::schema::sso_flows;
         diesel::delete(sso_flows::table.filter(sso_flows::key_id.eq(key_id))).execute(conn)?;
+        use crate::db::schema::email_verifications as verifications;
+        diesel::update(
+            verifications::table.filter(verifications::code_digest.like(digest_pattern(key_id))),
+        )
+        .set(verifications::code_digest.eq("retired"))
+        .execute(conn)?;
         Ok(())
     })
 }

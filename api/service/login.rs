@@ -37,6 +37,9 @@ pub enum LoginOutcome {
     MfaEnrollmentRequired { enrollment: Enrollment },
     /// The email's organisation signs its people in at its identity provider: start SSO.
     SsoRequired { org_id: OrgId },
+    /// The password was right, but the server signs in only proven addresses and this one is
+    /// not proven yet: no session until the code or link sent to it comes back.
+    EmailVerificationRequired,
 }
 
 /// Checks email and password. Unknown emails and wrong passwords cost the same time (a
@@ -108,6 +111,10 @@ pub fn password_login(
             diesel::update(accounts::table.find(account_id.as_str()))
                 .set(accounts::password_hash.eq(hash))
                 .execute(cx.conn)?;
+        }
+        if cx.env.require_verified_email && account.email_verified_at.is_none() {
+            history::record(cx, attempt(Some(FailureReason::EmailNotVerified)))?;
+            return Ok(Decision::Done(LoginOutcome::EmailVerificationRequired));
         }
         if mfa::is_on(cx.conn, account_id)? {
             return Ok(Decision::Done(LoginOutcome::MfaRequired {

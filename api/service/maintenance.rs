@@ -1,7 +1,7 @@
 //! Periodic clean-up: expired sessions, passed lockouts, login history past retention,
 //! dead login challenges, abandoned enrolments, full rate-limit buckets and token signing
-//! keys whose tokens have all expired, finished outgoing messages, and SSO sign-ins that
-//! ended a day ago, in batches.
+//! keys whose tokens have all expired, finished outgoing messages, SSO sign-ins and email
+//! verification codes that ended a day ago, in batches.
 
 use super::context::Context;
 use super::error::Result;
@@ -38,6 +38,7 @@ pub struct Pruned {
     pub password_resets: usize,
     pub sent_codes: usize,
     pub sso_flows: usize,
+    pub email_verifications: usize,
 }
 
 pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
@@ -58,6 +59,7 @@ pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
         password_resets: super::password_reset::prune(conn, now)?,
         sent_codes: super::mfa::sent_codes::prune(conn, now)?,
         sso_flows: super::sso::flows::prune(conn, now)?,
+        email_verifications: super::email_verification::prune(conn, now)?,
     })
 }
 

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod client;
 pub mod context;
 pub mod devices;
+pub mod email_verification;
 pub mod error;
 pub mod history;
 pub mod ids;

@@ -1,6 +1,7 @@
 //! Forgotten passwords: a single-use link by email, valid an hour. Asking never says whether
 //! the email has an account. Using the link sets the new password and ends every session of
-//! the account (whoever knew the old password is out), and the account is told by email.
+//! the account (whoever knew the old password is out), and the account is told by email. The
+//! link came to the account's address: using it proves the address.
 
 use chrono::Duration;
 use diesel::prelude::*;
@@ -93,7 +94,8 @@ pub fn request(cx: &mut Context<'_>, email: &str) -> Result<()> {
     })
 }
 
-fn end_open_links(cx: &mut Context<'_>, account_id: &AccountId) -> Result<usize> {
+/// Ends the account's unused reset links; returns how many.
+pub(crate) fn end_open_links(cx: &mut Context<'_>, account_id: &AccountId) -> Result<usize> {
     Ok(diesel::update(
         password_resets::table
             .filter(password_resets::account_id.eq(account_id.as_str()))
@@ -167,6 +169,8 @@ pub fn reset(cx: &mut Context<'_>, token: &Secret, new_password: &Secret) -> Res
                 account_rows::updated_at.eq(to_db(cx.now)),
             ))
             .execute(cx.conn)?;
+        // The link came to the account's address: it is proven.
+        accounts::mark_email_verified(cx, &account_id, "password_reset")?;
         let revoked = sessions::revoke_all_except(cx, &account_id, None)?;
         let challenges = challenges::end_open(cx, &account_id)?;
         let enrolments = enrolment::discard_pending(cx, &account_id)?;

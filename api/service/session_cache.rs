@@ -172,6 +172,8 @@ mod tests {
         let account = Account {
             id: AccountId::from("a".to_string()),
             email: "a@example.com".into(),
+            email_verified: false,
+            email_verified_at: None,
             display_name: None,
             phone: None,
             whatsapp_number: None,
@@ -285,7 +287,7 @@ mod tests {
             )
             .unwrap()
         };
-        let id = issued.session.id.to_string();
+        let id = issued.expect("a session").session.id.to_string();
         cache.observe(&mut world.conn, now);
         cache.keep(cache.ticket(), "d", &rows(&id));
 

@@ -340,13 +340,16 @@ pub struct SessionFacts {
     pub created_at: DateTime<Utc>,
     /// When the session ends unless used before.
     pub ends_at: DateTime<Utc>,
+    /// When the account's email address was proven; none while it is not.
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 /// [`authenticate`], for those who state facts about the session to others.
 pub fn facts(cx: &mut Context<'_>, token: &Secret) -> Result<SessionFacts> {
     let policy = &cx.env.sessions;
-    let (session, _) = authenticate_rows(cx.conn, cx.env, token, cx.now)?;
+    let (session, account) = authenticate_rows(cx.conn, cx.env, token, cx.now)?;
     Ok(SessionFacts {
+        email_verified_at: account.email_verified_at,
         account_id: AccountId::from(session.account_id.clone()),
         aal: Aal::parse(&session.aal),
         methods: parse_methods(&session.methods),

@@ -72,6 +72,8 @@ impl World {
             webhook_urls: Vec::new(),
             reset_link: "http://app.test/reset?token={token}".into(),
             invite_link: "http://app.test/invite?token={token}".into(),
+            verify_email_link: "http://app.test/verify-email?token={token}".into(),
+            require_verified_email: false,
             limits: crate::service::orgs::OrgLimits {
                 max_hardware_tokens: 10_000,
                 max_orgs_per_account: 20,

@@ -35,6 +35,8 @@ pub fn email_digest(sealer: &Sealer, normalised_email: &str) -> String {
 pub enum Credential {
     Password,
     SecondFactor,
+    /// The code sent to prove an email address.
+    EmailCode,
 }
 
 impl Credential {
@@ -42,6 +44,7 @@ impl Credential {
         match self {
             Credential::Password => "password",
             Credential::SecondFactor => "mfa",
+            Credential::EmailCode => "email_code",
         }
     }
 
@@ -50,6 +53,7 @@ impl Credential {
         match self {
             Credential::Password => "password",
             Credential::SecondFactor => "code",
+            Credential::EmailCode => "email_code",
         }
     }
 }

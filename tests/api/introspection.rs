@@ -68,6 +68,7 @@ async fn a_live_session_and_api_key_are_described_and_anything_else_is_inactive(
             "sid": ada.session_id,
             "aal": "aal1",
             "amr": ["pwd"],
+            "email_verified": false,
             "iat": now,
             "exp": now + 7 * 24 * 3600,
         })
@@ -110,6 +111,7 @@ async fn a_live_session_and_api_key_are_described_and_anything_else_is_inactive(
             "sub": ada.account_id,
             "key_id": created.body["id"],
             "scope": "profile:read sessions:read",
+            "email_verified": false,
             "iat": created_at,
         })
     );

@@ -12,6 +12,7 @@ mod admin;
 mod alerts;
 mod api_keys;
 mod browsers;
+mod email_verification;
 mod error_codes;
 mod errors;
 mod hardware_tokens;

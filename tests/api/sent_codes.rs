@@ -490,7 +490,7 @@ async fn a_proven_whatsapp_number_receives_login_codes_for_an_authenticator_user
 async fn without_a_whatsapp_provider_the_number_is_never_offered() {
     let app = TestApp::spawn().await;
     let ada = app.sign_up_with_mfa("ada@example.com").await;
-    app.deliver_outbox().await; // the email that told Ada of her authenticator
+    app.deliver_outbox().await; // the address's verification, and the news of the authenticator
     let set = set_whatsapp(&app, &ada, PHONE).await;
     assert_eq!(set.status, 200, "{}", set.body);
     assert_eq!(app.deliver_outbox().await, 0, "no code is sent");

@@ -319,7 +319,7 @@ mod tests {
         .unwrap();
         let caller = Enroller::Session(Caller {
             account: account.clone(),
-            session_id: session.session.id,
+            session_id: session.expect("a session").session.id,
             aal: Aal::Aal1,
         });
         let confirmation = crate::service::mfa::step_up::Confirmation {

@@ -88,7 +88,7 @@ pub fn mask(phone: &str) -> String {
 }
 
 /// Six uniformly random digits.
-fn new_code() -> String {
+pub(crate) fn new_code() -> String {
     loop {
         let n = u32::from_le_bytes(random_bytes::<4>());
         // Rejection sampling: the top of the range would favour low codes.

@@ -364,13 +364,7 @@ fn join(cx: &mut Context<'_>, row: &InvitationRow, account_id: &AccountId) -> Re
         .values(member_row(&org_id, account_id, role, cx.now))
         .execute(cx.conn)?;
     // The token came to this address: it is proven.
-    diesel::update(
-        account_rows::table
-            .find(account_id.as_str())
-            .filter(account_rows::email_verified_at.is_null()),
-    )
-    .set(account_rows::email_verified_at.eq(Some(to_db(cx.now))))
-    .execute(cx.conn)?;
+    accounts::mark_email_verified(cx, account_id, "invitation")?;
     let details =
         serde_json::json!({"role": role.name(), "via": "invitation", "invitation_id": row.id});
     audit::record_in_org(
@@ -478,6 +472,7 @@ pub fn accept_as_new_account(
             mfa_disabled_at: None,
             frozen_at: None,
             whatsapp_verified_at: None,
+            // The invitation came to this address: it is proven.
             email_verified_at: Some(now),
             managed_by_org_id: Some(row.org_id.clone()),
         };

@@ -79,4 +79,13 @@ impl SmtpSink {
             .filter(|m| m.to.iter().any(|t| t == address))
             .collect()
     }
+
+    /// The mails to `address` with `subject`, in the order they arrived (every account gets
+    /// other mails too: the verification of its address at sign-up, sign-in alerts).
+    pub fn mails_about(&self, address: &str, subject: &str) -> Vec<Mail> {
+        self.mails_to(address)
+            .into_iter()
+            .filter(|m| m.data.contains(&format!("Subject: {subject}")))
+            .collect()
+    }
 }
