@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminListOutboxData, AdminListOutboxErrors, AdminListOutboxResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateAccessTokenData, CreateAccessTokenErrors, CreateAccessTokenResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgInvitationData, CreateOrgInvitationErrors, CreateOrgInvitationResponses, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeleteOrgSsoData, DeleteOrgSsoErrors, DeleteOrgSsoResponses, DeliverChallengeCodeData, DeliverChallengeCodeErrors, DeliverChallengeCodeResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollSmsData, EnrollSmsErrors, EnrollSmsResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, EnrollWhatsappData, EnrollWhatsappErrors, EnrollWhatsappResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetOrgSsoData, GetOrgSsoErrors, GetOrgSsoResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, LinkSsoData, LinkSsoErrors, LinkSsoResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListMyOrgsData, ListMyOrgsErrors, ListMyOrgsResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgInvitationsData, ListOrgInvitationsErrors, ListOrgInvitationsResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PutOrgSsoData, PutOrgSsoErrors, PutOrgSsoResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveFactorData, RemoveFactorErrors, RemoveFactorResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, ResendOrgInvitationData, ResendOrgInvitationErrors, ResendOrgInvitationResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOrgInvitationData, RevokeOrgInvitationErrors, RevokeOrgInvitationResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SendConfirmationCodeData, SendConfirmationCodeErrors, SendConfirmationCodeResponses, SetNotificationPreferencesData, SetNotificationPreferencesErrors, SetNotificationPreferencesResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, SsoCallbackData, SsoCallbackErrors, SsoCallbackRedirectData, SsoCallbackRedirectErrors, SsoCallbackResponses, SsoExchangeData, SsoExchangeErrors, SsoExchangeResponses, StartSsoData, StartSsoErrors, StartSsoResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses, VerifyWhatsappNumberData, VerifyWhatsappNumberErrors, VerifyWhatsappNumberResponses } from './types.gen';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminListOutboxData, AdminListOutboxErrors, AdminListOutboxResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangeEmailData, ChangeEmailErrors, ChangeEmailResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ConfirmEmailChangeData, ConfirmEmailChangeErrors, ConfirmEmailChangeResponses, CreateAccessTokenData, CreateAccessTokenErrors, CreateAccessTokenResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgInvitationData, CreateOrgInvitationErrors, CreateOrgInvitationResponses, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeleteOrgSsoData, DeleteOrgSsoErrors, DeleteOrgSsoResponses, DeliverChallengeCodeData, DeliverChallengeCodeErrors, DeliverChallengeCodeResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollSmsData, EnrollSmsErrors, EnrollSmsResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, EnrollWhatsappData, EnrollWhatsappErrors, EnrollWhatsappResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetOrgSsoData, GetOrgSsoErrors, GetOrgSsoResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, LinkSsoData, LinkSsoErrors, LinkSsoResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListMyOrgsData, ListMyOrgsErrors, ListMyOrgsResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgInvitationsData, ListOrgInvitationsErrors, ListOrgInvitationsResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PutOrgSsoData, PutOrgSsoErrors, PutOrgSsoResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveFactorData, RemoveFactorErrors, RemoveFactorResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, RequestEmailVerificationData, RequestEmailVerificationErrors, RequestEmailVerificationResponses, ResendEmailVerificationData, ResendEmailVerificationErrors, ResendEmailVerificationResponses, ResendOrgInvitationData, ResendOrgInvitationErrors, ResendOrgInvitationResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOrgInvitationData, RevokeOrgInvitationErrors, RevokeOrgInvitationResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SendConfirmationCodeData, SendConfirmationCodeErrors, SendConfirmationCodeResponses, SetNotificationPreferencesData, SetNotificationPreferencesErrors, SetNotificationPreferencesResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, SsoCallbackData, SsoCallbackErrors, SsoCallbackRedirectData, SsoCallbackRedirectErrors, SsoCallbackResponses, SsoExchangeData, SsoExchangeErrors, SsoExchangeResponses, StartSsoData, StartSsoErrors, StartSsoResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses, VerifyWhatsappNumberData, VerifyWhatsappNumberErrors, VerifyWhatsappNumberResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -38,7 +38,11 @@ export const getReadiness = <ThrowOnError extends boolean = false>(options?: Opt
 /**
  * Sign up: create an account and its first session.
  *
- * Sign-ups and password attempts from one client IP are rate limited (429 `rate_limited`).
+ * An email with a code and a link to prove the address goes to it (`POST
+ * /v1/auth/email/verify`). When the server signs in only proven addresses
+ * (`TESSERA_REQUIRE_VERIFIED_EMAIL`), there is no session until then: `status` is
+ * `email_verification_required`. Sign-ups and password attempts from one client IP are rate
+ * limited (429 `rate_limited`).
  */
 export const createAccount = <ThrowOnError extends boolean = false>(options: Options<CreateAccountData, ThrowOnError>) => (options.client ?? client).post<CreateAccountResponses, CreateAccountErrors, ThrowOnError>({
     url: '/v1/accounts',
@@ -112,6 +116,44 @@ export const deliverChallengeCode = <ThrowOnError extends boolean = false>(optio
  */
 export const verifyLoginChallenge = <ThrowOnError extends boolean = false>(options: Options<VerifyLoginChallengeData, ThrowOnError>) => (options.client ?? client).post<VerifyLoginChallengeResponses, VerifyLoginChallengeErrors, ThrowOnError>({
     url: '/v1/auth/challenges/{id}/verify',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Ask for a new verification email without a session (for sign-in that waits for a proven
+ * address). Always 202, whether or not the email has an account or is proven already (no one
+ * learns who has one); if it has an unproven one, a new code and link go to it (within the
+ * limits: one every 30 seconds, 5 an hour per account) and older ones stop working.
+ */
+export const requestEmailVerification = <ThrowOnError extends boolean = false>(options: Options<RequestEmailVerificationData, ThrowOnError>) => (options.client ?? client).post<RequestEmailVerificationResponses, RequestEmailVerificationErrors, ThrowOnError>({
+    url: '/v1/auth/email/verification',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Prove the account's email address.
+ *
+ * With the `token` of the emailed link, no session is needed (and a link sent for an address
+ * change completes that change). With the 6-digit `code`, the request must be signed in (401
+ * otherwise). 400 `email_verification_invalid` for a wrong, used, replaced or expired link or
+ * code (a wrong code says `attempts_remaining`: it dies after 5; wrong codes also count
+ * towards the account's lockouts, 429 `too_many_attempts`); 409 `email_already_verified`.
+ */
+export const verifyEmail = <ThrowOnError extends boolean = false>(options: Options<VerifyEmailData, ThrowOnError>) => (options.client ?? client).post<VerifyEmailResponses, VerifyEmailErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/auth/email/verify',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -397,6 +439,66 @@ export const listAuditLog = <ThrowOnError extends boolean = false>(options?: Opt
         { scheme: 'bearer', type: 'http' }
     ],
     url: '/v1/me/audit-log',
+    ...options
+});
+
+/**
+ * Change the email address.
+ *
+ * Needs the password, and with MFA on a current code too (403 `reauthentication_failed`
+ * naming the field otherwise; the session stays valid). A code and link go to the new
+ * address; the address changes only when they come back (`POST /v1/me/email/confirm`, or the
+ * link's token at `POST /v1/auth/email/verify`) while this session is still signed in. Then
+ * every other session ends, codes and password reset links sent before die, and the old
+ * address is told. 409 `email_taken` (now or at confirmation), 409 `email_managed_by_idp`
+ * for accounts whose organisation's identity provider keeps the address.
+ */
+export const changeEmail = <ThrowOnError extends boolean = false>(options: Options<ChangeEmailData, ThrowOnError>) => (options.client ?? client).post<ChangeEmailResponses, ChangeEmailErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/me/email',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Confirm an email change with the code (or the link's token) sent to the new address: the
+ * account moves to it, proven. 400 `email_verification_invalid` for a wrong, used, replaced or
+ * expired one (a wrong code says `attempts_remaining`), or when the session that asked for
+ * the change is signed out; 409 `email_taken` when another account took the address meanwhile.
+ */
+export const confirmEmailChange = <ThrowOnError extends boolean = false>(options: Options<ConfirmEmailChangeData, ThrowOnError>) => (options.client ?? client).post<ConfirmEmailChangeResponses, ConfirmEmailChangeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/me/email/confirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Send the signed-in account a new verification email: a new code and link, and the older
+ * ones stop working. 409 `email_already_verified`; 429 `rate_limited` with `Retry-After`
+ * within 30 seconds of the last one or past 5 an hour.
+ */
+export const resendEmailVerification = <ThrowOnError extends boolean = false>(options?: Options<ResendEmailVerificationData, ThrowOnError>) => (options?.client ?? client).post<ResendEmailVerificationResponses, ResendEmailVerificationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/me/email/verification',
     ...options
 });
 

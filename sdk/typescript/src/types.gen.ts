@@ -47,6 +47,15 @@ export type AccessToken = {
 export type Account = {
     id: string;
     email: string;
+    /**
+     * Whether the email address is proven: by the code or link sent to it, a password reset
+     * or an invitation it received, or the organisation's identity provider.
+     */
+    email_verified: boolean;
+    /**
+     * When the email address was proven; null until then.
+     */
+    email_verified_at?: string | null;
     display_name?: string | null;
     /**
      * Phone number for SMS codes, E.164.
@@ -160,7 +169,8 @@ export type AuditEvent = {
      * `hardware_token.assigned`, `hardware_token.removed`, `api_key.created`,
      * `api_key.rotated`, `api_key.deleted`, `mfa.enabled`, `mfa.disabled`,
      * `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
-     * `session.revoked`, `sessions.revoked_others` (more may be added).
+     * `session.revoked`, `sessions.revoked_others`, `email.verified`, `email.changed` (more may
+     * be added).
      */
     event: string;
     /**
@@ -222,6 +232,21 @@ export type BindTokenRequest = {
  * Where the provider sends the browser back with the code.
  */
 export type Callback = 'tessera' | 'client';
+
+export type ChangeEmailRequest = {
+    /**
+     * The new address; trimmed and lower-cased.
+     */
+    email: string;
+    /**
+     * The account's password.
+     */
+    password: string;
+    /**
+     * A current authenticator code or an unused recovery code: required when MFA is on.
+     */
+    code?: string | null;
+};
 
 export type ChangePasswordRequest = {
     current_password: string;
@@ -301,6 +326,31 @@ export type DeviceInfo = {
     browser_version?: string | null;
     os?: string | null;
     os_version?: string | null;
+};
+
+/**
+ * The emailed link's token, or the emailed code: one of the two.
+ */
+export type EmailProof = {
+    /**
+     * The token of the emailed link (`tsv_…`).
+     */
+    token?: string | null;
+    /**
+     * The 6-digit code of the email.
+     */
+    code?: string | null;
+};
+
+/**
+ * A proven address.
+ */
+export type EmailVerified = {
+    /**
+     * The account's address, proven (for a change: the new one).
+     */
+    email: string;
+    email_verified_at: string;
 };
 
 /**
@@ -460,6 +510,14 @@ export type Introspection = {
      */
     amr?: Array<string>;
     /**
+     * Whether the account's email address is proven.
+     */
+    email_verified?: boolean;
+    /**
+     * When the account's email address was proven (Unix seconds); absent while it is not.
+     */
+    email_verified_at?: number;
+    /**
      * When the token was issued (Unix seconds).
      */
     iat?: number;
@@ -608,6 +666,19 @@ export type LoginChallenge = {
 };
 
 /**
+ * The password was right, but the server signs in only proven email addresses
+ * (`TESSERA_REQUIRE_VERIFIED_EMAIL`) and this one is not proven yet: no session. Prove it with
+ * the emailed link (`POST /v1/auth/email/verify`), or ask for a new one (`POST
+ * /v1/auth/email/verification`), then log in again.
+ */
+export type LoginEmailVerificationRequired = {
+    /**
+     * Always `email_verification_required` here.
+     */
+    status: string;
+};
+
+/**
  * One login attempt.
  */
 export type LoginEvent = DeviceInfo & {
@@ -625,7 +696,8 @@ export type LoginEvent = DeviceInfo & {
      */
     outcome: string;
     /**
-     * Why it failed: `invalid_credentials`, `too_many_attempts`, … (null on success).
+     * Why it failed: `invalid_credentials`, `too_many_attempts`, `email_not_verified` (the
+     * password was right; the server signs in only proven addresses), … (null on success).
      */
     failure_reason?: string | null;
     /**
@@ -685,8 +757,8 @@ export type LoginRequest = {
 
 /**
  * The result of a login; `status` says which shape it has: `authenticated`,
- * `mfa_required`, `mfa_enrollment_required` or `sso_required` (more may be added: treat an
- * unknown status as an error to show).
+ * `mfa_required`, `mfa_enrollment_required`, `sso_required` or `email_verification_required`
+ * (more may be added: treat an unknown status as an error to show).
  */
 export type LoginResponse = ({
     status: 'authenticated';
@@ -696,7 +768,9 @@ export type LoginResponse = ({
     status: 'mfa_enrollment_required';
 } & LoginMfaEnrollmentRequired) | ({
     status: 'sso_required';
-} & LoginSsoRequired);
+} & LoginSsoRequired) | ({
+    status: 'email_verification_required';
+} & LoginEmailVerificationRequired);
 
 /**
  * The email's organisation signs its people in at its identity provider: no password was
@@ -1203,8 +1277,18 @@ export type SignUpRequest = {
 };
 
 export type SignUpResponse = {
+    /**
+     * `authenticated` (signed in: `session` and, outside browsers, `session_token`), or
+     * `email_verification_required` when the server signs in only proven addresses
+     * (`TESSERA_REQUIRE_VERIFIED_EMAIL`): no session until the emailed link or code comes back
+     * (more may be added).
+     */
+    status: string;
     account: Account;
-    session: Session;
+    /**
+     * The new session; absent when `status` is `email_verification_required`.
+     */
+    session?: Session;
     /**
      * The session token, shown only here; the session is also set as the `tessera_session`
      * cookie. Absent for browsers (requests with an `Origin` header), which get the session
@@ -1432,6 +1516,28 @@ export type UpdateProfileRequest = {
      * on.
      */
     code?: string | null;
+};
+
+export type VerificationRequest = {
+    email: string;
+};
+
+/**
+ * A verification email on its way.
+ */
+export type VerificationSent = {
+    /**
+     * The address the code and link went to.
+     */
+    sent_to: string;
+    /**
+     * When the code and link stop working.
+     */
+    expires_at: string;
+    /**
+     * When another email may be asked for.
+     */
+    resend_after: string;
 };
 
 export type VerifyChallengeRequest = {
@@ -1880,6 +1986,108 @@ export type VerifyLoginChallengeResponses = {
 };
 
 export type VerifyLoginChallengeResponse = VerifyLoginChallengeResponses[keyof VerifyLoginChallengeResponses];
+
+export type RequestEmailVerificationData = {
+    body: VerificationRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/email/verification';
+};
+
+export type RequestEmailVerificationErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type RequestEmailVerificationError = RequestEmailVerificationErrors[keyof RequestEmailVerificationErrors];
+
+export type RequestEmailVerificationResponses = {
+    /**
+     * If the email has an unproven account, a link is on its way
+     */
+    202: unknown;
+};
+
+export type VerifyEmailData = {
+    body: EmailProof;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/email/verify';
+};
+
+export type VerifyEmailErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type VerifyEmailError = VerifyEmailErrors[keyof VerifyEmailErrors];
+
+export type VerifyEmailResponses = {
+    /**
+     * The address is proven
+     */
+    200: EmailVerified;
+};
+
+export type VerifyEmailResponse = VerifyEmailResponses[keyof VerifyEmailResponses];
 
 export type LoginData = {
     body: LoginRequest;
@@ -2787,6 +2995,179 @@ export type ListAuditLogResponses = {
 };
 
 export type ListAuditLogResponse = ListAuditLogResponses[keyof ListAuditLogResponses];
+
+export type ChangeEmailData = {
+    body: ChangeEmailRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/me/email';
+};
+
+export type ChangeEmailErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ChangeEmailError = ChangeEmailErrors[keyof ChangeEmailErrors];
+
+export type ChangeEmailResponses = {
+    /**
+     * A code and link are on their way to the new address
+     */
+    202: VerificationSent;
+};
+
+export type ChangeEmailResponse = ChangeEmailResponses[keyof ChangeEmailResponses];
+
+export type ConfirmEmailChangeData = {
+    body: EmailProof;
+    path?: never;
+    query?: never;
+    url: '/v1/me/email/confirm';
+};
+
+export type ConfirmEmailChangeErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ConfirmEmailChangeError = ConfirmEmailChangeErrors[keyof ConfirmEmailChangeErrors];
+
+export type ConfirmEmailChangeResponses = {
+    /**
+     * The address is changed
+     */
+    200: EmailVerified;
+};
+
+export type ConfirmEmailChangeResponse = ConfirmEmailChangeResponses[keyof ConfirmEmailChangeResponses];
+
+export type ResendEmailVerificationData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/me/email/verification';
+};
+
+export type ResendEmailVerificationErrors = {
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ResendEmailVerificationError = ResendEmailVerificationErrors[keyof ResendEmailVerificationErrors];
+
+export type ResendEmailVerificationResponses = {
+    /**
+     * The email is on its way
+     */
+    202: VerificationSent;
+};
+
+export type ResendEmailVerificationResponse = ResendEmailVerificationResponses[keyof ResendEmailVerificationResponses];
 
 export type ListLoginHistoryData = {
     body?: never;

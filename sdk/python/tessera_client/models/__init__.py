@@ -15,6 +15,7 @@ from .audit_event_details_type_0 import AuditEventDetailsType0
 from .audit_event_page import AuditEventPage
 from .bind_token_request import BindTokenRequest
 from .callback import Callback
+from .change_email_request import ChangeEmailRequest
 from .change_password_request import ChangePasswordRequest
 from .channel import Channel
 from .code_confirmation import CodeConfirmation
@@ -23,6 +24,8 @@ from .create_api_key_request import CreateApiKeyRequest
 from .current_session_response import CurrentSessionResponse
 from .deliver_code_request import DeliverCodeRequest
 from .device_info import DeviceInfo
+from .email_proof import EmailProof
+from .email_verified import EmailVerified
 from .enrollment import Enrollment
 from .factor import Factor
 from .factor_summary import FactorSummary
@@ -47,6 +50,7 @@ from .list_org_members_mfa_status import ListOrgMembersMfaStatus
 from .location import Location
 from .login_authenticated import LoginAuthenticated
 from .login_challenge import LoginChallenge
+from .login_email_verification_required import LoginEmailVerificationRequired
 from .login_event import LoginEvent
 from .login_event_page import LoginEventPage
 from .login_mfa_enrollment_required import LoginMfaEnrollmentRequired
@@ -102,6 +106,8 @@ from .totp_enrolment import TotpEnrolment
 from .unused_recovery_codes import UnusedRecoveryCodes
 from .update_org_request import UpdateOrgRequest
 from .update_profile_request import UpdateProfileRequest
+from .verification_request import VerificationRequest
+from .verification_sent import VerificationSent
 from .verify_challenge_request import VerifyChallengeRequest
 from .whatsapp_verification import WhatsappVerification
 
@@ -121,6 +127,7 @@ __all__ = (
     "AuditEventPage",
     "BindTokenRequest",
     "Callback",
+    "ChangeEmailRequest",
     "ChangePasswordRequest",
     "Channel",
     "CodeConfirmation",
@@ -129,6 +136,8 @@ __all__ = (
     "CurrentSessionResponse",
     "DeliverCodeRequest",
     "DeviceInfo",
+    "EmailProof",
+    "EmailVerified",
     "Enrollment",
     "Factor",
     "FactorSummary",
@@ -153,6 +162,7 @@ __all__ = (
     "Location",
     "LoginAuthenticated",
     "LoginChallenge",
+    "LoginEmailVerificationRequired",
     "LoginEvent",
     "LoginEventPage",
     "LoginMfaEnrollmentRequired",
@@ -208,6 +218,8 @@ __all__ = (
     "UnusedRecoveryCodes",
     "UpdateOrgRequest",
     "UpdateProfileRequest",
+    "VerificationRequest",
+    "VerificationSent",
     "VerifyChallengeRequest",
     "WhatsappVerification",
 )

@@ -26,6 +26,9 @@ class Introspection:
         aal (str | Unset): `aal1` or `aal2` (session tokens). Example: aal2.
         amr (list[str] | Unset): How the session was signed in, as RFC 8176 names methods (session tokens). Example:
             ['pwd', 'otp', 'mfa'].
+        email_verified (bool | Unset): Whether the account's email address is proven.
+        email_verified_at (int | Unset): When the account's email address was proven (Unix seconds); absent while it is
+            not.
         iat (int | Unset): When the token was issued (Unix seconds).
         exp (int | Unset): When the token ends (Unix seconds); a session's end moves on with its use, and an API
             key without an expiry has none.
@@ -39,6 +42,8 @@ class Introspection:
     scope: str | Unset = UNSET
     aal: str | Unset = UNSET
     amr: list[str] | Unset = UNSET
+    email_verified: bool | Unset = UNSET
+    email_verified_at: int | Unset = UNSET
     iat: int | Unset = UNSET
     exp: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -63,6 +68,10 @@ class Introspection:
         amr: list[str] | Unset = UNSET
         if not isinstance(self.amr, Unset):
             amr = self.amr
+
+        email_verified = self.email_verified
+
+        email_verified_at = self.email_verified_at
 
         iat = self.iat
 
@@ -89,6 +98,10 @@ class Introspection:
             field_dict["aal"] = aal
         if amr is not UNSET:
             field_dict["amr"] = amr
+        if email_verified is not UNSET:
+            field_dict["email_verified"] = email_verified
+        if email_verified_at is not UNSET:
+            field_dict["email_verified_at"] = email_verified_at
         if iat is not UNSET:
             field_dict["iat"] = iat
         if exp is not UNSET:
@@ -120,6 +133,10 @@ class Introspection:
 
         amr = cast(list[str], d.pop("amr", UNSET))
 
+        email_verified = d.pop("email_verified", UNSET)
+
+        email_verified_at = d.pop("email_verified_at", UNSET)
+
         iat = d.pop("iat", UNSET)
 
         exp = d.pop("exp", UNSET)
@@ -133,6 +150,8 @@ class Introspection:
             scope=scope,
             aal=aal,
             amr=amr,
+            email_verified=email_verified,
+            email_verified_at=email_verified_at,
             iat=iat,
             exp=exp,
         )

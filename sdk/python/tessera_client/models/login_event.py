@@ -31,8 +31,10 @@ class LoginEvent:
         browser_version (None | str | Unset):  Example: 131.0.0.0.
         os (None | str | Unset):  Example: Windows 10.
         os_version (None | str | Unset):  Example: NT 10.0.
-        failure_reason (None | str | Unset): Why it failed: `invalid_credentials`, `too_many_attempts`, … (null on
-            success). Example: invalid_credentials.
+        failure_reason (None | str | Unset): Why it failed: `invalid_credentials`, `too_many_attempts`,
+            `email_not_verified` (the
+            password was right; the server signs in only proven addresses), … (null on success). Example:
+            invalid_credentials.
         mfa_method (None | str | Unset): The second factor used, if any: `totp`, `recovery_code`, `sms`, `whatsapp`,
             `hardware_token`.
         ip (None | str | Unset):  Example: 203.0.113.7.

@@ -23,8 +23,11 @@ class Me:
     Attributes:
         id (str):  Example: 01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a.
         email (str):  Example: ada@example.com.
+        email_verified (bool): Whether the email address is proven: by the code or link sent to it, a password reset
+            or an invitation it received, or the organisation's identity provider.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
+        email_verified_at (datetime.datetime | None | Unset): When the email address was proven; null until then.
         display_name (None | str | Unset):  Example: Ada Lovelace.
         phone (None | str | Unset): Phone number for SMS codes, E.164. Example: +4915112345678.
         whatsapp_number (None | str | Unset): WhatsApp number for one-time codes, E.164. Setting it sends a code to it
@@ -38,8 +41,10 @@ class Me:
 
     id: str
     email: str
+    email_verified: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    email_verified_at: datetime.datetime | None | Unset = UNSET
     display_name: None | str | Unset = UNSET
     phone: None | str | Unset = UNSET
     whatsapp_number: None | str | Unset = UNSET
@@ -54,9 +59,19 @@ class Me:
 
         email = self.email
 
+        email_verified = self.email_verified
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
+
+        email_verified_at: None | str | Unset
+        if isinstance(self.email_verified_at, Unset):
+            email_verified_at = UNSET
+        elif isinstance(self.email_verified_at, datetime.datetime):
+            email_verified_at = self.email_verified_at.isoformat()
+        else:
+            email_verified_at = self.email_verified_at
 
         display_name: None | str | Unset
         if isinstance(self.display_name, Unset):
@@ -98,10 +113,13 @@ class Me:
             {
                 "id": id,
                 "email": email,
+                "email_verified": email_verified,
                 "created_at": created_at,
                 "updated_at": updated_at,
             }
         )
+        if email_verified_at is not UNSET:
+            field_dict["email_verified_at"] = email_verified_at
         if display_name is not UNSET:
             field_dict["display_name"] = display_name
         if phone is not UNSET:
@@ -124,9 +142,28 @@ class Me:
 
         email = d.pop("email")
 
+        email_verified = d.pop("email_verified")
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        def _parse_email_verified_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                email_verified_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return email_verified_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        email_verified_at = _parse_email_verified_at(d.pop("email_verified_at", UNSET))
 
         def _parse_display_name(data: object) -> None | str | Unset:
             if data is None:
@@ -192,8 +229,10 @@ class Me:
         me = cls(
             id=id,
             email=email,
+            email_verified=email_verified,
             created_at=created_at,
             updated_at=updated_at,
+            email_verified_at=email_verified_at,
             display_name=display_name,
             phone=phone,
             whatsapp_number=whatsapp_number,

@@ -20,23 +20,32 @@ T = TypeVar("T", bound="SignUpResponse")
 class SignUpResponse:
     """
     Attributes:
+        status (str): `authenticated` (signed in: `session` and, outside browsers, `session_token`), or
+            `email_verification_required` when the server signs in only proven addresses
+            (`TESSERA_REQUIRE_VERIFIED_EMAIL`): no session until the emailed link or code comes back
+            (more may be added). Example: authenticated.
         account (Account): An account as its owner sees it.
-        session (Session): A session as its owner sees it.
+        session (Session | Unset): A session as its owner sees it.
         session_token (str | Unset): The session token, shown only here; the session is also set as the
             `tessera_session`
             cookie. Absent for browsers (requests with an `Origin` header), which get the session
             only as the HttpOnly cookie, unless the server runs with `TESSERA_BROWSER_BEARER=true`. Example: tss_3q2+7w….
     """
 
+    status: str
     account: Account
-    session: Session
+    session: Session | Unset = UNSET
     session_token: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        status = self.status
+
         account = self.account.to_dict()
 
-        session = self.session.to_dict()
+        session: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.session, Unset):
+            session = self.session.to_dict()
 
         session_token = self.session_token
 
@@ -44,10 +53,12 @@ class SignUpResponse:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "status": status,
                 "account": account,
-                "session": session,
             }
         )
+        if session is not UNSET:
+            field_dict["session"] = session
         if session_token is not UNSET:
             field_dict["session_token"] = session_token
 
@@ -59,13 +70,21 @@ class SignUpResponse:
         from ..models.session import Session  # noqa: PLC0415
 
         d = dict(src_dict)
+        status = d.pop("status")
+
         account = Account.from_dict(d.pop("account"))
 
-        session = Session.from_dict(d.pop("session"))
+        _session = d.pop("session", UNSET)
+        session: Session | Unset
+        if isinstance(_session, Unset):
+            session = UNSET
+        else:
+            session = Session.from_dict(_session)
 
         session_token = d.pop("session_token", UNSET)
 
         sign_up_response = cls(
+            status=status,
             account=account,
             session=session,
             session_token=session_token,

@@ -102,7 +102,11 @@ def sync_detailed(
 ) -> Response[Problem | SignUpResponse]:
     """Sign up: create an account and its first session.
 
-     Sign-ups and password attempts from one client IP are rate limited (429 `rate_limited`).
+     An email with a code and a link to prove the address goes to it (`POST
+    /v1/auth/email/verify`). When the server signs in only proven addresses
+    (`TESSERA_REQUIRE_VERIFIED_EMAIL`), there is no session until then: `status` is
+    `email_verification_required`. Sign-ups and password attempts from one client IP are rate
+    limited (429 `rate_limited`).
 
     Args:
         body (SignUpRequest):  Example: {'display_name': 'Ada', 'email': 'ada@example.com',
@@ -134,7 +138,11 @@ def sync(
 ) -> Problem | SignUpResponse | None:
     """Sign up: create an account and its first session.
 
-     Sign-ups and password attempts from one client IP are rate limited (429 `rate_limited`).
+     An email with a code and a link to prove the address goes to it (`POST
+    /v1/auth/email/verify`). When the server signs in only proven addresses
+    (`TESSERA_REQUIRE_VERIFIED_EMAIL`), there is no session until then: `status` is
+    `email_verification_required`. Sign-ups and password attempts from one client IP are rate
+    limited (429 `rate_limited`).
 
     Args:
         body (SignUpRequest):  Example: {'display_name': 'Ada', 'email': 'ada@example.com',
@@ -161,7 +169,11 @@ async def asyncio_detailed(
 ) -> Response[Problem | SignUpResponse]:
     """Sign up: create an account and its first session.
 
-     Sign-ups and password attempts from one client IP are rate limited (429 `rate_limited`).
+     An email with a code and a link to prove the address goes to it (`POST
+    /v1/auth/email/verify`). When the server signs in only proven addresses
+    (`TESSERA_REQUIRE_VERIFIED_EMAIL`), there is no session until then: `status` is
+    `email_verification_required`. Sign-ups and password attempts from one client IP are rate
+    limited (429 `rate_limited`).
 
     Args:
         body (SignUpRequest):  Example: {'display_name': 'Ada', 'email': 'ada@example.com',
@@ -191,7 +203,11 @@ async def asyncio(
 ) -> Problem | SignUpResponse | None:
     """Sign up: create an account and its first session.
 
-     Sign-ups and password attempts from one client IP are rate limited (429 `rate_limited`).
+     An email with a code and a link to prove the address goes to it (`POST
+    /v1/auth/email/verify`). When the server signs in only proven addresses
+    (`TESSERA_REQUIRE_VERIFIED_EMAIL`), there is no session until then: `status` is
+    `email_verification_required`. Sign-ups and password attempts from one client IP are rate
+    limited (429 `rate_limited`).
 
     Args:
         body (SignUpRequest):  Example: {'display_name': 'Ada', 'email': 'ada@example.com',

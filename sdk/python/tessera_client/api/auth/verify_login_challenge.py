@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.login_authenticated import LoginAuthenticated
+from ...models.login_email_verification_required import LoginEmailVerificationRequired
 from ...models.login_mfa_enrollment_required import LoginMfaEnrollmentRequired
 from ...models.login_mfa_required import LoginMfaRequired
 from ...models.login_sso_required import LoginSsoRequired
@@ -39,12 +40,26 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
+) -> (
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+    | None
+):
     if response.status_code == 200:
 
         def _parse_response_200(
             data: object,
-        ) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired:
+        ) -> (
+            LoginAuthenticated
+            | LoginEmailVerificationRequired
+            | LoginMfaEnrollmentRequired
+            | LoginMfaRequired
+            | LoginSsoRequired
+        ):
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -69,11 +84,19 @@ def _parse_response(
                 return componentsschemas_login_response_type_2
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_login_response_type_3 = LoginSsoRequired.from_dict(data)
+
+                return componentsschemas_login_response_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_login_response_type_3 = LoginSsoRequired.from_dict(data)
+            componentsschemas_login_response_type_4 = LoginEmailVerificationRequired.from_dict(data)
 
-            return componentsschemas_login_response_type_3
+            return componentsschemas_login_response_type_4
 
         response_200 = _parse_response_200(response.json())
 
@@ -137,7 +160,14 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
+) -> Response[
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -151,7 +181,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: VerifyChallengeRequest,
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
+) -> Response[
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+]:
     """Answer a login challenge with a second-factor code.
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
@@ -168,7 +205,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
+        Response[LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -188,7 +225,15 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: VerifyChallengeRequest,
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
+) -> (
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+    | None
+):
     """Answer a login challenge with a second-factor code.
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
@@ -205,7 +250,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+        LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
     """
 
     return sync_detailed(
@@ -220,7 +265,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: VerifyChallengeRequest,
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
+) -> Response[
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+]:
     """Answer a login challenge with a second-factor code.
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
@@ -237,7 +289,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
+        Response[LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -255,7 +307,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: VerifyChallengeRequest,
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
+) -> (
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+    | None
+):
     """Answer a login challenge with a second-factor code.
 
      A right code issues an `aal2` session. A wrong one answers 401 `invalid_code` with
@@ -272,7 +332,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+        LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
     """
 
     return (

@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.accept_invitation_request import AcceptInvitationRequest
 from ...models.invitation_joined import InvitationJoined
 from ...models.login_authenticated import LoginAuthenticated
+from ...models.login_email_verification_required import LoginEmailVerificationRequired
 from ...models.login_mfa_enrollment_required import LoginMfaEnrollmentRequired
 from ...models.login_mfa_required import LoginMfaRequired
 from ...models.login_sso_required import LoginSsoRequired
@@ -39,6 +40,7 @@ def _parse_response(
 ) -> (
     InvitationJoined
     | LoginAuthenticated
+    | LoginEmailVerificationRequired
     | LoginMfaEnrollmentRequired
     | LoginMfaRequired
     | LoginSsoRequired
@@ -49,7 +51,14 @@ def _parse_response(
 
         def _parse_response_200(
             data: object,
-        ) -> InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired:
+        ) -> (
+            InvitationJoined
+            | LoginAuthenticated
+            | LoginEmailVerificationRequired
+            | LoginMfaEnrollmentRequired
+            | LoginMfaRequired
+            | LoginSsoRequired
+        ):
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -82,11 +91,19 @@ def _parse_response(
                 return componentsschemas_login_response_type_2
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_login_response_type_3 = LoginSsoRequired.from_dict(data)
+
+                return componentsschemas_login_response_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_login_response_type_3 = LoginSsoRequired.from_dict(data)
+            componentsschemas_login_response_type_4 = LoginEmailVerificationRequired.from_dict(data)
 
-            return componentsschemas_login_response_type_3
+            return componentsschemas_login_response_type_4
 
         response_200 = _parse_response_200(response.json())
 
@@ -151,7 +168,13 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+    InvitationJoined
+    | LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -166,7 +189,13 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: AcceptInvitationRequest,
 ) -> Response[
-    InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+    InvitationJoined
+    | LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
 ]:
     """Accept an invitation.
 
@@ -185,7 +214,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
+        Response[InvitationJoined | LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -206,6 +235,7 @@ def sync(
 ) -> (
     InvitationJoined
     | LoginAuthenticated
+    | LoginEmailVerificationRequired
     | LoginMfaEnrollmentRequired
     | LoginMfaRequired
     | LoginSsoRequired
@@ -229,7 +259,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+        InvitationJoined | LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
     """
 
     return sync_detailed(
@@ -243,7 +273,13 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: AcceptInvitationRequest,
 ) -> Response[
-    InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+    InvitationJoined
+    | LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
 ]:
     """Accept an invitation.
 
@@ -262,7 +298,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
+        Response[InvitationJoined | LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -281,6 +317,7 @@ async def asyncio(
 ) -> (
     InvitationJoined
     | LoginAuthenticated
+    | LoginEmailVerificationRequired
     | LoginMfaEnrollmentRequired
     | LoginMfaRequired
     | LoginSsoRequired
@@ -304,7 +341,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        InvitationJoined | LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+        InvitationJoined | LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
     """
 
     return (

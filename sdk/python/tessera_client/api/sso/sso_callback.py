@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.login_authenticated import LoginAuthenticated
+from ...models.login_email_verification_required import LoginEmailVerificationRequired
 from ...models.login_mfa_enrollment_required import LoginMfaEnrollmentRequired
 from ...models.login_mfa_required import LoginMfaRequired
 from ...models.login_sso_required import LoginSsoRequired
@@ -35,12 +36,26 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
+) -> (
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+    | None
+):
     if response.status_code == 200:
 
         def _parse_response_200(
             data: object,
-        ) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired:
+        ) -> (
+            LoginAuthenticated
+            | LoginEmailVerificationRequired
+            | LoginMfaEnrollmentRequired
+            | LoginMfaRequired
+            | LoginSsoRequired
+        ):
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -65,11 +80,19 @@ def _parse_response(
                 return componentsschemas_login_response_type_2
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_login_response_type_3 = LoginSsoRequired.from_dict(data)
+
+                return componentsschemas_login_response_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_login_response_type_3 = LoginSsoRequired.from_dict(data)
+            componentsschemas_login_response_type_4 = LoginEmailVerificationRequired.from_dict(data)
 
-            return componentsschemas_login_response_type_3
+            return componentsschemas_login_response_type_4
 
         response_200 = _parse_response_200(response.json())
 
@@ -143,7 +166,14 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
+) -> Response[
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -156,7 +186,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SsoCallbackRequest,
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
+) -> Response[
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+]:
     """Finish single sign-on with the provider's answer (SPAs and mobile apps: flows started
     with `callback: "client"`).
 
@@ -174,7 +211,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
+        Response[LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -192,7 +229,15 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: SsoCallbackRequest,
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
+) -> (
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+    | None
+):
     """Finish single sign-on with the provider's answer (SPAs and mobile apps: flows started
     with `callback: "client"`).
 
@@ -210,7 +255,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+        LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
     """
 
     return sync_detailed(
@@ -223,7 +268,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: SsoCallbackRequest,
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
+) -> Response[
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+]:
     """Finish single sign-on with the provider's answer (SPAs and mobile apps: flows started
     with `callback: "client"`).
 
@@ -241,7 +293,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
+        Response[LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -257,7 +309,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: SsoCallbackRequest,
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
+) -> (
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+    | None
+):
     """Finish single sign-on with the provider's answer (SPAs and mobile apps: flows started
     with `callback: "client"`).
 
@@ -275,7 +335,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+        LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.login_authenticated import LoginAuthenticated
+from ...models.login_email_verification_required import LoginEmailVerificationRequired
 from ...models.login_mfa_enrollment_required import LoginMfaEnrollmentRequired
 from ...models.login_mfa_required import LoginMfaRequired
 from ...models.login_sso_required import LoginSsoRequired
@@ -35,12 +36,26 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
+) -> (
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+    | None
+):
     if response.status_code == 200:
 
         def _parse_response_200(
             data: object,
-        ) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired:
+        ) -> (
+            LoginAuthenticated
+            | LoginEmailVerificationRequired
+            | LoginMfaEnrollmentRequired
+            | LoginMfaRequired
+            | LoginSsoRequired
+        ):
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -65,11 +80,19 @@ def _parse_response(
                 return componentsschemas_login_response_type_2
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_login_response_type_3 = LoginSsoRequired.from_dict(data)
+
+                return componentsschemas_login_response_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_login_response_type_3 = LoginSsoRequired.from_dict(data)
+            componentsschemas_login_response_type_4 = LoginEmailVerificationRequired.from_dict(data)
 
-            return componentsschemas_login_response_type_3
+            return componentsschemas_login_response_type_4
 
         response_200 = _parse_response_200(response.json())
 
@@ -118,7 +141,14 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
+) -> Response[
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -131,7 +161,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SsoExchangeRequest,
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
+) -> Response[
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+]:
     """Turn a browser flow's one-time `login_code` into the sign-in.
 
      Answers like `POST /v1/auth/login`. 400 `sso_login_code_invalid` when the code is unknown,
@@ -146,7 +183,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
+        Response[LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -164,7 +201,15 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: SsoExchangeRequest,
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
+) -> (
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+    | None
+):
     """Turn a browser flow's one-time `login_code` into the sign-in.
 
      Answers like `POST /v1/auth/login`. 400 `sso_login_code_invalid` when the code is unknown,
@@ -179,7 +224,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+        LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
     """
 
     return sync_detailed(
@@ -192,7 +237,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: SsoExchangeRequest,
-) -> Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]:
+) -> Response[
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+]:
     """Turn a browser flow's one-time `login_code` into the sign-in.
 
      Answers like `POST /v1/auth/login`. 400 `sso_login_code_invalid` when the code is unknown,
@@ -207,7 +259,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
+        Response[LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -223,7 +275,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: SsoExchangeRequest,
-) -> LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem | None:
+) -> (
+    LoginAuthenticated
+    | LoginEmailVerificationRequired
+    | LoginMfaEnrollmentRequired
+    | LoginMfaRequired
+    | LoginSsoRequired
+    | Problem
+    | None
+):
     """Turn a browser flow's one-time `login_code` into the sign-in.
 
      Answers like `POST /v1/auth/login`. 400 `sso_login_code_invalid` when the code is unknown,
@@ -238,7 +298,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoginAuthenticated | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
+        LoginAuthenticated | LoginEmailVerificationRequired | LoginMfaEnrollmentRequired | LoginMfaRequired | LoginSsoRequired | Problem
     """
 
     return (
