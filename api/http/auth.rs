@@ -50,7 +50,7 @@ pub enum LoginStatus {
 #[derive(Serialize, ToSchema)]
 pub struct LoginAuthenticated {
     /// Always `authenticated` here.
-    #[schema(value_type = String, example = "authenticated")]
+    #[schema(value_type = String, pattern = "^authenticated$", example = "authenticated")]
     pub status: LoginStatus,
     /// The session token, shown only here; the session is also set as the `tessera_session`
     /// cookie. Absent for browsers (requests with an `Origin` header), which get the session
@@ -67,7 +67,7 @@ pub struct LoginAuthenticated {
 #[derive(Serialize, ToSchema)]
 pub struct LoginMfaRequired {
     /// Always `mfa_required` here.
-    #[schema(value_type = String, example = "mfa_required")]
+    #[schema(value_type = String, pattern = "^mfa_required$", example = "mfa_required")]
     pub status: LoginStatus,
     pub challenge: LoginChallenge,
 }
@@ -78,7 +78,7 @@ pub struct LoginMfaRequired {
 #[derive(Serialize, ToSchema)]
 pub struct LoginMfaEnrollmentRequired {
     /// Always `mfa_enrollment_required` here.
-    #[schema(value_type = String, example = "mfa_enrollment_required")]
+    #[schema(value_type = String, pattern = "^mfa_enrollment_required$", example = "mfa_enrollment_required")]
     pub status: LoginStatus,
     pub enrollment: Enrollment,
 }
@@ -88,7 +88,7 @@ pub struct LoginMfaEnrollmentRequired {
 #[derive(Serialize, ToSchema)]
 pub struct LoginSsoRequired {
     /// Always `sso_required` here.
-    #[schema(value_type = String, example = "sso_required")]
+    #[schema(value_type = String, pattern = "^sso_required$", example = "sso_required")]
     pub status: LoginStatus,
     #[schema(value_type = String, example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
     pub org_id: OrgId,
@@ -101,7 +101,7 @@ pub struct LoginSsoRequired {
 #[derive(Serialize, ToSchema)]
 pub struct LoginEmailVerificationRequired {
     /// Always `email_verification_required` here.
-    #[schema(value_type = String, example = "email_verification_required")]
+    #[schema(value_type = String, pattern = "^email_verification_required$", example = "email_verification_required")]
     pub status: LoginStatus,
 }
 

@@ -200,7 +200,7 @@ pub struct AcceptInvitationRequest {
 #[derive(Serialize, ToSchema)]
 pub struct InvitationJoined {
     /// Always `joined` here.
-    #[schema(example = "joined")]
+    #[schema(pattern = "^joined$", example = "joined")]
     pub status: String,
     pub membership: Joined,
 }
