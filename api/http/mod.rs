@@ -7,6 +7,7 @@ pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
 pub mod body;
+pub mod domains;
 pub mod error;
 pub mod extract;
 pub mod hardware_tokens;
@@ -109,7 +110,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(sso::callback_redirect)
         .service(sso::callback)
         .service(sso::exchange)
-        .service(sso::link);
+        .service(sso::link)
+        .service(sso::list_identities)
+        .service(sso::unlink)
+        .service(domains::add)
+        .service(domains::list)
+        .service(domains::verify)
+        .service(domains::remove);
 }
 
 /// Which 405 resources [`method_fallbacks`] registers.

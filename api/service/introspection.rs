@@ -145,7 +145,7 @@ pub fn introspect(
             sub: Some(session.account_id.to_string()),
             sid: Some(session.session_id.to_string()),
             aal: Some(session.aal.name().to_string()),
-            amr: Some(amr(&session.methods, &session.idp_amr, session.aal)),
+            amr: Some(amr(&session.methods, session.aal)),
             iat: Some(session.created_at.timestamp()),
             exp: Some(session.ends_at.timestamp()),
             ..Introspection::default()

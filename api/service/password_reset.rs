@@ -1,6 +1,8 @@
 //! Forgotten passwords: a single-use link by email, valid an hour. Asking never says whether
-//! the email has an account. Using the link sets the new password and ends every session of
-//! the account (whoever knew the old password is out), and the account is told by email.
+//! the email has an account. Using the link sets the new password, proves the email address,
+//! and ends every way in the owner did not re-prove: every session of the account (whoever
+//! knew the old password is out) and its links to organisations' identity providers, but for
+//! the organisation that manages it. The account is told by email.
 
 use chrono::Duration;
 use diesel::prelude::*;
@@ -163,8 +165,12 @@ pub fn reset(cx: &mut Context<'_>, token: &Secret, new_password: &Secret) -> Res
                 account_rows::password_hash.eq(&new_hash),
                 account_rows::password_changed_at.eq(to_db(cx.now)),
                 account_rows::updated_at.eq(to_db(cx.now)),
+                // The link came to this address: it is the owner's.
+                account_rows::email_verified_at
+                    .eq(Some(account.email_verified_at.unwrap_or(to_db(cx.now)))),
             ))
             .execute(cx.conn)?;
+        let sso_links = super::sso::identities::end_foreign_links(cx, &account)?;
         let revoked = sessions::revoke_all_except(cx, &account_id, None)?;
         let challenges = challenges::end_open(cx, &account_id)?;
         let enrolments = enrolment::discard_pending(cx, &account_id)?;
@@ -176,6 +182,7 @@ pub fn reset(cx: &mut Context<'_>, token: &Secret, new_password: &Secret) -> Res
                 "sessions_revoked": revoked,
                 "challenges_ended": challenges,
                 "pending_factors_discarded": enrolments,
+                "sso_links_ended": sso_links,
             })),
         )?;
         let content = Content {
