@@ -46,6 +46,10 @@ pub struct PasswordConfirmation {
     /// (it stands for the password given at login).
     #[schema(value_type = Option<String>)]
     pub password: Option<Secret>,
+    /// An account without a password of its own (signed in through SSO) that has a second
+    /// factor confirms with a current code of it (authenticator or recovery code).
+    #[schema(value_type = Option<String>, example = "123456")]
+    pub code: Option<Secret>,
 }
 
 /// Start adding an authenticator app.
@@ -86,7 +90,7 @@ pub async fn enroll_totp(
     client: ClientInfo,
     Body(body): PasswordBody<PasswordConfirmation>,
 ) -> Result<HttpResponse, ApiError> {
-    let password = body.password;
+    let PasswordConfirmation { password, code } = body;
     if let Some(password) = &password {
         passwords::check_size("password", password)?;
     }
@@ -94,7 +98,7 @@ pub async fn enroll_totp(
         .run_hashing(
             client,
             |cx| rate_limit::take(cx, &[Kind::Password]),
-            move |cx, ()| enrolment::start_totp(cx, &enroller, password),
+            move |cx, ()| enrolment::start_totp(cx, &enroller, password, code),
         )
         .await?;
     Ok(HttpResponse::Created().json(enrolment))
@@ -110,6 +114,10 @@ pub struct PhoneEnrolmentRequest {
     /// The account's current password. Required with a session; not with an enrolment ticket.
     #[schema(value_type = Option<String>)]
     pub password: Option<Secret>,
+    /// An account without a password of its own (signed in through SSO) that has a second
+    /// factor confirms with a current code of it (authenticator or recovery code).
+    #[schema(value_type = Option<String>, example = "123456")]
+    pub code: Option<Secret>,
 }
 
 async fn enroll_sent(
@@ -119,7 +127,11 @@ async fn enroll_sent(
     body: PhoneEnrolmentRequest,
     kind: FactorType,
 ) -> Result<HttpResponse, ApiError> {
-    let PhoneEnrolmentRequest { phone, password } = body;
+    let PhoneEnrolmentRequest {
+        phone,
+        password,
+        code,
+    } = body;
     if let Some(password) = &password {
         passwords::check_size("password", password)?;
     }
@@ -127,7 +139,7 @@ async fn enroll_sent(
         .run_hashing(
             client,
             |cx| rate_limit::take(cx, &[Kind::Password]),
-            move |cx, ()| enrolment::start_sent(cx, &enroller, kind, &phone, password),
+            move |cx, ()| enrolment::start_sent(cx, &enroller, kind, &phone, password, code),
         )
         .await?;
     Ok(HttpResponse::Created().json(enrolment))

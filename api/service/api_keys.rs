@@ -400,7 +400,7 @@ mod tests {
         assert!(create(&mut cx, &aal1, "before MFA", None, None).is_ok());
 
         let enroller = Enroller::Session(aal1.clone());
-        let enrolment = enrolment::start_totp(&mut cx, &enroller, Some(password)).unwrap();
+        let enrolment = enrolment::start_totp(&mut cx, &enroller, Some(password), None).unwrap();
         let secret = totp::decode_secret(enrolment.secret.expose()).unwrap();
         let params = TotpParams::authenticator_app();
         let code = totp::code_at_step(&secret, totp::time_step(cx.now.timestamp(), params), params);

@@ -323,7 +323,7 @@ mod tests {
             aal: Aal::Aal1,
         });
         let password = Some(Secret::new("correct horse battery staple"));
-        let enrolment = enrolment::start_totp(&mut cx, &caller, password).unwrap();
+        let enrolment = enrolment::start_totp(&mut cx, &caller, password, None).unwrap();
         let secret = totp::decode_secret(enrolment.secret.expose()).unwrap();
         let code = Secret::new(code_at(&secret, cx.now));
         enrolment::activate(&mut cx, &caller, &enrolment.factor_id, &code).unwrap();

@@ -117,12 +117,14 @@ fn already_active(kind: FactorType) -> Error {
 }
 
 /// Runs `create` (in a transaction) once the enroller has proven it may add a factor: a
-/// signed-in caller re-enters the password; an enrolment ticket stands for the password
-/// entered at login.
+/// signed-in caller re-enters the password (an account without one: a recent SSO sign-in and,
+/// once it has a factor, a code of it); an enrolment ticket stands for the password entered
+/// at login.
 fn with_enroller_proof<T>(
     cx: &mut Context<'_>,
     enroller: &Enroller,
     password: Option<Secret>,
+    code: Option<Secret>,
     create: impl FnOnce(&mut Context<'_>, step_up::Confirmed) -> Result<T>,
 ) -> Result<T> {
     match enroller {
@@ -130,7 +132,7 @@ fn with_enroller_proof<T>(
             let proof = Proof {
                 password_field: "password",
                 password,
-                code: None,
+                code,
                 session_id: caller.session_id.clone(),
             };
             step_up::confirm(
@@ -166,6 +168,7 @@ pub fn start_totp(
     cx: &mut Context<'_>,
     enroller: &Enroller,
     password: Option<Secret>,
+    code: Option<Secret>,
 ) -> Result<TotpEnrolment> {
     let account_id = enroller.account_id();
     let params = TotpParams::authenticator_app();
@@ -205,7 +208,7 @@ pub fn start_totp(
             .execute(cx.conn)?;
         Ok(())
     };
-    with_enroller_proof(cx, enroller, password, create)?;
+    with_enroller_proof(cx, enroller, password, code, create)?;
     let secret = totp::encode_secret(&*secret);
     let email = &enroller.account().email;
     let otpauth_uri = otpauth_uri(&cx.env.totp_issuer, email, &secret, params);
@@ -259,6 +262,7 @@ pub fn start_sent(
     kind: FactorType,
     phone: &str,
     password: Option<Secret>,
+    code: Option<Secret>,
 ) -> Result<SentCodeEnrolment> {
     let phone = phone.trim();
     check_phone(phone)?;
@@ -304,7 +308,7 @@ pub fn start_sent(
             .execute(cx.conn)?;
         sent_codes::send(cx, Target::Factor(&row), Purpose::Activation)
     };
-    let code = with_enroller_proof(cx, enroller, password, create)?;
+    let code = with_enroller_proof(cx, enroller, password, code, create)?;
     Ok(SentCodeEnrolment {
         factor_id,
         kind: kind.name(),
