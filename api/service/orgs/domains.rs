@@ -291,15 +291,14 @@ pub fn confirm(
         let values = match &found {
             Ok(values) if values.iter().any(|v| v.trim() == expected.value) => None,
             Ok(values) if values.is_empty() => Some("no TXT record".to_string()),
-            Ok(values) => Some(format!(
-                "{}",
+            Ok(values) => Some(
                 values
                     .iter()
                     .take(5)
                     .map(|v| format!("\"{}\"", printable(v)))
                     .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+                    .join(", "),
+            ),
             Err(why) => Some(format!("nothing ({why})")),
         };
         if let Some(found) = values {
