@@ -622,3 +622,82 @@ async fn an_account_without_a_password_confirms_factor_changes_with_its_tessera_
     .await
     .assert_problem(409, "totp_already_active");
 }
+
+/// Runs a migration's `up.sql` or `down.sql` on the app's database, for the backend in use.
+fn run_migration_sql(app: &TestApp, migration: &str, direction: &str) {
+    let backend = match std::env::var("TESSERA_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => "postgres",
+        _ => "sqlite",
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend)
+        .join(migration)
+        .join(format!("{direction}.sql"));
+    app.execute_sql(&std::fs::read_to_string(path).unwrap());
+}
+
+#[actix_web::test]
+async fn sso_domains_from_before_verification_became_claims_that_route_nothing_until_verified() {
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    let (ada, acme_id) = acme(&app, &provider, "idp", true).await;
+    signed_in(&sso(&app, &provider, "grace-at-idp", "grace@acme.com").await);
+
+    // The database as it was before migration 000022 (acme.com a first-come SSO domain), and
+    // the migration run on it.
+    let migration = "2026-12-03-000022_org_domains";
+    run_migration_sql(&app, migration, "down");
+    run_migration_sql(&app, migration, "up");
+
+    // acme.com is Acme's claim, still in its SSO settings, and routes nothing.
+    let domains = app
+        .get(&format!("/v1/orgs/{acme_id}/domains"), &ada.token)
+        .await;
+    assert_eq!(domains.body["items"][0]["domain"], "acme.com");
+    assert_eq!(domains.body["items"][0]["verified"], false);
+    assert_eq!(domains.body["items"][0]["sso"], true);
+    let settings = app
+        .get(&format!("/v1/orgs/{acme_id}/sso"), &ada.token)
+        .await;
+    assert_eq!(settings.body["email_domains"], json!(["acme.com"]));
+    app.login("grace@acme.com", "anything")
+        .await
+        .assert_problem(401, "invalid_credentials");
+    app.post_json(
+        "/v1/auth/sso/start",
+        json!({"email": "grace@acme.com", "redirect_uri": MOBILE_APP, "callback": "client"}),
+    )
+    .await
+    .assert_problem(404, "sso_not_configured");
+    sso_at(
+        &app,
+        &provider,
+        &acme_id,
+        "newbie-at-idp",
+        "newbie@acme.com",
+        |_| {},
+    )
+    .await
+    .assert_problem(403, "sso_account_not_provisioned");
+    // Grace's link came through the migration (now the organisation's); without a verified
+    // domain the provider's MFA does not stand for her.
+    let reply = sso_at(
+        &app,
+        &provider,
+        &acme_id,
+        "grace-at-idp",
+        "grace@acme.com",
+        |_| {},
+    )
+    .await;
+    signed_in(&reply);
+    assert_eq!(reply.body["session"]["aal"], "aal1");
+
+    // Verified again, it routes again.
+    app.verify_domain(&acme_id, "acme.com").await;
+    assert_eq!(
+        app.login("grace@acme.com", "anything").await.body["status"],
+        "sso_required"
+    );
+}
