@@ -51,7 +51,14 @@ impl TxtResolver {
     /// when the name or its TXT records do not exist; `Err` with a short reason when the
     /// look-up failed.
     pub async fn txt(&self, name: &str) -> Result<Vec<String>, String> {
-        let resolver = self.resolver.get_or_init(|| self.build()).as_ref()?;
+        let resolver = self
+            .resolver
+            .get_or_init(|| self.build())
+            .as_ref()
+            .map_err(|e| {
+                tracing::warn!(error = %e, "DNS resolver unusable");
+                "the DNS look-up failed; try again later".to_string()
+            })?;
         // Fully qualified: no search domains.
         let fqdn = format!("{}.", name.trim_end_matches('.'));
         match resolver.txt_lookup(fqdn.as_str()).await {
@@ -69,7 +76,11 @@ impl TxtResolver {
                 })
                 .collect()),
             Err(e) if e.is_nx_domain() || e.is_no_records_found() => Ok(Vec::new()),
-            Err(e) => Err(format!("the DNS look-up failed: {e}")),
+            Err(e) => {
+                // The cause (which may name the resolver) goes to the log, not to the caller.
+                tracing::warn!(error = %e, name, "DNS look-up failed");
+                Err("the DNS look-up failed; try again later".to_string())
+            }
         }
     }
 }
