@@ -299,3 +299,35 @@ async fn an_operator_verifies_a_domain_from_the_command_line() {
     assert_eq!(code, 1, "{out}{err}");
     assert!(err.contains("domain_taken"), "{err}");
 }
+
+#[actix_web::test]
+async fn two_organisations_verifying_one_domain_at_once_leave_it_to_one() {
+    let dns = TestDns::start().await;
+    let app = app_with_dns(&dns).await;
+    let mut claimants = Vec::new();
+    for (email, name) in [("ada@example.com", "Acme"), ("mallory@example.com", "Evil")] {
+        let owner = app.sign_up(email).await;
+        let org = app.create_org(&owner, name).await;
+        let claimed = claim(&app, &owner, &org, "acme.com").await;
+        assert_eq!(claimed.status, 201, "{}", claimed.body);
+        dns.publish_txt(
+            "_tessera-challenge.acme.com",
+            claimed.body["txt_record"]["value"].as_str().unwrap(),
+        );
+        claimants.push((owner, org));
+    }
+    let bases = vec![app.base.clone(), app.start_another_instance()];
+    let replies = app
+        .send_at_once(&bases, 2, |i, base| {
+            let (owner, org) = &claimants[i];
+            app.http
+                .post(format!("{base}/v1/orgs/{org}/domains/acme.com/verify"))
+                .bearer_auth(&owner.token)
+        })
+        .await;
+    let mut statuses: Vec<u16> = replies.iter().map(|r| r.status.as_u16()).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{replies:?}");
+    let refused = replies.iter().find(|r| r.status == 409).unwrap();
+    refused.assert_problem(409, "domain_taken");
+}
