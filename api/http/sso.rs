@@ -9,14 +9,17 @@ use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::orgs::org_id;
+use super::page_types::SsoIdentityPage;
+use super::sessions::ListQuery;
 use crate::error_code::ErrorCode;
 use crate::oidc::{CodeExchange, OidcError};
 use crate::service::mfa::step_up::Proof;
+use crate::service::pagination::PageRequest;
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
 use crate::service::sso::flows::{self, Callback, Claimed, Start, StartFor, Started};
 use crate::service::sso::id_token::{self, Expected, Rejection, VerifiedIdentity};
-use crate::service::sso::identities::{self, SsoIdentity};
+use crate::service::sso::identities;
 use crate::service::sso::settings::{self, SsoMfa, SsoSettings, SsoSettingsInput};
 use crate::service::{ClientInfo, Error, OrgId, Secret, passwords};
 use crate::state::AppState;
@@ -734,18 +737,14 @@ pub async fn link(
     Ok(HttpResponse::Ok().json(started_answer(&state, started).await?))
 }
 
-/// The account's links to organisations' identity providers, newest first (all of them).
-#[derive(Serialize, ToSchema)]
-pub struct SsoIdentityList {
-    pub items: Vec<SsoIdentity>,
-}
-
-/// Your links to organisations' identity providers.
+/// Your links to organisations' identity providers, newest first.
 #[utoipa::path(
     operation_id = "listSsoIdentities",
     tag = "sso",
+    params(ListQuery),
     responses(
-        (status = 200, description = "The links", body = SsoIdentityList),
+        (status = 200, description = "A page of links", body = SsoIdentityPage),
+        (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthenticated),
         (status = 503, response = crate::openapi::Unavailable),
     ),
@@ -755,13 +754,15 @@ pub struct SsoIdentityList {
 pub async fn list_identities(
     state: web::Data<AppState>,
     caller: Caller,
+    query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = state
+    let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
+    let page = state
         .run(ClientInfo::default(), move |cx| {
-            identities::list(cx.conn, caller.account_id())
+            identities::list(cx.conn, caller.account_id(), &page)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(SsoIdentityList { items }))
+    Ok(HttpResponse::Ok().json(SsoIdentityPage::from(page)))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -30,6 +30,7 @@ use crate::service::ids::{AccountId, OrgId, row_id};
 use crate::service::mfa::step_up::{self, Proof, Requirement};
 use crate::service::orgs::{self, Role, domains};
 use crate::service::outbox::{self, Channel, Content};
+use crate::service::pagination::{Cursor, Page, PageRequest, page_from};
 use crate::service::sessions::Caller;
 
 fn not_provisioned(detail: &str) -> Error {
@@ -367,8 +368,12 @@ pub struct SsoIdentity {
     pub last_used_at: DateTime<Utc>,
 }
 
-/// The account's links, newest first.
-pub fn list(conn: &mut DbConnection, account_id: &AccountId) -> Result<Vec<SsoIdentity>> {
+/// The account's links, newest first, a page at a time.
+pub fn list(
+    conn: &mut DbConnection,
+    account_id: &AccountId,
+    page: &PageRequest,
+) -> Result<Page<SsoIdentity>> {
     type Row = (
         String,
         String,
@@ -377,32 +382,39 @@ pub fn list(conn: &mut DbConnection, account_id: &AccountId) -> Result<Vec<SsoId
         chrono::NaiveDateTime,
         chrono::NaiveDateTime,
     );
-    let rows: Vec<Row> = sso_identities::table
-        .inner_join(org_rows::table)
-        .filter(sso_identities::account_id.eq(account_id.as_str()))
-        .order((sso_identities::created_at.desc(), sso_identities::id.desc()))
-        .select((
-            sso_identities::id,
-            sso_identities::org_id,
-            org_rows::name,
-            sso_identities::issuer,
-            sso_identities::created_at,
-            sso_identities::last_login_at,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, org_id, org_name, issuer, linked_at, last_used_at)| SsoIdentity {
-                id,
-                org_id,
-                org_name,
-                issuer,
-                linked_at: from_db(linked_at),
-                last_used_at: from_db(last_used_at),
-            },
-        )
-        .collect())
+    let rows: Vec<Row> = crate::keyset_page!(
+        sso_identities::table
+            .inner_join(org_rows::table)
+            .filter(sso_identities::account_id.eq(account_id.as_str()))
+            .select((
+                sso_identities::id,
+                sso_identities::org_id,
+                org_rows::name,
+                sso_identities::issuer,
+                sso_identities::created_at,
+                sso_identities::last_login_at,
+            )),
+        sso_identities::created_at,
+        sso_identities::id,
+        page
+    )
+    .load(conn)?;
+    Ok(page_from(
+        rows,
+        page.limit,
+        |row| Cursor {
+            at: row.4,
+            id: row.0.clone(),
+        },
+        |(id, org_id, org_name, issuer, linked_at, last_used_at)| SsoIdentity {
+            id,
+            org_id,
+            org_name,
+            issuer,
+            linked_at: from_db(linked_at),
+            last_used_at: from_db(last_used_at),
+        },
+    ))
 }
 
 /// Removes one of the caller's links, confirmed like any new way in (the password, and a code
