@@ -137,3 +137,32 @@ pub fn retire(settings: &Settings, key_id: &str) -> Result<(), AdminError> {
     Keyring::remove(&keys_dir, key_id)?;
     keyring::forget(&mut conn, key_id).map_err(|e| AdminError::Database(e.to_string()))
 }
+
+/// An operator vouches for an organisation's domain (`tessera admin verify-domain`): claimed
+/// if it was not, and verified without DNS; audited in the organisation's log. Refused when
+/// another organisation has the domain verified, or the organisation does not exist.
+pub fn verify_domain(
+    settings: &Settings,
+    org_id: &str,
+    domain: &str,
+) -> Result<crate::service::orgs::domains::Domain, AdminError> {
+    let state = crate::build_state(settings.clone(), crate::clock::Clock::System)
+        .map_err(|e| AdminError::Database(e.to_string()))?;
+    let mut conn = state
+        .pool
+        .get()
+        .map_err(|e| AdminError::Database(e.to_string()))?;
+    let client = crate::service::ClientInfo::default();
+    let mut cx = crate::service::Context::new(&mut conn, &state.env, &client, state.now());
+    let org_id = crate::service::OrgId::from(org_id.to_string());
+    crate::service::orgs::domains::verify_by_operator(&mut cx, &org_id, domain).map_err(|e| match e
+        .denial()
+    {
+        Some(denial) => AdminError::Refused(format!(
+            "{}: {}",
+            e.code().as_str(),
+            denial.detail.clone().unwrap_or_default()
+        )),
+        None => AdminError::Database(e.to_string()),
+    })
+}

@@ -138,6 +138,12 @@ pub struct Settings {
     #[arg(long, env = "TESSERA_SSO_ALLOW_LOOPBACK_ISSUERS", default_value_t = false, action = clap::ArgAction::Set)]
     pub sso_allow_loopback_issuers: bool,
 
+    /// The DNS resolver that verifies organisations' domains (their
+    /// `_tessera-challenge.<domain>` TXT records), as `address:port` (`9.9.9.9:53`). Unset: the
+    /// system's resolver (`/etc/resolv.conf`).
+    #[arg(long, env = "TESSERA_DNS_RESOLVER")]
+    pub dns_resolver: Option<String>,
+
     /// Days of login history kept before the periodic task prunes it.
     #[arg(long, env = "TESSERA_LOGIN_HISTORY_DAYS", default_value_t = 90)]
     pub login_history_days: i64,
@@ -508,7 +514,21 @@ impl Settings {
                 )
             })?;
         }
+        self.dns_resolver_addr()?;
         Ok(())
+    }
+
+    /// `TESSERA_DNS_RESOLVER` as an address (`None`: the system's resolver).
+    pub fn dns_resolver_addr(&self) -> Result<Option<std::net::SocketAddr>, InvalidSetting> {
+        match self.dns_resolver.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => text.parse().map(Some).map_err(|_| {
+                invalid(
+                    "TESSERA_DNS_RESOLVER",
+                    "must be an IP address and port, such as 9.9.9.9:53 or [2620:fe::fe]:53",
+                )
+            }),
+        }
     }
 
     pub fn database_url(&self) -> String {

@@ -97,11 +97,15 @@ pub enum ErrorCode {
     ManagedAccountCannotLeave,
     /// A bound on what one account or organisation may make (organisations, hardware tokens).
     LimitReached,
+    // Domains.
+    /// The domain is not (or not yet) proven to be the organisation's: the TXT record was not
+    /// found, or a change needs a verified domain.
+    DomainNotVerified,
+    /// Another organisation has verified the domain.
+    DomainTaken,
     // Single sign-on.
     /// No organisation signs the email (or the organisation) in through SSO.
     SsoNotConfigured,
-    /// Another organisation signs one of the email domains in already.
-    SsoDomainTaken,
     /// The callback's `state` is unknown, was used, or is for the other kind of callback.
     SsoStateInvalid,
     /// The sign-in at the provider took longer than 10 minutes.
@@ -118,8 +122,11 @@ pub enum ErrorCode {
     SsoProviderUnavailable,
     /// No account is linked to the identity, and none may be created for it.
     SsoAccountNotProvisioned,
-    /// An account with the provider's email exists, not linked to the identity.
+    /// An account with the provider's email exists, managed by another organisation.
     SsoAccountExists,
+    /// An account with the provider's email exists whose email was never proven: its owner
+    /// signs in (password and second factor) and links the identity.
+    SsoLinkRequired,
     /// The identity at the provider signs in another account.
     SsoIdentityLinkedElsewhere,
     /// The account's password is kept by its organisation's identity provider.

@@ -9,6 +9,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod delivery;
+pub mod dns;
 pub mod error_code;
 pub mod geo;
 pub mod http;
@@ -198,6 +199,7 @@ pub fn build_state_with_pool(
         env,
         transports,
         oidc: oidc::OidcClient::new(settings.sso_allow_loopback_issuers),
+        dns: dns::TxtResolver::new(settings.dns_resolver_addr().unwrap_or_default()),
         geo,
         trusted_proxies,
         allowed_origins,

@@ -52,6 +52,17 @@ enum AdminCommand {
         #[arg(long)]
         name: String,
     },
+    /// Verify an organisation's domain without DNS (the operator vouches for it): claimed if
+    /// it was not, audited in the organisation's log. Refused (exit 1) when another
+    /// organisation has verified it.
+    VerifyDomain {
+        /// The organisation's id.
+        #[arg(long)]
+        org: String,
+        /// The domain, such as acme.com.
+        #[arg(long)]
+        domain: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -138,6 +149,21 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Admin {
+            action: AdminCommand::VerifyDomain { org, domain },
+        } => {
+            init_logging(cli.settings.log_format);
+            match tessera::admin::verify_domain(&cli.settings, &org, &domain) {
+                Ok(verified) => {
+                    println!("{} is verified for organisation {org}", verified.domain);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("tessera admin: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Openapi { format } => {
             let spec = tessera::api_doc();
             let text = match format {

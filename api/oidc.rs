@@ -1,7 +1,8 @@
 //! The OpenID Connect relying party's outbound side: an organisation's provider metadata
 //! (discovery) and signing keys (JWKS), fetched with one HTTP client with timeouts and kept
-//! for an hour; and the authorization-code exchange at the token endpoint. What comes back is
-//! checked by `service::sso::id_token`.
+//! for an hour; the authorization-code exchange at the token endpoint; and the userinfo
+//! endpoint, asked for the email when the ID token has none. What comes back is checked by
+//! `service::sso::id_token`.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -29,6 +30,9 @@ pub struct ProviderMetadata {
     pub authorization_endpoint: String,
     pub token_endpoint: String,
     pub jwks_uri: String,
+    /// Asked for the person's email when the ID token carries none (OIDC Core §5.3).
+    #[serde(default)]
+    pub userinfo_endpoint: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -49,7 +53,24 @@ pub enum OidcError {
 #[derive(Debug, Deserialize)]
 pub struct TokenResponse {
     pub id_token: Option<String>,
+    pub access_token: Option<String>,
     pub error: Option<String>,
+}
+
+/// The provider's tokens for a code: the ID token, and the access token for its userinfo
+/// endpoint.
+pub struct Tokens {
+    pub id_token: String,
+    pub access_token: Option<String>,
+}
+
+/// What the userinfo endpoint says (the claims an email needs).
+#[derive(Debug, Deserialize)]
+pub struct UserInfo {
+    pub sub: String,
+    pub email: Option<String>,
+    #[serde(default)]
+    pub email_verified: Option<serde_json::Value>,
 }
 
 /// One code exchange's inputs.
@@ -189,10 +210,14 @@ impl OidcClient {
             return Err(OidcError::Invalid("discovery document (another issuer)"));
         }
         for endpoint in [
-            &metadata.authorization_endpoint,
-            &metadata.token_endpoint,
-            &metadata.jwks_uri,
-        ] {
+            Some(&metadata.authorization_endpoint),
+            Some(&metadata.token_endpoint),
+            Some(&metadata.jwks_uri),
+            metadata.userinfo_endpoint.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
             check_issuer(endpoint, self.allow_loopback)
                 .map_err(|_| OidcError::Invalid("discovery document"))?;
         }
@@ -242,7 +267,7 @@ impl OidcClient {
         &self,
         metadata: &ProviderMetadata,
         exchange: &CodeExchange<'_>,
-    ) -> Result<String, OidcError> {
+    ) -> Result<Tokens, OidcError> {
         let form = [
             ("grant_type", "authorization_code"),
             ("code", exchange.code),
@@ -278,8 +303,42 @@ impl OidcClient {
                 body.error.unwrap_or_else(|| status.as_u16().to_string()),
             ));
         }
-        body.id_token
-            .ok_or(OidcError::Invalid("token response (no ID token)"))
+        let id_token = body
+            .id_token
+            .ok_or(OidcError::Invalid("token response (no ID token)"))?;
+        Ok(Tokens {
+            id_token,
+            access_token: body.access_token,
+        })
+    }
+
+    /// The userinfo endpoint's claims, asked with the access token (`None` when the provider
+    /// has no such endpoint).
+    pub async fn userinfo(
+        &self,
+        metadata: &ProviderMetadata,
+        access_token: &str,
+    ) -> Result<Option<UserInfo>, OidcError> {
+        let Some(endpoint) = &metadata.userinfo_endpoint else {
+            return Ok(None);
+        };
+        let response = self
+            .http()
+            .get(endpoint)
+            .bearer_auth(access_token)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| OidcError::Unreachable(without_url(&e)))?;
+        if !response.status().is_success() {
+            return Err(OidcError::Status(response.status().as_u16()));
+        }
+        // A signed (JWT) answer is not read: only the plain JSON one.
+        response
+            .json()
+            .await
+            .map(Some)
+            .map_err(|_| OidcError::Invalid("userinfo response"))
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(
@@ -453,15 +512,16 @@ mod tests {
             client
                 .exchange_code(&metadata, &exchange("the-code"))
                 .await
-                .unwrap(),
+                .unwrap()
+                .id_token,
             "header.claims.sig"
         );
         assert_eq!(
             client
                 .exchange_code(&metadata, &exchange("used-code"))
                 .await
-                .unwrap_err(),
-            OidcError::CodeRefused("invalid_grant".into())
+                .err(),
+            Some(OidcError::CodeRefused("invalid_grant".into()))
         );
     }
 }

@@ -29,6 +29,8 @@ pub struct Inner {
     pub transports: Transports,
     /// Organisations' OpenID Connect providers: discovery, keys, code exchange.
     pub oidc: crate::oidc::OidcClient,
+    /// DNS, for organisations' domain verification.
+    pub dns: crate::dns::TxtResolver,
     pub settings: Settings,
     pub geo: GeoLocator,
     pub trusted_proxies: Vec<IpNet>,

@@ -10,9 +10,12 @@
 //      sso_required.
 //   2. mfa "both", the app variant: start -> provider -> POST callback -> forced enrolment
 //      (TOTP) -> session (["sso", "totp"]); the next sign-in -> challenge -> TOTP -> session.
+// The ID token carries no email (conformIdTokenClaims): Tessera reads it at userinfo.
+// The organisation's domain is verified first by an operator (`tessera admin verify-domain`):
+// only a verified domain routes sign-ins and provisions accounts.
 // Exits non-zero on the first thing that is not as it should be.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -67,8 +70,9 @@ const provider = new Provider(issuer, {
     token_endpoint_auth_method: 'client_secret_basic',
     application_type: 'native',
   }],
-  // Email in the ID token itself (not only at userinfo), as Tessera reads it there.
-  conformIdTokenClaims: false,
+  // As the specification has it (and oidc-provider by default): with an access token issued,
+  // the email is at the userinfo endpoint only, and Tessera asks it there.
+  conformIdTokenClaims: true,
   claims: { openid: ['sub'], email: ['email', 'email_verified'] },
   features: { devInteractions: { enabled: true } },
   pkce: { required: () => true },
@@ -82,23 +86,26 @@ const provider = new Provider(issuer, {
   },
 });
 provider.on('server_error', (_ctx, error) => console.error('oidc-provider:', error));
+let userinfoAnswers = 0;
+provider.use(async (ctx, next) => {
+  await next();
+  if (ctx.path === '/me' && ctx.status === 200) userinfoAnswers += 1;
+});
 const idp = provider.listen(idpPort, '127.0.0.1');
 
 // --- Tessera ---------------------------------------------------------------------------
 const dataDir = mkdtempSync(join(tmpdir(), 'tessera-sso-'));
-const server = spawn(tessera, ['serve'], {
-  env: {
-    ...process.env,
-    TESSERA_DATA_DIR: dataDir,
-    TESSERA_BIND: `127.0.0.1:${tesseraPort}`,
-    TESSERA_PUBLIC_URL: base,
-    TESSERA_SSO_REDIRECT_URIS: `${frontEnd},${app}`,
-    // The provider runs on this machine.
-    TESSERA_SSO_ALLOW_LOOPBACK_ISSUERS: 'true',
-    RUST_LOG: 'warn',
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+const tesseraEnv = {
+  ...process.env,
+  TESSERA_DATA_DIR: dataDir,
+  TESSERA_BIND: `127.0.0.1:${tesseraPort}`,
+  TESSERA_PUBLIC_URL: base,
+  TESSERA_SSO_REDIRECT_URIS: `${frontEnd},${app}`,
+  // The provider runs on this machine.
+  TESSERA_SSO_ALLOW_LOOPBACK_ISSUERS: 'true',
+  RUST_LOG: 'warn',
+};
+const server = spawn(tessera, ['serve'], { env: tesseraEnv, stdio: ['ignore', 'inherit', 'inherit'] });
 
 function stop() {
   server.kill();
@@ -209,6 +216,19 @@ async function main() {
   const org = await api('POST', '/v1/orgs', { token: ownerToken, body: { name: 'Interop' } });
   expect(org.status === 201, 'creating the organisation failed', org.body);
   const orgId = org.body.id;
+  // Unverified, the domain claims nothing: the settings are refused.
+  const claimed = await api('POST', `/v1/orgs/${orgId}/domains`, { token: ownerToken, body: { domain: 'interop.example' } });
+  expect(claimed.status === 201 && claimed.body.verified === false, 'claiming the domain failed', claimed.body);
+  const early = await api('PUT', `/v1/orgs/${orgId}/sso`, {
+    token: ownerToken,
+    body: { issuer, client_id: clientId, client_secret: clientSecret, email_domains: ['interop.example'], mfa: 'idp', auto_provision: true },
+  });
+  expect(early.status === 422 && early.body.errors?.[0]?.code === 'domain_not_verified', 'an unverified domain was accepted', early.body);
+  // The operator vouches for it (no DNS here).
+  const vouched = spawnSync(tessera, ['admin', 'verify-domain', '--org', orgId, '--domain', 'interop.example'], { env: tesseraEnv, encoding: 'utf8' });
+  expect(vouched.status === 0, 'tessera admin verify-domain failed', `${vouched.stdout}${vouched.stderr}`);
+  const domains = await api('GET', `/v1/orgs/${orgId}/domains`, { token: ownerToken });
+  expect(domains.body?.items?.[0]?.verified === true, 'the domain is not verified', domains.body);
   const configure = (mfa) => api('PUT', `/v1/orgs/${orgId}/sso`, {
     token: ownerToken,
     body: { issuer, client_id: clientId, client_secret: clientSecret, email_domains: ['interop.example'], mfa, auto_provision: true },
@@ -238,6 +258,9 @@ async function main() {
   expect(exchanged.status === 200 && exchanged.body.status === 'authenticated', 'the exchange did not sign in', exchanged.body);
   expect(JSON.stringify(exchanged.body.session.methods) === '["sso"]', 'the session does not say sso', exchanged.body.session);
   const grace = exchanged.body.session_token;
+  expect(userinfoAnswers > 0, 'Tessera did not ask the userinfo endpoint for the email');
+  const links = await api('GET', '/v1/me/sso/identities', { token: grace });
+  expect(links.body?.items?.length === 1 && links.body.items[0].org_id === orgId, 'the link is not listed', links.body);
   expect((await api('GET', '/v1/sessions/current', { token: grace })).status === 200, 'the session check failed');
   const history = await api('GET', '/v1/me/login-history', { token: grace });
   expect(history.body.items[0]?.method === 'sso', 'the history does not say sso', history.body);

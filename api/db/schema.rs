@@ -374,9 +374,19 @@ diesel::table! {
 }
 
 diesel::table! {
-    org_sso_domains (domain) {
-        domain -> Text,
+    /// A domain an organisation claims; verified by a DNS TXT record or an operator. One
+    /// organisation at most has a domain verified.
+    org_domains (org_id, domain) {
         org_id -> Text,
+        domain -> Text,
+        /// The random part of the TXT record's value (public).
+        challenge -> Text,
+        /// The organisation's SSO signs in the emails at this domain (once verified).
+        sso -> Integer,
+        created_at -> Timestamp,
+        verified_at -> Nullable<Timestamp>,
+        /// `dns` or `operator`.
+        verified_by -> Nullable<Text>,
     }
 }
 
@@ -413,8 +423,10 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(org_sso_domains -> org_sso (org_id));
-diesel::allow_tables_to_appear_in_same_query!(org_sso, org_sso_domains, sso_identities);
+diesel::joinable!(org_domains -> org_sso (org_id));
+diesel::joinable!(org_domains -> orgs (org_id));
+diesel::joinable!(sso_identities -> orgs (org_id));
+diesel::allow_tables_to_appear_in_same_query!(org_sso, org_domains, sso_identities, orgs);
 
 diesel::table! {
     /// An organisation's invitation of an email address; the token stored as a digest.

@@ -164,8 +164,10 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | SerialTaken
         | TokenAssigned
         | ChannelUnavailable
-        | SsoDomainTaken
+        | DomainNotVerified
+        | DomainTaken
         | SsoAccountExists
+        | SsoLinkRequired
         | SsoIdentityLinkedElsewhere
         | PasswordManagedByIdp
         | AccountNotManaged
@@ -229,8 +231,10 @@ fn title(code: ErrorCode) -> &'static str {
         | SerialTaken
         | TokenAssigned
         | ChannelUnavailable
-        | SsoDomainTaken
+        | DomainNotVerified
+        | DomainTaken
         | SsoAccountExists
+        | SsoLinkRequired
         | SsoIdentityLinkedElsewhere
         | PasswordManagedByIdp
         | AccountNotManaged
@@ -297,6 +301,12 @@ fn default_detail(code: ErrorCode) -> &'static str {
         }
         ManagedAccountCannotLeave => {
             "This account is managed by the organisation and cannot leave it."
+        }
+        DomainTaken => "Another organisation has verified this domain.",
+        SsoLinkRequired => {
+            "An account with this email exists and its address was never confirmed: sign in \
+             with its password (and second factor), then link the identity provider \
+             (POST /v1/me/sso/link); or confirm the address with a password reset."
         }
         ReauthenticationRequired => {
             "This change needs a sign-in at your identity provider within the last 10 minutes: \

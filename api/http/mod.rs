@@ -7,6 +7,7 @@ pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
 pub mod body;
+pub mod domains;
 pub mod email;
 pub mod error;
 pub mod extract;
@@ -115,7 +116,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(sso::callback_redirect)
         .service(sso::callback)
         .service(sso::exchange)
-        .service(sso::link);
+        .service(sso::link)
+        .service(sso::list_identities)
+        .service(sso::unlink)
+        .service(domains::add)
+        .service(domains::list)
+        .service(domains::verify)
+        .service(domains::remove);
 }
 
 /// Which 405 resources [`method_fallbacks`] registers.

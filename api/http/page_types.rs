@@ -13,6 +13,7 @@ use crate::service::orgs::{Member, Membership};
 use crate::service::outbox::OutboxEntry;
 use crate::service::pagination::Page;
 use crate::service::sessions::SessionListItem;
+use crate::service::sso::identities::SsoIdentity;
 
 macro_rules! page_type {
     ($name:ident, $item:ty, $doc:literal) => {
@@ -80,4 +81,9 @@ page_type!(
     MembershipPage,
     Membership,
     "A page of the account's organisations, newest membership first."
+);
+page_type!(
+    SsoIdentityPage,
+    SsoIdentity,
+    "A page of the account's links to organisations' identity providers, newest first."
 );

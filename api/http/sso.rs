@@ -9,12 +9,16 @@ use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::orgs::org_id;
+use super::page_types::SsoIdentityPage;
+use super::sessions::ListQuery;
 use crate::error_code::ErrorCode;
 use crate::oidc::{CodeExchange, OidcError};
+use crate::service::pagination::PageRequest;
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
 use crate::service::sso::flows::{self, Callback, Claimed, Start, StartFor, Started};
 use crate::service::sso::id_token::{self, Expected, Rejection, VerifiedIdentity};
+use crate::service::sso::identities;
 use crate::service::sso::settings::{self, SsoMfa, SsoSettings, SsoSettingsInput};
 use crate::service::{ClientInfo, Error, OrgId, Secret, passwords};
 use crate::state::AppState;
@@ -35,8 +39,9 @@ pub struct SsoSettingsRequest {
     /// Stored sealed; never shown again.
     #[schema(value_type = String, min_length = 1, max_length = 1024)]
     pub client_secret: Secret,
-    /// Email domains whose people sign in at this provider; a domain belongs to one
-    /// organisation at most.
+    /// Email domains whose people sign in at this provider: verified domains of the
+    /// organisation (`POST /v1/orgs/{org_id}/domains`; 422 with `domain_not_verified` on the
+    /// field otherwise).
     #[schema(max_items = 50)]
     pub email_domains: Vec<String>,
     pub mfa: SsoMfa,
@@ -367,11 +372,12 @@ async fn identify(
         redirect_uri: &claimed.provider_redirect_uri,
         code_verifier: claimed.verifier.expose(),
     };
-    let id_token = state
+    let tokens = state
         .oidc
         .exchange_code(&metadata, &code_exchange)
         .await
         .map_err(provider_unavailable)?;
+    let id_token = tokens.id_token;
     let expected = Expected {
         issuer: &provider.issuer,
         client_id: &provider.client_id,
@@ -383,17 +389,34 @@ async fn identify(
         .keys(&metadata, now, true)
         .await
         .map_err(provider_unavailable)?;
-    match id_token::verify(&id_token, &keys, &expected) {
+    let mut identity = match id_token::verify(&id_token, &keys, &expected) {
         Err(Rejection::UnknownKey) => {
             let keys = state
                 .oidc
                 .keys(&metadata, now, false)
                 .await
                 .map_err(provider_unavailable)?;
-            id_token::verify(&id_token, &keys, &expected).map_err(token_refused)
+            id_token::verify(&id_token, &keys, &expected).map_err(token_refused)?
         }
-        verified => verified.map_err(token_refused),
+        verified => verified.map_err(token_refused)?,
+    };
+    // No email in the ID token (a provider that puts only `sub` there): its userinfo
+    // endpoint says it, for the same subject (OIDC Core §5.3.2).
+    if identity.email.is_none()
+        && let Some(access_token) = &tokens.access_token
+        && let Some(info) = state
+            .oidc
+            .userinfo(&metadata, access_token)
+            .await
+            .map_err(provider_unavailable)?
+    {
+        if info.sub != identity.subject {
+            return Err(token_refused(Rejection::Subject));
+        }
+        identity.email = info.email;
+        identity.email_verified = id_token::email_verified(info.email_verified.as_ref());
     }
+    Ok(identity)
 }
 
 /// Claims the flow a callback's `state` names (a code attempt of the client's, for the rate
@@ -533,7 +556,7 @@ pub struct SsoCallbackRequest {
 /// Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
 /// `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
 /// `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
-/// `sso_account_not_provisioned`, 409 `sso_account_exists`, 502
+/// `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
 /// `sso_provider_unavailable`; none creates an account or a session.
 #[utoipa::path(
     operation_id = "ssoCallback",
@@ -649,15 +672,20 @@ pub struct SsoLinkRequest {
     /// The account's password (accounts provisioned by SSO: a recent SSO sign-in instead).
     #[schema(value_type = Option<String>)]
     pub password: Option<Secret>,
+    /// A current authenticator code or an unused recovery code: required once MFA is on.
+    #[schema(value_type = Option<String>, example = "123456")]
+    pub code: Option<Secret>,
 }
 
 /// Link your account to your organisation's identity provider.
 ///
-/// For an account that existed before its organisation turned single sign-on on: confirm with
-/// the password, then sign in at the provider (as with `POST /v1/auth/sso/start`); the
-/// provider's identity is linked to this account (audited as `sso.linked`) and signs it in
-/// from then on. 409 `sso_identity_linked_elsewhere` when that identity signs in another
-/// account.
+/// For a member of the organisation whose email is at one of its verified domains (404 for an
+/// organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
+/// password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
+/// otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+/// provider's identity is linked to this account (audited as `sso.linked`, and the account is
+/// emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
+/// identity signs in another account.
 #[utoipa::path(
     operation_id = "linkSso",
     tag = "sso",
@@ -697,6 +725,7 @@ pub async fn link(
                     cx,
                     &caller,
                     body.password,
+                    body.code,
                     org_id,
                     body.redirect_uri,
                     body.callback,
@@ -705,4 +734,94 @@ pub async fn link(
         )
         .await?;
     Ok(HttpResponse::Ok().json(started_answer(&state, started).await?))
+}
+
+/// Your links to organisations' identity providers, newest first.
+#[utoipa::path(
+    operation_id = "listSsoIdentities",
+    tag = "sso",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of links", body = SsoIdentityPage),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[get("/v1/me/sso/identities")]
+pub async fn list_identities(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
+    let page = state
+        .run(ClientInfo::default(), move |cx| {
+            identities::list(cx.conn, caller.account_id(), &page)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(SsoIdentityPage::from(page)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"password": "correct horse battery staple", "code": "123456"}))]
+pub struct SsoUnlinkRequest {
+    /// The account's password (accounts without one: a recent SSO sign-in instead).
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Secret>,
+    /// A current authenticator code or an unused recovery code: required once MFA is on.
+    #[schema(value_type = Option<String>, example = "123456")]
+    pub code: Option<Secret>,
+}
+
+/// Remove one of your links to an organisation's identity provider.
+///
+/// Confirmed with the password and, once MFA is on, a `code` (403 `reauthentication_failed`
+/// naming the field otherwise). 409 `password_managed_by_idp` for the link to the organisation
+/// that manages an account without a password (its only way in). Audited as `sso.unlinked`;
+/// the account is emailed.
+#[utoipa::path(
+    operation_id = "deleteSsoIdentity",
+    tag = "sso",
+    params(("identity_id" = uuid::Uuid, Path, description = "The link's id")),
+    request_body = SsoUnlinkRequest,
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 423, response = crate::openapi::Locked),
+        (status = 429, response = crate::openapi::TooManyAttempts),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[delete("/v1/me/sso/identities/{identity_id}")]
+pub async fn unlink(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client: ClientInfo,
+    id: web::Path<uuid::Uuid>,
+    Body(body): PasswordBody<SsoUnlinkRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let confirmation = super::mfa::confirmation(body.password, body.code)?;
+    let identity_id = id.into_inner().to_string();
+    state
+        .run_hashing(
+            client,
+            |cx| rate_limit::take(cx, &[Kind::Password]),
+            move |cx, ()| {
+                let proof = confirmation.proof(caller.session_id.clone());
+                identities::unlink(cx, &caller, &identity_id, &proof)
+            },
+        )
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

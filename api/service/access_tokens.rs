@@ -63,16 +63,17 @@ pub struct AccessToken {
 
 /// Session methods as RFC 8176 names them: `pwd` for the password, `otp` for a one-time code
 /// (authenticator app, hardware token or recovery code), `hwk` as well for a hardware token,
-/// and `mfa` once a second factor was proven. An SSO sign-in carries the identity provider's
-/// own values (`idp_amr`).
-pub fn amr(methods: &[String], idp_amr: &[String], aal: Aal) -> Vec<String> {
+/// `sso` for a sign-in at an organisation's identity provider, and `mfa` once a second factor
+/// counted (aal2: Tessera's, or the provider's where the organisation's policy lets it stand).
+/// Never the provider's own values: those are the session's `idp_amr`, for information.
+pub fn amr(methods: &[String], aal: Aal) -> Vec<String> {
     let mut amr: Vec<&str> = Vec::new();
     for method in methods {
         let named: Vec<&str> = match method.as_str() {
             "password" => vec!["pwd"],
             "totp" | "recovery_code" => vec!["otp"],
             "hardware_token" => vec!["otp", "hwk"],
-            "sso" => idp_amr.iter().map(String::as_str).collect(),
+            "sso" => vec!["sso"],
             _ => Vec::new(),
         };
         for name in named {
@@ -102,7 +103,7 @@ pub fn mint(cx: &mut Context<'_>, session_token: &Secret) -> Result<AccessToken>
         aud: policy.audience.clone(),
         sid: session.session_id.to_string(),
         aal: session.aal.name().to_string(),
-        amr: amr(&session.methods, &session.idp_amr, session.aal),
+        amr: amr(&session.methods, session.aal),
         email_verified: session.email_verified_at.is_some(),
         email_verified_at: session.email_verified_at.map(|at| at.timestamp()),
         iat: cx.now.timestamp(),
@@ -122,7 +123,7 @@ mod tests {
 
     fn named(methods: &[&str], aal: Aal) -> Vec<String> {
         let methods: Vec<String> = methods.iter().map(|m| m.to_string()).collect();
-        amr(&methods, &[], aal)
+        amr(&methods, aal)
     }
 
     #[test]
@@ -140,10 +141,8 @@ mod tests {
             named(&["password", "recovery_code"], Aal::Aal2),
             ["pwd", "otp", "mfa"]
         );
-        let idp: Vec<String> = vec!["pwd".into(), "mfa".into()];
-        let sso: Vec<String> = vec!["sso".into()];
-        assert_eq!(amr(&sso, &idp, Aal::Aal2), ["pwd", "mfa"]);
-        let both: Vec<String> = vec!["sso".into(), "totp".into()];
-        assert_eq!(amr(&both, &idp, Aal::Aal2), ["pwd", "mfa", "otp"]);
+        assert_eq!(named(&["sso"], Aal::Aal1), ["sso"]);
+        assert_eq!(named(&["sso"], Aal::Aal2), ["sso", "mfa"]);
+        assert_eq!(named(&["sso", "totp"], Aal::Aal2), ["sso", "otp", "mfa"]);
     }
 }

@@ -52,6 +52,10 @@ pub enum AuditAction {
     SsoConfigured,
     SsoRemoved,
     SsoLinked,
+    SsoUnlinked,
+    DomainAdded,
+    DomainVerified,
+    DomainRemoved,
     InvitationCreated,
     InvitationRevoked,
     InvitationAccepted,
@@ -97,6 +101,10 @@ impl AuditAction {
             AuditAction::SsoConfigured => "sso.configured",
             AuditAction::SsoRemoved => "sso.removed",
             AuditAction::SsoLinked => "sso.linked",
+            AuditAction::SsoUnlinked => "sso.unlinked",
+            AuditAction::DomainAdded => "domain.added",
+            AuditAction::DomainVerified => "domain.verified",
+            AuditAction::DomainRemoved => "domain.removed",
             AuditAction::InvitationCreated => "invitation.created",
             AuditAction::InvitationRevoked => "invitation.revoked",
             AuditAction::InvitationAccepted => "invitation.accepted",
@@ -117,8 +125,9 @@ pub struct AuditEvent {
     /// `hardware_token.assigned`, `hardware_token.removed`, `api_key.created`,
     /// `api_key.rotated`, `api_key.deleted`, `mfa.enabled`, `mfa.disabled`,
     /// `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
-    /// `session.revoked`, `sessions.revoked_others`, `email.verified`, `email.changed` (more may
-    /// be added).
+    /// `session.revoked`, `sessions.revoked_others`, `email.verified`, `email.changed`,
+    /// `sso.configured`, `sso.removed`, `sso.linked`, `sso.unlinked`, `domain.added`,
+    /// `domain.verified`, `domain.removed` (more may be added).
     #[schema(example = "mfa.enabled")]
     pub event: String,
     /// The account the event is about.
@@ -200,6 +209,32 @@ pub fn record_in_org(
     details: Option<serde_json::Value>,
 ) -> Result<()> {
     insert(cx, actor, subject, Some(org_id), action, details)
+}
+
+/// Records an event in an organisation done by a support operator from the command line (no
+/// account acts), shown in the organisation's log and in `subject`'s own.
+pub fn record_in_org_by_operator(
+    cx: &mut Context<'_>,
+    org_id: &OrgId,
+    subject: &AccountId,
+    action: AuditAction,
+    details: Option<serde_json::Value>,
+) -> Result<()> {
+    let row = AuditEventRow {
+        id: row_id(),
+        account_id: subject.to_string(),
+        actor_account_id: None,
+        event: action.name().to_string(),
+        ip: cx.client.ip.clone(),
+        user_agent: cx.client.user_agent.clone(),
+        details: details.map(|d| d.to_string()),
+        occurred_at: to_db(cx.now),
+        org_id: Some(org_id.to_string()),
+    };
+    diesel::insert_into(audit_events::table)
+        .values(&row)
+        .execute(cx.conn)?;
+    announce(cx, &row)
 }
 
 fn insert(

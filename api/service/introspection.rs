@@ -153,7 +153,7 @@ pub fn introspect(
             sub: Some(session.account_id.to_string()),
             sid: Some(session.session_id.to_string()),
             aal: Some(session.aal.name().to_string()),
-            amr: Some(amr(&session.methods, &session.idp_amr, session.aal)),
+            amr: Some(amr(&session.methods, session.aal)),
             email_verified: Some(session.email_verified_at.is_some()),
             email_verified_at: session.email_verified_at.map(|at| at.timestamp()),
             iat: Some(session.created_at.timestamp()),

@@ -45,6 +45,12 @@ pub enum LoginOutcome {
 /// Checks email and password. Unknown emails and wrong passwords cost the same time (a
 /// dummy hash is verified) and give the same answer; both count towards the lockouts, per
 /// (account, client IP) and per account.
+///
+/// At a verified domain whose organisation signs its people in through SSO the answer is
+/// `sso_required` for every email there — no account, an account that signs in only at the
+/// provider, a wrong password — in the same time, so it says nothing of who has an account.
+/// Only the right password of an account with one of its own, not linked to the
+/// organisation, signs in here (its owner may need it to link, see `sso_link_required`).
 pub fn password_login(
     cx: &mut Context<'_>,
     email: &str,
@@ -52,9 +58,15 @@ pub fn password_login(
 ) -> Result<LoginOutcome> {
     let email = normalise_email(email);
     let account = find_by_email(cx.conn, &email)?;
-    // Before any password is checked: the answer is the organisation's, not the account's.
-    if let Some(org_id) = sso::identities::sso_required_for(cx.conn, &email, account.as_ref())? {
-        return Ok(LoginOutcome::SsoRequired { org_id });
+    let sso_org = sso::settings::org_for_email(cx.conn, &email)?;
+    if let (Some(org_id), Some(account)) = (&sso_org, &account)
+        && sso::identities::signs_in_only_at(cx.conn, account, org_id)?
+    {
+        // As long as a password check would take.
+        let _ = cx.env.hasher.verify_dummy(password.expose());
+        return Ok(LoginOutcome::SsoRequired {
+            org_id: org_id.clone(),
+        });
     }
     let account_id = account.as_ref().map(|a| AccountId::from(a.id.clone()));
     let ip_key = cx.client.ip_key();
@@ -93,6 +105,9 @@ pub fn password_login(
             throttle::reject(cx, &guard, ticket)?;
             history::record(cx, attempt(Some(FailureReason::InvalidCredentials)))
         })?;
+        if let Some(org_id) = sso_org {
+            return Ok(LoginOutcome::SsoRequired { org_id });
+        }
         return Err(Error::denied(ErrorCode::InvalidCredentials));
     };
 

@@ -1,7 +1,8 @@
 //! Forgotten passwords: a single-use link by email, valid an hour. Asking never says whether
-//! the email has an account. Using the link sets the new password and ends every session of
-//! the account (whoever knew the old password is out), and the account is told by email. The
-//! link came to the account's address: using it proves the address.
+//! the email has an account. Using the link sets the new password, proves the email address,
+//! and ends every way in the owner did not re-prove: every session of the account (whoever
+//! knew the old password is out), its API keys and its links to organisations' identity
+//! providers, but for the organisation that manages it. The account is told by email.
 
 use chrono::Duration;
 use diesel::prelude::*;
@@ -171,6 +172,7 @@ pub fn reset(cx: &mut Context<'_>, token: &Secret, new_password: &Secret) -> Res
             .execute(cx.conn)?;
         // The link came to the account's address: it is proven.
         accounts::mark_email_verified(cx, &account_id, "password_reset")?;
+        let sso_links = super::sso::identities::end_foreign_links(cx, &account)?;
         let revoked = sessions::revoke_all_except(cx, &account_id, None)?;
         let challenges = challenges::end_open(cx, &account_id)?;
         let enrolments = enrolment::discard_pending(cx, &account_id)?;
@@ -187,6 +189,7 @@ pub fn reset(cx: &mut Context<'_>, token: &Secret, new_password: &Secret) -> Res
                 "challenges_ended": challenges,
                 "pending_factors_discarded": enrolments,
                 "api_keys_revoked": keys,
+                "sso_links_ended": sso_links,
             })),
         )?;
         let content = Content {

@@ -29,6 +29,8 @@ pub enum Kind {
     SignUp,
     /// Hardware-token imports, per organisation.
     TokenImport,
+    /// DNS look-ups for a domain's verification, per organisation.
+    DomainCheck,
 }
 
 impl Kind {
@@ -38,6 +40,7 @@ impl Kind {
             Kind::Code => "code",
             Kind::SignUp => "signup",
             Kind::TokenImport => "token_import",
+            Kind::DomainCheck => "domain_check",
         }
     }
 }
@@ -90,6 +93,9 @@ impl RateLimits {
             Kind::SignUp => self.sign_up,
             // An import is a big write; twenty an hour is plenty for real use.
             Kind::TokenImport => Rate::per_hour(20),
+            // Each check makes this server ask DNS on an organisation's behalf; a record is
+            // published once, so a few tries an hour are enough.
+            Kind::DomainCheck => Rate::per_hour(10),
         }
     }
 }

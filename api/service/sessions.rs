@@ -335,8 +335,6 @@ pub struct SessionFacts {
     pub aal: Aal,
     /// How the session was signed in, as [`Session::methods`] names them.
     pub methods: Vec<String>,
-    /// For an SSO sign-in: the identity provider's `amr`.
-    pub idp_amr: Vec<String>,
     pub created_at: DateTime<Utc>,
     /// When the session ends unless used before.
     pub ends_at: DateTime<Utc>,
@@ -353,11 +351,6 @@ pub fn facts(cx: &mut Context<'_>, token: &Secret) -> Result<SessionFacts> {
         account_id: AccountId::from(session.account_id.clone()),
         aal: Aal::parse(&session.aal),
         methods: parse_methods(&session.methods),
-        idp_amr: session
-            .idp_amr
-            .as_deref()
-            .map(parse_methods)
-            .unwrap_or_default(),
         created_at: from_db(session.created_at),
         ends_at: ends_at(&session, policy),
         session_id: SessionId::from(session.id),

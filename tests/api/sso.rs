@@ -10,10 +10,10 @@ use crate::common::oidc_provider::{AuthorizationRequest, CLIENT_ID, CLIENT_SECRE
 use crate::common::{PASSWORD, Reply, TestApp, User};
 use crate::keys::{active_key, sealed_items};
 
-const FRONT_END: &str = "https://app.example.com/sso";
-const MOBILE_APP: &str = "com.example.app:/sso";
+pub(crate) const FRONT_END: &str = "https://app.example.com/sso";
+pub(crate) const MOBILE_APP: &str = "com.example.app:/sso";
 
-async fn app() -> TestApp {
+pub(crate) async fn app() -> TestApp {
     TestApp::builder()
         .settings(|s| {
             s.sso_redirect_uris = vec![FRONT_END.into(), MOBILE_APP.into()];
@@ -24,27 +24,22 @@ async fn app() -> TestApp {
         .await
 }
 
-/// Ada owns Acme; Acme signs in `acme.com` at `provider`.
-async fn acme(
+/// Ada owns Acme, which has verified `acme.com`; Acme signs it in at `provider`.
+pub(crate) async fn acme(
     app: &TestApp,
     provider: &TestProvider,
     mfa: &str,
     auto_provision: bool,
 ) -> (User, String) {
     let ada = app.sign_up("ada@example.com").await;
-    let org = app
-        .send(
-            app.authed(Method::POST, "/v1/orgs", &ada.token)
-                .json(&json!({"name": "Acme"})),
-        )
-        .await;
-    let org_id = org.body["id"].as_str().unwrap().to_string();
+    let org_id = app.create_org(&ada, "Acme").await;
+    app.verify_domain(&org_id, "acme.com").await;
     let settings = configure(app, &ada, &org_id, provider, mfa, auto_provision).await;
     assert_eq!(settings.status, 200, "{}", settings.body);
     (ada, org_id)
 }
 
-async fn configure(
+pub(crate) async fn configure(
     app: &TestApp,
     admin: &User,
     org_id: &str,
@@ -63,7 +58,7 @@ async fn configure(
 }
 
 /// Starts SSO for `email` with the client callback; returns what the provider was asked.
-async fn start(app: &TestApp, email: &str) -> AuthorizationRequest {
+pub(crate) async fn start(app: &TestApp, email: &str) -> AuthorizationRequest {
     let started = app
         .post_json(
             "/v1/auth/sso/start",
@@ -74,7 +69,7 @@ async fn start(app: &TestApp, email: &str) -> AuthorizationRequest {
     AuthorizationRequest::parse(started.body["authorization_url"].as_str().unwrap())
 }
 
-async fn callback(app: &TestApp, request: &AuthorizationRequest, code: &str) -> Reply {
+pub(crate) async fn callback(app: &TestApp, request: &AuthorizationRequest, code: &str) -> Reply {
     app.post_json(
         "/v1/auth/sso/callback",
         json!({"state": request.state, "code": code}),
@@ -83,7 +78,12 @@ async fn callback(app: &TestApp, request: &AuthorizationRequest, code: &str) -> 
 }
 
 /// A whole sign-in at the provider as `subject` with `email`, to its answer.
-async fn sso(app: &TestApp, provider: &TestProvider, subject: &str, email: &str) -> Reply {
+pub(crate) async fn sso(
+    app: &TestApp,
+    provider: &TestProvider,
+    subject: &str,
+    email: &str,
+) -> Reply {
     let request = start(app, email).await;
     let claims = provider.claims(&request, subject, email, app.now_unix());
     let code = provider.issue_code(&request, &claims);
@@ -134,7 +134,7 @@ async fn start_in_browser(app: &TestApp, extra: Value) -> AuthorizationRequest {
     AuthorizationRequest::parse(started.body["authorization_url"].as_str().unwrap())
 }
 
-fn signed_in(reply: &Reply) -> User {
+pub(crate) fn signed_in(reply: &Reply) -> User {
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.body["status"], "authenticated", "{}", reply.body);
     crate::common::user_from(reply)
@@ -514,20 +514,22 @@ async fn accounts_are_provisioned_only_when_the_organisation_allows_it_for_its_d
 async fn an_existing_account_is_never_taken_over_by_email_but_links_itself() {
     let app = app().await;
     let provider = TestProvider::start().await;
-    let (_, org_id) = acme(&app, &provider, "idp", true).await;
+    let (ada, org_id) = acme(&app, &provider, "idp", true).await;
     let linus = app.sign_up("linus@acme.com").await;
 
-    // The provider says "linus@acme.com": not enough to sign in Linus's account.
+    // The provider says "linus@acme.com": not enough to sign in an account whose address
+    // nobody proved (it may not be Linus's).
     sso(&app, &provider, "linus-at-idp", "linus@acme.com")
         .await
-        .assert_problem(409, "sso_account_exists");
+        .assert_problem(409, "sso_link_required");
     // Unlinked, his password still works.
     assert_eq!(
         app.login("linus@acme.com", PASSWORD).await.body["status"],
         "authenticated"
     );
 
-    // Signed in, he links his identity himself (with his password).
+    // A member of Acme, signed in, he links his identity himself (with his password).
+    app.join(&ada, &org_id, &linus, "member").await;
     let wrong = app
         .send(app.authed(Method::POST, "/v1/me/sso/link", &linus.token).json(&json!({
             "org_id": org_id, "redirect_uri": MOBILE_APP, "callback": "client", "password": "wrong",
@@ -655,10 +657,11 @@ async fn only_owners_and_admins_manage_sso_and_a_domain_belongs_to_one_organisat
     app.get(&format!("/v1/orgs/{org_id}/sso"), &linus.token)
         .await
         .assert_problem(404, "not_found");
-    // acme.com is Acme's.
-    configure(&app, &linus, other_id, &provider, "idp", true)
-        .await
-        .assert_problem(409, "sso_domain_taken");
+    // acme.com is Acme's: Other has not verified it (and cannot).
+    let refused = configure(&app, &linus, other_id, &provider, "idp", true).await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.body["errors"][0]["field"], "email_domains[0]");
+    assert_eq!(refused.body["errors"][0]["code"], "domain_not_verified");
     // A provider whose discovery does not answer is refused.
     let bad = app
         .send(

@@ -114,6 +114,17 @@ pub fn verify<'a>(
     requirement: Requirement,
 ) -> Result<Verified<'a>> {
     let mfa_on = is_on(cx.conn, account_id)?;
+    // An account without a password proves itself with a recent sign-in at its provider, which
+    // Tessera does not see: once it has a Tessera factor, every change asks for that too.
+    let requirement = match requirement {
+        Requirement::Password
+            if mfa_on
+                && sso::has_no_password(&accounts::get(cx.conn, account_id)?.password_hash) =>
+        {
+            Requirement::PasswordAndCodeIfMfaIsOn
+        }
+        other => other,
+    };
     let code = match (requirement, mfa_on, &proof.code) {
         (Requirement::PasswordAndCode, false, _) => {
             return Err(Error::denied_because(

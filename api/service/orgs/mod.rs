@@ -9,6 +9,7 @@
 //! created by the organisation (managed accounts). Only the organisation that manages an
 //! account may remove or replace its factors (409 `account_not_managed` otherwise).
 
+pub mod domains;
 pub mod hardware_tokens;
 pub mod invitations;
 pub mod policy;

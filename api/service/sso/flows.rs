@@ -15,7 +15,7 @@ use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::schema::sso_flows;
 use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
-use crate::service::accounts::normalise_email;
+use crate::service::accounts::{self, normalise_email};
 use crate::service::context::Context;
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::ids::{AccountId, OrgId};
@@ -156,16 +156,22 @@ pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
     })
 }
 
-/// [`start`] for a signed-in account linking its own identity at `org_id`'s provider, once it
-/// re-entered its password (an account without one: a recent SSO sign-in).
+/// [`start`] for a signed-in account linking its own identity at `org_id`'s provider: a member
+/// whose email is at one of the organisation's verified domains (404 for anyone outside; 409
+/// `domain_not_verified`), once it confirmed with its password and, once MFA is on, a code (an
+/// account without a password: a recent SSO sign-in, and its code). A new way in, like a
+/// factor.
 pub fn start_link(
     cx: &mut Context<'_>,
     caller: &Caller,
     password: Option<Secret>,
+    code: Option<Secret>,
     org_id: OrgId,
     redirect_uri: String,
     callback: Callback,
 ) -> Result<Started> {
+    let account = accounts::get(cx.conn, caller.account_id())?;
+    identities::check_may_link(cx.conn, &org_id, &account)?;
     let link = Start {
         target: StartFor::Org(org_id),
         redirect_uri,
@@ -177,14 +183,14 @@ pub fn start_link(
         password_field: "password",
         code_field: "code",
         password,
-        code: None,
+        code,
         session_id: caller.session_id.clone(),
     };
     step_up::confirm(
         cx,
         caller.account_id(),
         &proof,
-        Requirement::Password,
+        Requirement::PasswordAndCodeIfMfaIsOn,
         |cx, _| start(cx, link),
     )
 }

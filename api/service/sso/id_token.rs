@@ -32,7 +32,8 @@ pub struct VerifiedIdentity {
     pub issuer: String,
     pub subject: String,
     pub email: Option<String>,
-    pub email_verified: bool,
+    /// What the provider said of the email (`None`: nothing, as Entra ID says nothing).
+    pub email_verified: Option<bool>,
     /// The provider's authentication methods (RFC 8176), as it sent them.
     pub amr: Vec<String>,
 }
@@ -205,12 +206,7 @@ fn check(claims: Claims, expected: &Expected<'_>) -> Result<VerifiedIdentity, Re
         .sub
         .filter(|s| !s.is_empty() && s.len() <= 255)
         .ok_or(Rejection::Subject)?;
-    // Some providers send `email_verified` as the string "true".
-    let email_verified = match claims.email_verified {
-        Some(serde_json::Value::Bool(b)) => b,
-        Some(serde_json::Value::String(s)) => s == "true",
-        _ => false,
-    };
+    let email_verified = email_verified(claims.email_verified.as_ref());
     Ok(VerifiedIdentity {
         issuer: claims.iss,
         subject,
@@ -218,6 +214,15 @@ fn check(claims: Claims, expected: &Expected<'_>) -> Result<VerifiedIdentity, Re
         email_verified,
         amr: claims.amr,
     })
+}
+
+/// What a provider says of an email: some send `email_verified` as the string "true".
+pub fn email_verified(value: Option<&serde_json::Value>) -> Option<bool> {
+    match value? {
+        serde_json::Value::Bool(b) => Some(*b),
+        serde_json::Value::String(s) => Some(s == "true"),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -277,7 +282,7 @@ mod tests {
         assert_eq!(identity.subject, "248289761001");
         assert_eq!(identity.issuer, ISSUER);
         assert_eq!(identity.email.as_deref(), Some("ada@example.com"));
-        assert!(identity.email_verified);
+        assert_eq!(identity.email_verified, Some(true));
         assert_eq!(identity.amr, ["pwd", "mfa"]);
     }
 

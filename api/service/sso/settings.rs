@@ -1,7 +1,8 @@
 //! An organisation's single sign-on settings: its OpenID Connect provider (issuer, client id,
-//! sealed client secret), the email domains whose people sign in there, and who owns the
-//! second factor (`idp`, or `both`: the provider and then Tessera). Owners and admins manage
-//! them; the client secret is never shown again.
+//! sealed client secret), the email domains whose people sign in there (verified domains of
+//! the organisation, see `orgs::domains`), and who owns the second factor (`idp`, or `both`:
+//! the provider and then Tessera). Owners and admins manage them; the client secret is never
+//! shown again.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -9,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::crypto::sealing::Sealer;
-use crate::db::schema::{org_sso, org_sso_domains};
+use crate::db::schema::org_sso;
 use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
 use crate::oidc::check_issuer;
@@ -18,6 +19,7 @@ use crate::service::context::Context;
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::ids::OrgId;
 use crate::service::orgs;
+use crate::service::orgs::domains;
 use crate::service::secret::Secret;
 use crate::service::sessions::Caller;
 
@@ -64,7 +66,9 @@ pub struct SsoSettings {
     pub issuer: String,
     #[schema(example = "0oa1b2c3d4")]
     pub client_id: String,
-    /// Sign-ins for emails at these domains go through the provider.
+    /// Sign-ins for emails at these domains go through the provider: verified domains of the
+    /// organisation. (A domain listed from before domains were verified routes nothing until
+    /// it is verified.)
     #[schema(example = json!(["acme.com"]))]
     pub email_domains: Vec<String>,
     pub mfa: SsoMfa,
@@ -86,7 +90,16 @@ pub struct Provider {
     pub client_secret: Secret,
     pub mfa: SsoMfa,
     pub auto_provision: bool,
-    pub email_domains: Vec<String>,
+    /// The organisation's verified domains: emails there are the organisation's, so its
+    /// provider is trusted for them (and its MFA may stand, with `mfa: idp`).
+    pub verified_domains: Vec<String>,
+}
+
+impl Provider {
+    /// Whether `email` is at one of the organisation's verified domains.
+    pub fn vouches_for(&self, email: &str) -> bool {
+        domains::domain_of(email).is_some_and(|d| self.verified_domains.iter().any(|v| v == d))
+    }
 }
 
 const MAX_DOMAINS: usize = 50;
@@ -95,27 +108,13 @@ fn secret_aad(org_id: &OrgId) -> String {
     format!("org_sso:{org_id}")
 }
 
-/// Lower-cases and checks an email domain: labels of letters, digits and hyphens, at least
-/// two of them.
-pub fn normalise_domain(domain: &str) -> Option<String> {
-    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    let labels: Vec<&str> = domain.split('.').collect();
-    let label_ok = |l: &&str| {
-        !l.is_empty()
-            && l.len() <= 63
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    };
-    (labels.len() >= 2 && domain.len() <= 253 && labels.iter().all(label_ok)).then_some(domain)
-}
-
-/// The domain of an (already normalised) email address.
-pub fn domain_of(email: &str) -> Option<&str> {
-    email.rsplit_once('@').map(|(_, domain)| domain)
-}
-
-fn validate(input: &SsoSettingsInput, allow_loopback: bool) -> Result<Vec<String>> {
+fn validate(
+    conn: &mut DbConnection,
+    org_id: &OrgId,
+    input: &SsoSettingsInput,
+    allow_loopback: bool,
+) -> Result<Vec<String>> {
+    let verified = domains::verified(conn, org_id)?;
     let mut errors = Vec::new();
     if check_issuer(&input.issuer, allow_loopback).is_err() || input.issuer.len() > 512 {
         errors.push(FieldError::new(
@@ -141,7 +140,14 @@ fn validate(input: &SsoSettingsInput, allow_loopback: bool) -> Result<Vec<String
     }
     let mut domains = Vec::new();
     for (i, domain) in input.email_domains.iter().enumerate() {
-        match normalise_domain(domain) {
+        match domains::normalise(domain) {
+            Some(d) if !verified.contains(&d) => errors.push(FieldError::new(
+                &format!("email_domains[{i}]"),
+                "domain_not_verified",
+                format!(
+                    "{d} is not a verified domain of the organisation (POST /v1/orgs/{{org_id}}/domains, then verify it)"
+                ),
+            )),
             Some(d) if !domains.contains(&d) => domains.push(d),
             Some(_) => {}
             None => errors.push(FieldError::new(
@@ -198,7 +204,7 @@ fn shown(cx: &mut Context<'_>, org_id: &OrgId) -> Result<Option<SsoSettings>> {
     Ok(Some(SsoSettings {
         issuer,
         client_id,
-        email_domains: domains(cx.conn, org_id)?,
+        email_domains: domains::sso_domains(cx.conn, org_id)?,
         mfa: SsoMfa::parse(&mfa),
         auto_provision: auto_provision != 0,
         callback_url: cx.env.sso.callback_url.clone(),
@@ -207,39 +213,17 @@ fn shown(cx: &mut Context<'_>, org_id: &OrgId) -> Result<Option<SsoSettings>> {
     }))
 }
 
-fn domains(conn: &mut DbConnection, org_id: &OrgId) -> Result<Vec<String>> {
-    Ok(org_sso_domains::table
-        .filter(org_sso_domains::org_id.eq(org_id.as_str()))
-        .order(org_sso_domains::domain.asc())
-        .select(org_sso_domains::domain)
-        .load(conn)?)
-}
-
-/// Sets (or replaces) the organisation's settings. 409 `sso_domain_taken` when another
-/// organisation signs in a domain already. Audited.
+/// Sets (or replaces) the organisation's settings. Its `email_domains` must be verified
+/// domains of the organisation (422, `domain_not_verified` on the field). Audited.
 pub fn put(
     cx: &mut Context<'_>,
     caller: &Caller,
     org_id: &OrgId,
     input: SsoSettingsInput,
 ) -> Result<SsoSettings> {
-    let domains = validate(&input, cx.env.sso.allow_loopback_issuers)?;
     cx.transaction(|cx| {
         orgs::admin(cx, org_id, caller)?;
-        let taken: Vec<String> = org_sso_domains::table
-            .filter(org_sso_domains::domain.eq_any(&domains))
-            .filter(org_sso_domains::org_id.ne(org_id.as_str()))
-            .select(org_sso_domains::domain)
-            .load(cx.conn)?;
-        if !taken.is_empty() {
-            return Err(Error::denied_because(
-                ErrorCode::SsoDomainTaken,
-                format!(
-                    "Another organisation signs in these domains already: {}.",
-                    taken.join(", ")
-                ),
-            ));
-        }
+        let domains = validate(cx.conn, org_id, &input, cx.env.sso.allow_loopback_issuers)?;
         let sealed = cx
             .env
             .sealer
@@ -264,16 +248,7 @@ pub fn put(
                 org_sso::updated_at.eq(now),
             ))
             .execute(cx.conn)?;
-        diesel::delete(org_sso_domains::table.filter(org_sso_domains::org_id.eq(org_id.as_str())))
-            .execute(cx.conn)?;
-        for domain in &domains {
-            diesel::insert_into(org_sso_domains::table)
-                .values((
-                    org_sso_domains::domain.eq(domain),
-                    org_sso_domains::org_id.eq(org_id.as_str()),
-                ))
-                .execute(cx.conn)?;
-        }
+        domains::set_sso_domains(cx.conn, org_id, &domains)?;
         let details = serde_json::json!({
             "issuer": input.issuer,
             "client_id": input.client_id.trim(),
@@ -294,8 +269,9 @@ pub fn put(
     })
 }
 
-/// Removes the organisation's settings (404 when it has none). Its members' links to the
-/// provider stay, so they are recognised if SSO comes back. Audited.
+/// Removes the organisation's settings (404 when it has none): its domains sign nobody in
+/// through SSO any more. Its members' links to the provider stay, so they are recognised if
+/// SSO comes back. Audited.
 pub fn delete(cx: &mut Context<'_>, caller: &Caller, org_id: &OrgId) -> Result<()> {
     cx.transaction(|cx| {
         orgs::admin(cx, org_id, caller)?;
@@ -303,25 +279,15 @@ pub fn delete(cx: &mut Context<'_>, caller: &Caller, org_id: &OrgId) -> Result<(
         if removed == 0 {
             return Err(Error::denied(ErrorCode::NotFound));
         }
-        diesel::delete(org_sso_domains::table.filter(org_sso_domains::org_id.eq(org_id.as_str())))
-            .execute(cx.conn)?;
+        domains::set_sso_domains(cx.conn, org_id, &[])?;
         let actor = caller.account_id();
         audit::record_in_org(cx, org_id, actor, actor, AuditAction::SsoRemoved, None)
     })
 }
 
-/// The organisation that signs in `email`'s domain, if any.
+/// The organisation that signs in `email`'s domain through SSO, if any: a verified domain.
 pub fn org_for_email(conn: &mut DbConnection, email: &str) -> Result<Option<OrgId>> {
-    let Some(domain) = domain_of(email) else {
-        return Ok(None);
-    };
-    Ok(org_sso_domains::table
-        .inner_join(org_sso::table)
-        .filter(org_sso_domains::domain.eq(domain))
-        .select(org_sso_domains::org_id)
-        .first::<String>(conn)
-        .optional()?
-        .map(OrgId::from))
+    domains::sso_org_for_email(conn, email)
 }
 
 /// The organisation's provider, its secret opened (404 `sso_not_configured` when it has none).
@@ -351,7 +317,7 @@ pub fn provider(conn: &mut DbConnection, sealer: &Sealer, org_id: &OrgId) -> Res
         client_secret,
         mfa: SsoMfa::parse(&mfa),
         auto_provision: auto_provision != 0,
-        email_domains: domains(conn, org_id)?,
+        verified_domains: domains::verified(conn, org_id)?,
     })
 }
 
@@ -406,30 +372,4 @@ pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize> {
             .execute(conn)?;
     }
     Ok(outdated.len())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn domains_are_lower_cased_and_must_look_like_domains() {
-        assert_eq!(normalise_domain(" Acme.COM. ").as_deref(), Some("acme.com"));
-        assert_eq!(
-            normalise_domain("eu.acme-corp.io").as_deref(),
-            Some("eu.acme-corp.io")
-        );
-        for bad in [
-            "acme",
-            "acme..com",
-            "-acme.com",
-            "ac me.com",
-            "acme.com/x",
-            "@acme.com",
-            "",
-        ] {
-            assert_eq!(normalise_domain(bad), None, "{bad}");
-        }
-        assert_eq!(domain_of("ada@acme.com"), Some("acme.com"));
-    }
 }

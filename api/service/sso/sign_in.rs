@@ -1,7 +1,11 @@
-//! The end of an SSO sign-in, once the provider vouched for the account: with `mfa: "idp"`
-//! the session (the provider owns the second factor, so the organisation's MFA requirement
-//! forces no enrolment here); with `mfa: "both"` the usual challenge, or a forced enrolment
-//! when the account has no factor yet.
+//! The end of an SSO sign-in, once the provider vouched for the account. With `mfa: "idp"`,
+//! for an account whose email is at one of the organisation's verified domains, the session
+//! (the provider owns the second factor, so the organisation's MFA requirement forces no
+//! enrolment here; the session is aal2 when the provider says it checked a second factor).
+//! Otherwise the provider stands for the password alone: with `mfa: "both"` the usual
+//! challenge, or a forced enrolment when the account has no factor yet; with `mfa: "idp"` for
+//! an account elsewhere (a personal account linked to the provider) its own second factor
+//! when it has one, as a password login would.
 
 use super::settings::{Provider, SsoMfa};
 use crate::service::accounts::{self, Account};
@@ -13,6 +17,7 @@ use crate::service::ids::AccountId;
 use crate::service::login::LoginOutcome;
 use crate::service::mfa::{self, challenges, tickets};
 use crate::service::operators;
+use crate::service::orgs::policy;
 use crate::service::sessions::{self, Aal, SignIn};
 
 /// Whether the provider says its sign-in used more than one factor (RFC 8176 `mfa`, or two
@@ -42,17 +47,23 @@ pub fn finish(
             history::record(cx, attempt(Some(FailureReason::AccountFrozen)))?;
             return Ok(Decision::Refused(frozen));
         }
-        if provider.mfa == SsoMfa::Both {
+        let idp_stands = provider.mfa == SsoMfa::Idp && provider.vouches_for(&account.email);
+        let mut deadline = None;
+        if !idp_stands {
             if mfa::is_on(cx.conn, account_id)? {
                 return Ok(Decision::Done(LoginOutcome::MfaRequired {
                     challenge: challenges::open(cx, account_id, LoginMethod::Sso)?,
                 }));
             }
-            return Ok(Decision::Done(LoginOutcome::MfaEnrollmentRequired {
-                enrollment: tickets::issue(cx, account_id, LoginMethod::Sso)?,
-            }));
+            deadline = policy::enrollment_deadline(cx.conn, account_id)?;
+            if provider.mfa == SsoMfa::Both || deadline.is_some_and(|d| d <= cx.now) {
+                return Ok(Decision::Done(LoginOutcome::MfaEnrollmentRequired {
+                    enrollment: tickets::issue(cx, account_id, LoginMethod::Sso)?,
+                }));
+            }
         }
-        let aal = if provider_proved_mfa(amr) {
+        // The provider's MFA counts only where the organisation's policy lets it stand.
+        let aal = if idp_stands && provider_proved_mfa(amr) {
             Aal::Aal2
         } else {
             Aal::Aal1
@@ -61,7 +72,7 @@ pub fn finish(
             aal,
             first: LoginMethod::Sso,
             second_factor: None,
-            mfa_enrollment_deadline: None,
+            mfa_enrollment_deadline: deadline,
             idp_amr: Some(amr),
         };
         let session = sessions::issue_signed_in(cx, account_id, sign_in)?;

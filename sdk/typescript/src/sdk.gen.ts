@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminListOutboxData, AdminListOutboxErrors, AdminListOutboxResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangeEmailData, ChangeEmailErrors, ChangeEmailResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ConfirmEmailChangeData, ConfirmEmailChangeErrors, ConfirmEmailChangeResponses, CreateAccessTokenData, CreateAccessTokenErrors, CreateAccessTokenResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgInvitationData, CreateOrgInvitationErrors, CreateOrgInvitationResponses, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeleteOrgSsoData, DeleteOrgSsoErrors, DeleteOrgSsoResponses, DeliverChallengeCodeData, DeliverChallengeCodeErrors, DeliverChallengeCodeResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollSmsData, EnrollSmsErrors, EnrollSmsResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, EnrollWhatsappData, EnrollWhatsappErrors, EnrollWhatsappResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetOrgSsoData, GetOrgSsoErrors, GetOrgSsoResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, LinkSsoData, LinkSsoErrors, LinkSsoResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListMyOrgsData, ListMyOrgsErrors, ListMyOrgsResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgInvitationsData, ListOrgInvitationsErrors, ListOrgInvitationsResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PutOrgSsoData, PutOrgSsoErrors, PutOrgSsoResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveFactorData, RemoveFactorErrors, RemoveFactorResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, RequestEmailVerificationData, RequestEmailVerificationErrors, RequestEmailVerificationResponses, ResendEmailVerificationData, ResendEmailVerificationErrors, ResendEmailVerificationResponses, ResendOrgInvitationData, ResendOrgInvitationErrors, ResendOrgInvitationResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOrgInvitationData, RevokeOrgInvitationErrors, RevokeOrgInvitationResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SendConfirmationCodeData, SendConfirmationCodeErrors, SendConfirmationCodeResponses, SetNotificationPreferencesData, SetNotificationPreferencesErrors, SetNotificationPreferencesResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, SsoCallbackData, SsoCallbackErrors, SsoCallbackRedirectData, SsoCallbackRedirectErrors, SsoCallbackResponses, SsoExchangeData, SsoExchangeErrors, SsoExchangeResponses, StartSsoData, StartSsoErrors, StartSsoResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses, VerifyWhatsappNumberData, VerifyWhatsappNumberErrors, VerifyWhatsappNumberResponses } from './types.gen';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, ActivateFactorData, ActivateFactorErrors, ActivateFactorResponses, AddOrgDomainData, AddOrgDomainErrors, AddOrgDomainResponses, AddOrgMemberData, AddOrgMemberErrors, AddOrgMemberResponses, AdminFindAccountsData, AdminFindAccountsErrors, AdminFindAccountsResponses, AdminFreezeAccountData, AdminFreezeAccountErrors, AdminFreezeAccountResponses, AdminListOutboxData, AdminListOutboxErrors, AdminListOutboxResponses, AdminUnfreezeAccountData, AdminUnfreezeAccountErrors, AdminUnfreezeAccountResponses, BindHardwareTokenData, BindHardwareTokenErrors, BindHardwareTokenResponses, ChangeEmailData, ChangeEmailErrors, ChangeEmailResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ConfirmEmailChangeData, ConfirmEmailChangeErrors, ConfirmEmailChangeResponses, CreateAccessTokenData, CreateAccessTokenErrors, CreateAccessTokenResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateOrgData, CreateOrgErrors, CreateOrgInvitationData, CreateOrgInvitationErrors, CreateOrgInvitationResponses, CreateOrgResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeleteOrgDomainData, DeleteOrgDomainErrors, DeleteOrgDomainResponses, DeleteOrgSsoData, DeleteOrgSsoErrors, DeleteOrgSsoResponses, DeleteSsoIdentityData, DeleteSsoIdentityErrors, DeleteSsoIdentityResponses, DeliverChallengeCodeData, DeliverChallengeCodeErrors, DeliverChallengeCodeResponses, DisableMfaData, DisableMfaErrors, DisableMfaResponses, EnrollSmsData, EnrollSmsErrors, EnrollSmsResponses, EnrollTotpData, EnrollTotpErrors, EnrollTotpResponses, EnrollWhatsappData, EnrollWhatsappErrors, EnrollWhatsappResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetLivenessData, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrgData, GetOrgErrors, GetOrgMemberMfaData, GetOrgMemberMfaErrors, GetOrgMemberMfaResponses, GetOrgResponses, GetOrgSsoData, GetOrgSsoErrors, GetOrgSsoResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ImportHardwareTokensData, ImportHardwareTokensErrors, ImportHardwareTokensResponses, IntrospectTokenData, IntrospectTokenErrors, IntrospectTokenResponses, LinkSsoData, LinkSsoErrors, LinkSsoResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListHardwareTokensData, ListHardwareTokensErrors, ListHardwareTokensResponses, ListLoginHistoryData, ListLoginHistoryErrors, ListLoginHistoryResponses, ListMyOrgsData, ListMyOrgsErrors, ListMyOrgsResponses, ListOrgAuditLogData, ListOrgAuditLogErrors, ListOrgAuditLogResponses, ListOrgDomainsData, ListOrgDomainsErrors, ListOrgDomainsResponses, ListOrgInvitationsData, ListOrgInvitationsErrors, ListOrgInvitationsResponses, ListOrgMembersData, ListOrgMembersErrors, ListOrgMembersResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListSsoIdentitiesData, ListSsoIdentitiesErrors, ListSsoIdentitiesResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PutOrgSsoData, PutOrgSsoErrors, PutOrgSsoResponses, RegenerateRecoveryCodesData, RegenerateRecoveryCodesErrors, RegenerateRecoveryCodesResponses, RegisterHardwareTokenData, RegisterHardwareTokenErrors, RegisterHardwareTokenResponses, RemoveFactorData, RemoveFactorErrors, RemoveFactorResponses, RemoveHardwareTokenData, RemoveHardwareTokenErrors, RemoveHardwareTokenResponses, RemoveOrgMemberData, RemoveOrgMemberErrors, RemoveOrgMemberResponses, RequestEmailVerificationData, RequestEmailVerificationErrors, RequestEmailVerificationResponses, ResendEmailVerificationData, ResendEmailVerificationErrors, ResendEmailVerificationResponses, ResendOrgInvitationData, ResendOrgInvitationErrors, ResendOrgInvitationResponses, ResetOrgMemberMfaData, ResetOrgMemberMfaErrors, ResetOrgMemberMfaResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevealRecoveryCodesData, RevealRecoveryCodesErrors, RevealRecoveryCodesResponses, RevokeOrgInvitationData, RevokeOrgInvitationErrors, RevokeOrgInvitationResponses, RevokeOtherSessionsData, RevokeOtherSessionsErrors, RevokeOtherSessionsResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SendConfirmationCodeData, SendConfirmationCodeErrors, SendConfirmationCodeResponses, SetNotificationPreferencesData, SetNotificationPreferencesErrors, SetNotificationPreferencesResponses, SetOrgMemberMfaRequirementData, SetOrgMemberMfaRequirementErrors, SetOrgMemberMfaRequirementResponses, SsoCallbackData, SsoCallbackErrors, SsoCallbackRedirectData, SsoCallbackRedirectErrors, SsoCallbackResponses, SsoExchangeData, SsoExchangeErrors, SsoExchangeResponses, StartSsoData, StartSsoErrors, StartSsoResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateOrgData, UpdateOrgErrors, UpdateOrgMemberData, UpdateOrgMemberErrors, UpdateOrgMemberResponses, UpdateOrgResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses, VerifyLoginChallengeData, VerifyLoginChallengeErrors, VerifyLoginChallengeResponses, VerifyOrgDomainData, VerifyOrgDomainErrors, VerifyOrgDomainResponses, VerifyWhatsappNumberData, VerifyWhatsappNumberErrors, VerifyWhatsappNumberResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -238,7 +238,7 @@ export const ssoCallbackRedirect = <ThrowOnError extends boolean = false>(option
  * Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
  * `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
  * `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
- * `sso_account_not_provisioned`, 409 `sso_account_exists`, 502
+ * `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
  * `sso_provider_unavailable`; none creates an account or a session.
  */
 export const ssoCallback = <ThrowOnError extends boolean = false>(options: Options<SsoCallbackData, ThrowOnError>) => (options.client ?? client).post<SsoCallbackResponses, SsoCallbackErrors, ThrowOnError>({
@@ -837,13 +837,50 @@ export const revokeSession = <ThrowOnError extends boolean = false>(options: Opt
 });
 
 /**
+ * Your links to organisations' identity providers, newest first.
+ */
+export const listSsoIdentities = <ThrowOnError extends boolean = false>(options?: Options<ListSsoIdentitiesData, ThrowOnError>) => (options?.client ?? client).get<ListSsoIdentitiesResponses, ListSsoIdentitiesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/me/sso/identities',
+    ...options
+});
+
+/**
+ * Remove one of your links to an organisation's identity provider.
+ *
+ * Confirmed with the password and, once MFA is on, a `code` (403 `reauthentication_failed`
+ * naming the field otherwise). 409 `password_managed_by_idp` for the link to the organisation
+ * that manages an account without a password (its only way in). Audited as `sso.unlinked`;
+ * the account is emailed.
+ */
+export const deleteSsoIdentity = <ThrowOnError extends boolean = false>(options: Options<DeleteSsoIdentityData, ThrowOnError>) => (options.client ?? client).delete<DeleteSsoIdentityResponses, DeleteSsoIdentityErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/me/sso/identities/{identity_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Link your account to your organisation's identity provider.
  *
- * For an account that existed before its organisation turned single sign-on on: confirm with
- * the password, then sign in at the provider (as with `POST /v1/auth/sso/start`); the
- * provider's identity is linked to this account (audited as `sso.linked`) and signs it in
- * from then on. 409 `sso_identity_linked_elsewhere` when that identity signs in another
- * account.
+ * For a member of the organisation whose email is at one of its verified domains (404 for an
+ * organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
+ * password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
+ * otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+ * provider's identity is linked to this account (audited as `sso.linked`, and the account is
+ * emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
+ * identity signs in another account.
  */
 export const linkSso = <ThrowOnError extends boolean = false>(options: Options<LinkSsoData, ThrowOnError>) => (options.client ?? client).post<LinkSsoResponses, LinkSsoErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -938,6 +975,79 @@ export const listOrgAuditLog = <ThrowOnError extends boolean = false>(options: O
             type: 'apiKey'
         }],
     url: '/v1/orgs/{org_id}/audit-log',
+    ...options
+});
+
+/**
+ * The organisation's domains, verified or not (owners and admins).
+ */
+export const listOrgDomains = <ThrowOnError extends boolean = false>(options: Options<ListOrgDomainsData, ThrowOnError>) => (options.client ?? client).get<ListOrgDomainsResponses, ListOrgDomainsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/orgs/{org_id}/domains',
+    ...options
+});
+
+/**
+ * Claim a domain for the organisation (owners and admins).
+ *
+ * Answers the TXT record to publish (`_tessera-challenge.<domain>`); then ask for the check
+ * (`POST …/domains/{domain}/verify`). A claim proves nothing: only a verified domain routes
+ * single sign-on, provisions accounts, or makes the organisation's provider trusted for its
+ * emails. Several organisations may claim a domain; the first to verify it has it (409
+ * `domain_taken` for the others). Claiming a domain the organisation claims already answers
+ * that claim (200). At most 50 per organisation (409 `limit_reached`). Audited as
+ * `domain.added`.
+ */
+export const addOrgDomain = <ThrowOnError extends boolean = false>(options: Options<AddOrgDomainData, ThrowOnError>) => (options.client ?? client).post<AddOrgDomainResponses, AddOrgDomainErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/orgs/{org_id}/domains',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove a domain from the organisation (owners and admins).
+ *
+ * A verified domain stops routing single sign-on and provisioning accounts at once (the
+ * links made stay). Audited as `domain.removed`.
+ */
+export const deleteOrgDomain = <ThrowOnError extends boolean = false>(options: Options<DeleteOrgDomainData, ThrowOnError>) => (options.client ?? client).delete<DeleteOrgDomainResponses, DeleteOrgDomainErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/orgs/{org_id}/domains/{domain}',
+    ...options
+});
+
+/**
+ * Check the domain's TXT record and verify the domain (owners and admins).
+ *
+ * Looks `_tessera-challenge.<domain>` up in DNS: the domain is verified when one of its TXT
+ * records is the claim's value; 409 `domain_not_verified` naming what was found otherwise.
+ * 409 `domain_taken` when another organisation verified it first. At most 10 checks an hour
+ * per organisation (429). A domain verified already answers at once. Audited as
+ * `domain.verified`.
+ */
+export const verifyOrgDomain = <ThrowOnError extends boolean = false>(options: Options<VerifyOrgDomainData, ThrowOnError>) => (options.client ?? client).post<VerifyOrgDomainResponses, VerifyOrgDomainErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'tessera_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/orgs/{org_id}/domains/{domain}/verify',
     ...options
 });
 

@@ -169,8 +169,9 @@ export type AuditEvent = {
      * `hardware_token.assigned`, `hardware_token.removed`, `api_key.created`,
      * `api_key.rotated`, `api_key.deleted`, `mfa.enabled`, `mfa.disabled`,
      * `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
-     * `session.revoked`, `sessions.revoked_others`, `email.verified`, `email.changed` (more may
-     * be added).
+     * `session.revoked`, `sessions.revoked_others`, `email.verified`, `email.changed`,
+     * `sso.configured`, `sso.removed`, `sso.linked`, `sso.unlinked`, `domain.added`,
+     * `domain.verified`, `domain.removed` (more may be added).
      */
     event: string;
     /**
@@ -326,6 +327,50 @@ export type DeviceInfo = {
     browser_version?: string | null;
     os?: string | null;
     os_version?: string | null;
+};
+
+/**
+ * A domain the organisation claims.
+ */
+export type Domain = {
+    /**
+     * Lower-case, internationalised names in their ASCII (punycode) form.
+     */
+    domain: string;
+    /**
+     * Proven: it routes SSO sign-ins and provisions accounts, and the organisation's
+     * provider is trusted for emails at it.
+     */
+    verified: boolean;
+    /**
+     * `dns` or `operator` (more may be added); absent until verified.
+     */
+    verified_by?: string;
+    verified_at?: string;
+    /**
+     * Whether the organisation's single sign-on signs in emails at this domain (its
+     * settings' `email_domains`).
+     */
+    sso: boolean;
+    /**
+     * Publish this record, then ask for the check (`POST …/domains/{domain}/verify`).
+     */
+    txt_record: TxtRecord;
+    created_at: string;
+};
+
+/**
+ * The organisation's domains: all of them (at most 50), by name.
+ */
+export type DomainList = {
+    items: Array<Domain>;
+};
+
+export type DomainRequest = {
+    /**
+     * A domain name; internationalised names are taken in their ASCII (punycode) form.
+     */
+    domain: string;
 };
 
 /**
@@ -1329,6 +1374,35 @@ export type SsoExchangeRequest = {
     exchange_verifier?: string | null;
 };
 
+/**
+ * One of the account's links to an organisation's identity provider.
+ */
+export type SsoIdentity = {
+    id: string;
+    org_id: string;
+    org_name: string;
+    /**
+     * The provider's issuer.
+     */
+    issuer: string;
+    linked_at: string;
+    /**
+     * The latest sign-in through this link.
+     */
+    last_used_at: string;
+};
+
+/**
+ * A page of the account's links to organisations' identity providers, newest first.
+ */
+export type SsoIdentityPage = {
+    items: Array<SsoIdentity>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    next_cursor?: string | null;
+};
+
 export type SsoLinkRequest = {
     org_id: string;
     /**
@@ -1340,6 +1414,10 @@ export type SsoLinkRequest = {
      * The account's password (accounts provisioned by SSO: a recent SSO sign-in instead).
      */
     password?: string | null;
+    /**
+     * A current authenticator code or an unused recovery code: required once MFA is on.
+     */
+    code?: string | null;
 };
 
 /**
@@ -1354,7 +1432,9 @@ export type SsoSettings = {
     issuer: string;
     client_id: string;
     /**
-     * Sign-ins for emails at these domains go through the provider.
+     * Sign-ins for emails at these domains go through the provider: verified domains of the
+     * organisation. (A domain listed from before domains were verified routes nothing until
+     * it is verified.)
      */
     email_domains: Array<string>;
     mfa: SsoMfa;
@@ -1383,8 +1463,9 @@ export type SsoSettingsRequest = {
      */
     client_secret: string;
     /**
-     * Email domains whose people sign in at this provider; a domain belongs to one
-     * organisation at most.
+     * Email domains whose people sign in at this provider: verified domains of the
+     * organisation (`POST /v1/orgs/{org_id}/domains`; 422 with `domain_not_verified` on the
+     * field otherwise).
      */
     email_domains: Array<string>;
     mfa: SsoMfa;
@@ -1424,6 +1505,17 @@ export type SsoStarted = {
      * The sign-in must come back before this.
      */
     expires_at: string;
+};
+
+export type SsoUnlinkRequest = {
+    /**
+     * The account's password (accounts without one: a recent SSO sign-in instead).
+     */
+    password?: string | null;
+    /**
+     * A current authenticator code or an unused recovery code: required once MFA is on.
+     */
+    code?: string | null;
 };
 
 /**
@@ -1469,6 +1561,20 @@ export type TotpEnrolment = {
      * The pending factor is discarded if not activated by then.
      */
     expires_at: string;
+};
+
+/**
+ * The DNS record that proves a claim.
+ */
+export type TxtRecord = {
+    /**
+     * Where to publish it.
+     */
+    name: string;
+    /**
+     * The TXT record's value, exactly.
+     */
+    value: string;
 };
 
 export type UnusedRecoveryCodes = {
@@ -4223,6 +4329,125 @@ export type RevokeSessionResponses = {
 
 export type RevokeSessionResponse = RevokeSessionResponses[keyof RevokeSessionResponses];
 
+export type ListSsoIdentitiesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1 to 200 (default 50).
+         */
+        limit?: number;
+        /**
+         * `next_cursor` from the previous page (opaque; only cursors this server handed out work).
+         */
+        cursor?: string;
+    };
+    url: '/v1/me/sso/identities';
+};
+
+export type ListSsoIdentitiesErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ListSsoIdentitiesError = ListSsoIdentitiesErrors[keyof ListSsoIdentitiesErrors];
+
+export type ListSsoIdentitiesResponses = {
+    /**
+     * A page of links
+     */
+    200: SsoIdentityPage;
+};
+
+export type ListSsoIdentitiesResponse = ListSsoIdentitiesResponses[keyof ListSsoIdentitiesResponses];
+
+export type DeleteSsoIdentityData = {
+    body: SsoUnlinkRequest;
+    path: {
+        /**
+         * The link's id
+         */
+        identity_id: string;
+    };
+    query?: never;
+    url: '/v1/me/sso/identities/{identity_id}';
+};
+
+export type DeleteSsoIdentityErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * The account is frozen by support (`account_frozen`).
+     */
+    423: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type DeleteSsoIdentityError = DeleteSsoIdentityErrors[keyof DeleteSsoIdentityErrors];
+
+export type DeleteSsoIdentityResponses = {
+    /**
+     * Removed
+     */
+    204: void;
+};
+
+export type DeleteSsoIdentityResponse = DeleteSsoIdentityResponses[keyof DeleteSsoIdentityResponses];
+
 export type LinkSsoData = {
     body: SsoLinkRequest;
     path?: never;
@@ -4570,6 +4795,244 @@ export type ListOrgAuditLogResponses = {
 };
 
 export type ListOrgAuditLogResponse = ListOrgAuditLogResponses[keyof ListOrgAuditLogResponses];
+
+export type ListOrgDomainsData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/domains';
+};
+
+export type ListOrgDomainsErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ListOrgDomainsError = ListOrgDomainsErrors[keyof ListOrgDomainsErrors];
+
+export type ListOrgDomainsResponses = {
+    /**
+     * The domains
+     */
+    200: DomainList;
+};
+
+export type ListOrgDomainsResponse = ListOrgDomainsResponses[keyof ListOrgDomainsResponses];
+
+export type AddOrgDomainData = {
+    body: DomainRequest;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/domains';
+};
+
+export type AddOrgDomainErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type AddOrgDomainError = AddOrgDomainErrors[keyof AddOrgDomainErrors];
+
+export type AddOrgDomainResponses = {
+    /**
+     * Claimed already
+     */
+    200: Domain;
+    /**
+     * Claimed
+     */
+    201: Domain;
+};
+
+export type AddOrgDomainResponse = AddOrgDomainResponses[keyof AddOrgDomainResponses];
+
+export type DeleteOrgDomainData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+        /**
+         * The domain, as claimed
+         */
+        domain: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/domains/{domain}';
+};
+
+export type DeleteOrgDomainErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type DeleteOrgDomainError = DeleteOrgDomainErrors[keyof DeleteOrgDomainErrors];
+
+export type DeleteOrgDomainResponses = {
+    /**
+     * Removed
+     */
+    204: void;
+};
+
+export type DeleteOrgDomainResponse = DeleteOrgDomainResponses[keyof DeleteOrgDomainResponses];
+
+export type VerifyOrgDomainData = {
+    body?: never;
+    path: {
+        /**
+         * The organisation's id
+         */
+        org_id: string;
+        /**
+         * The domain, as claimed
+         */
+        domain: string;
+    };
+    query?: never;
+    url: '/v1/orgs/{org_id}/domains/{domain}/verify';
+};
+
+export type VerifyOrgDomainErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+     * to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+     * `attempts_remaining` may say how many tries are left; the session stays valid), or
+     * `origin_not_allowed` (a browser request from an origin that is not allowed).
+     */
+    403: Problem;
+    /**
+     * No such resource (also for another account's resources).
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type VerifyOrgDomainError = VerifyOrgDomainErrors[keyof VerifyOrgDomainErrors];
+
+export type VerifyOrgDomainResponses = {
+    /**
+     * Verified
+     */
+    200: Domain;
+};
+
+export type VerifyOrgDomainResponse = VerifyOrgDomainResponses[keyof VerifyOrgDomainResponses];
 
 export type ListHardwareTokensData = {
     body?: never;

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod dns;
 pub mod oidc_provider;
 pub mod orgs;
 pub mod smtp;

@@ -2,7 +2,8 @@
 //! that checks what a real one checks (the client's secret, the code used once, the PKCE
 //! verifier, the redirect URI) and answers with an ID token signed by a test key. The test
 //! plays the person at the provider: it reads the authorization URL Tessera made and issues
-//! a code for it, with the claims it wants the ID token to carry.
+//! a code for it, with the claims it wants the ID token to carry (and, if it likes, what the
+//! userinfo endpoint answers for the code's access token).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -46,11 +47,14 @@ struct IssuedCode {
     code_challenge: String,
     redirect_uri: String,
     id_token: String,
+    userinfo: Option<Value>,
 }
 
 #[derive(Default)]
 struct Codes {
     issued: HashMap<String, IssuedCode>,
+    /// Access token -> what the userinfo endpoint answers for it.
+    userinfo: HashMap<String, Value>,
 }
 
 pub struct TestProvider {
@@ -62,6 +66,25 @@ pub struct TestProvider {
 
 struct TokenEndpoint {
     codes: Arc<Mutex<Codes>>,
+}
+
+struct UserinfoEndpoint {
+    codes: Arc<Mutex<Codes>>,
+}
+
+impl Respond for UserinfoEndpoint {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let token = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        match self.codes.lock().unwrap().userinfo.get(token) {
+            Some(claims) => ResponseTemplate::new(200).set_body_json(claims),
+            None => ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_token"})),
+        }
+    }
 }
 
 fn form(body: &[u8]) -> HashMap<String, String> {
@@ -113,8 +136,16 @@ impl Respond for TokenEndpoint {
         {
             return refuse("invalid_grant");
         }
+        let access_token = format!("at-{}", uuid::Uuid::now_v7());
+        if let Some(userinfo) = issued.userinfo {
+            self.codes
+                .lock()
+                .unwrap()
+                .userinfo
+                .insert(access_token.clone(), userinfo);
+        }
         ResponseTemplate::new(200).set_body_json(json!({
-            "access_token": "opaque-access-token",
+            "access_token": access_token,
             "token_type": "Bearer",
             "expires_in": 300,
             "id_token": issued.id_token,
@@ -134,6 +165,7 @@ impl TestProvider {
                 "authorization_endpoint": format!("{issuer}/authorize"),
                 "token_endpoint": format!("{issuer}/token"),
                 "jwks_uri": format!("{issuer}/jwks"),
+                "userinfo_endpoint": format!("{issuer}/userinfo"),
                 "response_types_supported": ["code"],
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["EdDSA"],
@@ -152,6 +184,13 @@ impl TestProvider {
         Mock::given(method("POST"))
             .and(path("/token"))
             .respond_with(TokenEndpoint {
+                codes: codes.clone(),
+            })
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/userinfo"))
+            .respond_with(UserinfoEndpoint {
                 codes: codes.clone(),
             })
             .mount(&server)
@@ -192,11 +231,31 @@ impl TestProvider {
         self.issue_code_signed_by(request, claims, &self.key)
     }
 
+    /// A code whose access token makes the userinfo endpoint answer `userinfo`.
+    pub fn issue_code_with_userinfo(
+        &self,
+        request: &AuthorizationRequest,
+        claims: &Value,
+        userinfo: Value,
+    ) -> String {
+        self.issue(request, claims, &self.key, Some(userinfo))
+    }
+
     pub fn issue_code_signed_by(
         &self,
         request: &AuthorizationRequest,
         claims: &Value,
         key: &KeyPair,
+    ) -> String {
+        self.issue(request, claims, key, None)
+    }
+
+    fn issue(
+        &self,
+        request: &AuthorizationRequest,
+        claims: &Value,
+        key: &KeyPair,
+        userinfo: Option<Value>,
     ) -> String {
         let code = format!("code-{}", uuid::Uuid::now_v7());
         let id_token = key.signer().sign(claims).unwrap();
@@ -206,6 +265,7 @@ impl TestProvider {
                 code_challenge: request.code_challenge.clone(),
                 redirect_uri: request.redirect_uri.clone(),
                 id_token,
+                userinfo,
             },
         );
         code

@@ -48,6 +48,22 @@ impl TestApp {
             .collect()
     }
 
+    /// Verifies `domain` for the organisation as an operator would (`tessera admin
+    /// verify-domain`), without DNS.
+    pub async fn verify_domain(&self, org: &str, domain: &str) {
+        use tessera::service::orgs::domains;
+        use tessera::service::{ClientInfo, OrgId};
+        let (org, domain) = (OrgId::from(org.to_string()), domain.to_string());
+        let verified = self
+            .state
+            .run(ClientInfo::default(), move |cx| {
+                domains::verify_by_operator(cx, &org, &domain)
+            })
+            .await
+            .expect("the domain is verified");
+        assert!(verified.verified);
+    }
+
     pub async fn create_org(&self, owner: &User, name: &str) -> String {
         let created = self
             .send(

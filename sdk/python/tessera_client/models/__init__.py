@@ -24,6 +24,9 @@ from .create_api_key_request import CreateApiKeyRequest
 from .current_session_response import CurrentSessionResponse
 from .deliver_code_request import DeliverCodeRequest
 from .device_info import DeviceInfo
+from .domain import Domain
+from .domain_list import DomainList
+from .domain_request import DomainRequest
 from .email_proof import EmailProof
 from .email_verified import EmailVerified
 from .enrollment import Enrollment
@@ -94,15 +97,19 @@ from .sign_up_request import SignUpRequest
 from .sign_up_response import SignUpResponse
 from .sso_callback_request import SsoCallbackRequest
 from .sso_exchange_request import SsoExchangeRequest
+from .sso_identity import SsoIdentity
+from .sso_identity_page import SsoIdentityPage
 from .sso_link_request import SsoLinkRequest
 from .sso_mfa import SsoMfa
 from .sso_settings import SsoSettings
 from .sso_settings_request import SsoSettingsRequest
 from .sso_start_request import SsoStartRequest
 from .sso_started import SsoStarted
+from .sso_unlink_request import SsoUnlinkRequest
 from .status import Status
 from .step_up_request import StepUpRequest
 from .totp_enrolment import TotpEnrolment
+from .txt_record import TxtRecord
 from .unused_recovery_codes import UnusedRecoveryCodes
 from .update_org_request import UpdateOrgRequest
 from .update_profile_request import UpdateProfileRequest
@@ -136,6 +143,9 @@ __all__ = (
     "CurrentSessionResponse",
     "DeliverCodeRequest",
     "DeviceInfo",
+    "Domain",
+    "DomainList",
+    "DomainRequest",
     "EmailProof",
     "EmailVerified",
     "Enrollment",
@@ -206,15 +216,19 @@ __all__ = (
     "SignUpResponse",
     "SsoCallbackRequest",
     "SsoExchangeRequest",
+    "SsoIdentity",
+    "SsoIdentityPage",
     "SsoLinkRequest",
     "SsoMfa",
     "SsoSettings",
     "SsoSettingsRequest",
     "SsoStarted",
     "SsoStartRequest",
+    "SsoUnlinkRequest",
     "Status",
     "StepUpRequest",
     "TotpEnrolment",
+    "TxtRecord",
     "UnusedRecoveryCodes",
     "UpdateOrgRequest",
     "UpdateProfileRequest",

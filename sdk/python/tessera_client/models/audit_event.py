@@ -29,8 +29,9 @@ class AuditEvent:
             `hardware_token.assigned`, `hardware_token.removed`, `api_key.created`,
             `api_key.rotated`, `api_key.deleted`, `mfa.enabled`, `mfa.disabled`,
             `recovery_codes.regenerated`, `recovery_codes.revealed`, `password.changed`,
-            `session.revoked`, `sessions.revoked_others`, `email.verified`, `email.changed` (more may
-            be added). Example: mfa.enabled.
+            `session.revoked`, `sessions.revoked_others`, `email.verified`, `email.changed`,
+            `sso.configured`, `sso.removed`, `sso.linked`, `sso.unlinked`, `domain.added`,
+            `domain.verified`, `domain.removed` (more may be added). Example: mfa.enabled.
         account_id (str): The account the event is about.
         occurred_at (datetime.datetime):
         actor_id (None | str | Unset): The account that acted: the owner, or an organisation's administrator.

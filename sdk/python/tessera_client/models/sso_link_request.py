@@ -25,12 +25,15 @@ class SsoLinkRequest:
         callback (Callback | Unset): Where the provider sends the browser back with the code.
         password (None | str | Unset): The account's password (accounts provisioned by SSO: a recent SSO sign-in
             instead).
+        code (None | str | Unset): A current authenticator code or an unused recovery code: required once MFA is on.
+            Example: 123456.
     """
 
     org_id: UUID
     redirect_uri: str
     callback: Callback | Unset = UNSET
     password: None | str | Unset = UNSET
+    code: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         org_id = str(self.org_id)
@@ -47,6 +50,12 @@ class SsoLinkRequest:
         else:
             password = self.password
 
+        code: None | str | Unset
+        if isinstance(self.code, Unset):
+            code = UNSET
+        else:
+            code = self.code
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -59,6 +68,8 @@ class SsoLinkRequest:
             field_dict["callback"] = callback
         if password is not UNSET:
             field_dict["password"] = password
+        if code is not UNSET:
+            field_dict["code"] = code
 
         return field_dict
 
@@ -85,11 +96,21 @@ class SsoLinkRequest:
 
         password = _parse_password(d.pop("password", UNSET))
 
+        def _parse_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        code = _parse_code(d.pop("code", UNSET))
+
         sso_link_request = cls(
             org_id=org_id,
             redirect_uri=redirect_uri,
             callback=callback,
             password=password,
+            code=code,
         )
 
         return sso_link_request

@@ -19,7 +19,9 @@ class SsoSettings:
     Attributes:
         issuer (str):  Example: https://acme.okta.com.
         client_id (str):  Example: 0oa1b2c3d4.
-        email_domains (list[str]): Sign-ins for emails at these domains go through the provider. Example: ['acme.com'].
+        email_domains (list[str]): Sign-ins for emails at these domains go through the provider: verified domains of the
+            organisation. (A domain listed from before domains were verified routes nothing until
+            it is verified.) Example: ['acme.com'].
         mfa (SsoMfa): Who checks the second factor of the organisation's SSO sign-ins.
         auto_provision (bool): Whether the provider's users without an account get one at their first sign-in.
         callback_url (str): The redirect URI to register at the provider for the browser flow

@@ -23,8 +23,9 @@ class SsoSettingsRequest:
             (`/.well-known/openid-configuration`) must answer.
         client_id (str):
         client_secret (str): Stored sealed; never shown again.
-        email_domains (list[str]): Email domains whose people sign in at this provider; a domain belongs to one
-            organisation at most.
+        email_domains (list[str]): Email domains whose people sign in at this provider: verified domains of the
+            organisation (`POST /v1/orgs/{org_id}/domains`; 422 with `domain_not_verified` on the
+            field otherwise).
         mfa (SsoMfa): Who checks the second factor of the organisation's SSO sign-ins.
         auto_provision (bool | Unset):
     """

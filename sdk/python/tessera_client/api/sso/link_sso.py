@@ -110,11 +110,13 @@ def sync_detailed(
 ) -> Response[Problem | SsoStarted]:
     """Link your account to your organisation's identity provider.
 
-     For an account that existed before its organisation turned single sign-on on: confirm with
-    the password, then sign in at the provider (as with `POST /v1/auth/sso/start`); the
-    provider's identity is linked to this account (audited as `sso.linked`) and signs it in
-    from then on. 409 `sso_identity_linked_elsewhere` when that identity signs in another
-    account.
+     For a member of the organisation whose email is at one of its verified domains (404 for an
+    organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
+    password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
+    otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+    provider's identity is linked to this account (audited as `sso.linked`, and the account is
+    emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
+    identity signs in another account.
 
     Args:
         body (SsoLinkRequest):  Example: {'org_id': '01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a',
@@ -147,11 +149,13 @@ def sync(
 ) -> Problem | SsoStarted | None:
     """Link your account to your organisation's identity provider.
 
-     For an account that existed before its organisation turned single sign-on on: confirm with
-    the password, then sign in at the provider (as with `POST /v1/auth/sso/start`); the
-    provider's identity is linked to this account (audited as `sso.linked`) and signs it in
-    from then on. 409 `sso_identity_linked_elsewhere` when that identity signs in another
-    account.
+     For a member of the organisation whose email is at one of its verified domains (404 for an
+    organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
+    password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
+    otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+    provider's identity is linked to this account (audited as `sso.linked`, and the account is
+    emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
+    identity signs in another account.
 
     Args:
         body (SsoLinkRequest):  Example: {'org_id': '01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a',
@@ -179,11 +183,13 @@ async def asyncio_detailed(
 ) -> Response[Problem | SsoStarted]:
     """Link your account to your organisation's identity provider.
 
-     For an account that existed before its organisation turned single sign-on on: confirm with
-    the password, then sign in at the provider (as with `POST /v1/auth/sso/start`); the
-    provider's identity is linked to this account (audited as `sso.linked`) and signs it in
-    from then on. 409 `sso_identity_linked_elsewhere` when that identity signs in another
-    account.
+     For a member of the organisation whose email is at one of its verified domains (404 for an
+    organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
+    password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
+    otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+    provider's identity is linked to this account (audited as `sso.linked`, and the account is
+    emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
+    identity signs in another account.
 
     Args:
         body (SsoLinkRequest):  Example: {'org_id': '01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a',
@@ -214,11 +220,13 @@ async def asyncio(
 ) -> Problem | SsoStarted | None:
     """Link your account to your organisation's identity provider.
 
-     For an account that existed before its organisation turned single sign-on on: confirm with
-    the password, then sign in at the provider (as with `POST /v1/auth/sso/start`); the
-    provider's identity is linked to this account (audited as `sso.linked`) and signs it in
-    from then on. 409 `sso_identity_linked_elsewhere` when that identity signs in another
-    account.
+     For a member of the organisation whose email is at one of its verified domains (404 for an
+    organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
+    password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
+    otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+    provider's identity is linked to this account (audited as `sso.linked`, and the account is
+    emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
+    identity signs in another account.
 
     Args:
         body (SsoLinkRequest):  Example: {'org_id': '01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a',

@@ -200,7 +200,7 @@ def sync_detailed(
      Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
     `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
     `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
-    `sso_account_not_provisioned`, 409 `sso_account_exists`, 502
+    `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
     `sso_provider_unavailable`; none creates an account or a session.
 
     Args:
@@ -244,7 +244,7 @@ def sync(
      Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
     `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
     `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
-    `sso_account_not_provisioned`, 409 `sso_account_exists`, 502
+    `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
     `sso_provider_unavailable`; none creates an account or a session.
 
     Args:
@@ -282,7 +282,7 @@ async def asyncio_detailed(
      Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
     `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
     `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
-    `sso_account_not_provisioned`, 409 `sso_account_exists`, 502
+    `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
     `sso_provider_unavailable`; none creates an account or a session.
 
     Args:
@@ -324,7 +324,7 @@ async def asyncio(
      Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
     `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
     `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
-    `sso_account_not_provisioned`, 409 `sso_account_exists`, 502
+    `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
     `sso_provider_unavailable`; none creates an account or a session.
 
     Args:
