@@ -597,33 +597,35 @@ pub fn request_change(
             "is the account's address already",
         )]));
     }
-    if accounts::find_by_email(cx.conn, &email)?.is_some() {
-        return Err(email_taken());
-    }
     let proof = Confirmation {
         password: change.password,
         code: change.code,
     }
     .proof(caller.session_id.clone());
-    step_up::confirm(
+    // The password first: whether an address has an account is told only to someone who
+    // proved theirs (else any session would be a fast enumeration oracle).
+    let verified = step_up::verify(
         cx,
         account_id,
         &proof,
         Requirement::PasswordAndCodeIfMfaIsOn,
-        |cx, _| {
-            accounts::lock(cx.conn, account_id)?;
-            if accounts::find_by_email(cx.conn, &email)?.is_some() {
-                return Err(email_taken());
-            }
-            send(
-                cx,
-                account_id,
-                Purpose::Change,
-                &email,
-                Some(&caller.session_id),
-            )
-        },
-    )
+    )?;
+    if accounts::find_by_email(cx.conn, &email)?.is_some() {
+        return Err(email_taken());
+    }
+    verified.apply(cx, |cx, _| {
+        accounts::lock(cx.conn, account_id)?;
+        if accounts::find_by_email(cx.conn, &email)?.is_some() {
+            return Err(email_taken());
+        }
+        send(
+            cx,
+            account_id,
+            Purpose::Change,
+            &email,
+            Some(&caller.session_id),
+        )
+    })
 }
 
 /// Deletes codes and links a day after they expired (the hourly cap looks back an hour).

@@ -346,6 +346,14 @@ async fn a_new_address_is_proven_before_the_account_moves_and_the_old_one_is_tol
     .await;
     wrong.assert_problem(403, "reauthentication_failed");
     assert_eq!(wrong.body["errors"][0]["field"], "password");
+    // A session without the password learns nothing of other addresses (no enumeration).
+    let probe = change_email(
+        &app,
+        &ada,
+        json!({"email": "Bob@Example.com", "password": "not the password"}),
+    )
+    .await;
+    probe.assert_problem(403, "reauthentication_failed");
     change_email(
         &app,
         &ada,

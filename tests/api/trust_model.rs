@@ -465,3 +465,60 @@ async fn an_organisations_token_held_by_a_personal_member_is_not_forced_off_them
     let login = app.login("linus@example.com", PASSWORD).await;
     assert_eq!(login.body["status"], "mfa_required", "{}", login.body);
 }
+
+#[actix_web::test]
+async fn an_owner_removed_cannot_return_through_an_invitation_sent_before() {
+    let app = TestApp::spawn().await;
+    let olga = app.sign_up("olga@example.com").await;
+    let org = app.create_org(&olga, "Flexopus").await;
+    let mallory = app.sign_up("mallory@example.com").await;
+    app.join(&olga, &org, &mallory, "owner").await;
+    // Mallory, still an owner, invites a second address of hers as an owner ...
+    let planted = app
+        .invite(&mallory, &org, "mallory.alt@example.com", "owner")
+        .await;
+    assert_eq!(planted.status, 201, "{}", planted.body);
+    let token = app.invitation_token("mallory.alt@example.com");
+    // ... and is then removed by Olga.
+    let removed = app
+        .send(app.authed(
+            Method::DELETE,
+            &format!("/v1/orgs/{org}/members/{}", mallory.account_id),
+            &olga.token,
+        ))
+        .await;
+    assert_eq!(removed.status, 204, "{}", removed.body);
+    // The invitation went with her authority.
+    app.post_json(
+        "/v1/invitations/accept",
+        json!({"token": token, "password": PASSWORD}),
+    )
+    .await
+    .assert_problem(404, "invitation_invalid");
+
+    // The same for an admin demoted to member: what they sent as an admin is void.
+    let adam = app.sign_up("adam@example.com").await;
+    app.join(&olga, &org, &adam, "admin").await;
+    let sent = app
+        .invite(&adam, &org, "newhire@example.com", "member")
+        .await;
+    assert_eq!(sent.status, 201, "{}", sent.body);
+    let token = app.invitation_token("newhire@example.com");
+    let demoted = app
+        .send(
+            app.authed(
+                Method::PATCH,
+                &format!("/v1/orgs/{org}/members/{}", adam.account_id),
+                &olga.token,
+            )
+            .json(&json!({"role": "member"})),
+        )
+        .await;
+    assert!(demoted.status.is_success(), "{}", demoted.body);
+    app.post_json(
+        "/v1/invitations/accept",
+        json!({"token": token, "password": PASSWORD}),
+    )
+    .await
+    .assert_problem(404, "invitation_invalid");
+}

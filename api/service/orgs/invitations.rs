@@ -97,6 +97,7 @@ struct InvitationRow {
     expires_at: chrono::NaiveDateTime,
     accepted_at: Option<chrono::NaiveDateTime>,
     revoked_at: Option<chrono::NaiveDateTime>,
+    invited_by: Option<String>,
 }
 
 impl InvitationRow {
@@ -158,6 +159,7 @@ fn issue(
         expires_at: to_db(cx.now + lifetime()),
         accepted_at: None,
         revoked_at: None,
+        invited_by: Some(caller.account_id().to_string()),
     };
     diesel::insert_into(org_invitations::table)
         .values((
@@ -166,7 +168,7 @@ fn issue(
             org_invitations::email.eq(&row.email),
             org_invitations::role.eq(&row.role),
             org_invitations::token_digest.eq(token_digest(token.expose())),
-            org_invitations::invited_by.eq(caller.account_id().as_str()),
+            org_invitations::invited_by.eq(&row.invited_by),
             org_invitations::created_at.eq(row.created_at),
             org_invitations::expires_at.eq(row.expires_at),
         ))
@@ -355,11 +357,23 @@ fn claim(cx: &mut Context<'_>, row: &InvitationRow, by: &AccountId) -> Result<bo
 
 /// Makes the account a member by the invitation, in the caller's transaction.
 fn join(cx: &mut Context<'_>, row: &InvitationRow, account_id: &AccountId) -> Result<()> {
+    let org_id = OrgId::from(row.org_id.clone());
+    let role = Role::parse(&row.role);
+    // An invitation carries its sender's authority, as it is now: one from someone who has
+    // since left, been removed or demoted below what it grants is void (else a removed owner
+    // could return through an invitation sent before).
+    let sender = match &row.invited_by {
+        Some(id) => role_of(cx.conn, &org_id, &AccountId::from(id.clone()))?,
+        None => None,
+    };
+    if !sender
+        .is_some_and(|sender| sender.manages() && may_assign(sender, None, Some(role)).is_ok())
+    {
+        return Err(invalid());
+    }
     if !claim(cx, row, account_id)? {
         return Err(invalid());
     }
-    let org_id = OrgId::from(row.org_id.clone());
-    let role = Role::parse(&row.role);
     diesel::insert_into(org_members::table)
         .values(member_row(&org_id, account_id, role, cx.now))
         .execute(cx.conn)?;
