@@ -221,7 +221,7 @@ async function main() {
   expect(claimed.status === 201 && claimed.body.verified === false, 'claiming the domain failed', claimed.body);
   const early = await api('PUT', `/v1/orgs/${orgId}/sso`, {
     token: ownerToken,
-    body: { issuer, client_id: clientId, client_secret: clientSecret, email_domains: ['interop.example'], mfa: 'idp', auto_provision: true },
+    body: { issuer, client_id: clientId, client_secret: clientSecret, email_domains: ['interop.example'], mfa: 'idp', auto_provision: true, password: 'correct horse battery staple' },
   });
   expect(early.status === 422 && early.body.errors?.[0]?.code === 'domain_not_verified', 'an unverified domain was accepted', early.body);
   // The operator vouches for it (no DNS here).
@@ -231,7 +231,7 @@ async function main() {
   expect(domains.body?.items?.[0]?.verified === true, 'the domain is not verified', domains.body);
   const configure = (mfa) => api('PUT', `/v1/orgs/${orgId}/sso`, {
     token: ownerToken,
-    body: { issuer, client_id: clientId, client_secret: clientSecret, email_domains: ['interop.example'], mfa, auto_provision: true },
+    body: { issuer, client_id: clientId, client_secret: clientSecret, email_domains: ['interop.example'], mfa, auto_provision: true, password: 'correct horse battery staple' },
   });
   const configured = await configure('idp');
   expect(configured.status === 200, 'the SSO settings were refused', configured.body);

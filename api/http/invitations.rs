@@ -18,7 +18,7 @@ use crate::service::pagination::PageRequest;
 use crate::service::passwords;
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
-use crate::service::{ClientInfo, OrgId, Secret};
+use crate::service::{ClientInfo, Context, OrgId, Secret};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -30,6 +30,12 @@ pub struct InvitationRequest {
     pub email: String,
     /// The role the person gets on accepting (only owners invite owners and admins).
     pub role: Role,
+    /// Your password: required to invite an owner or admin.
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Secret>,
+    /// A current authenticator or recovery code: required with `password` once your MFA is on.
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub code: Option<Secret>,
 }
 
 /// Invite an address to the organisation (owners and admins; only owners invite owners and
@@ -63,14 +69,26 @@ pub async fn create(
     caller: Caller,
     client: ClientInfo,
     id: web::Path<uuid::Uuid>,
-    Body(body): Body<InvitationRequest>,
+    Body(body): PasswordBody<InvitationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let org_id = org_id(id);
-    let invitation = state
-        .run(client, move |cx| {
-            invitations::create(cx, &caller, &org_id, &body.email, body.role)
-        })
-        .await?;
+    let confirmation = super::mfa::confirmation(body.password, body.code)?;
+    let (email, role) = (body.email, body.role);
+    let create = move |cx: &mut Context<'_>| {
+        invitations::create(cx, &caller, &org_id, &email, role, confirmation)
+    };
+    // Only an owner's or admin's invitation checks a password: only it waits for the hasher.
+    let invitation = if role.manages() {
+        state
+            .run_hashing(
+                client,
+                |cx| rate_limit::take(cx, &[Kind::Password]),
+                move |cx, ()| create(cx),
+            )
+            .await?
+    } else {
+        state.run(client, create).await?
+    };
     Ok(HttpResponse::Created().json(invitation))
 }
 

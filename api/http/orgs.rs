@@ -2,15 +2,16 @@ use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::body::Body;
+use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::page_types::{AuditEventPage, MemberPage, MembershipPage};
 use super::sessions::ListQuery;
 use crate::service::orgs::policy::MemberMfa;
 use crate::service::orgs::{self, Member, Org, OrgChange, Role};
 use crate::service::pagination::PageRequest;
+use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
-use crate::service::{AccountId, ClientInfo, OrgId};
+use crate::service::{AccountId, ClientInfo, Context, OrgId, Secret};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -289,6 +290,25 @@ pub async fn add_member(
 #[schema(example = json!({"role": "admin"}))]
 pub struct RoleRequest {
     pub role: Role,
+    /// Your password: required to make someone an owner or admin.
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Secret>,
+    /// A current authenticator or recovery code: required with `password` once your MFA is on.
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub code: Option<Secret>,
+}
+
+/// The proof a reset of a member's MFA asks of the admin.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"password": "correct horse battery staple", "code": "123456"}))]
+pub struct ResetMfaRequest {
+    /// Your password: required (a reset strips a member's factors).
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Secret>,
+    /// A current authenticator or recovery code: required with `password` once your MFA is on.
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub code: Option<Secret>,
 }
 
 /// Change a member's role (owners and admins; only owners touch the owner role; an
@@ -321,14 +341,26 @@ pub async fn update_member(
     caller: Caller,
     client: ClientInfo,
     ids: web::Path<(uuid::Uuid, uuid::Uuid)>,
-    Body(body): Body<RoleRequest>,
+    Body(body): PasswordBody<RoleRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (org_id, member) = member_ids(ids);
-    state
-        .run(client, move |cx| {
-            orgs::change_role(cx, &caller, &org_id, &member, body.role)
-        })
-        .await?;
+    let confirmation = super::mfa::confirmation(body.password, body.code)?;
+    let role = body.role;
+    let change = move |cx: &mut Context<'_>| {
+        orgs::change_role(cx, &caller, &org_id, &member, role, confirmation)
+    };
+    // Only making an owner or admin checks a password: only it waits for the hasher.
+    if role.manages() {
+        state
+            .run_hashing(
+                client,
+                |cx| rate_limit::take(cx, &[Kind::Password]),
+                move |cx, ()| change(cx),
+            )
+            .await?;
+    } else {
+        state.run(client, change).await?;
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -501,7 +533,10 @@ pub async fn set_member_requirement(
 }
 
 /// Reset a member's MFA (a lost phone): factors and recovery codes are removed, the member's
-/// sessions end, and the enforcement clock starts again (owners and admins).
+/// sessions end, and the enforcement clock starts again (owners and admins, for accounts the
+/// organisation manages). Asks for your password, and a current code once your MFA is on
+/// (403 `reauthentication_failed` naming the field): a stolen session alone strips nobody's
+/// MFA.
 #[utoipa::path(
     operation_id = "resetOrgMemberMfa",
     tag = "orgs",
@@ -509,12 +544,18 @@ pub async fn set_member_requirement(
         ("org_id" = uuid::Uuid, Path, description = "The organisation's id"),
         ("account_id" = uuid::Uuid, Path, description = "The member's account id"),
     ),
+    request_body = ResetMfaRequest,
     responses(
         (status = 200, description = "The member's MFA after the reset", body = MemberMfa),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthenticated),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyAttempts),
         (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []), ("session_cookie" = [])),
@@ -525,12 +566,16 @@ pub async fn reset_member_mfa(
     caller: Caller,
     client: ClientInfo,
     ids: web::Path<(uuid::Uuid, uuid::Uuid)>,
+    Body(body): PasswordBody<ResetMfaRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (org_id, member) = member_ids(ids);
+    let confirmation = super::mfa::confirmation(body.password, body.code)?;
     let mfa = state
-        .run(client, move |cx| {
-            orgs::reset_member_mfa(cx, &caller, &org_id, &member)
-        })
+        .run_hashing(
+            client,
+            |cx| rate_limit::take(cx, &[Kind::Password]),
+            move |cx, ()| orgs::reset_member_mfa(cx, &caller, &org_id, &member, confirmation),
+        )
         .await?;
     Ok(HttpResponse::Ok().json(mfa))
 }

@@ -47,6 +47,13 @@ pub struct SsoSettingsRequest {
     pub mfa: SsoMfa,
     #[serde(default)]
     pub auto_provision: bool,
+    /// Your password: naming the provider members sign in at grants a way into their
+    /// accounts.
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Secret>,
+    /// A current authenticator or recovery code: required with `password` once your MFA is on.
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub code: Option<Secret>,
 }
 
 /// Set the organisation's single sign-on (owners and admins).
@@ -79,7 +86,7 @@ pub async fn put_settings(
     caller: Caller,
     client: ClientInfo,
     id: web::Path<uuid::Uuid>,
-    Body(body): Body<SsoSettingsRequest>,
+    Body(body): PasswordBody<SsoSettingsRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let org_id = org_id(id);
     let (check_org, check_caller) = (org_id.clone(), caller.clone());
@@ -105,6 +112,7 @@ pub async fn put_settings(
         )])
         .into());
     }
+    let confirmation = super::mfa::confirmation(body.password, body.code)?;
     let input = SsoSettingsInput {
         issuer: body.issuer,
         client_id: body.client_id,
@@ -114,7 +122,11 @@ pub async fn put_settings(
         auto_provision: body.auto_provision,
     };
     let shown = state
-        .run(client, move |cx| settings::put(cx, &caller, &org_id, input))
+        .run_hashing(
+            client,
+            |cx| rate_limit::take(cx, &[Kind::Password]),
+            move |cx, ()| settings::put(cx, &caller, &org_id, input, confirmation),
+        )
         .await?;
     Ok(HttpResponse::Ok().json(shown))
 }

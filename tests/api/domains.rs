@@ -53,7 +53,7 @@ async fn sso_settings(
     app.send(
         app.authed(Method::PUT, &format!("/v1/orgs/{org}/sso"), &user.token)
             .json(&json!({
-                "issuer": provider.issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                "issuer": provider.issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "password": crate::common::PASSWORD,
                 "email_domains": domains, "mfa": "idp", "auto_provision": true,
             })),
     )

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::common::{TestApp, User};
+use crate::common::{PASSWORD, TestApp, User};
 
 const HEADER: &str = "name,serial,model,period,digits,algorithm,secret";
 const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -167,7 +167,7 @@ async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
                         target.account_id
                     ))
                     .bearer_auth(&by.token)
-                    .json(&json!({"role": "admin"}))
+                    .json(&json!({"role": "admin", "password": PASSWORD}))
             })
             .await;
         let members = app
@@ -203,7 +203,7 @@ async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
                     &format!("/v1/orgs/{org}/members/{}", demoted.account_id),
                     &owner.token,
                 )
-                .json(&json!({"role": "owner"})),
+                .json(&json!({"role": "owner", "password": PASSWORD})),
             )
             .await;
         assert_eq!(restored.status, 204, "{}", restored.body);

@@ -332,11 +332,14 @@ async fn a_reset_ends_the_members_sessions_and_restarts_the_clock() {
     let (token, _) = enrol_with_ticket(&app, "linus@example.com").await;
 
     let reset = app
-        .send(app.authed(
-            Method::POST,
-            &format!("/v1/orgs/{org}/members/{}/mfa/reset", linus.account_id),
-            &ada.token,
-        ))
+        .send(
+            app.authed(
+                Method::POST,
+                &format!("/v1/orgs/{org}/members/{}/mfa/reset", linus.account_id),
+                &ada.token,
+            )
+            .json(&json!({"password": PASSWORD})),
+        )
         .await;
     assert_eq!(reset.status, 200, "{}", reset.body);
     assert_eq!(reset.body["status"], "pending");
@@ -351,11 +354,14 @@ async fn a_reset_ends_the_members_sessions_and_restarts_the_clock() {
     require(&app, &ada, &org, &linus, 5).await;
     app.advance(Duration::days(6));
     let reset = app
-        .send(app.authed(
-            Method::POST,
-            &format!("/v1/orgs/{org}/members/{}/mfa/reset", linus.account_id),
-            &ada.token,
-        ))
+        .send(
+            app.authed(
+                Method::POST,
+                &format!("/v1/orgs/{org}/members/{}/mfa/reset", linus.account_id),
+                &ada.token,
+            )
+            .json(&json!({"password": PASSWORD})),
+        )
         .await;
     assert_eq!(
         reset.body["deadline"], "2026-03-13T09:00:30Z",

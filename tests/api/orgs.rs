@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{TestApp, User};
+use crate::common::{PASSWORD, TestApp, User};
 
 async fn create_org(app: &TestApp, owner: &User, name: &str) -> String {
     let created = app
@@ -38,7 +38,7 @@ async fn set_role(
             &format!("/v1/orgs/{org}/members/{}", member.account_id),
             &by.token,
         )
-        .json(&json!({"role": role})),
+        .json(&json!({"role": role, "password": PASSWORD})),
     )
     .await
 }

@@ -50,7 +50,7 @@ pub(crate) async fn configure(
     app.send(
         app.authed(Method::PUT, &format!("/v1/orgs/{org_id}/sso"), &admin.token)
             .json(&json!({
-                "issuer": provider.issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                "issuer": provider.issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "password": crate::common::PASSWORD,
                 "email_domains": ["Acme.com"], "mfa": mfa, "auto_provision": auto_provision,
             })),
     )
@@ -671,7 +671,7 @@ async fn only_owners_and_admins_manage_sso_and_a_domain_belongs_to_one_organisat
                 &linus.token,
             )
             .json(&json!({
-                "issuer": "http://127.0.0.1:9/nothing-here", "client_id": "x", "client_secret": "y",
+                "issuer": "http://127.0.0.1:9/nothing-here", "client_id": "x", "client_secret": "y", "password": crate::common::PASSWORD,
                 "email_domains": ["other.org"], "mfa": "idp",
             })),
         )
@@ -865,7 +865,7 @@ async fn by_default_an_issuer_must_be_another_machine_so_no_account_can_make_the
                     &mallory.token,
                 )
                 .json(&json!({
-                    "issuer": issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                    "issuer": issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "password": crate::common::PASSWORD,
                     "email_domains": ["probe.example"], "mfa": "idp",
                 })),
             )

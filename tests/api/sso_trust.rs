@@ -24,7 +24,7 @@ async fn configure(
     app.send(
         app.authed(Method::PUT, &format!("/v1/orgs/{org}/sso"), &admin.token)
             .json(&json!({
-                "issuer": provider.issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                "issuer": provider.issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "password": crate::common::PASSWORD,
                 "email_domains": domains, "mfa": mfa, "auto_provision": true,
             })),
     )

@@ -9,11 +9,14 @@ use serde_json::json;
 use crate::common::{PASSWORD, TestApp, User};
 
 async fn reset(app: &TestApp, by: &User, org: &str, member: &User) -> crate::common::Reply {
-    app.send(app.authed(
-        Method::POST,
-        &format!("/v1/orgs/{org}/members/{}/mfa/reset", member.account_id),
-        &by.token,
-    ))
+    app.send(
+        app.authed(
+            Method::POST,
+            &format!("/v1/orgs/{org}/members/{}/mfa/reset", member.account_id),
+            &by.token,
+        )
+        .json(&json!({"password": PASSWORD})),
+    )
     .await
 }
 
@@ -521,4 +524,95 @@ async fn an_owner_removed_cannot_return_through_an_invitation_sent_before() {
     )
     .await
     .assert_problem(404, "invitation_invalid");
+}
+
+#[actix_web::test]
+async fn a_stolen_owner_session_alone_grants_itself_nothing_that_outlives_it() {
+    let app = TestApp::spawn().await;
+    let olga = app.sign_up_with_mfa("olga@example.com").await;
+    let org = app.create_org(&olga.user, "Flowfinity").await;
+    let code = app.next_code(&olga);
+    let linus = app.sign_up("linus@example.com").await;
+    let invited = app
+        .send(
+            app.authed(Method::POST, &format!("/v1/orgs/{org}/invitations"), &olga.user.token)
+                .json(&json!({"email": linus.email, "role": "member", "password": PASSWORD, "code": code})),
+        )
+        .await;
+    assert_eq!(invited.status, 201, "{}", invited.body);
+    let token = app.invitation_token("linus@example.com");
+    assert_eq!(app.accept_invitation(&linus, &token).await.status, 200);
+
+    // Mallory holds Olga's session token, nothing else.
+    let stolen = &olga.user.token;
+    let as_owner = app
+        .send(
+            app.authed(Method::POST, &format!("/v1/orgs/{org}/invitations"), stolen)
+                .json(&json!({"email": "mallory@example.com", "role": "owner"})),
+        )
+        .await;
+    as_owner.assert_problem(403, "reauthentication_failed");
+    let promote = app
+        .send(
+            app.authed(
+                Method::PATCH,
+                &format!("/v1/orgs/{org}/members/{}", linus.account_id),
+                stolen,
+            )
+            .json(&json!({"role": "admin"})),
+        )
+        .await;
+    promote.assert_problem(403, "reauthentication_failed");
+    // Knowing the password too is not enough once Olga's MFA is on.
+    let with_password = app
+        .send(
+            app.authed(Method::POST, &format!("/v1/orgs/{org}/invitations"), stolen)
+                .json(
+                    &json!({"email": "mallory@example.com", "role": "owner", "password": PASSWORD}),
+                ),
+        )
+        .await;
+    with_password.assert_problem(403, "reauthentication_failed");
+    assert_eq!(with_password.body["errors"][0]["field"], "code");
+    // Inviting a plain member grants no power over anyone: the session suffices.
+    let member = app
+        .send(
+            app.authed(Method::POST, &format!("/v1/orgs/{org}/invitations"), stolen)
+                .json(&json!({"email": "grace@example.com", "role": "member"})),
+        )
+        .await;
+    assert_eq!(member.status, 201, "{}", member.body);
+
+    // Stripping a managed member's MFA asks the same.
+    let code = app.next_code(&olga);
+    let managed = app
+        .send(
+            app.authed(Method::POST, &format!("/v1/orgs/{org}/invitations"), stolen)
+                .json(&json!({"email": "max@example.com", "role": "member"})),
+        )
+        .await;
+    assert_eq!(managed.status, 201);
+    let max = app
+        .post_json(
+            "/v1/invitations/accept",
+            json!({"token": app.invitation_token("max@example.com"), "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(max.status, 200, "{}", max.body);
+    let max_id = max.body["account"]["id"].as_str().unwrap().to_string();
+    let reset = |body: serde_json::Value| {
+        app.send(
+            app.authed(
+                Method::POST,
+                &format!("/v1/orgs/{org}/members/{max_id}/mfa/reset"),
+                stolen,
+            )
+            .json(&body),
+        )
+    };
+    reset(json!({}))
+        .await
+        .assert_problem(403, "reauthentication_failed");
+    let done = reset(json!({"password": PASSWORD, "code": code})).await;
+    assert_eq!(done.status, 200, "{}", done.body);
 }

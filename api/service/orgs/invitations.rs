@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Role, admin, may_assign, member_row, org_row, role_of};
+use super::{Role, admin, may_assign, member_row, org_row, role_of, with_proof};
 use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::models::AccountRow;
 use crate::db::schema::{accounts as account_rows, org_invitations, org_members};
@@ -25,6 +25,7 @@ use crate::service::error::{Error, FieldError, Result};
 use crate::service::history::{self, Attempt, LoginMethod};
 use crate::service::ids::{AccountId, OrgId, row_id};
 use crate::service::login::LoginOutcome;
+use crate::service::mfa::step_up::Confirmation;
 use crate::service::mfa::tickets;
 use crate::service::outbox::{self, Channel, Content};
 use crate::service::pagination::{Cursor, Page, PageRequest, page_from};
@@ -212,12 +213,16 @@ pub fn create(
     org_id: &OrgId,
     email: &str,
     role: Role,
+    confirmation: Confirmation,
 ) -> Result<Invitation> {
     let email = normalise_email(email);
     if let Some(problem) = accounts::check_email(&email) {
         return Err(Error::invalid(vec![problem]));
     }
-    cx.transaction(|cx| {
+    let actor = admin(cx, org_id, caller)?;
+    may_assign(actor, None, Some(role))?;
+    // An invitation to an owner or admin grants power over others: it asks for the proof.
+    with_proof(cx, caller, confirmation, role.manages(), |cx| {
         let actor = admin(cx, org_id, caller)?;
         may_assign(actor, None, Some(role))?;
         if let Some(account) = accounts::find_by_email(cx.conn, &email)?

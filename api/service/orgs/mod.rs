@@ -26,6 +26,7 @@ use super::context::Context;
 use super::error::{Error, FieldError, Result};
 use super::ids::{AccountId, OrgId};
 use super::mfa::recovery_codes;
+use super::mfa::step_up::{self, Confirmation, Requirement};
 use super::pagination::{Cursor, Page, PageRequest, page_from};
 use super::sessions::{self, Caller};
 use crate::db::models::{OrgMemberRow, OrgRow};
@@ -68,7 +69,7 @@ impl Role {
         }
     }
 
-    fn manages(self) -> bool {
+    pub fn manages(self) -> bool {
         matches!(self, Role::Owner | Role::Admin)
     }
 }
@@ -502,6 +503,32 @@ pub fn add_member(
     })
 }
 
+/// Power over other people's access — making an owner or admin, resetting a member's MFA,
+/// naming the identity provider members sign in at — is wielded with the password and, once
+/// MFA is on, a current code (DESIGN §6): a stolen session alone grants itself nothing that
+/// outlives it. `needed` false runs `change` in a plain transaction. Callers check the
+/// caller's role before (cheaply, for a clear 403/404 without a password attempt) and again
+/// inside `change`.
+pub(crate) fn with_proof<T>(
+    cx: &mut Context<'_>,
+    caller: &Caller,
+    confirmation: Confirmation,
+    needed: bool,
+    change: impl FnOnce(&mut Context<'_>) -> Result<T>,
+) -> Result<T> {
+    if !needed {
+        return cx.transaction(change);
+    }
+    let proof = confirmation.proof(caller.session_id.clone());
+    step_up::verify(
+        cx,
+        caller.account_id(),
+        &proof,
+        Requirement::PasswordAndCodeIfMfaIsOn,
+    )?
+    .apply(cx, |cx, _| change(cx))
+}
+
 /// The member's current role (404 when the account is not a member).
 fn member_role(cx: &mut Context<'_>, org_id: &OrgId, member: &AccountId) -> Result<Role> {
     role_of(cx.conn, org_id, member)?.ok_or_else(not_found)
@@ -514,8 +541,14 @@ pub fn change_role(
     org_id: &OrgId,
     member: &AccountId,
     role: Role,
+    confirmation: Confirmation,
 ) -> Result<()> {
-    cx.transaction(|cx| {
+    // Granting owner or admin is granting power over others: it asks for the proof.
+    let actor = admin(cx, org_id, caller)?;
+    let before = member_role(cx, org_id, member)?;
+    may_assign(actor, Some(before), Some(role))?;
+    let grants = role.manages() && before != role;
+    with_proof(cx, caller, confirmation, grants, |cx| {
         lock(cx.conn, org_id)?;
         let actor = admin(cx, org_id, caller)?;
         let before = member_role(cx, org_id, member)?;
@@ -655,12 +688,17 @@ pub fn reset_member_mfa(
     caller: &Caller,
     org_id: &OrgId,
     member: &AccountId,
+    confirmation: Confirmation,
 ) -> Result<MemberMfa> {
-    cx.transaction(|cx| {
+    let check = |cx: &mut Context<'_>| -> Result<()> {
         let actor = admin(cx, org_id, caller)?;
         let row = member_of(cx.conn, org_id, member)?;
         may_act_on(actor, Role::parse(&row.role))?;
-        must_manage(cx.conn, org_id, member)?;
+        must_manage(cx.conn, org_id, member)
+    };
+    check(cx)?;
+    with_proof(cx, caller, confirmation, true, |cx| {
+        check(cx)?;
         accounts::lock(cx.conn, member)?;
         let removed =
             diesel::delete(mfa_factors::table.filter(mfa_factors::account_id.eq(member.as_str())))

@@ -18,6 +18,7 @@ use crate::service::audit::{self, AuditAction};
 use crate::service::context::Context;
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::ids::OrgId;
+use crate::service::mfa::step_up::Confirmation;
 use crate::service::orgs;
 use crate::service::orgs::domains;
 use crate::service::secret::Secret;
@@ -220,8 +221,11 @@ pub fn put(
     caller: &Caller,
     org_id: &OrgId,
     input: SsoSettingsInput,
+    confirmation: Confirmation,
 ) -> Result<SsoSettings> {
-    cx.transaction(|cx| {
+    // The provider named here signs members in: naming it is granting a way in.
+    orgs::admin(cx, org_id, caller)?;
+    orgs::with_proof(cx, caller, confirmation, true, |cx| {
         orgs::admin(cx, org_id, caller)?;
         let domains = validate(cx.conn, org_id, &input, cx.env.sso.allow_loopback_issuers)?;
         let sealed = cx

@@ -1277,7 +1277,10 @@ export const setOrgMemberMfaRequirement = <ThrowOnError extends boolean = false>
 
 /**
  * Reset a member's MFA (a lost phone): factors and recovery codes are removed, the member's
- * sessions end, and the enforcement clock starts again (owners and admins).
+ * sessions end, and the enforcement clock starts again (owners and admins, for accounts the
+ * organisation manages). Asks for your password, and a current code once your MFA is on
+ * (403 `reauthentication_failed` naming the field): a stolen session alone strips nobody's
+ * MFA.
  */
 export const resetOrgMemberMfa = <ThrowOnError extends boolean = false>(options: Options<ResetOrgMemberMfaData, ThrowOnError>) => (options.client ?? client).post<ResetOrgMemberMfaResponses, ResetOrgMemberMfaErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -1286,7 +1289,11 @@ export const resetOrgMemberMfa = <ThrowOnError extends boolean = false>(options:
             type: 'apiKey'
         }],
     url: '/v1/orgs/{org_id}/members/{account_id}/mfa/reset',
-    ...options
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

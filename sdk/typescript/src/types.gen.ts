@@ -637,6 +637,14 @@ export type InvitationRequest = {
      * The role the person gets on accepting (only owners invite owners and admins).
      */
     role: Role;
+    /**
+     * Your password: required to invite an owner or admin.
+     */
+    password?: string | null;
+    /**
+     * A current authenticator or recovery code: required with `password` once your MFA is on.
+     */
+    code?: string | null;
 };
 
 /**
@@ -1170,6 +1178,20 @@ export type RegisterTokenRequest = {
     secret: string;
 };
 
+/**
+ * The proof a reset of a member's MFA asks of the admin.
+ */
+export type ResetMfaRequest = {
+    /**
+     * Your password: required (a reset strips a member's factors).
+     */
+    password?: string | null;
+    /**
+     * A current authenticator or recovery code: required with `password` once your MFA is on.
+     */
+    code?: string | null;
+};
+
 export type ResetPasswordRequest = {
     /**
      * The token of the emailed link.
@@ -1192,6 +1214,14 @@ export type Role = 'owner' | 'admin' | 'member';
 
 export type RoleRequest = {
     role: Role;
+    /**
+     * Your password: required to make someone an owner or admin.
+     */
+    password?: string | null;
+    /**
+     * A current authenticator or recovery code: required with `password` once your MFA is on.
+     */
+    code?: string | null;
 };
 
 /**
@@ -1470,6 +1500,15 @@ export type SsoSettingsRequest = {
     email_domains: Array<string>;
     mfa: SsoMfa;
     auto_provision?: boolean;
+    /**
+     * Your password: naming the provider members sign in at grants a way into their
+     * accounts.
+     */
+    password?: string | null;
+    /**
+     * A current authenticator or recovery code: required with `password` once your MFA is on.
+     */
+    code?: string | null;
 };
 
 export type SsoStartRequest = {
@@ -5911,7 +5950,7 @@ export type SetOrgMemberMfaRequirementResponses = {
 export type SetOrgMemberMfaRequirementResponse = SetOrgMemberMfaRequirementResponses[keyof SetOrgMemberMfaRequirementResponses];
 
 export type ResetOrgMemberMfaData = {
-    body?: never;
+    body: ResetMfaRequest;
     path: {
         /**
          * The organisation's id
@@ -5946,6 +5985,28 @@ export type ResetOrgMemberMfaErrors = {
      * No such resource (also for another account's resources).
      */
     404: Problem;
+    /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Problem;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+     */
+    422: Problem;
+    /**
+     * `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+     * repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+     * IP); retry after `Retry-After` seconds.
+     */
+    429: Problem;
     /**
      * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
      * password checks are queued); retry after `Retry-After` seconds.

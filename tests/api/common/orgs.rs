@@ -82,7 +82,8 @@ impl TestApp {
                 &format!("/v1/orgs/{org}/invitations"),
                 &by.token,
             )
-            .json(&json!({"email": email, "role": role})),
+            // The password always: inviting an owner or admin asks for it.
+            .json(&json!({"email": email, "role": role, "password": PASSWORD})),
         )
         .await
     }

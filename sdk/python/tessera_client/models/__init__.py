@@ -81,6 +81,7 @@ from .public_jwk import PublicJwk
 from .recovery_code_summary import RecoveryCodeSummary
 from .recovery_codes import RecoveryCodes
 from .register_token_request import RegisterTokenRequest
+from .reset_mfa_request import ResetMfaRequest
 from .reset_password_request import ResetPasswordRequest
 from .revoked_sessions import RevokedSessions
 from .role import Role
@@ -200,6 +201,7 @@ __all__ = (
     "RecoveryCodes",
     "RecoveryCodeSummary",
     "RegisterTokenRequest",
+    "ResetMfaRequest",
     "ResetPasswordRequest",
     "RevokedSessions",
     "Role",

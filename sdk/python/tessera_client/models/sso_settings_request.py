@@ -28,6 +28,10 @@ class SsoSettingsRequest:
             field otherwise).
         mfa (SsoMfa): Who checks the second factor of the organisation's SSO sign-ins.
         auto_provision (bool | Unset):
+        password (None | str | Unset): Your password: naming the provider members sign in at grants a way into their
+            accounts.
+        code (None | str | Unset): A current authenticator or recovery code: required with `password` once your MFA is
+            on.
     """
 
     issuer: str
@@ -36,6 +40,8 @@ class SsoSettingsRequest:
     email_domains: list[str]
     mfa: SsoMfa
     auto_provision: bool | Unset = UNSET
+    password: None | str | Unset = UNSET
+    code: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         issuer = self.issuer
@@ -50,6 +56,18 @@ class SsoSettingsRequest:
 
         auto_provision = self.auto_provision
 
+        password: None | str | Unset
+        if isinstance(self.password, Unset):
+            password = UNSET
+        else:
+            password = self.password
+
+        code: None | str | Unset
+        if isinstance(self.code, Unset):
+            code = UNSET
+        else:
+            code = self.code
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -63,6 +81,10 @@ class SsoSettingsRequest:
         )
         if auto_provision is not UNSET:
             field_dict["auto_provision"] = auto_provision
+        if password is not UNSET:
+            field_dict["password"] = password
+        if code is not UNSET:
+            field_dict["code"] = code
 
         return field_dict
 
@@ -81,6 +103,24 @@ class SsoSettingsRequest:
 
         auto_provision = d.pop("auto_provision", UNSET)
 
+        def _parse_password(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        password = _parse_password(d.pop("password", UNSET))
+
+        def _parse_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        code = _parse_code(d.pop("code", UNSET))
+
         sso_settings_request = cls(
             issuer=issuer,
             client_id=client_id,
@@ -88,6 +128,8 @@ class SsoSettingsRequest:
             email_domains=email_domains,
             mfa=mfa,
             auto_provision=auto_provision,
+            password=password,
+            code=code,
         )
 
         return sso_settings_request

@@ -9,13 +9,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.member_mfa import MemberMfa
 from ...models.problem import Problem
+from ...models.reset_mfa_request import ResetMfaRequest
 from ...types import Response
 
 
 def _get_kwargs(
     org_id: UUID,
     account_id: UUID,
+    *,
+    body: ResetMfaRequest,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -25,6 +29,11 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -54,6 +63,31 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 503:
         response_503 = Problem.from_dict(response.json())
 
@@ -79,13 +113,19 @@ def sync_detailed(
     account_id: UUID,
     *,
     client: AuthenticatedClient,
+    body: ResetMfaRequest,
 ) -> Response[MemberMfa | Problem]:
     """Reset a member's MFA (a lost phone): factors and recovery codes are removed, the member's
-    sessions end, and the enforcement clock starts again (owners and admins).
+    sessions end, and the enforcement clock starts again (owners and admins, for accounts the
+    organisation manages). Asks for your password, and a current code once your MFA is on
+    (403 `reauthentication_failed` naming the field): a stolen session alone strips nobody's
+    MFA.
 
     Args:
         org_id (UUID):
         account_id (UUID):
+        body (ResetMfaRequest): The proof a reset of a member's MFA asks of the admin. Example:
+            {'code': '123456', 'password': 'correct horse battery staple'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -98,6 +138,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         account_id=account_id,
+        body=body,
     )
 
     response = client.get_httpx_client().request(
@@ -112,13 +153,19 @@ def sync(
     account_id: UUID,
     *,
     client: AuthenticatedClient,
+    body: ResetMfaRequest,
 ) -> MemberMfa | Problem | None:
     """Reset a member's MFA (a lost phone): factors and recovery codes are removed, the member's
-    sessions end, and the enforcement clock starts again (owners and admins).
+    sessions end, and the enforcement clock starts again (owners and admins, for accounts the
+    organisation manages). Asks for your password, and a current code once your MFA is on
+    (403 `reauthentication_failed` naming the field): a stolen session alone strips nobody's
+    MFA.
 
     Args:
         org_id (UUID):
         account_id (UUID):
+        body (ResetMfaRequest): The proof a reset of a member's MFA asks of the admin. Example:
+            {'code': '123456', 'password': 'correct horse battery staple'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,6 +179,7 @@ def sync(
         org_id=org_id,
         account_id=account_id,
         client=client,
+        body=body,
     ).parsed
 
 
@@ -140,13 +188,19 @@ async def asyncio_detailed(
     account_id: UUID,
     *,
     client: AuthenticatedClient,
+    body: ResetMfaRequest,
 ) -> Response[MemberMfa | Problem]:
     """Reset a member's MFA (a lost phone): factors and recovery codes are removed, the member's
-    sessions end, and the enforcement clock starts again (owners and admins).
+    sessions end, and the enforcement clock starts again (owners and admins, for accounts the
+    organisation manages). Asks for your password, and a current code once your MFA is on
+    (403 `reauthentication_failed` naming the field): a stolen session alone strips nobody's
+    MFA.
 
     Args:
         org_id (UUID):
         account_id (UUID):
+        body (ResetMfaRequest): The proof a reset of a member's MFA asks of the admin. Example:
+            {'code': '123456', 'password': 'correct horse battery staple'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,6 +213,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         org_id=org_id,
         account_id=account_id,
+        body=body,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -171,13 +226,19 @@ async def asyncio(
     account_id: UUID,
     *,
     client: AuthenticatedClient,
+    body: ResetMfaRequest,
 ) -> MemberMfa | Problem | None:
     """Reset a member's MFA (a lost phone): factors and recovery codes are removed, the member's
-    sessions end, and the enforcement clock starts again (owners and admins).
+    sessions end, and the enforcement clock starts again (owners and admins, for accounts the
+    organisation manages). Asks for your password, and a current code once your MFA is on
+    (403 `reauthentication_failed` naming the field): a stolen session alone strips nobody's
+    MFA.
 
     Args:
         org_id (UUID):
         account_id (UUID):
+        body (ResetMfaRequest): The proof a reset of a member's MFA asks of the admin. Example:
+            {'code': '123456', 'password': 'correct horse battery staple'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -192,5 +253,6 @@ async def asyncio(
             org_id=org_id,
             account_id=account_id,
             client=client,
+            body=body,
         )
     ).parsed
