@@ -270,7 +270,8 @@ pub async fn run(plan: Plan) -> Report {
             .post(
                 "/v1/me/api-keys",
                 &tokens[i],
-                json!({"name": format!("bench {i}")}),
+                // Making a key asks for the password (a key is a way in).
+                json!({"name": format!("bench {i}"), "password": PASSWORD}),
             )
             .await;
         api_keys.push(
