@@ -4515,6 +4515,10 @@ export type LinkSsoErrors = {
      */
     404: Problem;
     /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
      * The request body is larger than the server accepts.
      */
     413: Problem;
