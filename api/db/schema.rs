@@ -211,6 +211,8 @@ diesel::table! {
         expires_at -> Timestamp,
         consumed_at -> Nullable<Timestamp>,
         first_factor -> Text,
+        /// JSON array of the methods the ticket opens.
+        methods -> Text,
     }
 }
 
@@ -249,6 +251,7 @@ diesel::table! {
 
 diesel::joinable!(hardware_tokens -> accounts (assigned_account_id));
 diesel::allow_tables_to_appear_in_same_query!(hardware_tokens, accounts);
+diesel::allow_tables_to_appear_in_same_query!(hardware_tokens, org_members);
 
 diesel::table! {
     api_keys (id) {

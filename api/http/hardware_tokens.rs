@@ -6,7 +6,7 @@ use super::body::{Body, CsvBody, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::mfa::ActivationAnswer;
-use super::page_types::HardwareTokenPage;
+use super::page_types::{FreeTokenPage, HardwareTokenPage};
 use super::session_cookie;
 use super::sessions::ListQuery;
 use crate::service::mfa::enrolment;
@@ -168,6 +168,36 @@ pub async fn list(
         })
         .await?;
     Ok(HttpResponse::Ok().json(HardwareTokenPage::from(page)))
+}
+
+/// The hardware tokens you may bind: those no one holds yet in your organisations, newest
+/// first (name, serial, model; never a secret). Also open to the bearer of an enrolment ticket,
+/// to choose the token to bind.
+#[utoipa::path(
+    operation_id = "listFreeHardwareTokens",
+    tag = "mfa",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of tokens to choose from", body = FreeTokenPage),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthenticated),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []), ("session_cookie" = [])),
+)]
+#[get("/v1/me/mfa/hardware-tokens")]
+pub async fn free_to_bind(
+    state: web::Data<AppState>,
+    enroller: Enroller,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
+    let page = state
+        .run(ClientInfo::default(), move |cx| {
+            hardware_tokens::free_to_bind(cx, enroller.account_id(), &page)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(FreeTokenPage::from(page)))
 }
 
 #[derive(Deserialize, IntoParams)]

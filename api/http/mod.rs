@@ -100,6 +100,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(hardware_tokens::list)
         .service(hardware_tokens::remove)
         .service(hardware_tokens::bind)
+        .service(hardware_tokens::free_to_bind)
         .service(api_keys::create)
         .service(api_keys::list)
         .service(api_keys::rotate)

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use crate::service::api_keys::ApiKey;
 use crate::service::audit::AuditEvent;
 use crate::service::history::LoginEvent;
-use crate::service::orgs::hardware_tokens::HardwareToken;
+use crate::service::orgs::hardware_tokens::{FreeToken, HardwareToken};
 use crate::service::orgs::invitations::Invitation;
 use crate::service::orgs::{Member, Membership};
 use crate::service::outbox::OutboxEntry;
@@ -60,6 +60,11 @@ page_type!(
     HardwareTokenPage,
     HardwareToken,
     "A page of an organisation's hardware tokens, newest first."
+);
+page_type!(
+    FreeTokenPage,
+    FreeToken,
+    "A page of hardware tokens no one holds yet, newest first."
 );
 page_type!(
     ApiKeyPage,

@@ -125,3 +125,76 @@ async fn a_ticket_dies_with_the_requirement_or_the_membership_behind_it() {
         .await
         .assert_problem(401, "unauthenticated");
 }
+
+#[actix_web::test]
+async fn forced_enrolment_offers_what_can_be_enrolled_and_a_ticket_opens_only_that() {
+    let app = TestApp::spawn().await;
+    let (ada, org) = forced_member(&app).await;
+    // No tokens yet, no SMS or WhatsApp on this server: the authenticator only.
+    let login = app.login("linus@example.com", PASSWORD).await;
+    assert_eq!(login.body["enrollment"]["methods"], json!(["totp"]));
+    let only_totp = login.body["enrollment"]["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sms = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/sms", &only_totp)
+                .json(&json!({"phone": "+15550100123"})),
+        )
+        .await;
+    sms.assert_problem(403, "insufficient_scope");
+
+    // Ada registers a token for Linus to pick: the next ticket offers it, and lists it.
+    let registered = app
+        .send(
+            app.authed(
+                Method::POST,
+                &format!("/v1/orgs/{org}/hardware-tokens"),
+                &ada.token,
+            )
+            .json(&json!({
+                "name": "Linus's key fob", "serial": "FOB-7", "model": "c200", "period": 30,
+                "digits": 6, "algorithm": "SHA1", "secret": "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            })),
+        )
+        .await;
+    assert_eq!(registered.status, 201, "{}", registered.body);
+    // The older ticket still opens what it said, and no more.
+    app.send(
+        app.authed(Method::POST, "/v1/me/mfa/hardware-token", &only_totp)
+            .json(&json!({
+                "org_id": org, "serial": "FOB-7",
+                "code": app.current_code("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+            })),
+    )
+    .await
+    .assert_problem(403, "insufficient_scope");
+    let login = app.login("linus@example.com", PASSWORD).await;
+    assert_eq!(
+        login.body["enrollment"]["methods"],
+        json!(["totp", "hardware_token"])
+    );
+    let ticket = login.body["enrollment"]["ticket"].as_str().unwrap();
+    let free = app.get("/v1/me/mfa/hardware-tokens", ticket).await;
+    assert_eq!(free.status, 200, "{}", free.body);
+    assert_eq!(free.body["items"][0]["serial"], "FOB-7");
+    assert_eq!(free.body["items"][0]["org_name"], "Acme");
+    assert!(
+        !free.body.to_string().contains("GEZDGNBV"),
+        "never a secret"
+    );
+    let bound = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/hardware-token", ticket)
+                .json(&json!({
+                    "org_id": org, "serial": "FOB-7",
+                    "code": app.current_code("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+                })),
+        )
+        .await;
+    assert_eq!(bound.status, 200, "{}", bound.body);
+    // Held now: nobody else is offered it.
+    let others = app.get("/v1/me/mfa/hardware-tokens", &ada.token).await;
+    assert_eq!(others.body["items"], json!([]));
+}

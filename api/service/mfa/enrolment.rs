@@ -161,6 +161,7 @@ pub fn start_totp(
     enroller: &Enroller,
     confirmation: Confirmation,
 ) -> Result<TotpEnrolment> {
+    enroller.may_enrol(FactorType::Totp.name())?;
     let account_id = enroller.account_id();
     let params = TotpParams::authenticator_app();
     let secret = zeroize::Zeroizing::new(totp::generate_secret());
@@ -254,6 +255,7 @@ pub fn start_sent(
     phone: &str,
     confirmation: Confirmation,
 ) -> Result<SentCodeEnrolment> {
+    enroller.may_enrol(kind.name())?;
     let phone = phone.trim();
     check_phone(phone)?;
     if !cx.env.channels.offers(kind) {
@@ -409,6 +411,7 @@ fn complete(cx: &mut Context<'_>, enroller: &Enroller, factor_id: &FactorId) -> 
             account,
             ticket,
             first,
+            ..
         } => {
             if !tickets::consume(cx, ticket)? {
                 return Err(Error::denied(ErrorCode::Unauthenticated));
@@ -445,6 +448,7 @@ pub fn bind_hardware_token(
     code: &Secret,
     confirmation: Confirmation,
 ) -> Result<Activated> {
+    enroller.may_enrol(FactorType::HardwareToken.name())?;
     let account_id = enroller.account_id();
     if let Enroller::Session(caller) = enroller {
         // A token is a way in: the password, and a current code once MFA is on, before the

@@ -33,8 +33,11 @@ pub struct Enrollment {
     #[schema(value_type = String, example = "tse_Qm9…")]
     pub ticket: Secret,
     pub expires_at: DateTime<Utc>,
-    /// The factors that may be enrolled: `totp` (more may be added).
-    #[schema(example = json!(["totp"]))]
+    /// The factors this ticket may enrol, and nothing else: `totp`; `hardware_token` when
+    /// one of your organisations has tokens no one holds (`GET /v1/me/mfa/hardware-tokens`
+    /// lists them); `sms` and `whatsapp` when this server sends codes that way (more may be
+    /// added).
+    #[schema(example = json!(["totp", "hardware_token"]))]
     pub methods: Vec<String>,
 }
 
@@ -47,6 +50,8 @@ pub enum Enroller {
         ticket: Secret,
         /// How the login that handed out the ticket made its first step.
         first: LoginMethod,
+        /// The methods the login's answer listed: the ticket opens these only.
+        methods: Vec<String>,
     },
 }
 
@@ -61,6 +66,37 @@ impl Enroller {
     pub fn account_id(&self) -> &AccountId {
         &self.account().id
     }
+
+    /// A ticket enrols only the methods its login listed (403 `insufficient_scope`); a
+    /// session enrols any.
+    pub fn may_enrol(&self, method: &str) -> Result<()> {
+        match self {
+            Enroller::Ticket { methods, .. } if !methods.iter().any(|m| m == method) => {
+                Err(Error::denied_because(
+                    ErrorCode::InsufficientScope,
+                    format!("This enrolment ticket opens {} only.", methods.join(", ")),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What the account may enrol with a ticket now: an authenticator; a hardware token when one
+/// of its organisations has tokens no one holds; SMS and WhatsApp when this server sends codes
+/// that way.
+fn enrollable(cx: &mut Context<'_>, account_id: &AccountId) -> Result<Vec<String>> {
+    use crate::service::mfa::FactorType;
+    let mut methods = vec![FactorType::Totp.name().to_string()];
+    if crate::service::orgs::hardware_tokens::any_free_for(cx.conn, account_id)? {
+        methods.push(FactorType::HardwareToken.name().to_string());
+    }
+    for kind in [FactorType::Sms, FactorType::Whatsapp] {
+        if cx.env.channels.offers(kind) {
+            methods.push(kind.name().to_string());
+        }
+    }
+    Ok(methods)
 }
 
 /// Issues a ticket for the account, after the login's first step (`first`). Call inside the
@@ -72,6 +108,7 @@ pub fn issue(
 ) -> Result<Enrollment> {
     let ticket = Secret::new(random_token(TOKEN_PREFIX));
     let expires_at = cx.now + Duration::minutes(LIFETIME_MINUTES);
+    let methods = enrollable(cx, account_id)?;
     diesel::insert_into(enrollment_tickets::table)
         .values((
             enrollment_tickets::id_digest.eq(token_digest(ticket.expose())),
@@ -79,12 +116,14 @@ pub fn issue(
             enrollment_tickets::created_at.eq(to_db(cx.now)),
             enrollment_tickets::expires_at.eq(to_db(expires_at)),
             enrollment_tickets::first_factor.eq(first.name()),
+            enrollment_tickets::methods
+                .eq(serde_json::to_string(&methods).map_err(Error::internal)?),
         ))
         .execute(cx.conn)?;
     Ok(Enrollment {
         ticket,
         expires_at,
-        methods: vec!["totp".into()],
+        methods,
     })
 }
 
@@ -105,6 +144,7 @@ pub fn redeem(cx: &mut Context<'_>, ticket: Secret) -> Result<Enroller> {
         chrono::NaiveDateTime,
         Option<chrono::NaiveDateTime>,
         String,
+        String,
     );
     let row: Option<TicketRow> = enrollment_tickets::table
         .find(token_digest(ticket.expose()))
@@ -114,11 +154,12 @@ pub fn redeem(cx: &mut Context<'_>, ticket: Secret) -> Result<Enroller> {
             enrollment_tickets::expires_at,
             enrollment_tickets::consumed_at,
             enrollment_tickets::first_factor,
+            enrollment_tickets::methods,
         ))
         .first(cx.conn)
         .optional()?;
     let dead = || Error::denied(ErrorCode::Unauthenticated);
-    let Some((account_id, created_at, expires_at, None, first)) = row else {
+    let Some((account_id, created_at, expires_at, None, first, methods)) = row else {
         return Err(dead());
     };
     if from_db(expires_at) <= cx.now {
@@ -142,6 +183,7 @@ pub fn redeem(cx: &mut Context<'_>, ticket: Secret) -> Result<Enroller> {
         account: account.into(),
         ticket,
         first,
+        methods: serde_json::from_str(&methods).unwrap_or_else(|_| vec!["totp".into()]),
     })
 }
 

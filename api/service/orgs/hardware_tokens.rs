@@ -449,6 +449,89 @@ pub fn list(
     ))
 }
 
+/// A token no one holds yet, as a member choosing one to bind sees it: never its secret.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FreeToken {
+    pub id: String,
+    #[schema(value_type = String)]
+    pub org_id: OrgId,
+    /// The organisation's name.
+    pub org_name: String,
+    pub name: String,
+    pub serial: String,
+    pub model: String,
+}
+
+/// Whether one of the account's organisations has a token no one holds (a ticket then opens
+/// `hardware_token`).
+pub fn any_free_for(conn: &mut DbConnection, account_id: &AccountId) -> Result<bool> {
+    use crate::db::schema::org_members;
+    let found: Option<String> = hardware_tokens::table
+        .filter(hardware_tokens::assigned_account_id.is_null())
+        .filter(
+            hardware_tokens::org_id.eq_any(
+                org_members::table
+                    .filter(org_members::account_id.eq(account_id.as_str()))
+                    .select(org_members::org_id),
+            ),
+        )
+        .select(hardware_tokens::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// The tokens the account may choose from to bind (with a session or an enrolment ticket),
+/// newest first: Flowfinity's "select from the tokens the administrator registered".
+pub fn free_to_bind(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    page: &PageRequest,
+) -> Result<Page<FreeToken>> {
+    use crate::db::schema::{org_members, orgs};
+    let rows = crate::keyset_page!(
+        hardware_tokens::table
+            .filter(hardware_tokens::assigned_account_id.is_null())
+            .filter(
+                hardware_tokens::org_id.eq_any(
+                    org_members::table
+                        .filter(org_members::account_id.eq(account_id.as_str()))
+                        .select(org_members::org_id),
+                ),
+            )
+            .select(HardwareTokenRow::as_select()),
+        hardware_tokens::created_at,
+        hardware_tokens::id,
+        page
+    )
+    .load::<HardwareTokenRow>(cx.conn)?;
+    let mut org_ids: Vec<String> = rows.iter().map(|t| t.org_id.clone()).collect();
+    org_ids.sort();
+    org_ids.dedup();
+    let names: std::collections::HashMap<String, String> = orgs::table
+        .filter(orgs::id.eq_any(&org_ids))
+        .select((orgs::id, orgs::name))
+        .load::<(String, String)>(cx.conn)?
+        .into_iter()
+        .collect();
+    Ok(page_from(
+        rows,
+        page.limit,
+        |t| Cursor {
+            at: t.created_at,
+            id: t.id.clone(),
+        },
+        |t| FreeToken {
+            org_name: names.get(&t.org_id).cloned().unwrap_or_default(),
+            org_id: OrgId::from(t.org_id),
+            id: t.id,
+            name: t.name,
+            serial: t.serial,
+            model: t.model,
+        },
+    ))
+}
+
 fn token_in(conn: &mut DbConnection, org_id: &OrgId, token_id: &str) -> Result<HardwareTokenRow> {
     hardware_tokens::table
         .find(token_id)

@@ -410,7 +410,10 @@ export type Enrollment = {
     ticket: string;
     expires_at: string;
     /**
-     * The factors that may be enrolled: `totp` (more may be added).
+     * The factors this ticket may enrol, and nothing else: `totp`; `hardware_token` when
+     * one of your organisations has tokens no one holds (`GET /v1/me/mfa/hardware-tokens`
+     * lists them); `sms` and `whatsapp` when this server sends codes that way (more may be
+     * added).
      */
     methods: Array<string>;
 };
@@ -465,6 +468,32 @@ export type FieldError = {
 
 export type ForgotPasswordRequest = {
     email: string;
+};
+
+/**
+ * A token no one holds yet, as a member choosing one to bind sees it: never its secret.
+ */
+export type FreeToken = {
+    id: string;
+    org_id: string;
+    /**
+     * The organisation's name.
+     */
+    org_name: string;
+    name: string;
+    serial: string;
+    model: string;
+};
+
+/**
+ * A page of hardware tokens no one holds yet, newest first.
+ */
+export type FreeTokenPage = {
+    items: Array<FreeToken>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    next_cursor?: string | null;
 };
 
 /**
@@ -3730,6 +3759,49 @@ export type BindHardwareTokenResponses = {
 };
 
 export type BindHardwareTokenResponse = BindHardwareTokenResponses[keyof BindHardwareTokenResponses];
+
+export type ListFreeHardwareTokensData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1 to 200 (default 50).
+         */
+        limit?: number;
+        /**
+         * `next_cursor` from the previous page (opaque; only cursors this server handed out work).
+         */
+        cursor?: string;
+    };
+    url: '/v1/me/mfa/hardware-tokens';
+};
+
+export type ListFreeHardwareTokensErrors = {
+    /**
+     * Malformed JSON, a bad path or query parameter, or an invalid cursor.
+     */
+    400: Problem;
+    /**
+     * No valid session, or wrong credentials.
+     */
+    401: Problem;
+    /**
+     * `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+     * password checks are queued); retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type ListFreeHardwareTokensError = ListFreeHardwareTokensErrors[keyof ListFreeHardwareTokensErrors];
+
+export type ListFreeHardwareTokensResponses = {
+    /**
+     * A page of tokens to choose from
+     */
+    200: FreeTokenPage;
+};
+
+export type ListFreeHardwareTokensResponse = ListFreeHardwareTokensResponses[keyof ListFreeHardwareTokensResponses];
 
 export type RegenerateRecoveryCodesData = {
     body: StepUpRequest;

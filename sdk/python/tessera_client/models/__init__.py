@@ -34,6 +34,8 @@ from .factor import Factor
 from .factor_summary import FactorSummary
 from .field_error import FieldError
 from .forgot_password_request import ForgotPasswordRequest
+from .free_token import FreeToken
+from .free_token_page import FreeTokenPage
 from .hardware_token import HardwareToken
 from .hardware_token_page import HardwareTokenPage
 from .health import Health
@@ -154,6 +156,8 @@ __all__ = (
     "FactorSummary",
     "FieldError",
     "ForgotPasswordRequest",
+    "FreeToken",
+    "FreeTokenPage",
     "HardwareToken",
     "HardwareTokenPage",
     "Health",

@@ -19,7 +19,10 @@ class Enrollment:
             `POST /v1/me/mfa/factors/{id}/activate`); nothing else accepts it. Activation uses it
             up and answers with the session. Example: tse_Qm9….
         expires_at (datetime.datetime):
-        methods (list[str]): The factors that may be enrolled: `totp` (more may be added). Example: ['totp'].
+        methods (list[str]): The factors this ticket may enrol, and nothing else: `totp`; `hardware_token` when
+            one of your organisations has tokens no one holds (`GET /v1/me/mfa/hardware-tokens`
+            lists them); `sms` and `whatsapp` when this server sends codes that way (more may be
+            added). Example: ['totp', 'hardware_token'].
     """
 
     ticket: str

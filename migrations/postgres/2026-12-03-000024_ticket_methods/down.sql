@@ -1,0 +1,1 @@
+ALTER TABLE enrollment_tickets DROP COLUMN methods;
