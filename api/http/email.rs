@@ -12,7 +12,7 @@ use crate::service::email_verification::{
 };
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
-use crate::service::{ClientInfo, Error, FieldError, Secret, mfa, passwords};
+use crate::service::{ClientInfo, Error, FieldError, Secret, mfa};
 use crate::state::AppState;
 
 /// The emailed link's token, or the emailed code: one of the two.
@@ -229,14 +229,9 @@ pub async fn change(
     client: ClientInfo,
     Body(body): PasswordBody<ChangeEmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    passwords::check_size("password", &body.password)?;
-    if let Some(code) = &body.code {
-        mfa::check_code_shape("code", code)?;
-    }
     let change = EmailChange {
         email: body.email,
-        password: Some(body.password),
-        code: body.code,
+        confirmation: super::mfa::confirmation(Some(body.password), body.code)?,
     };
     let sent = state
         .run_hashing(

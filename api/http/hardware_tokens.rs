@@ -300,10 +300,7 @@ pub async fn bind(
     Body(body): PasswordBody<BindTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     mfa::check_code_shape("code", &body.code)?;
-    if let Some(code) = &body.mfa_code {
-        mfa::check_code_shape("mfa_code", code)?;
-    }
-    let confirmation = super::mfa::confirmation(body.password, body.mfa_code)?;
+    let confirmation = super::mfa::confirmation_naming("mfa_code", body.password, body.mfa_code)?;
     let org_id = OrgId::from(body.org_id);
     let (serial, code) = (body.serial, body.code);
     let activated = state

@@ -122,11 +122,20 @@ pub(crate) fn confirmation(
     password: Option<Secret>,
     code: Option<Secret>,
 ) -> Result<Confirmation, ApiError> {
+    confirmation_naming("code", password, code)
+}
+
+/// The same, where the request names the code field otherwise (`mfa_code`).
+pub(crate) fn confirmation_naming(
+    code_field: &str,
+    password: Option<Secret>,
+    code: Option<Secret>,
+) -> Result<Confirmation, ApiError> {
     if let Some(password) = &password {
         passwords::check_size("password", password)?;
     }
     if let Some(code) = &code {
-        mfa::check_code_shape("code", code)?;
+        mfa::check_code_shape(code_field, code)?;
     }
     Ok(Confirmation { password, code })
 }

@@ -20,7 +20,7 @@ use crate::service::sso::flows::{self, Callback, Claimed, Start, StartFor, Start
 use crate::service::sso::id_token::{self, Expected, Rejection, VerifiedIdentity};
 use crate::service::sso::identities;
 use crate::service::sso::settings::{self, SsoMfa, SsoSettings, SsoSettingsInput};
-use crate::service::{ClientInfo, Error, OrgId, Secret, passwords};
+use crate::service::{ClientInfo, Error, OrgId, Secret};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -725,9 +725,7 @@ pub async fn link(
     client: ClientInfo,
     Body(body): PasswordBody<SsoLinkRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(password) = &body.password {
-        passwords::check_size("password", password)?;
-    }
+    let confirmation = super::mfa::confirmation(body.password, body.code)?;
     let org_id = OrgId::from(body.org_id);
     let started = state
         .run_hashing(
@@ -737,8 +735,7 @@ pub async fn link(
                 flows::start_link(
                     cx,
                     &caller,
-                    body.password,
-                    body.code,
+                    confirmation,
                     org_id,
                     body.redirect_uri,
                     body.callback,

@@ -568,9 +568,8 @@ fn change_address(
 /// What the caller sends to change the address.
 pub struct EmailChange {
     pub email: String,
-    pub password: Option<Secret>,
-    /// A current authenticator code or an unused recovery code: required when MFA is on.
-    pub code: Option<Secret>,
+    /// The password, and a current code when MFA is on.
+    pub confirmation: Confirmation,
 }
 
 /// Asks to move the account to a new address, confirmed with the password (and, with MFA on,
@@ -597,11 +596,7 @@ pub fn request_change(
             "is the account's address already",
         )]));
     }
-    let proof = Confirmation {
-        password: change.password,
-        code: change.code,
-    }
-    .proof(caller.session_id.clone());
+    let proof = change.confirmation.proof(caller.session_id.clone());
     // The password first: whether an address has an account is told only to someone who
     // proved theirs (else any session would be a fast enumeration oracle).
     let verified = step_up::verify(

@@ -176,6 +176,11 @@ async fn forced_enrolment_offers_what_can_be_enrolled_and_a_ticket_opens_only_th
         json!(["totp", "hardware_token"])
     );
     let ticket = login.body["enrollment"]["ticket"].as_str().unwrap();
+    // A stranger to Acme is offered none of its tokens.
+    let stranger = app.sign_up("mallory@example.com").await;
+    let offered = app.get("/v1/me/mfa/hardware-tokens", &stranger.token).await;
+    assert_eq!(offered.status, 200, "{}", offered.body);
+    assert_eq!(offered.body["items"], json!([]));
     let free = app.get("/v1/me/mfa/hardware-tokens", ticket).await;
     assert_eq!(free.status, 200, "{}", free.body);
     assert_eq!(free.body["items"][0]["serial"], "FOB-7");

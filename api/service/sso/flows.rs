@@ -20,7 +20,7 @@ use crate::service::context::Context;
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::ids::{AccountId, OrgId};
 use crate::service::login::LoginOutcome;
-use crate::service::mfa::step_up::{self, Proof, Requirement};
+use crate::service::mfa::step_up::{self, Confirmation, Requirement};
 use crate::service::secret::Secret;
 use crate::service::sessions::Caller;
 
@@ -164,8 +164,7 @@ pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
 pub fn start_link(
     cx: &mut Context<'_>,
     caller: &Caller,
-    password: Option<Secret>,
-    code: Option<Secret>,
+    confirmation: Confirmation,
     org_id: OrgId,
     redirect_uri: String,
     callback: Callback,
@@ -179,13 +178,7 @@ pub fn start_link(
         link_to: Some(caller.account_id().clone()),
         exchange_challenge: None,
     };
-    let proof = Proof {
-        password_field: "password",
-        code_field: "code",
-        password,
-        code,
-        session_id: caller.session_id.clone(),
-    };
+    let proof = confirmation.proof(caller.session_id.clone());
     step_up::confirm(
         cx,
         caller.account_id(),
