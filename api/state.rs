@@ -117,4 +117,27 @@ impl AppState {
         let _permit = place.permit().await;
         self.run(client, move |cx| work(cx, admitted)).await
     }
+
+    /// Work that checks the caller's password only when `confirms` (a request that changes a
+    /// way in, next to ones that do not): then it waits for the hasher as [`Self::run_hashing`]
+    /// does, behind the password rate limit; else it runs as [`Self::run`].
+    pub async fn run_confirming<T>(
+        &self,
+        client: ClientInfo,
+        confirms: bool,
+        work: impl FnOnce(&mut Context<'_>) -> service::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+    {
+        if !confirms {
+            return self.run(client, work).await;
+        }
+        self.run_hashing(
+            client,
+            |cx| service::rate_limit::take(cx, &[service::rate_limit::Kind::Password]),
+            move |cx, ()| work(cx),
+        )
+        .await
+    }
 }

@@ -77,18 +77,8 @@ pub async fn create(
     let create = move |cx: &mut Context<'_>| {
         invitations::create(cx, &caller, &org_id, &email, role, confirmation)
     };
-    // Only an owner's or admin's invitation checks a password: only it waits for the hasher.
-    let invitation = if role.manages() {
-        state
-            .run_hashing(
-                client,
-                |cx| rate_limit::take(cx, &[Kind::Password]),
-                move |cx, ()| create(cx),
-            )
-            .await?
-    } else {
-        state.run(client, create).await?
-    };
+    // Only an owner's or admin's invitation checks a password.
+    let invitation = state.run_confirming(client, role.manages(), create).await?;
     Ok(HttpResponse::Created().json(invitation))
 }
 

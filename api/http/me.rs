@@ -115,22 +115,13 @@ pub async fn update(
         phone: body.phone,
         whatsapp_number: body.whatsapp_number,
     };
-    // Only a change of the WhatsApp number checks a password: it alone waits for the hasher.
-    let account = if change.whatsapp_number.is_some() {
-        state
-            .run_hashing(
-                client,
-                |cx| rate_limit::take(cx, &[Kind::Password]),
-                move |cx, ()| accounts::update_profile(cx, &caller, change, confirmation),
-            )
-            .await?
-    } else {
-        state
-            .run(client, move |cx| {
-                accounts::update_profile(cx, &caller, change, confirmation)
-            })
-            .await?
-    };
+    // Only a change of the WhatsApp number checks a password.
+    let confirms = change.whatsapp_number.is_some();
+    let account = state
+        .run_confirming(client, confirms, move |cx| {
+            accounts::update_profile(cx, &caller, change, confirmation)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(account))
 }
 

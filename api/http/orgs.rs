@@ -349,18 +349,8 @@ pub async fn update_member(
     let change = move |cx: &mut Context<'_>| {
         orgs::change_role(cx, &caller, &org_id, &member, role, confirmation)
     };
-    // Only making an owner or admin checks a password: only it waits for the hasher.
-    if role.manages() {
-        state
-            .run_hashing(
-                client,
-                |cx| rate_limit::take(cx, &[Kind::Password]),
-                move |cx, ()| change(cx),
-            )
-            .await?;
-    } else {
-        state.run(client, change).await?;
-    }
+    // Only making an owner or admin checks a password.
+    state.run_confirming(client, role.manages(), change).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
