@@ -644,6 +644,19 @@ async fn only_owners_and_admins_manage_sso_and_a_domain_belongs_to_one_organisat
     let app = app().await;
     let provider = TestProvider::start().await;
     let (ada, org_id) = acme(&app, &provider, "idp", true).await;
+    // Naming the provider members sign in at is a way into their accounts: Ada's session
+    // alone (a stolen one) cannot point Acme at another provider.
+    let stolen = app
+        .send(
+            app.authed(Method::PUT, &format!("/v1/orgs/{org_id}/sso"), &ada.token)
+                .json(&json!({
+                    "issuer": provider.issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                    "email_domains": ["acme.com"], "mfa": "idp",
+                })),
+        )
+        .await;
+    stolen.assert_problem(403, "reauthentication_failed");
+    assert_eq!(stolen.body["errors"][0]["field"], "password");
     let linus = app.sign_up("linus@example.com").await;
     let other = app
         .send(
