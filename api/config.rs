@@ -3,6 +3,8 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use crate::service::mfa::send_budget::SendBudget;
+use crate::service::phone_numbers::PhoneNumberPolicy;
 use clap::{Args, ValueEnum};
 use ipnet::IpNet;
 
@@ -205,6 +207,32 @@ pub struct Settings {
     /// WhatsApp API key: WhatsApp is on when it is set.
     #[arg(long, env = "TESSERA_WHATSAPP_API_KEY", hide_env_values = true)]
     pub whatsapp_api_key: Option<String>,
+
+    /// Calling codes SMS codes may be sent to, comma-separated (`1,44,49`); empty: any.
+    #[arg(long, env = "TESSERA_SMS_COUNTRIES", default_value = "")]
+    pub sms_countries: String,
+
+    /// Calling codes WhatsApp codes may be sent to, comma-separated; empty: any.
+    #[arg(long, env = "TESSERA_WHATSAPP_COUNTRIES", default_value = "")]
+    pub whatsapp_countries: String,
+
+    /// SMS codes this deployment sends in 24 hours at most; beyond, 429 and the
+    /// `messaging.cap_reached` webhook (SMS pumping costs real money).
+    #[arg(long, env = "TESSERA_SMS_DAILY_CAP", default_value_t = 10_000)]
+    pub sms_daily_cap: i64,
+
+    /// WhatsApp codes this deployment sends in 24 hours at most.
+    #[arg(long, env = "TESSERA_WHATSAPP_DAILY_CAP", default_value_t = 10_000)]
+    pub whatsapp_daily_cap: i64,
+
+    /// SMS and WhatsApp codes asked for from one client address (IPv6 by /64) in an hour,
+    /// across accounts.
+    #[arg(
+        long,
+        env = "TESSERA_MESSAGES_PER_ADDRESS_HOURLY",
+        default_value_t = 30
+    )]
+    pub messages_per_address_hourly: i64,
 
     /// Comma-separated endpoints that receive security events as signed webhooks.
     #[arg(
@@ -457,6 +485,20 @@ impl Settings {
             "second",
         )?;
         self.check_messaging()?;
+        at_least("TESSERA_SMS_DAILY_CAP", self.sms_daily_cap, 1, "message")?;
+        at_least(
+            "TESSERA_WHATSAPP_DAILY_CAP",
+            self.whatsapp_daily_cap,
+            1,
+            "message",
+        )?;
+        at_least(
+            "TESSERA_MESSAGES_PER_ADDRESS_HOURLY",
+            self.messages_per_address_hourly,
+            1,
+            "message",
+        )?;
+        self.phone_number_policy()?;
         if !self.reset_link_template().contains("{token}") {
             return Err(invalid(
                 "TESSERA_RESET_URL",
@@ -656,6 +698,27 @@ impl Settings {
         Ok(())
     }
 
+    /// Where codes may be sent (`TESSERA_SMS_COUNTRIES`, `TESSERA_WHATSAPP_COUNTRIES`).
+    pub fn phone_number_policy(&self) -> Result<PhoneNumberPolicy, InvalidSetting> {
+        let codes = |name: &'static str, list: &str| {
+            crate::service::phone_numbers::parse_calling_codes(list)
+                .map_err(|detail| invalid(name, detail))
+        };
+        Ok(PhoneNumberPolicy {
+            sms_countries: codes("TESSERA_SMS_COUNTRIES", &self.sms_countries)?,
+            whatsapp_countries: codes("TESSERA_WHATSAPP_COUNTRIES", &self.whatsapp_countries)?,
+        })
+    }
+
+    /// What SMS and WhatsApp sends may cost.
+    pub fn send_budget(&self) -> SendBudget {
+        SendBudget {
+            per_address_hourly: usize::try_from(self.messages_per_address_hourly).unwrap_or(1),
+            sms_daily_cap: self.sms_daily_cap,
+            whatsapp_daily_cap: self.whatsapp_daily_cap,
+        }
+    }
+
     /// The `iss` of access tokens: the public URL without a trailing `/`.
     pub fn issuer(&self) -> String {
         self.public_url.trim_end_matches('/').to_string()
@@ -716,6 +779,18 @@ mod tests {
         assert_eq!(
             problem_of(|s| s.session_idle_days = -1),
             Some("TESSERA_SESSION_IDLE_DAYS")
+        );
+        assert_eq!(
+            problem_of(|s| s.sms_countries = "1,uk".into()),
+            Some("TESSERA_SMS_COUNTRIES")
+        );
+        assert_eq!(
+            problem_of(|s| s.whatsapp_countries = "0044".into()),
+            Some("TESSERA_WHATSAPP_COUNTRIES")
+        );
+        assert_eq!(
+            problem_of(|s| s.sms_daily_cap = 0),
+            Some("TESSERA_SMS_DAILY_CAP")
         );
         assert_eq!(
             problem_of(|s| s.session_absolute_days = 0),

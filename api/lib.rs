@@ -167,6 +167,8 @@ pub fn build_state_with_pool(
             max_orgs_per_account: settings.max_orgs_per_account,
         },
         channels,
+        phone_numbers: settings.phone_number_policy()?,
+        send_budget: settings.send_budget(),
         activity: Default::default(),
         session_cache: SessionCache::for_backend(db::Backend::of_url(&settings.database_url())),
         writer: db::SqliteWriter::for_url(&settings.database_url()),

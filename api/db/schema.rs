@@ -471,3 +471,24 @@ diesel::table! {
 
 diesel::joinable!(email_verifications -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(email_verifications, accounts);
+
+diesel::table! {
+    /// The messaging ledger: one row per code sent, kept whatever happens to the factor.
+    message_sends (id) {
+        id -> Text,
+        channel -> Text,
+        account_id -> Text,
+        destination_digest -> Text,
+        client_network -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The days a deployment-wide messaging cap was reached (the webhook goes out once).
+    messaging_cap_alerts (channel, day) {
+        channel -> Text,
+        day -> Text,
+        created_at -> Timestamp,
+    }
+}

@@ -12,7 +12,9 @@ use super::history::LoginMethod;
 use super::ids::AccountId;
 use super::mfa::sent_codes::{self, Purpose, Target};
 use super::mfa::step_up::{self, Confirmation, Requirement};
+use super::outbox::Channel;
 use super::passwords;
+use super::phone_numbers;
 use super::secret::Secret;
 use super::sessions::{self, Aal, Caller, IssuedSession};
 use crate::db::models::AccountRow;
@@ -103,21 +105,6 @@ pub(crate) fn check_display_name(name: &str) -> Option<FieldError> {
 /// Trimmed; blank means no name.
 fn tidy_display_name(name: Option<String>) -> Option<String> {
     name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty())
-}
-
-/// E.164: `+`, a non-zero country digit, 7 to 15 digits in all.
-pub fn check_e164(field: &str, number: &str) -> Option<FieldError> {
-    let digits = number.strip_prefix('+').unwrap_or("");
-    let valid = (7..=15).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && !digits.starts_with('0');
-    (!valid).then(|| {
-        FieldError::new(
-            field,
-            "invalid_e164",
-            "must be an E.164 number such as +4915112345678",
-        )
-    })
 }
 
 /// Checks a sign-up request before any password hashing is spent on it.
@@ -334,10 +321,15 @@ pub fn update_profile(
         change.display_name = Some(tidy_display_name(name));
     }
     if let Some(Some(phone)) = &change.phone {
-        errors.extend(check_e164("phone", phone));
+        errors.extend(phone_numbers::check_e164("phone", phone));
     }
     if let Some(Some(number)) = &change.whatsapp_number {
-        errors.extend(check_e164("whatsapp_number", number));
+        errors.extend(phone_numbers::check_destination(
+            &cx.env.phone_numbers,
+            Channel::Whatsapp,
+            "whatsapp_number",
+            number,
+        ));
     }
     if !errors.is_empty() {
         return Err(Error::invalid(errors));

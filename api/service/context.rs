@@ -45,6 +45,10 @@ pub struct Env {
     pub limits: crate::service::orgs::OrgLimits,
     /// Which channels carry codes (SMS and WhatsApp factors are offered only on them).
     pub channels: Channels,
+    /// Where codes may be sent (countries; never premium-rate numbers).
+    pub phone_numbers: crate::service::phone_numbers::PhoneNumberPolicy,
+    /// What SMS and WhatsApp sends may cost (the ledger's ceilings).
+    pub send_budget: crate::service::mfa::send_budget::SendBudget,
     /// Session uses noted by the check, written in batches.
     pub activity: SessionActivity,
     /// SQLite: the sessions the check looked up (`None` on PostgreSQL).

@@ -24,7 +24,7 @@ use super::audit::{self, AuditAction};
 use super::context::{Context, Decision};
 use super::error::{Error, FieldError, Result};
 use super::ids::{AccountId, SessionId, row_id};
-use super::mfa::sent_codes::{COOLDOWN, SENDS_PER_HOUR, new_code};
+use super::mfa::sent_codes::{COOLDOWN, new_code};
 use super::mfa::step_up::{self, Confirmation, Requirement};
 use super::outbox::{self, Channel, Content};
 use super::secret::Secret;
@@ -37,6 +37,8 @@ use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
 
 pub const TOKEN_PREFIX: &str = "tsv_";
+/// Codes and links sent to one account in an hour.
+const SENDS_PER_HOUR: i64 = 5;
 /// How long a code and link work.
 pub const VALID_FOR: Duration = Duration::hours(24);
 /// Wrong codes before a code dies.

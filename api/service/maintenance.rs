@@ -39,6 +39,7 @@ pub struct Pruned {
     pub sent_codes: usize,
     pub sso_flows: usize,
     pub email_verifications: usize,
+    pub message_sends: usize,
 }
 
 pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
@@ -60,6 +61,7 @@ pub fn prune_expired(cx: &mut Context<'_>) -> Result<Pruned> {
         sent_codes: super::mfa::sent_codes::prune(conn, now)?,
         sso_flows: super::sso::flows::prune(conn, now)?,
         email_verifications: super::email_verification::prune(conn, now)?,
+        message_sends: super::mfa::send_budget::prune(conn, now)?,
     })
 }
 

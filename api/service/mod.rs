@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod pagination;
 pub mod password_reset;
 pub mod passwords;
+pub mod phone_numbers;
 pub mod policy;
 pub mod rate_limit;
 pub mod secret;

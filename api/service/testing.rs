@@ -82,6 +82,8 @@ impl World {
                 sms: true,
                 whatsapp: true,
             },
+            phone_numbers: Default::default(),
+            send_budget: Default::default(),
             activity: Default::default(),
             session_cache: None,
             writer: None,

@@ -22,6 +22,7 @@ mod keys;
 mod lifecycle;
 mod limits;
 mod login_history;
+mod messaging_budget;
 mod mfa;
 mod openapi;
 mod org_limits;

@@ -35,6 +35,8 @@ use crate::service::error::{Error, FieldError, Result};
 use crate::service::history::{self, Attempt};
 use crate::service::ids::{AccountId, FactorId, OrgId, SessionId};
 use crate::service::orgs::hardware_tokens;
+use crate::service::outbox::Channel;
+use crate::service::phone_numbers;
 use crate::service::secret::Secret;
 use crate::service::sessions::{self, Aal, IssuedSession};
 use crate::service::throttle::{self, Credential, Guard};
@@ -229,22 +231,6 @@ pub struct SentCodeEnrolment {
     pub code: SentCode,
 }
 
-/// A phone number in E.164: `+`, a country code, at most 15 digits.
-fn check_phone(phone: &str) -> Result<()> {
-    let digits = phone.strip_prefix('+').unwrap_or("");
-    let well_formed = (8..=15).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && !digits.starts_with('0');
-    if well_formed {
-        return Ok(());
-    }
-    Err(Error::invalid(vec![FieldError::new(
-        "phone",
-        "invalid",
-        "must be a phone number in E.164 form, like +15550100123",
-    )]))
-}
-
 /// Starts an SMS or WhatsApp factor: a pending factor holding the phone number (sealed), and
 /// a first code sent to it. Needs the password, as for an authenticator; refused with 409
 /// `channel_unavailable` when the server has no provider for the channel.
@@ -257,7 +243,15 @@ pub fn start_sent(
 ) -> Result<SentCodeEnrolment> {
     enroller.may_enrol(kind.name())?;
     let phone = phone.trim();
-    check_phone(phone)?;
+    let channel = match kind {
+        FactorType::Whatsapp => Channel::Whatsapp,
+        _ => Channel::Sms,
+    };
+    if let Some(error) =
+        phone_numbers::check_destination(&cx.env.phone_numbers, channel, "phone", phone)
+    {
+        return Err(Error::invalid(vec![error]));
+    }
     if !cx.env.channels.offers(kind) {
         return Err(Error::denied_because(
             ErrorCode::ChannelUnavailable,

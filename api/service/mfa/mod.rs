@@ -5,6 +5,7 @@ pub mod challenges;
 pub mod enrolment;
 pub mod factors;
 pub mod recovery_codes;
+pub mod send_budget;
 pub mod sent_codes;
 pub mod step_up;
 pub mod tickets;

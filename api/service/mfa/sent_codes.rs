@@ -1,28 +1,28 @@
 //! Codes sent by SMS or WhatsApp: six random digits, kept as a keyed digest bound to its row
 //! (a dump cannot be searched for them), valid 10 minutes, dead after 5 wrong tries, used
-//! once. A factor gets a new code at most every 30 seconds, an account at most 5 an hour.
+//! once. What may be sent at all is `send_budget`'s to say.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{FactorType, open_secret};
+use super::{FactorType, open_secret, send_budget};
 use crate::crypto::tokens::random_bytes;
 use crate::db::models::MfaFactorRow;
 use crate::db::schema::{accounts, mfa_factors, sent_codes};
-use crate::db::{DbConnection, from_db, to_db};
+use crate::db::{DbConnection, to_db};
 use crate::error_code::ErrorCode;
 use crate::service::context::Context;
 use crate::service::error::{Error, Result};
 use crate::service::ids::{AccountId, row_id};
 use crate::service::outbox::{self, Channel, Content};
+use crate::service::phone_numbers;
 use crate::service::secret::Secret;
 
 pub const VALID_FOR: Duration = Duration::minutes(10);
 pub const MAX_WRONG: i32 = 5;
-pub const COOLDOWN: Duration = Duration::seconds(30);
-pub const SENDS_PER_HOUR: i64 = 5;
+pub const COOLDOWN: Duration = send_budget::DESTINATION_COOLDOWN;
 
 /// Which channels can carry codes: a configured provider, or the log in development.
 #[derive(Debug, Clone, Copy, Default)]
@@ -96,11 +96,6 @@ pub(crate) fn new_code() -> String {
             return format!("{:06}", n % 1_000_000);
         }
     }
-}
-
-fn rate_limited(retry_after: Duration, detail: &str) -> Error {
-    Error::denied_because(ErrorCode::RateLimited, detail)
-        .with(|d| d.retry_after_secs = Some(retry_after.num_seconds().max(1)))
 }
 
 /// Where a code goes.
@@ -200,37 +195,20 @@ fn codes_of<'a>(
     })
 }
 
-/// Sends a new code to `target`, refusing within the cooldown or past the account's hourly
-/// cap (429 `rate_limited` with `Retry-After`).
+/// Sends a new code to `target` once the number may receive it and the send budgets allow
+/// it (429 `rate_limited` with `Retry-After` otherwise; see `send_budget`).
 pub fn send(cx: &mut Context<'_>, target: Target<'_>, purpose: Purpose) -> Result<SentCode> {
     let channel = target.channel()?;
     let account_id = target.account_id();
-    let latest: Option<chrono::NaiveDateTime> = codes_of(&target)?
-        .select(diesel::dsl::max(sent_codes::created_at))
-        .first(cx.conn)?;
-    if let Some(latest) = latest.map(from_db)
-        && cx.now < latest + COOLDOWN
-    {
-        return Err(rate_limited(
-            latest + COOLDOWN - cx.now,
-            "A code was just sent; wait a little before asking for another.",
-        ));
-    }
-    let hour_ago = to_db(cx.now - Duration::hours(1));
-    let recent: Vec<chrono::NaiveDateTime> = sent_codes::table
-        .filter(sent_codes::account_id.eq(&account_id))
-        .filter(sent_codes::created_at.gt(hour_ago))
-        .order(sent_codes::created_at.asc())
-        .select(sent_codes::created_at)
-        .load(cx.conn)?;
-    if recent.len() as i64 >= SENDS_PER_HOUR {
-        let frees_up = from_db(recent[0]) + Duration::hours(1);
-        return Err(rate_limited(
-            frees_up - cx.now,
-            "Too many codes were sent to this account in the last hour; try again later.",
-        ));
-    }
     let phone = target.phone(cx)?;
+    // The policy may have changed since the number was enrolled.
+    if let Some(refusal) = phone_numbers::refusal(&cx.env.phone_numbers, channel, &phone) {
+        return Err(Error::denied_because(
+            ErrorCode::ChannelUnavailable,
+            refusal.field_error("phone", channel).message,
+        ));
+    }
+    send_budget::spend(cx, channel, &account_id, &phone)?;
     let code = Secret::new(new_code());
     let id = row_id();
     let expires_at = cx.now + VALID_FOR;

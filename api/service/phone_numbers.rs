@@ -1,0 +1,184 @@
+//! Where codes may be sent: an E.164 number, in a country the deployment sends to
+//! (`TESSERA_SMS_COUNTRIES`, `TESSERA_WHATSAPP_COUNTRIES`: calling codes), and never a
+//! premium-rate or shared-cost number (libphonenumber's metadata, through the `phonenumber`
+//! crate) — an attacker who can make the server text such a number earns money per code.
+
+use phonenumber::{PhoneNumber, Type};
+
+use super::error::FieldError;
+use super::outbox::Channel;
+
+/// The deployment's choice of destinations.
+#[derive(Debug, Clone, Default)]
+pub struct PhoneNumberPolicy {
+    /// Calling codes SMS codes may go to; `None`: anywhere.
+    pub sms_countries: Option<Vec<u16>>,
+    /// Calling codes WhatsApp codes may go to; `None`: anywhere.
+    pub whatsapp_countries: Option<Vec<u16>>,
+}
+
+impl PhoneNumberPolicy {
+    fn countries(&self, channel: Channel) -> Option<&[u16]> {
+        match channel {
+            Channel::Sms => self.sms_countries.as_deref(),
+            Channel::Whatsapp => self.whatsapp_countries.as_deref(),
+            Channel::Email | Channel::Webhook => None,
+        }
+    }
+}
+
+/// E.164: `+`, a non-zero country digit, 7 to 15 digits in all.
+pub fn check_e164(field: &str, number: &str) -> Option<FieldError> {
+    let digits = number.strip_prefix('+').unwrap_or("");
+    let valid = (7..=15).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0')
+        && parse(number).is_some();
+    (!valid).then(|| {
+        FieldError::new(
+            field,
+            "invalid_e164",
+            "must be an E.164 number such as +4915112345678",
+        )
+    })
+}
+
+fn parse(number: &str) -> Option<PhoneNumber> {
+    phonenumber::parse(None, number).ok()
+}
+
+/// Why codes of `channel` may not go to `number` (a well-formed E.164 number), if they may not.
+pub fn refusal(policy: &PhoneNumberPolicy, channel: Channel, number: &str) -> Option<Refusal> {
+    let parsed = parse(number)?;
+    if matches!(
+        parsed.number_type(&phonenumber::metadata::DATABASE),
+        Type::PremiumRate | Type::SharedCost
+    ) {
+        return Some(Refusal::PremiumRate);
+    }
+    let code = parsed.code().value();
+    match policy.countries(channel) {
+        Some(allowed) if !allowed.contains(&code) => Some(Refusal::Country(code)),
+        _ => None,
+    }
+}
+
+/// Why a number is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    PremiumRate,
+    /// The number's calling code is not one the deployment sends to.
+    Country(u16),
+}
+
+impl Refusal {
+    pub fn field_error(self, field: &str, channel: Channel) -> FieldError {
+        match self {
+            Refusal::PremiumRate => FieldError::new(
+                field,
+                "premium_rate",
+                "premium-rate and shared-cost numbers cannot receive codes",
+            ),
+            Refusal::Country(code) => FieldError::new(
+                field,
+                "country_not_allowed",
+                format!(
+                    "this service sends no {} codes to +{code} numbers",
+                    channel.name()
+                ),
+            ),
+        }
+    }
+}
+
+/// Checks a number codes of `channel` are to be sent to: its form, then the policy.
+pub fn check_destination(
+    policy: &PhoneNumberPolicy,
+    channel: Channel,
+    field: &str,
+    number: &str,
+) -> Option<FieldError> {
+    check_e164(field, number)
+        .or_else(|| refusal(policy, channel, number).map(|r| r.field_error(field, channel)))
+}
+
+/// Parses `TESSERA_SMS_COUNTRIES`-style lists: calling codes, comma-separated, `+` optional.
+pub fn parse_calling_codes(list: &str) -> Result<Option<Vec<u16>>, String> {
+    let codes: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    if codes.is_empty() {
+        return Ok(None);
+    }
+    codes
+        .into_iter()
+        .map(|c| {
+            let digits = c.strip_prefix('+').unwrap_or(c);
+            digits
+                .parse::<u16>()
+                .ok()
+                .filter(|n| (1..=999).contains(n) && !digits.starts_with('0'))
+                .ok_or_else(|| format!("`{c}` is not a calling code (like 1, 44 or 49)"))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn premium_rate_and_shared_cost_numbers_are_refused_ordinary_ones_pass() {
+        let anywhere = PhoneNumberPolicy::default();
+        // Australia's 1900 premium-rate range; the UK's 09 premium and 084 shared-cost ranges.
+        for number in ["+611900123456", "+449012345678", "+448431234567"] {
+            assert_eq!(
+                refusal(&anywhere, Channel::Sms, number),
+                Some(Refusal::PremiumRate),
+                "{number}"
+            );
+        }
+        for number in [
+            "+61406823897",
+            "+447700900123",
+            "+15550100123",
+            "+4915112345678",
+        ] {
+            assert_eq!(refusal(&anywhere, Channel::Sms, number), None, "{number}");
+        }
+    }
+
+    #[test]
+    fn a_country_list_limits_one_channel() {
+        let policy = PhoneNumberPolicy {
+            sms_countries: parse_calling_codes("1, +44,49").unwrap(),
+            whatsapp_countries: None,
+        };
+        assert_eq!(refusal(&policy, Channel::Sms, "+447700900123"), None);
+        assert_eq!(
+            refusal(&policy, Channel::Sms, "+33612345678"),
+            Some(Refusal::Country(33))
+        );
+        assert_eq!(refusal(&policy, Channel::Whatsapp, "+33612345678"), None);
+        assert!(parse_calling_codes("1,x").is_err());
+        assert!(parse_calling_codes("1,0044").is_err());
+        assert_eq!(parse_calling_codes(" ").unwrap(), None);
+    }
+
+    #[test]
+    fn numbers_must_be_e164() {
+        assert!(check_e164("phone", "+15550100123").is_none());
+        for bad in [
+            "15550100123",
+            "+0123456789",
+            "+1555",
+            "+1555010012345678",
+            "+1-555-0100",
+        ] {
+            assert!(check_e164("phone", bad).is_some(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE messaging_cap_alerts;
+DROP TABLE message_sends;
