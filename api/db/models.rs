@@ -22,6 +22,8 @@ pub struct AccountRow {
     pub whatsapp_verified_at: Option<NaiveDateTime>,
     pub email_verified_at: Option<NaiveDateTime>,
     pub managed_by_org_id: Option<String>,
+    pub mfa_first_enabled_at: Option<NaiveDateTime>,
+    pub mfa_disabled_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -23,6 +23,10 @@ diesel::table! {
         email_verified_at -> Nullable<Timestamp>,
         /// The organisation that manages the account; null for a personal account.
         managed_by_org_id -> Nullable<Text>,
+        /// When MFA was first turned on; kept when it is turned off or reset.
+        mfa_first_enabled_at -> Nullable<Timestamp>,
+        /// Who last turned MFA off: the account itself or an organisation's admin.
+        mfa_disabled_by -> Nullable<Text>,
     }
 }
 

@@ -155,6 +155,8 @@ pub fn sign_up(cx: &mut Context<'_>, input: SignUp) -> Result<(Account, Option<I
         created_at: to_db(now),
         updated_at: to_db(now),
         mfa_disabled_at: None,
+        mfa_first_enabled_at: None,
+        mfa_disabled_by: None,
         frozen_at: None,
         whatsapp_verified_at: None,
         email_verified_at: None,

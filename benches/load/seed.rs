@@ -81,6 +81,8 @@ impl Seeder {
                 created_at: to_db(now),
                 updated_at: to_db(now),
                 mfa_disabled_at: None,
+                mfa_first_enabled_at: None,
+                mfa_disabled_by: None,
                 frozen_at: None,
                 whatsapp_verified_at: None,
                 email_verified_at: Some(to_db(now)),

@@ -303,6 +303,12 @@ async fn the_admin_sees_a_member_go_from_pending_to_active_to_disabled() {
     let after = member_mfa(&app, &ada, &org, &linus).await;
     assert_eq!(after["status"], "disabled");
     assert_eq!(after["disabled_at"], "2026-03-02T11:00:00Z");
+    assert_eq!(after["disabled_by"]["kind"], "member");
+    assert_eq!(
+        after["disabled_by"]["account_id"],
+        linus.account_id.as_str()
+    );
+    assert_eq!(after["first_enabled_at"], "2026-03-02T10:00:00Z");
     assert_eq!(after["factors"], json!([]));
 
     let log = app
@@ -381,4 +387,67 @@ async fn a_reset_ends_the_members_sessions_and_restarts_the_clock() {
         )
         .await;
     assert_eq!(own.body["items"][0]["event"], "mfa.reset");
+}
+
+#[actix_web::test]
+async fn a_reset_is_remembered_in_the_member_view_with_when_and_by_whom() {
+    let app = TestApp::spawn().await;
+    let (ada, linus, org) = org_with_member(&app).await;
+    require(&app, &ada, &org, &linus, 0).await;
+    enrol_with_ticket(&app, "linus@example.com").await;
+    let on = member_mfa(&app, &ada, &org, &linus).await;
+    let enabled_at = on["first_enabled_at"].clone();
+    assert!(enabled_at.is_string(), "{on}");
+    assert_eq!(on["disabled_at"], Value::Null);
+
+    app.advance(Duration::hours(1));
+    let reset = app
+        .send(
+            app.authed(
+                Method::POST,
+                &format!("/v1/orgs/{org}/members/{}/mfa/reset", linus.account_id),
+                &ada.token,
+            )
+            .json(&json!({"password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    // Required again and without a factor: pending — but the view says MFA was on, and that
+    // Ada took it off an hour later.
+    assert_eq!(reset.body["status"], "pending");
+    assert_eq!(reset.body["first_enabled_at"], enabled_at);
+    let reset_at = reset.body["disabled_at"].clone();
+    assert!(reset_at.is_string(), "{}", reset.body);
+    assert_eq!(reset.body["disabled_by"]["kind"], "admin");
+    assert_eq!(
+        reset.body["disabled_by"]["account_id"],
+        ada.account_id.as_str()
+    );
+    assert_eq!(reset.body["disabled_by"]["email"], "ada@example.com");
+
+    // Linus enrols again: active, and the history stays.
+    app.advance(Duration::seconds(30));
+    enrol_with_ticket(&app, "linus@example.com").await;
+    let again = member_mfa(&app, &ada, &org, &linus).await;
+    assert_eq!(again["status"], "active");
+    assert_eq!(again["first_enabled_at"], enabled_at);
+    assert_eq!(again["disabled_at"], reset_at);
+    assert_eq!(again["disabled_by"]["kind"], "admin");
+
+    // The organisation's audit log names the reset and who made it.
+    let log = app
+        .get(&format!("/v1/orgs/{org}/audit-log"), &ada.token)
+        .await;
+    let reset_event = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == "mfa.reset")
+        .cloned()
+        .expect("an mfa.reset event");
+    assert_eq!(
+        reset_event["actor_id"],
+        ada.account_id.as_str(),
+        "{reset_event}"
+    );
 }

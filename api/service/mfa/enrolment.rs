@@ -24,7 +24,7 @@ use super::{
 };
 use crate::crypto::totp::{self, TotpParams};
 use crate::db::models::MfaFactorRow;
-use crate::db::schema::mfa_factors;
+use crate::db::schema::{accounts as accounts_rows, mfa_factors};
 use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
 use crate::service::accounts;
@@ -526,6 +526,13 @@ fn turn_on(
             mfa_factors::failed_attempts.eq(0),
         ))
         .execute(cx.conn)?;
+    diesel::update(
+        accounts_rows::table
+            .find(account_id.as_str())
+            .filter(accounts_rows::mfa_first_enabled_at.is_null()),
+    )
+    .set(accounts_rows::mfa_first_enabled_at.eq(Some(to_db(cx.now))))
+    .execute(cx.conn)?;
     let codes = if had_codes {
         None
     } else {

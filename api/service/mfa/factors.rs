@@ -125,7 +125,10 @@ fn turn_off(
     recovery_codes::delete_all(cx.conn, account_id)?;
     hardware_tokens::release_all(cx.conn, account_id)?;
     diesel::update(accounts::table.find(account_id.as_str()))
-        .set(accounts::mfa_disabled_at.eq(Some(to_db(cx.now))))
+        .set((
+            accounts::mfa_disabled_at.eq(Some(to_db(cx.now))),
+            accounts::mfa_disabled_by.eq(Some(account_id.as_str())),
+        ))
         .execute(cx.conn)?;
     let details = json!({"confirmed_with": confirmed_with});
     audit::record(cx, account_id, AuditAction::MfaDisabled, Some(details))

@@ -489,6 +489,8 @@ pub fn accept_as_new_account(
             created_at: now,
             updated_at: now,
             mfa_disabled_at: None,
+            mfa_first_enabled_at: None,
+            mfa_disabled_by: None,
             frozen_at: None,
             whatsapp_verified_at: None,
             // The invitation came to this address: it is proven.

@@ -709,6 +709,15 @@ pub fn reset_member_mfa(
         diesel::update(org_members::table.find((org_id.as_str(), member.as_str())))
             .set(org_members::mfa_clock_started_at.eq(Some(to_db(cx.now))))
             .execute(cx.conn)?;
+        // The member view keeps when and by whom: MFA was on, and an admin took it off.
+        if removed > 0 {
+            diesel::update(account_rows::table.find(member.as_str()))
+                .set((
+                    account_rows::mfa_disabled_at.eq(Some(to_db(cx.now))),
+                    account_rows::mfa_disabled_by.eq(Some(caller.account_id().as_str())),
+                ))
+                .execute(cx.conn)?;
+        }
         let details = serde_json::json!({"factors_removed": removed, "sessions_revoked": revoked});
         audit::record_in_org(
             cx,

@@ -101,6 +101,19 @@ pub struct FactorSummary {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
+/// Who last turned a member's MFA off.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DisabledBy {
+    /// `member` (the member turned it off) or `admin` (an admin reset it; more may be added).
+    #[schema(example = "admin")]
+    pub kind: &'static str,
+    #[schema(example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
+    pub account_id: String,
+    /// The account's email, while it exists.
+    #[schema(example = "it@acme.example")]
+    pub email: Option<String>,
+}
+
 /// A member's MFA, as the organisation's admins see it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MemberMfa {
@@ -117,7 +130,13 @@ pub struct MemberMfa {
     #[schema(example = "pending")]
     pub status: String,
     pub activated_at: Option<DateTime<Utc>>,
+    /// When MFA was first turned on; kept after it is turned off or reset, so the view never
+    /// forgets that it was on.
+    pub first_enabled_at: Option<DateTime<Utc>>,
+    /// When MFA was last turned off: by the member, or by an admin's reset.
     pub disabled_at: Option<DateTime<Utc>>,
+    /// Who turned it off then.
+    pub disabled_by: Option<DisabledBy>,
     pub factors: Vec<FactorSummary>,
     /// Unused recovery codes; null when the member has none, and always null for personal
     /// members.
@@ -140,13 +159,30 @@ pub fn summaries(
         .order(mfa_factors::created_at.asc())
         .select(MfaFactorRow::as_select())
         .load(conn)?;
-    let disabled: Vec<(String, Option<chrono::NaiveDateTime>, Option<String>)> = accounts::table
+    type MfaHistory = (
+        String,
+        Option<chrono::NaiveDateTime>,
+        Option<String>,
+        Option<chrono::NaiveDateTime>,
+        Option<String>,
+    );
+    let disabled: Vec<MfaHistory> = accounts::table
         .filter(accounts::id.eq_any(&ids))
         .select((
             accounts::id,
             accounts::mfa_disabled_at,
             accounts::managed_by_org_id,
+            accounts::mfa_first_enabled_at,
+            accounts::mfa_disabled_by,
         ))
+        .load(conn)?;
+    let disablers: Vec<&str> = disabled
+        .iter()
+        .filter_map(|(.., by)| by.as_deref())
+        .collect();
+    let disabler_emails: Vec<(String, String)> = accounts::table
+        .filter(accounts::id.eq_any(&disablers))
+        .select((accounts::id, accounts::email))
         .load(conn)?;
     let codes: Vec<(String, Option<chrono::NaiveDateTime>)> = recovery_code_rows::table
         .filter(recovery_code_rows::account_id.eq_any(&ids))
@@ -158,12 +194,24 @@ pub fn summaries(
             let id = member.account_id.as_str();
             let own: Vec<&MfaFactorRow> = factors.iter().filter(|f| f.account_id == id).collect();
             let requirement = requirement_of(org, member);
-            let account = disabled.iter().find(|(account, _, _)| account == id);
-            let disabled_at = account.and_then(|(_, at, _)| at.map(from_db));
+            let account = disabled.iter().find(|(account, ..)| account == id);
+            let disabled_at = account.and_then(|(_, at, ..)| at.map(from_db));
+            let disabled_by = account
+                .and_then(|(.., by)| by.as_deref())
+                .filter(|_| disabled_at.is_some())
+                .map(|by| DisabledBy {
+                    kind: if by == id { "member" } else { "admin" },
+                    account_id: by.to_string(),
+                    email: disabler_emails
+                        .iter()
+                        .find(|(account, _)| account == by)
+                        .map(|(_, email)| email.clone()),
+                });
             // Membership is consent to the requirement and to the status being seen; what
             // else the account does with its factors stays with its owner unless the
             // organisation manages it.
-            let managed = account.is_some_and(|(_, _, by)| by.as_deref() == Some(&org.id));
+            let managed =
+                account.is_some_and(|(_, _, manager, ..)| manager.as_deref() == Some(&org.id));
             let has_codes = managed && codes.iter().any(|(account, _)| account == id);
             let status = match (own.is_empty(), requirement.is_some(), disabled_at) {
                 (false, _, _) => "active",
@@ -177,7 +225,9 @@ pub fn summaries(
                 deadline: requirement.map(|r| r.deadline),
                 status: status.to_string(),
                 activated_at: own.iter().filter_map(|f| f.activated_at).min().map(from_db),
+                first_enabled_at: account.and_then(|(.., first, _)| first.map(from_db)),
                 disabled_at,
+                disabled_by,
                 factors: own
                     .iter()
                     .map(|f| FactorSummary {

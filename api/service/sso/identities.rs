@@ -269,6 +269,8 @@ fn provision(
         created_at: now,
         updated_at: now,
         mfa_disabled_at: None,
+        mfa_first_enabled_at: None,
+        mfa_disabled_by: None,
         frozen_at: None,
         whatsapp_verified_at: None,
         // The organisation holds the domain, and its provider vouched for the address.

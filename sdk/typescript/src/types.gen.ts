@@ -330,6 +330,21 @@ export type DeviceInfo = {
 };
 
 /**
+ * Who last turned a member's MFA off.
+ */
+export type DisabledBy = {
+    /**
+     * `member` (the member turned it off) or `admin` (an admin reset it; more may be added).
+     */
+    kind: string;
+    account_id: string;
+    /**
+     * The account's email, while it exists.
+     */
+    email?: string | null;
+};
+
+/**
  * A domain the organisation claims.
  */
 export type Domain = {
@@ -919,7 +934,16 @@ export type MemberMfa = {
      */
     status: string;
     activated_at?: string | null;
+    /**
+     * When MFA was first turned on; kept after it is turned off or reset, so the view never
+     * forgets that it was on.
+     */
+    first_enabled_at?: string | null;
+    /**
+     * When MFA was last turned off: by the member, or by an admin's reset.
+     */
     disabled_at?: string | null;
+    disabled_by?: DisabledBy | null;
     factors: Array<FactorSummary>;
     /**
      * Unused recovery codes; null when the member has none, and always null for personal

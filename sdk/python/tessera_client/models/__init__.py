@@ -24,6 +24,7 @@ from .create_api_key_request import CreateApiKeyRequest
 from .current_session_response import CurrentSessionResponse
 from .deliver_code_request import DeliverCodeRequest
 from .device_info import DeviceInfo
+from .disabled_by import DisabledBy
 from .domain import Domain
 from .domain_list import DomainList
 from .domain_request import DomainRequest
@@ -146,6 +147,7 @@ __all__ = (
     "CurrentSessionResponse",
     "DeliverCodeRequest",
     "DeviceInfo",
+    "DisabledBy",
     "Domain",
     "DomainList",
     "DomainRequest",

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.disabled_by import DisabledBy
     from ..models.factor_summary import FactorSummary
 
 
@@ -32,7 +33,12 @@ class MemberMfa:
             null when nothing is required. Example: member.
         deadline (datetime.datetime | None | Unset): When enrolment is forced at login, if a requirement applies.
         activated_at (datetime.datetime | None | Unset):
-        disabled_at (datetime.datetime | None | Unset):
+        first_enabled_at (datetime.datetime | None | Unset): When MFA was first turned on; kept after it is turned off
+            or reset, so the view never
+            forgets that it was on.
+        disabled_at (datetime.datetime | None | Unset): When MFA was last turned off: by the member, or by an admin's
+            reset.
+        disabled_by (DisabledBy | None | Unset):
         recovery_codes_remaining (int | None | Unset): Unused recovery codes; null when the member has none, and always
             null for personal
             members.
@@ -45,11 +51,15 @@ class MemberMfa:
     source: None | str | Unset = UNSET
     deadline: datetime.datetime | None | Unset = UNSET
     activated_at: datetime.datetime | None | Unset = UNSET
+    first_enabled_at: datetime.datetime | None | Unset = UNSET
     disabled_at: datetime.datetime | None | Unset = UNSET
+    disabled_by: DisabledBy | None | Unset = UNSET
     recovery_codes_remaining: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.disabled_by import DisabledBy  # noqa: PLC0415
+
         required = self.required
 
         status = self.status
@@ -83,6 +93,14 @@ class MemberMfa:
         else:
             activated_at = self.activated_at
 
+        first_enabled_at: None | str | Unset
+        if isinstance(self.first_enabled_at, Unset):
+            first_enabled_at = UNSET
+        elif isinstance(self.first_enabled_at, datetime.datetime):
+            first_enabled_at = self.first_enabled_at.isoformat()
+        else:
+            first_enabled_at = self.first_enabled_at
+
         disabled_at: None | str | Unset
         if isinstance(self.disabled_at, Unset):
             disabled_at = UNSET
@@ -90,6 +108,14 @@ class MemberMfa:
             disabled_at = self.disabled_at.isoformat()
         else:
             disabled_at = self.disabled_at
+
+        disabled_by: dict[str, Any] | None | Unset
+        if isinstance(self.disabled_by, Unset):
+            disabled_by = UNSET
+        elif isinstance(self.disabled_by, DisabledBy):
+            disabled_by = self.disabled_by.to_dict()
+        else:
+            disabled_by = self.disabled_by
 
         recovery_codes_remaining: int | None | Unset
         if isinstance(self.recovery_codes_remaining, Unset):
@@ -113,8 +139,12 @@ class MemberMfa:
             field_dict["deadline"] = deadline
         if activated_at is not UNSET:
             field_dict["activated_at"] = activated_at
+        if first_enabled_at is not UNSET:
+            field_dict["first_enabled_at"] = first_enabled_at
         if disabled_at is not UNSET:
             field_dict["disabled_at"] = disabled_at
+        if disabled_by is not UNSET:
+            field_dict["disabled_by"] = disabled_by
         if recovery_codes_remaining is not UNSET:
             field_dict["recovery_codes_remaining"] = recovery_codes_remaining
 
@@ -122,6 +152,7 @@ class MemberMfa:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.disabled_by import DisabledBy  # noqa: PLC0415
         from ..models.factor_summary import FactorSummary  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -181,6 +212,23 @@ class MemberMfa:
 
         activated_at = _parse_activated_at(d.pop("activated_at", UNSET))
 
+        def _parse_first_enabled_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                first_enabled_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return first_enabled_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        first_enabled_at = _parse_first_enabled_at(d.pop("first_enabled_at", UNSET))
+
         def _parse_disabled_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -197,6 +245,23 @@ class MemberMfa:
             return cast(datetime.datetime | None | Unset, data)
 
         disabled_at = _parse_disabled_at(d.pop("disabled_at", UNSET))
+
+        def _parse_disabled_by(data: object) -> DisabledBy | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                disabled_by_type_0 = DisabledBy.from_dict(data)
+
+                return disabled_by_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DisabledBy | None | Unset, data)
+
+        disabled_by = _parse_disabled_by(d.pop("disabled_by", UNSET))
 
         def _parse_recovery_codes_remaining(data: object) -> int | None | Unset:
             if data is None:
@@ -215,7 +280,9 @@ class MemberMfa:
             source=source,
             deadline=deadline,
             activated_at=activated_at,
+            first_enabled_at=first_enabled_at,
             disabled_at=disabled_at,
+            disabled_by=disabled_by,
             recovery_codes_remaining=recovery_codes_remaining,
         )
 
