@@ -154,6 +154,7 @@ pub struct OrgRow {
     pub require_mfa: i32,
     pub enforcement_delay_days: i32,
     pub require_mfa_since: Option<NaiveDateTime>,
+    pub allowed_methods: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -189,6 +189,8 @@ diesel::table! {
         /// The members' grace period, in days.
         enforcement_delay_days -> Integer,
         require_mfa_since -> Nullable<Timestamp>,
+        /// JSON array of the factor types that meet the requirement; null: any.
+        allowed_methods -> Nullable<Text>,
     }
 }
 
@@ -217,6 +219,9 @@ diesel::table! {
         first_factor -> Text,
         /// JSON array of the methods the ticket opens.
         methods -> Text,
+        /// The second factor the login proved before the ticket (one that meets no
+        /// organisation's requirement); null when it proved only its first step.
+        second_factor -> Nullable<Text>,
     }
 }
 

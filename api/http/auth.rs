@@ -281,13 +281,13 @@ pub async fn verify_challenge(
     let VerifyChallengeRequest { method, code } = body;
     mfa::check_code_shape("code", &code).map_err(ApiError::from)?;
     let challenge_id = ChallengeId::from(id.into_inner());
-    let (account, session) = state
+    let outcome = state
         .run(client, move |cx| {
             rate_limit::take(cx, &[Kind::Code])?;
             challenges::verify(cx, &challenge_id, method, &code)
         })
         .await?;
-    Ok(authenticated(&state, &delivery, account, session))
+    Ok(login_response(&state, &delivery, outcome))
 }
 
 #[derive(Deserialize, ToSchema)]

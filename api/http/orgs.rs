@@ -6,6 +6,7 @@ use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::page_types::{AuditEventPage, MemberPage, MembershipPage};
 use super::sessions::ListQuery;
+use crate::service::mfa::FactorType;
 use crate::service::orgs::policy::MemberMfa;
 use crate::service::orgs::{self, Member, Org, OrgChange, Role};
 use crate::service::pagination::PageRequest;
@@ -125,6 +126,10 @@ pub struct UpdateOrgRequest {
     #[serde(default, deserialize_with = "some_whole_days")]
     #[schema(value_type = Option<i32>, minimum = 0, maximum = 365)]
     pub enforcement_delay_days: Option<i32>,
+    /// The second factors that meet the requirement (owners only), at least one; all four
+    /// allow any.
+    #[schema(min_items = 1, example = json!(["totp", "hardware_token"]))]
+    pub allowed_methods: Option<Vec<FactorType>>,
 }
 
 /// Change the organisation: its name, and whether it requires MFA of every member and with
@@ -160,6 +165,7 @@ pub async fn update(
         name: body.name,
         require_mfa: body.require_mfa,
         enforcement_delay_days: body.enforcement_delay_days,
+        allowed_methods: body.allowed_methods,
     };
     let org = state
         .run(client, move |cx| orgs::update(cx, &caller, &org_id, change))

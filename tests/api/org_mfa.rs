@@ -451,3 +451,188 @@ async fn a_reset_is_remembered_in_the_member_view_with_when_and_by_whom() {
         "{reset_event}"
     );
 }
+
+/// The code in the newest message of `kind` queued for a number (the outbox masks it).
+fn latest_code(app: &TestApp, phone: &str, kind: &str) -> String {
+    let masked = format!("{}•••••{}", &phone[..2], &phone[phone.len() - 4..]);
+    let text = app.queued_messages(&masked, kind).pop().expect("a code");
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|word| word.len() == 6)
+        .expect("six digits")
+        .to_string()
+}
+
+#[actix_web::test]
+async fn an_organisation_that_accepts_no_sms_makes_an_sms_only_member_add_an_authenticator() {
+    let app = TestApp::builder()
+        .settings(|s| s.dev_log_codes = true)
+        .spawn()
+        .await;
+    let (ada, linus, org) = org_with_member(&app).await;
+    let phone = "+15550100777";
+
+    // Linus protects his account with SMS codes.
+    let started = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/sms", &linus.token)
+                .json(&json!({"phone": phone, "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(started.status, 201, "{}", started.body);
+    let sms_factor = started.body["factor_id"].as_str().unwrap().to_string();
+    let activated = app
+        .activate(
+            &linus,
+            &sms_factor,
+            &latest_code(&app, phone, "code.activation"),
+        )
+        .await;
+    assert_eq!(activated.status, 200, "{}", activated.body);
+
+    // Acme requires MFA at once, and accepts authenticators and hardware tokens only. An admin
+    // may not say which; the owner may; an empty list is no policy.
+    let admin = app.sign_up("grace@example.com").await;
+    app.join(&ada, &org, &admin, "admin").await;
+    let policy = json!({"require_mfa": true, "enforcement_delay_days": 0,
+                        "allowed_methods": ["totp", "hardware_token"]});
+    app.send(
+        app.authed(Method::PATCH, &format!("/v1/orgs/{org}"), &admin.token)
+            .json(&json!({"allowed_methods": ["totp"]})),
+    )
+    .await
+    .assert_problem(403, "insufficient_role");
+    app.send(
+        app.authed(Method::PATCH, &format!("/v1/orgs/{org}"), &ada.token)
+            .json(&json!({"allowed_methods": []})),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    let set = app
+        .send(
+            app.authed(Method::PATCH, &format!("/v1/orgs/{org}"), &ada.token)
+                .json(&policy),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    assert_eq!(
+        set.body["allowed_methods"],
+        json!(["totp", "hardware_token"])
+    );
+
+    // His SMS factor does not meet the requirement: pending, though he has a factor.
+    let view = member_mfa(&app, &ada, &org, &linus).await;
+    assert_eq!(view["status"], "pending", "{view}");
+    assert_eq!(view["factors"][0]["type"], "sms");
+
+    // The password alone gets a challenge, never a ticket: SMS proves it is him first.
+    app.advance(Duration::seconds(31));
+    let login = app.login("linus@example.com", PASSWORD).await;
+    assert_eq!(login.body["status"], "mfa_required", "{}", login.body);
+    let challenge = login.body["challenge"]["id"].as_str().unwrap().to_string();
+    let sent = app
+        .post_json(
+            &format!("/v1/auth/challenges/{challenge}/deliver"),
+            json!({"method": "sms"}),
+        )
+        .await;
+    assert_eq!(sent.status, 202, "{}", sent.body);
+    let verified = app
+        .post_json(
+            &format!("/v1/auth/challenges/{challenge}/verify"),
+            json!({"method": "sms", "code": latest_code(&app, phone, "code.login")}),
+        )
+        .await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    assert_eq!(
+        verified.body["status"], "mfa_enrollment_required",
+        "{}",
+        verified.body
+    );
+    assert!(verified.body.get("session_token").is_none());
+    // Only what Acme accepts is offered (no unassigned tokens: an authenticator).
+    assert_eq!(verified.body["enrollment"]["methods"], json!(["totp"]));
+    let ticket = verified.body["enrollment"]["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.send(
+        app.authed(Method::POST, "/v1/me/mfa/whatsapp", &ticket)
+            .json(&json!({"phone": "+15550100888"})),
+    )
+    .await
+    .assert_problem(403, "insufficient_scope");
+
+    let totp = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/totp", &ticket)
+                .json(&json!({})),
+        )
+        .await;
+    assert_eq!(totp.status, 201, "{}", totp.body);
+    let secret = totp.body["secret"].as_str().unwrap().to_string();
+    let factor = totp.body["factor_id"].as_str().unwrap().to_string();
+    let done = app
+        .send(
+            app.authed(
+                Method::POST,
+                &format!("/v1/me/mfa/factors/{factor}/activate"),
+                &ticket,
+            )
+            .json(&json!({"code": app.current_code(&secret)})),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let session = done.body["session_token"].as_str().unwrap().to_string();
+    assert_eq!(
+        member_mfa(&app, &ada, &org, &linus).await["status"],
+        "active"
+    );
+
+    // The authenticator is now what keeps Acme's requirement: it cannot go; the SMS factor can.
+    app.advance(Duration::seconds(30));
+    let remove = |factor: String, code: String| {
+        let app = &app;
+        let session = session.clone();
+        async move {
+            app.send(
+                app.authed(
+                    Method::DELETE,
+                    &format!("/v1/me/mfa/factors/{factor}"),
+                    &session,
+                )
+                .json(&json!({"password": PASSWORD, "code": code})),
+            )
+            .await
+        }
+    };
+    remove(factor.clone(), app.current_code(&secret))
+        .await
+        .assert_problem(409, "mfa_required_by_policy");
+    app.advance(Duration::seconds(30));
+    let removed = remove(sms_factor, app.current_code(&secret)).await;
+    assert_eq!(removed.status, 204, "{}", removed.body);
+}
+
+#[actix_web::test]
+async fn a_ticket_from_a_password_alone_never_adds_a_factor_to_an_account_with_mfa_on() {
+    let app = TestApp::spawn().await;
+    let (ada, linus, org) = org_with_member(&app).await;
+    require(&app, &ada, &org, &linus, 0).await;
+    // Linus enrols through a ticket; an old ticket (asked for before) is dead since.
+    let early = app.login("linus@example.com", PASSWORD).await;
+    let stale = early.body["enrollment"]["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.advance(Duration::seconds(30));
+    enrol_with_ticket(&app, "linus@example.com").await;
+    app.send(
+        app.authed(Method::POST, "/v1/me/mfa/totp", &stale)
+            .json(&json!({})),
+    )
+    .await
+    .assert_problem(401, "unauthenticated");
+    // With his authenticator active, the password alone gets a challenge.
+    let login = app.login("linus@example.com", PASSWORD).await;
+    assert_eq!(login.body["status"], "mfa_required", "{}", login.body);
+}

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::sent_codes::{self, Purpose, SentCode};
+use super::tickets;
 use super::{SecondFactor, usable_methods, use_second_factor};
 use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::models::LoginChallengeRow;
@@ -27,9 +28,10 @@ use crate::service::context::{Context, Decision};
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::history::{self, Attempt, FailureReason, LoginMethod};
 use crate::service::ids::AccountId;
+use crate::service::login::LoginOutcome;
 use crate::service::operators;
 use crate::service::secret::Secret;
-use crate::service::sessions::{self, Aal, IssuedSession};
+use crate::service::sessions::{self, Aal};
 use crate::service::throttle::{self, Credential, Guard};
 
 pub const TOKEN_PREFIX: &str = "tsc_";
@@ -124,13 +126,15 @@ fn closed(challenge: &LoginChallengeRow, now: DateTime<Utc>) -> Option<Error> {
 }
 
 /// Answers a challenge with a code. A right code ends the challenge and issues an aal2
-/// session; a wrong one says how many tries are left.
+/// session — or, when an organisation's deadline has passed and none of the account's factors
+/// is one it accepts (`allowed_methods`), an enrolment ticket for one it does. A wrong code
+/// says how many tries are left.
 pub fn verify(
     cx: &mut Context<'_>,
     challenge_id: &ChallengeId,
     method: SecondFactor,
     code: &Secret,
-) -> Result<(Account, IssuedSession)> {
+) -> Result<LoginOutcome> {
     let digest = challenge_id.digest();
     cx.decide(|cx| {
         let account_id: String = login_challenges::table
@@ -201,12 +205,29 @@ pub fn verify(
             history::record(cx, attempt(Some(FailureReason::AccountFrozen)))?;
             return Ok(Decision::Refused(frozen));
         }
-        let session = sessions::issue(cx, &account_id, Aal::Aal2, first, Some(method))?;
+        let deadline = crate::service::orgs::policy::enrollment_deadline(cx.conn, &account_id)?;
+        if deadline.is_some_and(|deadline| deadline <= cx.now) {
+            let enrollment = tickets::issue_after(cx, &account_id, first, Some(method))?;
+            return Ok(Decision::Done(LoginOutcome::MfaEnrollmentRequired {
+                enrollment,
+            }));
+        }
+        let sign_in = sessions::SignIn {
+            aal: Aal::Aal2,
+            first,
+            second_factor: Some(method),
+            mfa_enrollment_deadline: deadline,
+            idp_amr: None,
+        };
+        let session = sessions::issue_signed_in(cx, &account_id, sign_in)?;
         history::record(cx, attempt(None))?;
         // The device that answers, or else the one that opened the challenge.
         let device = alerts::client_device(cx, &account_id).or(challenge.device_digest.clone());
         alerts::signed_in(cx, &account_id, &account.email, device.as_deref())?;
-        Ok(Decision::Done((Account::from(account.clone()), session)))
+        Ok(Decision::Done(LoginOutcome::Authenticated {
+            account: Account::from(account.clone()),
+            session,
+        }))
     })
 }
 
@@ -292,7 +313,7 @@ mod tests {
     use crate::service::accounts::{self, SignUp};
     use crate::service::mfa::enrolment;
     use crate::service::mfa::tickets::Enroller;
-    use crate::service::sessions::Caller;
+    use crate::service::sessions::{Caller, IssuedSession};
     use crate::service::testing::{World, client};
 
     /// A world with the default lockouts (10 per address), so a challenge's own limit of 5
@@ -341,7 +362,10 @@ mod tests {
     fn answer(world: &mut World, id: &ChallengeId, code: &str) -> Result<(Account, IssuedSession)> {
         let client = client("203.0.113.9");
         let mut cx = world.at(&client);
-        verify(&mut cx, id, SecondFactor::Totp, &Secret::new(code))
+        match verify(&mut cx, id, SecondFactor::Totp, &Secret::new(code))? {
+            LoginOutcome::Authenticated { account, session } => Ok((account, session)),
+            _ => panic!("a session"),
+        }
     }
 
     fn open_one(world: &mut World, account_id: &AccountId) -> ChallengeId {

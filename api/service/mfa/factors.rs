@@ -98,7 +98,7 @@ impl StepUp {
 pub fn disable(cx: &mut Context<'_>, caller: &Caller, step_up: StepUp) -> Result<()> {
     let account_id = caller.account_id();
     // Checked first too, so that a doomed request costs no password check.
-    if policy::enrollment_deadline(cx.conn, account_id)?.is_some() {
+    if policy::mfa_required(cx.conn, account_id)? {
         return Err(last_factor_required());
     }
     let proof = step_up.proof(caller);
@@ -117,7 +117,7 @@ fn turn_off(
     account_id: &AccountId,
     confirmed_with: Option<&str>,
 ) -> Result<()> {
-    if policy::enrollment_deadline(cx.conn, account_id)?.is_some() {
+    if policy::mfa_required(cx.conn, account_id)? {
         return Err(last_factor_required());
     }
     diesel::delete(mfa_factors::table.filter(mfa_factors::account_id.eq(account_id.as_str())))
@@ -143,7 +143,8 @@ fn last_factor_required() -> Error {
 
 /// Removes one active factor (the password and a code from any factor, or a recovery code).
 /// Removing the last one turns MFA off, as [`disable`] does, and is refused while an
-/// organisation requires MFA of the account (409).
+/// organisation requires MFA of the account (409); so is removing the last factor of the
+/// methods an organisation that requires MFA allows.
 pub fn remove(
     cx: &mut Context<'_>,
     caller: &Caller,
@@ -183,6 +184,13 @@ pub fn remove(
             let confirmed_with = confirmed.second_factor.map(|m| m.name());
             if active.len() == 1 {
                 return turn_off(cx, account_id, confirmed_with);
+            }
+            if policy::removal_breaks_requirement(cx.conn, account_id, &factor.id)? {
+                return Err(Error::denied_because(
+                    ErrorCode::MfaRequiredByPolicy,
+                    "An organisation you belong to accepts this factor and none of your others: \
+                     enrol one it accepts before removing it.",
+                ));
             }
             diesel::delete(mfa_factors::table.find(&factor.id)).execute(cx.conn)?;
             if let Some(token_id) = &factor.hardware_token_id {

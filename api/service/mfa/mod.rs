@@ -24,7 +24,10 @@ use crate::db::schema::recovery_codes as recovery_code_rows;
 use crate::db::{DbConnection, to_db};
 
 /// A kind of second factor, as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum FactorType {
     /// An authenticator app.
     Totp,
@@ -37,6 +40,13 @@ pub enum FactorType {
 }
 
 impl FactorType {
+    pub const ALL: [FactorType; 4] = [
+        FactorType::Totp,
+        FactorType::HardwareToken,
+        FactorType::Sms,
+        FactorType::Whatsapp,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             FactorType::Totp => "totp",
@@ -47,14 +57,7 @@ impl FactorType {
     }
 
     pub fn parse(text: &str) -> Option<FactorType> {
-        [
-            FactorType::Totp,
-            FactorType::HardwareToken,
-            FactorType::Sms,
-            FactorType::Whatsapp,
-        ]
-        .into_iter()
-        .find(|kind| kind.name() == text)
+        FactorType::ALL.into_iter().find(|kind| kind.name() == text)
     }
 
     /// Whether its codes are sent (SMS, WhatsApp) rather than shown by a device.

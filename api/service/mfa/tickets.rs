@@ -17,6 +17,7 @@ use crate::service::context::Context;
 use crate::service::error::{Error, Result};
 use crate::service::history::LoginMethod;
 use crate::service::ids::AccountId;
+use crate::service::mfa::SecondFactor;
 use crate::service::operators;
 use crate::service::secret::Secret;
 use crate::service::sessions::Caller;
@@ -87,16 +88,20 @@ impl Enroller {
 /// that way.
 fn enrollable(cx: &mut Context<'_>, account_id: &AccountId) -> Result<Vec<String>> {
     use crate::service::mfa::FactorType;
-    let mut methods = vec![FactorType::Totp.name().to_string()];
+    let mut methods = vec![FactorType::Totp];
     if crate::service::orgs::hardware_tokens::any_free_for(cx.conn, account_id)? {
-        methods.push(FactorType::HardwareToken.name().to_string());
+        methods.push(FactorType::HardwareToken);
     }
     for kind in [FactorType::Sms, FactorType::Whatsapp] {
         if cx.env.channels.offers(kind) {
-            methods.push(kind.name().to_string());
+            methods.push(kind);
         }
     }
-    Ok(methods)
+    // Only what meets the organisations' requirements (their `allowed_methods`).
+    if let Some(allowed) = crate::service::orgs::policy::enrollable_methods(cx.conn, account_id)? {
+        methods.retain(|m| allowed.contains(m));
+    }
+    Ok(methods.into_iter().map(|m| m.name().to_string()).collect())
 }
 
 /// Issues a ticket for the account, after the login's first step (`first`). Call inside the
@@ -105,6 +110,17 @@ pub fn issue(
     cx: &mut Context<'_>,
     account_id: &AccountId,
     first: LoginMethod,
+) -> Result<Enrollment> {
+    issue_after(cx, account_id, first, None)
+}
+
+/// Issues a ticket after a login proved its first step and, with `second`, a second factor
+/// that meets no requirement: the ticket then enrols one that does, though MFA is on.
+pub fn issue_after(
+    cx: &mut Context<'_>,
+    account_id: &AccountId,
+    first: LoginMethod,
+    second: Option<SecondFactor>,
 ) -> Result<Enrollment> {
     let ticket = Secret::new(random_token(TOKEN_PREFIX));
     let expires_at = cx.now + Duration::minutes(LIFETIME_MINUTES);
@@ -116,6 +132,7 @@ pub fn issue(
             enrollment_tickets::created_at.eq(to_db(cx.now)),
             enrollment_tickets::expires_at.eq(to_db(expires_at)),
             enrollment_tickets::first_factor.eq(first.name()),
+            enrollment_tickets::second_factor.eq(second.map(SecondFactor::name)),
             enrollment_tickets::methods
                 .eq(serde_json::to_string(&methods).map_err(Error::internal)?),
         ))
@@ -145,6 +162,7 @@ pub fn redeem(cx: &mut Context<'_>, ticket: Secret) -> Result<Enroller> {
         Option<chrono::NaiveDateTime>,
         String,
         String,
+        Option<String>,
     );
     let row: Option<TicketRow> = enrollment_tickets::table
         .find(token_digest(ticket.expose()))
@@ -155,11 +173,12 @@ pub fn redeem(cx: &mut Context<'_>, ticket: Secret) -> Result<Enroller> {
             enrollment_tickets::consumed_at,
             enrollment_tickets::first_factor,
             enrollment_tickets::methods,
+            enrollment_tickets::second_factor,
         ))
         .first(cx.conn)
         .optional()?;
     let dead = || Error::denied(ErrorCode::Unauthenticated);
-    let Some((account_id, created_at, expires_at, None, first, methods)) = row else {
+    let Some((account_id, created_at, expires_at, None, first, methods, second)) = row else {
         return Err(dead());
     };
     if from_db(expires_at) <= cx.now {
@@ -168,12 +187,18 @@ pub fn redeem(cx: &mut Context<'_>, ticket: Secret) -> Result<Enroller> {
     let account_id = AccountId::from(account_id);
     let account = accounts::get(cx.conn, &account_id)?;
     operators::refuse_if_frozen(&account)?;
-    if created_at < account.password_changed_at || super::is_on(cx.conn, &account_id)? {
+    if created_at < account.password_changed_at {
+        return Err(dead());
+    }
+    // A ticket from a login that proved only its first step enrols the first factor, never a
+    // second one; a ticket from one that proved a factor no organisation accepts enrols one
+    // an organisation does, while it has none.
+    if super::is_on(cx.conn, &account_id)? && second.is_none() {
         return Err(dead());
     }
     let first = LoginMethod::parse(&first);
     // An SSO sign-in's ticket comes from its organisation's `mfa: both`, not from a deadline.
-    if first == LoginMethod::Password {
+    if first == LoginMethod::Password || second.is_some() {
         let deadline = crate::service::orgs::policy::enrollment_deadline(cx.conn, &account_id)?;
         if deadline.is_none_or(|deadline| deadline > cx.now) {
             return Err(dead());

@@ -25,8 +25,8 @@ use super::audit::{self, AuditAction};
 use super::context::Context;
 use super::error::{Error, FieldError, Result};
 use super::ids::{AccountId, OrgId};
-use super::mfa::recovery_codes;
 use super::mfa::step_up::{self, Confirmation, Requirement};
+use super::mfa::{FactorType, recovery_codes};
 use super::pagination::{Cursor, Page, PageRequest, page_from};
 use super::sessions::{self, Caller};
 use crate::db::models::{OrgMemberRow, OrgRow};
@@ -90,6 +90,11 @@ pub struct Org {
     /// The grace period members get, in days (0: enrolment is forced at the next login).
     #[schema(example = 7)]
     pub enforcement_delay_days: i32,
+    /// The second factors that meet the requirement. A member whose factors are all of other
+    /// types is treated as having none: enrolment (offering only these) is forced at login
+    /// once the deadline passes, after the member's own factor is proven.
+    #[schema(example = json!(["totp", "hardware_token"]))]
+    pub allowed_methods: Vec<FactorType>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -110,12 +115,14 @@ pub struct Member {
 }
 
 fn org_view(row: OrgRow, role: Role) -> Org {
+    let allowed_methods = policy::allowed_methods(&row).unwrap_or_else(|| FactorType::ALL.to_vec());
     Org {
         id: OrgId::from(row.id),
         name: row.name,
         role,
         require_mfa: row.require_mfa == 1,
         enforcement_delay_days: row.enforcement_delay_days,
+        allowed_methods,
         created_at: from_db(row.created_at),
         updated_at: from_db(row.updated_at),
     }
@@ -224,6 +231,7 @@ pub fn create(cx: &mut Context<'_>, caller: &Caller, name: &str) -> Result<Org> 
         require_mfa: 0,
         enforcement_delay_days: 0,
         require_mfa_since: None,
+        allowed_methods: None,
     };
     cx.transaction(|cx| {
         // Counted under the account's row lock: concurrent creations cannot both pass.
@@ -272,6 +280,7 @@ pub struct OrgChange {
     pub name: Option<String>,
     pub require_mfa: Option<bool>,
     pub enforcement_delay_days: Option<i32>,
+    pub allowed_methods: Option<Vec<FactorType>>,
 }
 
 /// Changes the organisation (owners and admins). Turning `require_mfa` on starts every
@@ -286,6 +295,16 @@ pub fn update(
     if let Some(days) = change.enforcement_delay_days {
         policy::check_delay(days)?;
     }
+    let allowed = change
+        .allowed_methods
+        .as_deref()
+        .map(policy::check_allowed_methods)
+        .transpose()?
+        .map(|methods| {
+            let names: Vec<&str> = methods.iter().map(|m| m.name()).collect();
+            serde_json::to_string(&names).map_err(Error::internal)
+        })
+        .transpose()?;
     cx.transaction(|cx| {
         let role = admin(cx, org_id, caller)?;
         let mut row = org_row(cx.conn, org_id)?;
@@ -301,7 +320,10 @@ pub fn update(
             .is_some_and(|r| r != (row.require_mfa == 1))
             || change
                 .enforcement_delay_days
-                .is_some_and(|d| d != row.enforcement_delay_days);
+                .is_some_and(|d| d != row.enforcement_delay_days)
+            || allowed
+                .as_ref()
+                .is_some_and(|a| Some(a) != row.allowed_methods.as_ref());
         if policy_changes && role != Role::Owner {
             // The organisation's requirement binds its owners too.
             return Err(Error::denied_because(
@@ -322,6 +344,12 @@ pub fn update(
             row.enforcement_delay_days = days;
             fields.push("enforcement_delay_days");
         }
+        if let Some(allowed) = allowed
+            && Some(&allowed) != row.allowed_methods.as_ref()
+        {
+            row.allowed_methods = Some(allowed);
+            fields.push("allowed_methods");
+        }
         if fields.is_empty() {
             return Ok(org_view(row, role));
         }
@@ -332,6 +360,7 @@ pub fn update(
                 orgs::require_mfa.eq(row.require_mfa),
                 orgs::require_mfa_since.eq(row.require_mfa_since),
                 orgs::enforcement_delay_days.eq(row.enforcement_delay_days),
+                orgs::allowed_methods.eq(&row.allowed_methods),
                 orgs::updated_at.eq(row.updated_at),
             ))
             .execute(cx.conn)?;
@@ -340,6 +369,7 @@ pub fn update(
             "fields": fields,
             "require_mfa": row.require_mfa == 1,
             "enforcement_delay_days": row.enforcement_delay_days,
+            "allowed_methods": policy::allowed_methods(&row),
         });
         audit::record_in_org(cx, org_id, me, me, AuditAction::OrgUpdated, Some(details))?;
         Ok(org_view(row, role))

@@ -16,7 +16,7 @@ use crate::db::schema::{
 use crate::db::{DbConnection, from_db};
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::ids::AccountId;
-use crate::service::mfa::FactorState;
+use crate::service::mfa::{FactorState, FactorType};
 
 /// The longest grace period an organisation may give.
 pub const MAX_DELAY_DAYS: i32 = 365;
@@ -71,21 +71,126 @@ pub fn requirement_of(org: &OrgRow, member: &OrgMemberRow) -> Option<Requirement
     })
 }
 
-/// The earliest deadline among the requirements of all the account's organisations.
-pub fn enrollment_deadline(
+/// The factor types that meet the organisation's requirement; `None`: any.
+pub fn allowed_methods(org: &OrgRow) -> Option<Vec<FactorType>> {
+    let list: Vec<String> = serde_json::from_str(org.allowed_methods.as_deref()?).ok()?;
+    Some(list.iter().filter_map(|m| FactorType::parse(m)).collect())
+}
+
+/// Whether factors of `kinds` meet the organisation's requirement: one of them is allowed.
+pub fn meets(org: &OrgRow, kinds: &[String]) -> bool {
+    match allowed_methods(org) {
+        None => !kinds.is_empty(),
+        Some(allowed) => kinds
+            .iter()
+            .any(|kind| allowed.iter().any(|a| a.name() == kind)),
+    }
+}
+
+/// Checks an organisation's `allowed_methods`: at least one, each a factor type.
+pub fn check_allowed_methods(methods: &[FactorType]) -> Result<Vec<FactorType>> {
+    let mut unique: Vec<FactorType> = Vec::new();
+    for method in methods {
+        if !unique.contains(method) {
+            unique.push(*method);
+        }
+    }
+    if unique.is_empty() {
+        return Err(Error::invalid(vec![FieldError::new(
+            "allowed_methods",
+            "empty",
+            "at least one method must meet the requirement",
+        )]));
+    }
+    Ok(unique)
+}
+
+/// The account's organisations that require MFA of it, with their requirements.
+fn requirements(
     conn: &mut DbConnection,
     account_id: &AccountId,
-) -> Result<Option<DateTime<Utc>>> {
+) -> Result<Vec<(OrgRow, Requirement)>> {
     let memberships: Vec<(OrgMemberRow, OrgRow)> = org_members::table
         .inner_join(orgs::table)
         .filter(org_members::account_id.eq(account_id.as_str()))
         .select((OrgMemberRow::as_select(), OrgRow::as_select()))
         .load(conn)?;
     Ok(memberships
+        .into_iter()
+        .filter_map(|(member, org)| requirement_of(&org, &member).map(|r| (org, r)))
+        .collect())
+}
+
+/// The earliest deadline among the requirements the account's active factors do not meet
+/// (none, or none of the methods the organisation allows).
+pub fn enrollment_deadline(
+    conn: &mut DbConnection,
+    account_id: &AccountId,
+) -> Result<Option<DateTime<Utc>>> {
+    let kinds = crate::service::mfa::active_kinds(conn, account_id)?;
+    Ok(requirements(conn, account_id)?
         .iter()
-        .filter_map(|(member, org)| requirement_of(org, member))
-        .map(|r| r.deadline)
+        .filter(|(org, _)| !meets(org, &kinds))
+        .map(|(_, r)| r.deadline)
         .min())
+}
+
+/// Whether any organisation requires MFA of the account (met or not): then MFA cannot be
+/// turned off.
+pub fn mfa_required(conn: &mut DbConnection, account_id: &AccountId) -> Result<bool> {
+    Ok(!requirements(conn, account_id)?.is_empty())
+}
+
+/// Whether removing the factor `factor_id` would leave a requirement the account's factors
+/// meet now unmet.
+pub fn removal_breaks_requirement(
+    conn: &mut DbConnection,
+    account_id: &AccountId,
+    factor_id: &str,
+) -> Result<bool> {
+    let kinds = crate::service::mfa::active_kinds(conn, account_id)?;
+    let after: Vec<String> = mfa_factors::table
+        .filter(mfa_factors::account_id.eq(account_id.as_str()))
+        .filter(mfa_factors::status.eq(FactorState::Active.name()))
+        .filter(mfa_factors::id.ne(factor_id))
+        .select(mfa_factors::kind)
+        .load(conn)?;
+    Ok(requirements(conn, account_id)?
+        .iter()
+        .any(|(org, _)| meets(org, &kinds) && !meets(org, &after)))
+}
+
+/// The methods an enrolment may offer to meet the requirements not met yet: those every such
+/// organisation allows, or — when they share none — those any of them allows. `None`: no
+/// organisation restricts them.
+pub fn enrollable_methods(
+    conn: &mut DbConnection,
+    account_id: &AccountId,
+) -> Result<Option<Vec<FactorType>>> {
+    let kinds = crate::service::mfa::active_kinds(conn, account_id)?;
+    let restricting: Vec<Vec<FactorType>> = requirements(conn, account_id)?
+        .iter()
+        .filter(|(org, _)| !meets(org, &kinds))
+        .filter_map(|(org, _)| allowed_methods(org))
+        .collect();
+    let Some(first) = restricting.first() else {
+        return Ok(None);
+    };
+    let shared: Vec<FactorType> = first
+        .iter()
+        .copied()
+        .filter(|m| restricting.iter().all(|list| list.contains(m)))
+        .collect();
+    if !shared.is_empty() {
+        return Ok(Some(shared));
+    }
+    let mut any: Vec<FactorType> = Vec::new();
+    for method in restricting.iter().flatten() {
+        if !any.contains(method) {
+            any.push(*method);
+        }
+    }
+    Ok(Some(any))
 }
 
 /// A factor as an admin sees it: what, since when, last used.
@@ -213,7 +318,10 @@ pub fn summaries(
             let managed =
                 account.is_some_and(|(_, _, manager, ..)| manager.as_deref() == Some(&org.id));
             let has_codes = managed && codes.iter().any(|(account, _)| account == id);
+            let kinds: Vec<String> = own.iter().map(|f| f.kind.clone()).collect();
+            // Factors the organisation does not allow leave its requirement pending.
             let status = match (own.is_empty(), requirement.is_some(), disabled_at) {
+                (false, true, _) if !meets(org, &kinds) => "pending",
                 (false, _, _) => "active",
                 (true, true, _) => "pending",
                 (true, false, Some(_)) => "disabled",

@@ -464,6 +464,11 @@ export type FactorSummary = {
 };
 
 /**
+ * A kind of second factor, as stored.
+ */
+export type FactorType = 'totp' | 'hardware_token' | 'sms' | 'whatsapp';
+
+/**
  * A validation message about one field of the request.
  */
 export type FieldError = {
@@ -1052,6 +1057,12 @@ export type Org = {
      * The grace period members get, in days (0: enrolment is forced at the next login).
      */
     enforcement_delay_days: number;
+    /**
+     * The second factors that meet the requirement. A member whose factors are all of other
+     * types is treated as having none: enrolment (offering only these) is forced at login
+     * once the deadline passes, after the member's own factor is proven.
+     */
+    allowed_methods: Array<FactorType>;
     created_at: string;
     updated_at: string;
 };
@@ -1689,6 +1700,11 @@ export type UpdateOrgRequest = {
      * The members' grace period in days, 0 to 365 (0: enrolment is forced at the next login).
      */
     enforcement_delay_days?: number | null;
+    /**
+     * The second factors that meet the requirement (owners only), at least one; all four
+     * allow any.
+     */
+    allowed_methods?: Array<FactorType> | null;
 };
 
 export type UpdateProfileRequest = {

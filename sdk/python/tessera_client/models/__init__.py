@@ -33,6 +33,7 @@ from .email_verified import EmailVerified
 from .enrollment import Enrollment
 from .factor import Factor
 from .factor_summary import FactorSummary
+from .factor_type import FactorType
 from .field_error import FieldError
 from .forgot_password_request import ForgotPasswordRequest
 from .free_token import FreeToken
@@ -156,6 +157,7 @@ __all__ = (
     "Enrollment",
     "Factor",
     "FactorSummary",
+    "FactorType",
     "FieldError",
     "ForgotPasswordRequest",
     "FreeToken",

@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.factor_type import FactorType
+
 T = TypeVar("T", bound="Org")
 
 
@@ -22,6 +24,10 @@ class Org:
             of joining).
         enforcement_delay_days (int): The grace period members get, in days (0: enrolment is forced at the next login).
             Example: 7.
+        allowed_methods (list[FactorType]): The second factors that meet the requirement. A member whose factors are all
+            of other
+            types is treated as having none: enrolment (offering only these) is forced at login
+            once the deadline passes, after the member's own factor is proven. Example: ['totp', 'hardware_token'].
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """
@@ -31,6 +37,7 @@ class Org:
     role: str
     require_mfa: bool
     enforcement_delay_days: int
+    allowed_methods: list[FactorType]
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -46,6 +53,11 @@ class Org:
 
         enforcement_delay_days = self.enforcement_delay_days
 
+        allowed_methods = []
+        for allowed_methods_item_data in self.allowed_methods:
+            allowed_methods_item = allowed_methods_item_data.value
+            allowed_methods.append(allowed_methods_item)
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
@@ -59,6 +71,7 @@ class Org:
                 "role": role,
                 "require_mfa": require_mfa,
                 "enforcement_delay_days": enforcement_delay_days,
+                "allowed_methods": allowed_methods,
                 "created_at": created_at,
                 "updated_at": updated_at,
             }
@@ -79,6 +92,13 @@ class Org:
 
         enforcement_delay_days = d.pop("enforcement_delay_days")
 
+        allowed_methods = []
+        _allowed_methods = d.pop("allowed_methods")
+        for allowed_methods_item_data in _allowed_methods:
+            allowed_methods_item = FactorType(allowed_methods_item_data)
+
+            allowed_methods.append(allowed_methods_item)
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -89,6 +109,7 @@ class Org:
             role=role,
             require_mfa=require_mfa,
             enforcement_delay_days=enforcement_delay_days,
+            allowed_methods=allowed_methods,
             created_at=created_at,
             updated_at=updated_at,
         )

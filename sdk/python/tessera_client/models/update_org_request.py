@@ -5,6 +5,7 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.factor_type import FactorType
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateOrgRequest")
@@ -22,11 +23,15 @@ class UpdateOrgRequest:
             now.
         enforcement_delay_days (int | None | Unset): The members' grace period in days, 0 to 365 (0: enrolment is forced
             at the next login).
+        allowed_methods (list[FactorType] | None | Unset): The second factors that meet the requirement (owners only),
+            at least one; all four
+            allow any. Example: ['totp', 'hardware_token'].
     """
 
     name: None | str | Unset = UNSET
     require_mfa: bool | None | Unset = UNSET
     enforcement_delay_days: int | None | Unset = UNSET
+    allowed_methods: list[FactorType] | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name: None | str | Unset
@@ -47,6 +52,18 @@ class UpdateOrgRequest:
         else:
             enforcement_delay_days = self.enforcement_delay_days
 
+        allowed_methods: list[str] | None | Unset
+        if isinstance(self.allowed_methods, Unset):
+            allowed_methods = UNSET
+        elif isinstance(self.allowed_methods, list):
+            allowed_methods = []
+            for allowed_methods_type_0_item_data in self.allowed_methods:
+                allowed_methods_type_0_item = allowed_methods_type_0_item_data.value
+                allowed_methods.append(allowed_methods_type_0_item)
+
+        else:
+            allowed_methods = self.allowed_methods
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -56,6 +73,8 @@ class UpdateOrgRequest:
             field_dict["require_mfa"] = require_mfa
         if enforcement_delay_days is not UNSET:
             field_dict["enforcement_delay_days"] = enforcement_delay_days
+        if allowed_methods is not UNSET:
+            field_dict["allowed_methods"] = allowed_methods
 
         return field_dict
 
@@ -90,10 +109,33 @@ class UpdateOrgRequest:
 
         enforcement_delay_days = _parse_enforcement_delay_days(d.pop("enforcement_delay_days", UNSET))
 
+        def _parse_allowed_methods(data: object) -> list[FactorType] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                allowed_methods_type_0 = []
+                _allowed_methods_type_0 = data
+                for allowed_methods_type_0_item_data in _allowed_methods_type_0:
+                    allowed_methods_type_0_item = FactorType(allowed_methods_type_0_item_data)
+
+                    allowed_methods_type_0.append(allowed_methods_type_0_item)
+
+                return allowed_methods_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[FactorType] | None | Unset, data)
+
+        allowed_methods = _parse_allowed_methods(d.pop("allowed_methods", UNSET))
+
         update_org_request = cls(
             name=name,
             require_mfa=require_mfa,
             enforcement_delay_days=enforcement_delay_days,
+            allowed_methods=allowed_methods,
         )
 
         return update_org_request
