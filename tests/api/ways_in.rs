@@ -145,3 +145,49 @@ async fn a_password_reset_lifts_the_account_wide_lock_but_not_the_guessers_own()
         .await
         .assert_problem(429, "too_many_attempts");
 }
+
+#[actix_web::test]
+async fn a_second_factor_keeps_the_other_signed_in_devices_and_is_not_mfa_turned_on_again() {
+    let app = TestApp::builder()
+        .settings(|s| s.dev_log_codes = true)
+        .spawn()
+        .await;
+    let ada = app.sign_up_with_mfa("ada@example.com").await;
+    // Her phone signs in with the authenticator too (aal2).
+    let challenge = app.login_to_challenge("ada@example.com").await;
+    let phone = app
+        .verify(&challenge, "totp", &app.current_code(&ada.secret))
+        .await;
+    assert_eq!(phone.status, 200, "{}", phone.body);
+    let phone_token = phone.body["session_token"].as_str().unwrap().to_string();
+
+    // From the laptop she adds SMS codes as a backup.
+    let code = app.next_code(&ada);
+    let started = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/sms", &ada.user.token)
+                .json(&json!({"phone": "+15550100456", "password": PASSWORD, "code": code})),
+        )
+        .await;
+    assert_eq!(started.status, 201, "{}", started.body);
+    let sms = app
+        .queued_messages("+1•••••0456", "code.activation")
+        .pop()
+        .unwrap();
+    let sms_code: String = sms.chars().filter(char::is_ascii_digit).take(6).collect();
+    let factor = started.body["factor_id"].as_str().unwrap();
+    let activated = app.activate(&ada.user, factor, &sms_code).await;
+    assert_eq!(activated.status, 200, "{}", activated.body);
+
+    // The phone stays signed in; the log says a factor was added, not that MFA was turned on.
+    assert_eq!(app.session_check(&phone_token).await, 200);
+    let log = app.get("/v1/me/audit-log", &ada.user.token).await;
+    let events: Vec<&str> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events[0], "mfa.factor_added", "{events:?}");
+    assert_eq!(events.iter().filter(|e| **e == "mfa.enabled").count(), 1);
+}

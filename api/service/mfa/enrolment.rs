@@ -518,6 +518,7 @@ fn turn_on(
     factor_id: &FactorId,
 ) -> Result<Activation> {
     let had_codes = recovery_codes::summary(cx.conn, account_id)?.is_some();
+    let was_on = super::is_on(cx.conn, account_id)?;
     diesel::update(mfa_factors::table.find(factor_id.as_str()))
         .set((
             mfa_factors::status.eq(FactorState::Active.name()),
@@ -542,25 +543,33 @@ fn turn_on(
         .find(factor_id.as_str())
         .select(mfa_factors::kind)
         .first(cx.conn)?;
+    let action = if was_on {
+        AuditAction::MfaFactorAdded
+    } else {
+        AuditAction::MfaEnabled
+    };
     audit::record(
         cx,
         account_id,
-        AuditAction::MfaEnabled,
+        action,
         Some(json!({"factor_id": factor_id, "type": kind})),
     )?;
     alerts::way_in_added(cx, account_id, WayIn::Factor(&kind))?;
-    // The other sessions proved only the password: with MFA on, they must sign in again.
-    let revoked = sessions::revoke_all_except(cx, account_id, keep)?;
     if let Some(session_id) = keep {
         let method = FactorType::parse(&kind).map_or(SecondFactor::Totp, FactorType::method);
         sessions::raise_to_aal2(cx, session_id, method)?;
     }
-    audit::record(
-        cx,
-        account_id,
-        AuditAction::SessionsRevokedOthers,
-        Some(json!({"revoked": revoked, "reason": "mfa_enabled"})),
-    )?;
+    // Turning MFA on: the other sessions proved only the password, and must sign in again.
+    // Another factor for an account with MFA on changes nothing about them.
+    if !was_on {
+        let revoked = sessions::revoke_all_except(cx, account_id, keep)?;
+        audit::record(
+            cx,
+            account_id,
+            AuditAction::SessionsRevokedOthers,
+            Some(json!({"revoked": revoked, "reason": "mfa_enabled"})),
+        )?;
+    }
     let factor = mfa_factors::table
         .find(factor_id.as_str())
         .select(MfaFactorRow::as_select())
