@@ -333,6 +333,27 @@ fn invalid(variable: &'static str, problem: impl Into<String>) -> InvalidSetting
     }
 }
 
+/// `TESSERA_BIND`: an address and port (`127.0.0.1:8080`, `[::]:8080`, `localhost:8080`).
+fn check_bind(bind: &str) -> Result<(), InvalidSetting> {
+    if bind.parse::<std::net::SocketAddr>().is_ok() {
+        return Ok(());
+    }
+    let named = bind.rsplit_once(':').is_some_and(|(host, port)| {
+        port.parse::<u16>().is_ok()
+            && !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    });
+    if named {
+        return Ok(());
+    }
+    Err(invalid(
+        "TESSERA_BIND",
+        format!("`{bind}` is not an address and port like 127.0.0.1:8080"),
+    ))
+}
+
 fn at_least(
     variable: &'static str,
     value: i64,
@@ -499,6 +520,20 @@ impl Settings {
             "message",
         )?;
         self.phone_number_policy()?;
+        check_bind(&self.bind)?;
+        if let Some(url) = self
+            .smtp_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url).map_err(|e| {
+                invalid(
+                    "TESSERA_SMTP_URL",
+                    format!("not an SMTP URL (smtp://host:port, smtps://user:pass@host): {e}"),
+                )
+            })?;
+        }
         if !self.reset_link_template().contains("{token}") {
             return Err(invalid(
                 "TESSERA_RESET_URL",

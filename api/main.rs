@@ -104,6 +104,21 @@ fn init_logging(format: LogFormat) {
     }
 }
 
+/// Writes `text` to standard output. A reader that stopped early (`tessera openapi | head`)
+/// is not a failure: what it wanted, it got.
+fn write_out(text: &str) -> ExitCode {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tessera: cannot write the output: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// A setting that cannot work: the start stops with one line naming it, and exit code 2 (as
 /// for any other usage error).
 fn check_settings(settings: &Settings) -> Result<(), ExitCode> {
@@ -171,10 +186,7 @@ fn main() -> ExitCode {
                 SpecFormat::Json => spec.to_pretty_json().map_err(|e| e.to_string()),
             };
             match text {
-                Ok(text) => {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
+                Ok(text) => write_out(&text),
                 Err(e) => {
                     eprintln!("cannot render the spec: {e}");
                     ExitCode::FAILURE

@@ -259,6 +259,10 @@ fn a_setting_that_cannot_work_stops_the_start_with_exit_code_2_naming_it() {
         ("TESSERA_ALLOWED_ORIGINS", "*"),
         ("TESSERA_LOCKOUT_THRESHOLD", "0"),
         ("TESSERA_GEOIP_DATABASE", "/nonexistent/city.mmdb"),
+        ("TESSERA_BIND", "nonsense"),
+        ("TESSERA_BIND", "127.0.0.1:99999"),
+        ("TESSERA_SMTP_URL", "mail.example.com:25"),
+        ("TESSERA_SMS_COUNTRIES", "1,uk"),
     ] {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
             .arg("serve")
@@ -275,6 +279,24 @@ fn a_setting_that_cannot_work_stops_the_start_with_exit_code_2_naming_it() {
     }
     // Nothing was created for a start that did not happen.
     assert_eq!(std::fs::read_dir(data_dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn the_spec_printed_into_a_pipe_that_closes_early_is_no_crash() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .arg("openapi")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `tessera openapi | head -c 100`: the reader takes a little and goes away.
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&head).starts_with("openapi:"));
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
 
 #[actix_web::test]
