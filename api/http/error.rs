@@ -262,7 +262,7 @@ fn default_detail(code: ErrorCode) -> &'static str {
     use ErrorCode::*;
     match code {
         ValidationFailed => "One or more fields are invalid; see `errors`.",
-        Unauthenticated => "A valid session token is required (cookie or bearer).",
+        Unauthenticated => "The credential is missing, unknown or expired.",
         InvalidCredentials => "The email or password is wrong.",
         InvalidCode => "The code is wrong, expired or already used.",
         ReauthenticationFailed => {

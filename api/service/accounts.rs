@@ -210,6 +210,13 @@ pub fn verify_whatsapp(
                 "set `whatsapp_number` first; a code is sent to it",
             )]));
         }
+        // Nothing was sent to check a code against: say so, rather than that the code is wrong.
+        if !cx.env.channels.whatsapp {
+            return Err(Error::denied_because(
+                ErrorCode::ChannelUnavailable,
+                "This server sends no WhatsApp messages, so no code was sent to the number.",
+            ));
+        }
         if !sent_codes::use_code(
             cx,
             Target::ProfileWhatsapp(account_id),

@@ -326,7 +326,12 @@ pub fn is_api_key(token: &Secret) -> bool {
 /// account. One indexed read; `last_used_at` is written at most once a minute, and a login
 /// history entry at most once an hour.
 pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<KeyCaller> {
-    let unauthenticated = || Error::denied(ErrorCode::Unauthenticated);
+    let unauthenticated = || {
+        Error::denied_because(
+            ErrorCode::Unauthenticated,
+            "The API key is unknown, expired or revoked.",
+        )
+    };
     if !is_api_key(token) || token.expose().len() > 128 {
         return Err(unauthenticated());
     }

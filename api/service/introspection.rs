@@ -49,7 +49,12 @@ fn authenticate_key(cx: &mut Context<'_>, token: &Secret) -> Result<()> {
         .select((introspection_keys::id, introspection_keys::last_used_at))
         .first(cx.conn)
         .optional()?;
-    let (key_id, last_used_at) = found.ok_or_else(|| Error::denied(ErrorCode::Unauthenticated))?;
+    let (key_id, last_used_at) = found.ok_or_else(|| {
+        Error::denied_because(
+            ErrorCode::Unauthenticated,
+            "The introspection key is unknown or was revoked.",
+        )
+    })?;
     if last_used_at.is_none_or(|at| cx.now - from_db(at) >= USE_RESOLUTION) {
         // Best-effort: knowing when a key was last used is worth less than answering.
         let _ = diesel::update(introspection_keys::table.find(&key_id))

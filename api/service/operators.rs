@@ -46,8 +46,14 @@ pub fn create_key(conn: &mut DbConnection, name: &str, now: DateTime<Utc>) -> Re
 
 /// The operator an operator key stands for: 401 `unauthenticated` for anything else.
 pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<Operator> {
+    let unknown = || {
+        Error::denied_because(
+            ErrorCode::Unauthenticated,
+            "The operator key is unknown or was revoked.",
+        )
+    };
     if !token.expose().starts_with(TOKEN_PREFIX) {
-        return Err(Error::denied(ErrorCode::Unauthenticated));
+        return Err(unknown());
     }
     let found: Option<(String, String, Option<chrono::NaiveDateTime>)> = operator_keys::table
         .filter(operator_keys::token_digest.eq(token_digest(token.expose())))
@@ -58,8 +64,7 @@ pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<Operator> {
         ))
         .first(cx.conn)
         .optional()?;
-    let (key_id, name, last_used_at) =
-        found.ok_or_else(|| Error::denied(ErrorCode::Unauthenticated))?;
+    let (key_id, name, last_used_at) = found.ok_or_else(unknown)?;
     // At most once a minute (the key may authorise every introspection of a busy back-end),
     // and best-effort: knowing when a key was last used is worth less than answering.
     if last_used_at.is_none_or(|at| cx.now - from_db(at) >= chrono::Duration::minutes(1)) {

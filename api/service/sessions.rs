@@ -247,6 +247,17 @@ fn unauthenticated() -> Error {
     Error::denied(ErrorCode::Unauthenticated)
 }
 
+/// A token that is no session token: said as what it is, so an integrator sees their mistake.
+fn not_a_session_token(token: &str) -> Error {
+    let detail = match token.get(..4) {
+        Some("tsk_") => "This route takes a session, not an API key.",
+        Some("tsi_") | Some("tso_") => "This route takes a session, not an integrator key.",
+        Some("tse_") => "An enrolment ticket opens enrolment only.",
+        _ => "A valid session token is required (cookie or bearer).",
+    };
+    Error::denied_because(ErrorCode::Unauthenticated, detail)
+}
+
 /// The session check: one indexed read, or none when the session was looked up a moment ago
 /// (`service::session_cache`), and nothing written. A use is noted in memory when
 /// `last_active_at` is older than the activity resolution (once a minute by default) and
@@ -261,7 +272,7 @@ fn authenticate_rows(
     let (policy, activity, cache) = (&env.sessions, &env.activity, env.session_cache.as_ref());
     let token = token.expose();
     if !token.starts_with(TOKEN_PREFIX) || token.len() > 128 {
-        return Err(unauthenticated());
+        return Err(not_a_session_token(token));
     }
     let digest = token_digest(token);
     let (mut session, account) = match cache.and_then(|cache| cache.get(&digest, now)) {

@@ -331,3 +331,41 @@ async fn problem_documents_look_like_this() {
         ".request_id" => "[request id]",
     });
 }
+
+#[actix_web::test]
+async fn a_refused_credential_is_told_what_it_is_and_why() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up("ada@example.com").await;
+    let detail = |reply: &crate::common::Reply| reply.body["detail"].as_str().unwrap().to_string();
+
+    // An API key on a route that takes a session is told so, not asked for a session token.
+    let key = app
+        .send(
+            app.authed(Method::POST, "/v1/me/api-keys", &ada.token)
+                .json(&json!({"name": "CI", "password": crate::common::PASSWORD})),
+        )
+        .await;
+    assert_eq!(key.status, 201, "{}", key.body);
+    let key = key.body["secret"].as_str().unwrap().to_string();
+    let refused = app.get("/v1/me/api-keys", &key).await;
+    refused.assert_problem(401, "unauthenticated");
+    assert!(
+        detail(&refused).contains("not an API key"),
+        "{}",
+        refused.body
+    );
+
+    // A wrong introspection key is a wrong key.
+    let refused = app
+        .send(
+            app.authed(Method::POST, "/v1/introspect", "tsi_not-a-real-key")
+                .json(&json!({"token": ada.token})),
+        )
+        .await;
+    refused.assert_problem(401, "unauthenticated");
+    assert!(
+        detail(&refused).contains("introspection key"),
+        "{}",
+        refused.body
+    );
+}

@@ -4695,6 +4695,10 @@ export type VerifyWhatsappNumberErrors = {
      */
     403: Problem;
     /**
+     * The request conflicts with the current state.
+     */
+    409: Problem;
+    /**
      * The request body is larger than the server accepts.
      */
     413: Problem;
