@@ -192,7 +192,10 @@ pub async fn delete_settings(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"email": "ada@acme.com", "redirect_uri": "https://app.example.com/sso"}))]
+#[schema(example = json!({
+    "email": "ada@acme.com", "redirect_uri": "https://app.example.com/sso",
+    "exchange_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+}))]
 pub struct SsoStartRequest {
     /// The person's email: its domain picks the organisation. Give this or `org_id`.
     #[schema(max_length = 254)]
@@ -204,12 +207,19 @@ pub struct SsoStartRequest {
     pub redirect_uri: String,
     #[serde(default)]
     pub callback: Callback,
-    /// Recommended for the browser flow: the base64url SHA-256 (S256, as in PKCE) of a random
-    /// secret the front-end keeps (in `sessionStorage`, say) and sends to
-    /// `POST /v1/auth/sso/exchange` as `exchange_verifier`. Then a login code from a sign-in
-    /// this browser did not start is refused (login CSRF).
+    /// Required for the browser flow (`callback: "tessera"`), and only there: the base64url
+    /// SHA-256 (S256, as in PKCE) of a random secret the front-end keeps (in
+    /// `sessionStorage`, say) and sends to `POST /v1/auth/sso/exchange` as
+    /// `exchange_verifier`, so that a login code from a sign-in this browser did not start is
+    /// refused (login CSRF).
     #[schema(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
     pub exchange_challenge: Option<String>,
+    /// Required for the app flow (`callback: "client"`), and only there: the PKCE (RFC 7636)
+    /// S256 `code_challenge` of a `code_verifier` the app keeps and sends to
+    /// `POST /v1/auth/sso/callback`. The provider binds the code to it, so a code taken from
+    /// the app's redirect is useless alone.
+    #[schema(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
+    pub code_challenge: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -228,9 +238,11 @@ pub struct SsoStarted {
 /// Answers the provider's authorization URL (code flow, PKCE S256, `state` and `nonce` kept
 /// here for 10 minutes). With `callback: "tessera"` (the default) the provider sends the
 /// browser to `GET /v1/auth/sso/callback`, which sends it on to `redirect_uri` with a
-/// one-time `login_code`; with `callback: "client"` it sends it to `redirect_uri`, whose
-/// page posts `code` and `state` to `POST /v1/auth/sso/callback`. 404 `sso_not_configured`
-/// when no organisation signs the email in.
+/// one-time `login_code` (start with `exchange_challenge`); with `callback: "client"` it
+/// sends it to `redirect_uri`, whose page or app posts `code` and `state` with its PKCE
+/// `code_verifier` to `POST /v1/auth/sso/callback` (start with its `code_challenge`). 422
+/// naming the field when the flow's challenge is missing or malformed; 404
+/// `sso_not_configured` when no organisation signs the email in.
 #[utoipa::path(
     operation_id = "startSso",
     tag = "sso",
@@ -272,6 +284,7 @@ pub async fn start(
         callback: body.callback,
         link_to: None,
         exchange_challenge: body.exchange_challenge,
+        code_challenge: body.code_challenge,
     };
     let started = state
         .run(client, move |cx| {
@@ -377,12 +390,13 @@ async fn identify(
         .metadata(&provider.issuer, now)
         .await
         .map_err(provider_unavailable)?;
+    let code_verifier = claimed.code_verifier(answer.code_verifier.as_ref())?;
     let code_exchange = CodeExchange {
         client_id: &provider.client_id,
         client_secret: provider.client_secret.expose(),
         code: &code,
         redirect_uri: &claimed.provider_redirect_uri,
-        code_verifier: claimed.verifier.expose(),
+        code_verifier: code_verifier.expose(),
     };
     let tokens = state
         .oidc
@@ -447,12 +461,14 @@ async fn claim(
         .await
 }
 
-/// What the provider sends back (OAuth 2.0 §4.1.2, RFC 9207).
+/// What the provider sends back (OAuth 2.0 §4.1.2, RFC 9207), and in the app flow the app's
+/// PKCE verifier.
 struct ProviderAnswer {
     code: Option<String>,
     error: Option<String>,
     error_description: Option<String>,
     iss: Option<String>,
+    code_verifier: Option<Secret>,
 }
 
 /// The provider's redirect, as the browser brings it. Providers add parameters of their own
@@ -513,6 +529,7 @@ pub async fn callback_redirect(
         error: query.error,
         error_description: query.error_description,
         iss: query.iss,
+        code_verifier: None,
     };
     let redirect_uri = claimed.redirect_uri.clone();
     let result = async {
@@ -549,12 +566,19 @@ pub async fn callback_redirect(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"code": "SplxlOBeZQQYbYS6WxSbIA", "state": "tsf_…"}))]
+#[schema(example = json!({
+    "code": "SplxlOBeZQQYbYS6WxSbIA", "state": "tsf_…",
+    "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+}))]
 pub struct SsoCallbackRequest {
     /// The `state` from the provider's redirect.
     pub state: String,
     /// The authorization code from the provider's redirect.
     pub code: Option<String>,
+    /// Required with `code`: the PKCE verifier the app kept, whose S256 it sent to
+    /// `POST /v1/auth/sso/start` as `code_challenge`.
+    #[schema(value_type = Option<String>, min_length = 43, max_length = 128, pattern = "^[A-Za-z0-9._~-]{43,128}$")]
+    pub code_verifier: Option<Secret>,
     /// The provider's error instead of a code (`access_denied`…).
     pub error: Option<String>,
     pub error_description: Option<String>,
@@ -566,8 +590,11 @@ pub struct SsoCallbackRequest {
 /// with `callback: "client"`).
 ///
 /// Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
-/// `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
-/// `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
+/// `mfa_enrollment_required` (with `mfa: "both"`). A `code` comes with the app's
+/// `code_verifier` (422 naming it when missing or malformed; 401 `sso_code_refused` when it
+/// does not answer the flow's `code_challenge`, or the provider refuses it). Refusals: 400
+/// `sso_state_invalid`, 410 `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or
+/// `sso_id_token_invalid`, 403
 /// `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
 /// `sso_provider_unavailable`; none creates an account or a session.
 #[utoipa::path(
@@ -598,6 +625,10 @@ pub async fn callback(
     delivery: SessionDelivery,
     Body(body): Body<SsoCallbackRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    flows::check_app_answer(
+        body.code.as_deref().filter(|c| !c.is_empty()),
+        body.code_verifier.as_ref(),
+    )?;
     let claimed = claim(
         &state,
         client.clone(),
@@ -610,6 +641,7 @@ pub async fn callback(
         error: body.error,
         error_description: body.error_description,
         iss: body.iss,
+        code_verifier: body.code_verifier,
     };
     let identity = identify(&state, &claimed, answer).await?;
     let outcome = state
@@ -620,15 +652,14 @@ pub async fn callback(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"login_code": "tsl_…"}))]
+#[schema(example = json!({"login_code": "tsl_…", "exchange_verifier": "a secret the front-end kept"}))]
 pub struct SsoExchangeRequest {
     /// The `login_code` the browser brought back to `redirect_uri`.
     #[schema(value_type = String, min_length = 1, max_length = 128)]
     pub login_code: Secret,
-    /// The secret whose S256 was sent to start as `exchange_challenge` (required then, and
-    /// only then).
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 128)]
-    pub exchange_verifier: Option<Secret>,
+    /// The secret whose S256 was sent to start (or link) as `exchange_challenge`.
+    #[schema(value_type = String, min_length = 1, max_length = 128)]
+    pub exchange_verifier: Secret,
 }
 
 /// Turn a browser flow's one-time `login_code` into the sign-in.
@@ -662,7 +693,7 @@ pub async fn exchange(
     let outcome = state
         .run(client, move |cx| {
             rate_limit::take(cx, &[Kind::Code])?;
-            flows::redeem(cx, &body.login_code, body.exchange_verifier.as_ref())
+            flows::redeem(cx, &body.login_code, &body.exchange_verifier)
         })
         .await?;
     Ok(login_response(&state, &delivery, outcome))
@@ -681,6 +712,14 @@ pub struct SsoLinkRequest {
     pub redirect_uri: String,
     #[serde(default)]
     pub callback: Callback,
+    /// Required for the browser flow (`callback: "tessera"`), as at `POST /v1/auth/sso/start`:
+    /// a link is a sign-in too, and a login code planted in this browser must not link
+    /// another identity.
+    #[schema(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
+    pub exchange_challenge: Option<String>,
+    /// Required for the app flow (`callback: "client"`), as at `POST /v1/auth/sso/start`.
+    #[schema(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
+    pub code_challenge: Option<String>,
     /// The account's password (accounts provisioned by SSO: a recent SSO sign-in instead).
     #[schema(value_type = Option<String>)]
     pub password: Option<Secret>,
@@ -694,7 +733,8 @@ pub struct SsoLinkRequest {
 /// For a member of the organisation whose email is at one of its verified domains (404 for an
 /// organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
 /// password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
-/// otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+/// otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`, with the
+/// flow's `exchange_challenge` or `code_challenge`, 422 naming it otherwise); the
 /// provider's identity is linked to this account (audited as `sso.linked`, and the account is
 /// emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
 /// identity signs in another account.
@@ -726,21 +766,19 @@ pub async fn link(
     Body(body): PasswordBody<SsoLinkRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let confirmation = super::mfa::confirmation(body.password, body.code)?;
-    let org_id = OrgId::from(body.org_id);
+    let link = Start {
+        target: StartFor::Org(OrgId::from(body.org_id)),
+        redirect_uri: body.redirect_uri,
+        callback: body.callback,
+        link_to: None,
+        exchange_challenge: body.exchange_challenge,
+        code_challenge: body.code_challenge,
+    };
     let started = state
         .run_hashing(
             client,
             |cx| rate_limit::take(cx, &[Kind::Password]),
-            move |cx, ()| {
-                flows::start_link(
-                    cx,
-                    &caller,
-                    confirmation,
-                    org_id,
-                    body.redirect_uri,
-                    body.callback,
-                )
-            },
+            move |cx, ()| flows::start_link(cx, &caller, confirmation, link),
         )
         .await?;
     Ok(HttpResponse::Ok().json(started_answer(&state, started).await?))

@@ -236,8 +236,11 @@ export const ssoCallbackRedirect = <ThrowOnError extends boolean = false>(option
  * with `callback: "client"`).
  *
  * Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
- * `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
- * `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
+ * `mfa_enrollment_required` (with `mfa: "both"`). A `code` comes with the app's
+ * `code_verifier` (422 naming it when missing or malformed; 401 `sso_code_refused` when it
+ * does not answer the flow's `code_challenge`, or the provider refuses it). Refusals: 400
+ * `sso_state_invalid`, 410 `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or
+ * `sso_id_token_invalid`, 403
  * `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
  * `sso_provider_unavailable`; none creates an account or a session.
  */
@@ -272,9 +275,11 @@ export const ssoExchange = <ThrowOnError extends boolean = false>(options: Optio
  * Answers the provider's authorization URL (code flow, PKCE S256, `state` and `nonce` kept
  * here for 10 minutes). With `callback: "tessera"` (the default) the provider sends the
  * browser to `GET /v1/auth/sso/callback`, which sends it on to `redirect_uri` with a
- * one-time `login_code`; with `callback: "client"` it sends it to `redirect_uri`, whose
- * page posts `code` and `state` to `POST /v1/auth/sso/callback`. 404 `sso_not_configured`
- * when no organisation signs the email in.
+ * one-time `login_code` (start with `exchange_challenge`); with `callback: "client"` it
+ * sends it to `redirect_uri`, whose page or app posts `code` and `state` with its PKCE
+ * `code_verifier` to `POST /v1/auth/sso/callback` (start with its `code_challenge`). 422
+ * naming the field when the flow's challenge is missing or malformed; 404
+ * `sso_not_configured` when no organisation signs the email in.
  */
 export const startSso = <ThrowOnError extends boolean = false>(options: Options<StartSsoData, ThrowOnError>) => (options.client ?? client).post<StartSsoResponses, StartSsoErrors, ThrowOnError>({
     url: '/v1/auth/sso/start',
@@ -892,7 +897,8 @@ export const deleteSsoIdentity = <ThrowOnError extends boolean = false>(options:
  * For a member of the organisation whose email is at one of its verified domains (404 for an
  * organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
  * password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
- * otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+ * otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`, with the
+ * flow's `exchange_challenge` or `code_challenge`, 422 naming it otherwise); the
  * provider's identity is linked to this account (audited as `sso.linked`, and the account is
  * emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
  * identity signs in another account.
