@@ -45,6 +45,7 @@ pub enum OidcError {
     Status(u16),
     #[error("the identity provider's {0} is not valid")]
     Invalid(&'static str),
+    /// The provider's `error`: for the log, never for the front-end.
     #[error("the identity provider refused the code: {0}")]
     CodeRefused(String),
 }

@@ -321,12 +321,14 @@ async fn started_answer(state: &AppState, started: Started) -> Result<SsoStarted
 }
 
 fn provider_unavailable(e: OidcError) -> ApiError {
-    tracing::warn!(error = %e, "SSO: the identity provider failed");
+    // Debug: the provider's words (in `CodeRefused`) are logged escaped.
+    tracing::warn!(error = ?e, "SSO: the identity provider failed");
     let detail = match e {
-        OidcError::CodeRefused(error) => {
+        // The provider's `error` stays in the log: the front-end gets this server's words.
+        OidcError::CodeRefused(_) => {
             return Error::denied_because(
                 ErrorCode::SsoCodeRefused,
-                format!("The identity provider refused the code ({error}); sign in again."),
+                "The identity provider refused the code; sign in again.",
             )
             .into();
         }
@@ -353,21 +355,25 @@ async fn identify(
     answer: ProviderAnswer,
 ) -> Result<VerifiedIdentity, ApiError> {
     if let Some(error) = answer.error {
-        // The provider's words travel on to the front-end: printable, and not too many.
-        let printable = |text: String, max: usize| -> String {
-            text.chars().filter(|c| !c.is_control()).take(max).collect()
-        };
-        let (error, description) = (
-            printable(error, 64),
-            printable(answer.error_description.unwrap_or_default(), 200),
+        // The provider's words (or words put in its redirect by whoever sent the browser
+        // here) never reach the front-end, which would show them under this server's name:
+        // they go to the log, escaped and cut short.
+        tracing::info!(
+            error = ?error.chars().take(64).collect::<String>(),
+            description = ?answer
+                .error_description
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect::<String>(),
+            "SSO: the identity provider answered with an error"
         );
-        return Err(Error::denied_because(
-            ErrorCode::SsoDenied,
-            format!("The identity provider answered `{error}`: {description}")
-                .trim_end_matches([':', ' '])
-                .to_string(),
-        )
-        .into());
+        let detail = if error == "access_denied" {
+            "The sign-in was declined at the identity provider."
+        } else {
+            "The identity provider did not complete the sign-in; try again."
+        };
+        return Err(Error::denied_because(ErrorCode::SsoDenied, detail).into());
     }
     let provider = &claimed.provider;
     // RFC 9207: a provider that names itself must be the one the flow went to.
@@ -482,6 +488,7 @@ pub struct SsoCallbackQuery {
     pub state: Option<String>,
     /// The provider's error instead of a code (`access_denied`…).
     pub error: Option<String>,
+    /// Logged, never passed on: the front-end gets `error_description` in this server's words.
     pub error_description: Option<String>,
     /// The provider's issuer (RFC 9207), when it sends it.
     pub iss: Option<String>,
@@ -500,8 +507,9 @@ fn missing_state() -> ApiError {
 /// Checks the answer, then sends the browser on (303) to the flow's `redirect_uri` with a
 /// one-time `login_code` (valid 2 minutes) for `POST /v1/auth/sso/exchange`: never a
 /// session in a URL. When the sign-in failed after the flow was found, the browser goes
-/// there with `error` (a problem `code`) and `error_description` instead. An unknown, used
-/// or expired `state` is answered here, as a problem.
+/// there with `error` (a problem `code`) and `error_description` (this server's words, never
+/// the provider's) instead. An unknown, used or expired `state` is answered here, as a
+/// problem.
 #[utoipa::path(
     operation_id = "ssoCallbackRedirect",
     tag = "sso",
@@ -581,6 +589,7 @@ pub struct SsoCallbackRequest {
     pub code_verifier: Option<Secret>,
     /// The provider's error instead of a code (`access_denied`…).
     pub error: Option<String>,
+    /// Logged, never passed on: a refusal is described in this server's words.
     pub error_description: Option<String>,
     /// The provider's issuer (RFC 9207), when its redirect carried one.
     pub iss: Option<String>,

@@ -226,8 +226,9 @@ export const resetPassword = <ThrowOnError extends boolean = false>(options: Opt
  * Checks the answer, then sends the browser on (303) to the flow's `redirect_uri` with a
  * one-time `login_code` (valid 2 minutes) for `POST /v1/auth/sso/exchange`: never a
  * session in a URL. When the sign-in failed after the flow was found, the browser goes
- * there with `error` (a problem `code`) and `error_description` instead. An unknown, used
- * or expired `state` is answered here, as a problem.
+ * there with `error` (a problem `code`) and `error_description` (this server's words, never
+ * the provider's) instead. An unknown, used or expired `state` is answered here, as a
+ * problem.
  */
 export const ssoCallbackRedirect = <ThrowOnError extends boolean = false>(options?: Options<SsoCallbackRedirectData, ThrowOnError>) => (options?.client ?? client).get<unknown, SsoCallbackRedirectErrors, ThrowOnError>({ url: '/v1/auth/sso/callback', ...options });
 

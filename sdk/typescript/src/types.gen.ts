@@ -1419,6 +1419,9 @@ export type SsoCallbackRequest = {
      * The provider's error instead of a code (`access_denied`…).
      */
     error?: string | null;
+    /**
+     * Logged, never passed on: a refusal is described in this server's words.
+     */
     error_description?: string | null;
     /**
      * The provider's issuer (RFC 9207), when its redirect carried one.
@@ -2495,6 +2498,9 @@ export type SsoCallbackRedirectData = {
          * The provider's error instead of a code (`access_denied`…).
          */
         error?: string;
+        /**
+         * Logged, never passed on: the front-end gets `error_description` in this server's words.
+         */
         error_description?: string;
         /**
          * The provider's issuer (RFC 9207), when it sends it.

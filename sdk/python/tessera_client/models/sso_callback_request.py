@@ -23,7 +23,7 @@ class SsoCallbackRequest:
         code_verifier (None | str | Unset): Required with `code`: the PKCE verifier the app kept, whose S256 it sent to
             `POST /v1/auth/sso/start` as `code_challenge`.
         error (None | str | Unset): The provider's error instead of a code (`access_denied`…).
-        error_description (None | str | Unset):
+        error_description (None | str | Unset): Logged, never passed on: a refusal is described in this server's words.
         iss (None | str | Unset): The provider's issuer (RFC 9207), when its redirect carried one.
     """
 
