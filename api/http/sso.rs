@@ -59,7 +59,9 @@ pub struct SsoSettingsRequest {
 /// Set the organisation's single sign-on (owners and admins).
 ///
 /// Replaces any earlier settings. The provider's discovery document is fetched to check the
-/// issuer (422 `validation_failed` on `issuer` when it cannot be). Audited as
+/// issuer (422 `validation_failed` on `issuer` when it cannot be). The issuer and every
+/// endpoint the document names must be https URLs whose every address is public (`invalid_url`
+/// on `issuer` otherwise; nothing is fetched from an address refused). Audited as
 /// `sso.configured`.
 #[utoipa::path(
     operation_id = "putOrgSso",
@@ -96,11 +98,18 @@ pub async fn put_settings(
             crate::service::orgs::admin(cx, &check_org, &check_caller).map(drop)
         })
         .await?;
-    if let Err(e) = state.oidc.metadata(&body.issuer, state.now()).await {
+    // Fetched now, not from the cache: what is saved is checked as it resolves today.
+    if let Err(e) = state.oidc.discover(&body.issuer, state.now()).await {
         let (code, message) = match e {
-            OidcError::IssuerUrl => (
+            OidcError::IssuerUrl | OidcError::Refused("issuer") => (
                 "invalid_url",
-                "must be the provider's https URL, on another machine".to_string(),
+                "must be the provider's https URL, at a public address".to_string(),
+            ),
+            OidcError::Refused(endpoint) => (
+                "invalid_url",
+                format!(
+                    "its discovery document names a {endpoint} that is not an https URL at a public address"
+                ),
             ),
             other => (
                 "discovery_failed",
@@ -333,6 +342,9 @@ fn provider_unavailable(e: OidcError) -> ApiError {
             .into();
         }
         OidcError::Unreachable(_) => "The identity provider cannot be reached.".to_string(),
+        OidcError::Refused(endpoint) => format!(
+            "The identity provider's {endpoint} is not at a public address: nothing was sent there."
+        ),
         other => format!("{other}."),
     };
     Error::denied_because(ErrorCode::SsoProviderUnavailable, detail).into()

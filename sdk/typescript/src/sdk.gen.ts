@@ -1349,7 +1349,9 @@ export const getOrgSso = <ThrowOnError extends boolean = false>(options: Options
  * Set the organisation's single sign-on (owners and admins).
  *
  * Replaces any earlier settings. The provider's discovery document is fetched to check the
- * issuer (422 `validation_failed` on `issuer` when it cannot be). Audited as
+ * issuer (422 `validation_failed` on `issuer` when it cannot be). The issuer and every
+ * endpoint the document names must be https URLs whose every address is public (`invalid_url`
+ * on `issuer` otherwise; nothing is fetched from an address refused). Audited as
  * `sso.configured`.
  */
 export const putOrgSso = <ThrowOnError extends boolean = false>(options: Options<PutOrgSsoData, ThrowOnError>) => (options.client ?? client).put<PutOrgSsoResponses, PutOrgSsoErrors, ThrowOnError>({
