@@ -135,14 +135,17 @@ pub struct Settings {
     pub sso_redirect_uris: Vec<String>,
 
     /// Let organisations configure identity providers on this machine (`http://127.0.0.1:…`,
-    /// `localhost`): for development and tests only. Off, an issuer must be an https URL of
-    /// another machine, so that no account can make the server fetch from its own ports.
+    /// `localhost`, a name whose addresses are loopback): for development and tests only. Off,
+    /// an issuer and every endpoint its discovery document names must be https URLs at public
+    /// addresses, so that no account can make the server fetch from its own ports. Loopback is
+    /// all it allows: private, link-local, unspecified and IPv4-mapped addresses stay refused.
     #[arg(long, env = "TESSERA_SSO_ALLOW_LOOPBACK_ISSUERS", default_value_t = false, action = clap::ArgAction::Set)]
     pub sso_allow_loopback_issuers: bool,
 
     /// The DNS resolver that verifies organisations' domains (their
-    /// `_tessera-challenge.<domain>` TXT records), as `address:port` (`9.9.9.9:53`). Unset: the
-    /// system's resolver (`/etc/resolv.conf`).
+    /// `_tessera-challenge.<domain>` TXT records) and resolves their identity providers' names
+    /// (each address checked before it is connected to), as `address:port` (`9.9.9.9:53`).
+    /// Unset: the system's resolver (`/etc/resolv.conf`).
     #[arg(long, env = "TESSERA_DNS_RESOLVER")]
     pub dns_resolver: Option<String>,
 

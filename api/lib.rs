@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod db;
 pub mod delivery;
 pub mod dns;
+pub mod egress;
 pub mod error_code;
 pub mod geo;
 pub mod http;
@@ -200,7 +201,10 @@ pub fn build_state_with_pool(
         clock,
         env,
         transports,
-        oidc: oidc::OidcClient::new(settings.sso_allow_loopback_issuers),
+        oidc: oidc::OidcClient::new(
+            settings.sso_allow_loopback_issuers,
+            settings.dns_resolver_addr().unwrap_or_default(),
+        ),
         dns: dns::TxtResolver::new(settings.dns_resolver_addr().unwrap_or_default()),
         geo,
         trusted_proxies,

@@ -2,7 +2,8 @@
 //! (discovery) and signing keys (JWKS), fetched with one HTTP client with timeouts and kept
 //! for an hour; the authorization-code exchange at the token endpoint; and the userinfo
 //! endpoint, asked for the email when the ID token has none. What comes back is checked by
-//! `service::sso::id_token`.
+//! `service::sso::id_token`. Every URL here comes from an organisation or its provider: the
+//! client connects only to addresses `egress` allows, and follows no redirect.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -11,6 +12,8 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
+
+use crate::egress::{Egress, EgressError, is_refusal};
 
 /// How long discovery documents and key sets are kept.
 fn keep_for() -> Duration {
@@ -39,12 +42,17 @@ pub struct ProviderMetadata {
 pub enum OidcError {
     #[error("the issuer must be an https URL of another machine")]
     IssuerUrl,
+    /// The issuer, or an endpoint its discovery document names (by its field name), is not
+    /// an https URL at a public address: nothing was sent there.
+    #[error("the {0} must be an https URL at a public address")]
+    Refused(&'static str),
     #[error("the identity provider cannot be reached: {0}")]
     Unreachable(String),
     #[error("the identity provider answered {0}")]
     Status(u16),
     #[error("the identity provider's {0} is not valid")]
     Invalid(&'static str),
+    /// The provider's `error`: for the log, never for the front-end.
     #[error("the identity provider refused the code: {0}")]
     CodeRefused(String),
 }
@@ -127,6 +135,8 @@ struct Cached {
 pub struct OidcClient {
     /// Providers on this machine are allowed (development and tests).
     allow_loopback: bool,
+    /// Where the client may connect, and the DNS it resolves names with.
+    egress: Egress,
     /// Made at the first sign-in: a TLS client's root store costs a megabyte or two of
     /// resident memory that a server without SSO need not carry.
     http: std::sync::OnceLock<reqwest::Client>,
@@ -163,10 +173,35 @@ pub fn check_issuer(issuer: &str, allow_loopback: bool) -> Result<(), OidcError>
     }
 }
 
+/// What `error` means for a request to the provider's `what` (its discovery field name).
+fn refusal(error: EgressError, what: &'static str) -> OidcError {
+    match error {
+        EgressError::Refused(_) => OidcError::Refused(what),
+        EgressError::Unresolved(reason) => OidcError::Unreachable(reason),
+    }
+}
+
+impl ProviderMetadata {
+    /// The endpoints the document names, by their field names.
+    fn endpoints(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("authorization_endpoint", Some(&self.authorization_endpoint)),
+            ("token_endpoint", Some(&self.token_endpoint)),
+            ("jwks_uri", Some(&self.jwks_uri)),
+            ("userinfo_endpoint", self.userinfo_endpoint.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(what, url)| Some((what, url?.as_str())))
+    }
+}
+
 impl OidcClient {
-    pub fn new(allow_loopback: bool) -> OidcClient {
+    /// A client for providers that `allow_loopback` allows, resolving names at `dns_server`
+    /// (`None`: the system's resolver).
+    pub fn new(allow_loopback: bool, dns_server: Option<std::net::SocketAddr>) -> OidcClient {
         OidcClient {
             allow_loopback,
+            egress: Egress::new(allow_loopback, dns_server),
             http: std::sync::OnceLock::new(),
             cache: Mutex::new(HashMap::new()),
         }
@@ -179,6 +214,10 @@ impl OidcClient {
                 .connect_timeout(StdDuration::from_secs(5))
                 // The URLs come from an organisation's settings: no hops to somewhere else.
                 .redirect(reqwest::redirect::Policy::none())
+                // Names resolve to checked addresses only, and those are what is dialled.
+                .dns_resolver(self.egress.resolver())
+                // A proxy would connect in our place, to addresses nobody checked.
+                .no_proxy()
                 .build()
                 .unwrap_or_default()
         })
@@ -188,8 +227,8 @@ impl OidcClient {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The provider's metadata, from the cache or its discovery document. The document must
-    /// name the same issuer (OIDC Discovery §4.3).
+    /// The provider's metadata, from the cache or its discovery document (see
+    /// [`OidcClient::discover`]).
     pub async fn metadata(
         &self,
         issuer: &str,
@@ -200,26 +239,41 @@ impl OidcClient {
         {
             return Ok(cached.metadata.clone());
         }
+        self.discover(issuer, now).await
+    }
+
+    /// The provider's discovery document, fetched now whatever is cached, and kept. The
+    /// issuer is checked first, its name resolved and every address checked
+    /// ([`OidcError::Refused`], nothing fetched); the document must name the same issuer
+    /// (OIDC Discovery §4.3), and every endpoint it names is checked the same way, those this
+    /// server never calls included (the authorization endpoint is the browser's).
+    pub async fn discover(
+        &self,
+        issuer: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ProviderMetadata, OidcError> {
         check_issuer(issuer, self.allow_loopback)?;
+        let issuer_url = reqwest::Url::parse(issuer).map_err(|_| OidcError::IssuerUrl)?;
+        self.egress
+            .check(&issuer_url)
+            .await
+            .map_err(|e| refusal(e, "issuer"))?;
         let url = format!(
             "{}/.well-known/openid-configuration",
             issuer.trim_end_matches('/')
         );
-        let metadata: ProviderMetadata = self.get_json(&url, "discovery document").await?;
+        let metadata: ProviderMetadata =
+            self.get_json(&url, "issuer", "discovery document").await?;
         if metadata.issuer != issuer {
             return Err(OidcError::Invalid("discovery document (another issuer)"));
         }
-        for endpoint in [
-            Some(&metadata.authorization_endpoint),
-            Some(&metadata.token_endpoint),
-            Some(&metadata.jwks_uri),
-            metadata.userinfo_endpoint.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            check_issuer(endpoint, self.allow_loopback)
-                .map_err(|_| OidcError::Invalid("discovery document"))?;
+        for (what, endpoint) in metadata.endpoints() {
+            check_issuer(endpoint, self.allow_loopback).map_err(|_| OidcError::Refused(what))?;
+            let url = reqwest::Url::parse(endpoint).map_err(|_| OidcError::Refused(what))?;
+            self.egress
+                .check(&url)
+                .await
+                .map_err(|e| refusal(e, what))?;
         }
         self.cache().insert(
             issuer.to_string(),
@@ -254,7 +308,9 @@ impl OidcClient {
                 return Ok(keys);
             }
         }
-        let keys: JwkSet = self.get_json(&metadata.jwks_uri, "key set").await?;
+        let keys: JwkSet = self
+            .get_json(&metadata.jwks_uri, "jwks_uri", "key set")
+            .await?;
         if let Some(cached) = self.cache().get_mut(&metadata.issuer) {
             cached.keys = Some((keys.clone(), now));
         }
@@ -281,7 +337,7 @@ impl OidcClient {
             .remove(b'.')
             .remove(b'_');
         let encode = |s: &str| percent_encoding::utf8_percent_encode(s, FORM).to_string();
-        let response = self
+        let request = self
             .http()
             .post(&metadata.token_endpoint)
             // RFC 6749 §2.3.1: the id and secret are form-encoded before Basic.
@@ -289,10 +345,8 @@ impl OidcClient {
                 encode(exchange.client_id),
                 Some(encode(exchange.client_secret)),
             )
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| OidcError::Unreachable(without_url(&e)))?;
+            .form(&form);
+        let response = self.send(request, "token_endpoint").await?;
         let status = response.status();
         let body: TokenResponse = response
             .json()
@@ -322,14 +376,12 @@ impl OidcClient {
         let Some(endpoint) = &metadata.userinfo_endpoint else {
             return Ok(None);
         };
-        let response = self
+        let request = self
             .http()
             .get(endpoint)
             .bearer_auth(access_token)
-            .header("accept", "application/json")
-            .send()
-            .await
-            .map_err(|e| OidcError::Unreachable(without_url(&e)))?;
+            .header("accept", "application/json");
+        let response = self.send(request, "userinfo_endpoint").await?;
         if !response.status().is_success() {
             return Err(OidcError::Status(response.status().as_u16()));
         }
@@ -341,18 +393,35 @@ impl OidcClient {
             .map_err(|_| OidcError::Invalid("userinfo response"))
     }
 
+    /// Sends `request` to the provider's `endpoint` (its discovery field name). Its host is
+    /// checked first when it is an IP literal, which the connector dials without resolving;
+    /// a name is checked by the client's resolver as it is resolved.
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        endpoint: &'static str,
+    ) -> Result<reqwest::Response, OidcError> {
+        let request = request.build().map_err(|_| OidcError::Refused(endpoint))?;
+        self.egress
+            .check_literal(request.url())
+            .map_err(|e| refusal(e, endpoint))?;
+        self.http().execute(request).await.map_err(|e| {
+            if is_refusal(&e) {
+                OidcError::Refused(endpoint)
+            } else {
+                OidcError::Unreachable(without_url(&e))
+            }
+        })
+    }
+
     async fn get_json<T: serde::de::DeserializeOwned>(
         &self,
         url: &str,
+        endpoint: &'static str,
         what: &'static str,
     ) -> Result<T, OidcError> {
-        let response = self
-            .http()
-            .get(url)
-            .header("accept", "application/json")
-            .send()
-            .await
-            .map_err(|e| OidcError::Unreachable(without_url(&e)))?;
+        let request = self.http().get(url).header("accept", "application/json");
+        let response = self.send(request, endpoint).await?;
         if !response.status().is_success() {
             return Err(OidcError::Status(response.status().as_u16()));
         }
@@ -428,7 +497,7 @@ mod tests {
     #[actix_web::test]
     async fn discovery_is_fetched_once_an_hour_and_must_name_its_issuer() {
         let (server, issuer) = provider().await;
-        let client = OidcClient::new(true);
+        let client = OidcClient::new(true, None);
         let metadata = client.metadata(&issuer, now()).await.unwrap();
         assert_eq!(metadata.token_endpoint, format!("{issuer}/token"));
         // Cached: the mock expects exactly one fetch.
@@ -442,7 +511,7 @@ mod tests {
         let (_other_server, other_issuer) = provider().await;
         let impostor = format!("{other_issuer}/");
         assert_eq!(
-            OidcClient::new(true)
+            OidcClient::new(true, None)
                 .metadata(&impostor, now())
                 .await
                 .unwrap_err(),
@@ -459,7 +528,7 @@ mod tests {
             .expect(2)
             .mount(&server)
             .await;
-        let client = OidcClient::new(true);
+        let client = OidcClient::new(true, None);
         let metadata = client.metadata(&issuer, now()).await.unwrap();
         client.keys(&metadata, now(), true).await.unwrap();
         client
@@ -499,7 +568,7 @@ mod tests {
             )
             .mount(&server)
             .await;
-        let client = OidcClient::new(true);
+        let client = OidcClient::new(true, None);
         let metadata = client.metadata(&issuer, now()).await.unwrap();
         let exchange = |code| CodeExchange {
             client_id: "tessera",

@@ -8,8 +8,10 @@
 //   1. mfa "idp", the browser variant: start -> provider -> GET callback -> login_code ->
 //      exchange -> session (methods ["sso"]); login history says sso; password login answers
 //      sso_required.
-//   2. mfa "both", the app variant: start -> provider -> POST callback -> forced enrolment
-//      (TOTP) -> session (["sso", "totp"]); the next sign-in -> challenge -> TOTP -> session.
+//   2. mfa "both", the app variant with the app's own PKCE: start (code_challenge) -> provider
+//      -> POST callback (code_verifier) -> forced enrolment (TOTP) -> session (["sso", "totp"]);
+//      the next sign-in -> challenge -> TOTP -> session. The provider requires PKCE, so it
+//      checks the app's verifier: a code posted with another verifier is refused.
 // The ID token carries no email (conformIdTokenClaims): Tessera reads it at userinfo.
 // The organisation's domain is verified first by an operator (`tessera admin verify-domain`):
 // only a verified domain routes sign-ins and provisions accounts.
@@ -272,16 +274,37 @@ async function main() {
 
   // 2. mfa "both", app variant.
   expect((await configure('both')).status === 200, 'switching to mfa both failed');
-  const signInAtApp = async () => {
-    const start = await api('POST', '/v1/auth/sso/start', { body: { org_id: orgId, redirect_uri: app, callback: 'client' } });
-    expect(start.status === 200, 'start (app) failed', start.body);
-    const redirect = await new Browser().signInAtProvider(start.body.authorization_url, 'grace@interop.example', app);
-    const answer = await api('POST', '/v1/auth/sso/callback', {
-      body: { state: redirect.searchParams.get('state'), code: redirect.searchParams.get('code'), iss: redirect.searchParams.get('iss') },
+  // The app keeps a PKCE verifier per sign-in; only its S256 goes to start.
+  const appStarts = async () => {
+    const codeVerifier = randomBytes(32).toString('base64url');
+    const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
+    const start = await api('POST', '/v1/auth/sso/start', {
+      body: { org_id: orgId, redirect_uri: app, callback: 'client', code_challenge: codeChallenge },
     });
+    expect(start.status === 200, 'start (app) failed', start.body);
+    const url = new URL(start.body.authorization_url);
+    expect(url.searchParams.get('code_challenge') === codeChallenge, 'the provider was not given the app\'s challenge', url.toString());
+    const redirect = await new Browser().signInAtProvider(start.body.authorization_url, 'grace@interop.example', app);
+    return { codeVerifier, redirect };
+  };
+  const appPosts = (redirect, codeVerifier) => api('POST', '/v1/auth/sso/callback', {
+    body: {
+      state: redirect.searchParams.get('state'), code: redirect.searchParams.get('code'),
+      iss: redirect.searchParams.get('iss'), code_verifier: codeVerifier,
+    },
+  });
+  const signInAtApp = async () => {
+    const { codeVerifier, redirect } = await appStarts();
+    const answer = await appPosts(redirect, codeVerifier);
     expect(answer.status === 200, 'the app callback failed', answer.body);
     return answer.body;
   };
+  // A code read from the app's redirect is useless without the app's verifier.
+  const { redirect: stolen } = await appStarts();
+  const withoutVerifier = await appPosts(stolen, undefined);
+  expect(withoutVerifier.status === 422 && withoutVerifier.body.errors?.[0]?.field === 'code_verifier', 'a code without its verifier was not refused', withoutVerifier.body);
+  const guessed = await appPosts(stolen, randomBytes(32).toString('base64url'));
+  expect(guessed.status === 401 && guessed.body.code === 'sso_code_refused', 'a code with a guessed verifier was not refused', guessed.body);
   const first = await signInAtApp();
   expect(first.status === 'mfa_enrollment_required', 'mfa both without a factor did not force enrolment', first);
   const ticket = first.enrollment.ticket;
@@ -299,7 +322,7 @@ async function main() {
     body: { method: 'totp', code: totp(enrolment.body.secret) },
   });
   expect(verified.status === 200 && verified.body.session.aal === 'aal2', 'the challenge did not sign in at aal2', verified.body);
-  console.log('flow 2 (mfa both, app): enrolment forced, then provider + TOTP challenge');
+  console.log('flow 2 (mfa both, app with its own PKCE): a code without its verifier refused, enrolment forced, then provider + TOTP challenge');
   console.log('SSO interop passed');
 }
 

@@ -59,7 +59,9 @@ pub struct SsoSettingsRequest {
 /// Set the organisation's single sign-on (owners and admins).
 ///
 /// Replaces any earlier settings. The provider's discovery document is fetched to check the
-/// issuer (422 `validation_failed` on `issuer` when it cannot be). Audited as
+/// issuer (422 `validation_failed` on `issuer` when it cannot be). The issuer and every
+/// endpoint the document names must be https URLs whose every address is public (`invalid_url`
+/// on `issuer` otherwise; nothing is fetched from an address refused). Audited as
 /// `sso.configured`.
 #[utoipa::path(
     operation_id = "putOrgSso",
@@ -96,11 +98,18 @@ pub async fn put_settings(
             crate::service::orgs::admin(cx, &check_org, &check_caller).map(drop)
         })
         .await?;
-    if let Err(e) = state.oidc.metadata(&body.issuer, state.now()).await {
+    // Fetched now, not from the cache: what is saved is checked as it resolves today.
+    if let Err(e) = state.oidc.discover(&body.issuer, state.now()).await {
         let (code, message) = match e {
-            OidcError::IssuerUrl => (
+            OidcError::IssuerUrl | OidcError::Refused("issuer") => (
                 "invalid_url",
-                "must be the provider's https URL, on another machine".to_string(),
+                "must be the provider's https URL, at a public address".to_string(),
+            ),
+            OidcError::Refused(endpoint) => (
+                "invalid_url",
+                format!(
+                    "its discovery document names a {endpoint} that is not an https URL at a public address"
+                ),
             ),
             other => (
                 "discovery_failed",
@@ -192,7 +201,10 @@ pub async fn delete_settings(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"email": "ada@acme.com", "redirect_uri": "https://app.example.com/sso"}))]
+#[schema(example = json!({
+    "email": "ada@acme.com", "redirect_uri": "https://app.example.com/sso",
+    "exchange_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+}))]
 pub struct SsoStartRequest {
     /// The person's email: its domain picks the organisation. Give this or `org_id`.
     #[schema(max_length = 254)]
@@ -204,12 +216,19 @@ pub struct SsoStartRequest {
     pub redirect_uri: String,
     #[serde(default)]
     pub callback: Callback,
-    /// Recommended for the browser flow: the base64url SHA-256 (S256, as in PKCE) of a random
-    /// secret the front-end keeps (in `sessionStorage`, say) and sends to
-    /// `POST /v1/auth/sso/exchange` as `exchange_verifier`. Then a login code from a sign-in
-    /// this browser did not start is refused (login CSRF).
+    /// Required for the browser flow (`callback: "tessera"`), and only there: the base64url
+    /// SHA-256 (S256, as in PKCE) of a random secret the front-end keeps (in
+    /// `sessionStorage`, say) and sends to `POST /v1/auth/sso/exchange` as
+    /// `exchange_verifier`, so that a login code from a sign-in this browser did not start is
+    /// refused (login CSRF).
     #[schema(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
     pub exchange_challenge: Option<String>,
+    /// Required for the app flow (`callback: "client"`), and only there: the PKCE (RFC 7636)
+    /// S256 `code_challenge` of a `code_verifier` the app keeps and sends to
+    /// `POST /v1/auth/sso/callback`. The provider binds the code to it, so a code taken from
+    /// the app's redirect is useless alone.
+    #[schema(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
+    pub code_challenge: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -228,9 +247,11 @@ pub struct SsoStarted {
 /// Answers the provider's authorization URL (code flow, PKCE S256, `state` and `nonce` kept
 /// here for 10 minutes). With `callback: "tessera"` (the default) the provider sends the
 /// browser to `GET /v1/auth/sso/callback`, which sends it on to `redirect_uri` with a
-/// one-time `login_code`; with `callback: "client"` it sends it to `redirect_uri`, whose
-/// page posts `code` and `state` to `POST /v1/auth/sso/callback`. 404 `sso_not_configured`
-/// when no organisation signs the email in.
+/// one-time `login_code` (start with `exchange_challenge`); with `callback: "client"` it
+/// sends it to `redirect_uri`, whose page or app posts `code` and `state` with its PKCE
+/// `code_verifier` to `POST /v1/auth/sso/callback` (start with its `code_challenge`). 422
+/// naming the field when the flow's challenge is missing or malformed; 404
+/// `sso_not_configured` when no organisation signs the email in.
 #[utoipa::path(
     operation_id = "startSso",
     tag = "sso",
@@ -272,6 +293,7 @@ pub async fn start(
         callback: body.callback,
         link_to: None,
         exchange_challenge: body.exchange_challenge,
+        code_challenge: body.code_challenge,
     };
     let started = state
         .run(client, move |cx| {
@@ -308,16 +330,21 @@ async fn started_answer(state: &AppState, started: Started) -> Result<SsoStarted
 }
 
 fn provider_unavailable(e: OidcError) -> ApiError {
-    tracing::warn!(error = %e, "SSO: the identity provider failed");
+    // Debug: the provider's words (in `CodeRefused`) are logged escaped.
+    tracing::warn!(error = ?e, "SSO: the identity provider failed");
     let detail = match e {
-        OidcError::CodeRefused(error) => {
+        // The provider's `error` stays in the log: the front-end gets this server's words.
+        OidcError::CodeRefused(_) => {
             return Error::denied_because(
                 ErrorCode::SsoCodeRefused,
-                format!("The identity provider refused the code ({error}); sign in again."),
+                "The identity provider refused the code; sign in again.",
             )
             .into();
         }
         OidcError::Unreachable(_) => "The identity provider cannot be reached.".to_string(),
+        OidcError::Refused(endpoint) => format!(
+            "The identity provider's {endpoint} is not at a public address: nothing was sent there."
+        ),
         other => format!("{other}."),
     };
     Error::denied_because(ErrorCode::SsoProviderUnavailable, detail).into()
@@ -340,21 +367,25 @@ async fn identify(
     answer: ProviderAnswer,
 ) -> Result<VerifiedIdentity, ApiError> {
     if let Some(error) = answer.error {
-        // The provider's words travel on to the front-end: printable, and not too many.
-        let printable = |text: String, max: usize| -> String {
-            text.chars().filter(|c| !c.is_control()).take(max).collect()
-        };
-        let (error, description) = (
-            printable(error, 64),
-            printable(answer.error_description.unwrap_or_default(), 200),
+        // The provider's words (or words put in its redirect by whoever sent the browser
+        // here) never reach the front-end, which would show them under this server's name:
+        // they go to the log, escaped and cut short.
+        tracing::info!(
+            error = ?error.chars().take(64).collect::<String>(),
+            description = ?answer
+                .error_description
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect::<String>(),
+            "SSO: the identity provider answered with an error"
         );
-        return Err(Error::denied_because(
-            ErrorCode::SsoDenied,
-            format!("The identity provider answered `{error}`: {description}")
-                .trim_end_matches([':', ' '])
-                .to_string(),
-        )
-        .into());
+        let detail = if error == "access_denied" {
+            "The sign-in was declined at the identity provider."
+        } else {
+            "The identity provider did not complete the sign-in; try again."
+        };
+        return Err(Error::denied_because(ErrorCode::SsoDenied, detail).into());
     }
     let provider = &claimed.provider;
     // RFC 9207: a provider that names itself must be the one the flow went to.
@@ -377,12 +408,13 @@ async fn identify(
         .metadata(&provider.issuer, now)
         .await
         .map_err(provider_unavailable)?;
+    let code_verifier = claimed.code_verifier(answer.code_verifier.as_ref())?;
     let code_exchange = CodeExchange {
         client_id: &provider.client_id,
         client_secret: provider.client_secret.expose(),
         code: &code,
         redirect_uri: &claimed.provider_redirect_uri,
-        code_verifier: claimed.verifier.expose(),
+        code_verifier: code_verifier.expose(),
     };
     let tokens = state
         .oidc
@@ -447,12 +479,14 @@ async fn claim(
         .await
 }
 
-/// What the provider sends back (OAuth 2.0 §4.1.2, RFC 9207).
+/// What the provider sends back (OAuth 2.0 §4.1.2, RFC 9207), and in the app flow the app's
+/// PKCE verifier.
 struct ProviderAnswer {
     code: Option<String>,
     error: Option<String>,
     error_description: Option<String>,
     iss: Option<String>,
+    code_verifier: Option<Secret>,
 }
 
 /// The provider's redirect, as the browser brings it. Providers add parameters of their own
@@ -466,6 +500,7 @@ pub struct SsoCallbackQuery {
     pub state: Option<String>,
     /// The provider's error instead of a code (`access_denied`…).
     pub error: Option<String>,
+    /// Logged, never passed on: the front-end gets `error_description` in this server's words.
     pub error_description: Option<String>,
     /// The provider's issuer (RFC 9207), when it sends it.
     pub iss: Option<String>,
@@ -484,8 +519,9 @@ fn missing_state() -> ApiError {
 /// Checks the answer, then sends the browser on (303) to the flow's `redirect_uri` with a
 /// one-time `login_code` (valid 2 minutes) for `POST /v1/auth/sso/exchange`: never a
 /// session in a URL. When the sign-in failed after the flow was found, the browser goes
-/// there with `error` (a problem `code`) and `error_description` instead. An unknown, used
-/// or expired `state` is answered here, as a problem.
+/// there with `error` (a problem `code`) and `error_description` (this server's words, never
+/// the provider's) instead. An unknown, used or expired `state` is answered here, as a
+/// problem.
 #[utoipa::path(
     operation_id = "ssoCallbackRedirect",
     tag = "sso",
@@ -513,6 +549,7 @@ pub async fn callback_redirect(
         error: query.error,
         error_description: query.error_description,
         iss: query.iss,
+        code_verifier: None,
     };
     let redirect_uri = claimed.redirect_uri.clone();
     let result = async {
@@ -549,14 +586,22 @@ pub async fn callback_redirect(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"code": "SplxlOBeZQQYbYS6WxSbIA", "state": "tsf_…"}))]
+#[schema(example = json!({
+    "code": "SplxlOBeZQQYbYS6WxSbIA", "state": "tsf_…",
+    "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+}))]
 pub struct SsoCallbackRequest {
     /// The `state` from the provider's redirect.
     pub state: String,
     /// The authorization code from the provider's redirect.
     pub code: Option<String>,
+    /// Required with `code`: the PKCE verifier the app kept, whose S256 it sent to
+    /// `POST /v1/auth/sso/start` as `code_challenge`.
+    #[schema(value_type = Option<String>, min_length = 43, max_length = 128, pattern = "^[A-Za-z0-9._~-]{43,128}$")]
+    pub code_verifier: Option<Secret>,
     /// The provider's error instead of a code (`access_denied`…).
     pub error: Option<String>,
+    /// Logged, never passed on: a refusal is described in this server's words.
     pub error_description: Option<String>,
     /// The provider's issuer (RFC 9207), when its redirect carried one.
     pub iss: Option<String>,
@@ -566,8 +611,11 @@ pub struct SsoCallbackRequest {
 /// with `callback: "client"`).
 ///
 /// Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
-/// `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
-/// `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
+/// `mfa_enrollment_required` (with `mfa: "both"`). A `code` comes with the app's
+/// `code_verifier` (422 naming it when missing or malformed; 401 `sso_code_refused` when it
+/// does not answer the flow's `code_challenge`, or the provider refuses it). Refusals: 400
+/// `sso_state_invalid`, 410 `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or
+/// `sso_id_token_invalid`, 403
 /// `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
 /// `sso_provider_unavailable`; none creates an account or a session.
 #[utoipa::path(
@@ -598,6 +646,10 @@ pub async fn callback(
     delivery: SessionDelivery,
     Body(body): Body<SsoCallbackRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    flows::check_app_answer(
+        body.code.as_deref().filter(|c| !c.is_empty()),
+        body.code_verifier.as_ref(),
+    )?;
     let claimed = claim(
         &state,
         client.clone(),
@@ -610,6 +662,7 @@ pub async fn callback(
         error: body.error,
         error_description: body.error_description,
         iss: body.iss,
+        code_verifier: body.code_verifier,
     };
     let identity = identify(&state, &claimed, answer).await?;
     let outcome = state
@@ -620,15 +673,14 @@ pub async fn callback(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"login_code": "tsl_…"}))]
+#[schema(example = json!({"login_code": "tsl_…", "exchange_verifier": "a secret the front-end kept"}))]
 pub struct SsoExchangeRequest {
     /// The `login_code` the browser brought back to `redirect_uri`.
     #[schema(value_type = String, min_length = 1, max_length = 128)]
     pub login_code: Secret,
-    /// The secret whose S256 was sent to start as `exchange_challenge` (required then, and
-    /// only then).
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 128)]
-    pub exchange_verifier: Option<Secret>,
+    /// The secret whose S256 was sent to start (or link) as `exchange_challenge`.
+    #[schema(value_type = String, min_length = 1, max_length = 128)]
+    pub exchange_verifier: Secret,
 }
 
 /// Turn a browser flow's one-time `login_code` into the sign-in.
@@ -662,7 +714,7 @@ pub async fn exchange(
     let outcome = state
         .run(client, move |cx| {
             rate_limit::take(cx, &[Kind::Code])?;
-            flows::redeem(cx, &body.login_code, body.exchange_verifier.as_ref())
+            flows::redeem(cx, &body.login_code, &body.exchange_verifier)
         })
         .await?;
     Ok(login_response(&state, &delivery, outcome))
@@ -681,6 +733,14 @@ pub struct SsoLinkRequest {
     pub redirect_uri: String,
     #[serde(default)]
     pub callback: Callback,
+    /// Required for the browser flow (`callback: "tessera"`), as at `POST /v1/auth/sso/start`:
+    /// a link is a sign-in too, and a login code planted in this browser must not link
+    /// another identity.
+    #[schema(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
+    pub exchange_challenge: Option<String>,
+    /// Required for the app flow (`callback: "client"`), as at `POST /v1/auth/sso/start`.
+    #[schema(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
+    pub code_challenge: Option<String>,
     /// The account's password (accounts provisioned by SSO: a recent SSO sign-in instead).
     #[schema(value_type = Option<String>)]
     pub password: Option<Secret>,
@@ -694,7 +754,8 @@ pub struct SsoLinkRequest {
 /// For a member of the organisation whose email is at one of its verified domains (404 for an
 /// organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
 /// password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
-/// otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+/// otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`, with the
+/// flow's `exchange_challenge` or `code_challenge`, 422 naming it otherwise); the
 /// provider's identity is linked to this account (audited as `sso.linked`, and the account is
 /// emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
 /// identity signs in another account.
@@ -726,21 +787,19 @@ pub async fn link(
     Body(body): PasswordBody<SsoLinkRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let confirmation = super::mfa::confirmation(body.password, body.code)?;
-    let org_id = OrgId::from(body.org_id);
+    let link = Start {
+        target: StartFor::Org(OrgId::from(body.org_id)),
+        redirect_uri: body.redirect_uri,
+        callback: body.callback,
+        link_to: None,
+        exchange_challenge: body.exchange_challenge,
+        code_challenge: body.code_challenge,
+    };
     let started = state
         .run_hashing(
             client,
             |cx| rate_limit::take(cx, &[Kind::Password]),
-            move |cx, ()| {
-                flows::start_link(
-                    cx,
-                    &caller,
-                    confirmation,
-                    org_id,
-                    body.redirect_uri,
-                    body.callback,
-                )
-            },
+            move |cx, ()| flows::start_link(cx, &caller, confirmation, link),
         )
         .await?;
     Ok(HttpResponse::Ok().json(started_answer(&state, started).await?))

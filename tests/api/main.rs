@@ -33,6 +33,8 @@ mod password_reset;
 mod sent_codes;
 mod sessions;
 mod sso;
+mod sso_egress;
+mod sso_proofs;
 mod sso_trust;
 mod step_up;
 mod storage;

@@ -12,6 +12,19 @@ use crate::keys::{active_key, sealed_items};
 
 pub(crate) const FRONT_END: &str = "https://app.example.com/sso";
 pub(crate) const MOBILE_APP: &str = "com.example.app:/sso";
+/// The PKCE verifier the tests' app keeps (a real one makes a new one per sign-in).
+pub(crate) const APP_VERIFIER: &str = "the-app-keeps-this-pkce-verifier-to-itself-0123";
+/// The secret the tests' front-end keeps for the login code's exchange.
+pub(crate) const FRONT_END_VERIFIER: &str =
+    "a-random-secret-the-front-end-keeps-in-session-storage";
+
+/// The S256 challenge of `verifier` (RFC 7636).
+pub(crate) fn s256(verifier: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()))
+}
 
 pub(crate) async fn app() -> TestApp {
     TestApp::builder()
@@ -57,22 +70,27 @@ pub(crate) async fn configure(
     .await
 }
 
-/// Starts SSO for `email` with the client callback; returns what the provider was asked.
+/// Starts SSO for `email` with the client callback (the app's PKCE challenge); returns what
+/// the provider was asked.
 pub(crate) async fn start(app: &TestApp, email: &str) -> AuthorizationRequest {
     let started = app
         .post_json(
             "/v1/auth/sso/start",
-            json!({"email": email, "redirect_uri": MOBILE_APP, "callback": "client"}),
+            json!({
+                "email": email, "redirect_uri": MOBILE_APP, "callback": "client",
+                "code_challenge": s256(APP_VERIFIER),
+            }),
         )
         .await;
     assert_eq!(started.status, 200, "{}", started.body);
     AuthorizationRequest::parse(started.body["authorization_url"].as_str().unwrap())
 }
 
+/// The app posts the provider's answer, with its PKCE verifier.
 pub(crate) async fn callback(app: &TestApp, request: &AuthorizationRequest, code: &str) -> Reply {
     app.post_json(
         "/v1/auth/sso/callback",
-        json!({"state": request.state, "code": code}),
+        json!({"state": request.state, "code": code, "code_verifier": APP_VERIFIER}),
     )
     .await
 }
@@ -96,7 +114,7 @@ fn callback_url(app: &TestApp, params: &[(&str, &str)]) -> reqwest::Url {
 }
 
 /// A browser: it does not follow redirects, so a test sees where it is sent.
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -104,7 +122,10 @@ fn browser() -> reqwest::Client {
 }
 
 /// The provider sends the browser back to this server's callback with `params`.
-async fn back_from_provider(app: &TestApp, params: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn back_from_provider(
+    app: &TestApp,
+    params: &[(&str, &str)],
+) -> reqwest::Response {
     browser()
         .get(callback_url(app, params))
         .send()
@@ -113,7 +134,7 @@ async fn back_from_provider(app: &TestApp, params: &[(&str, &str)]) -> reqwest::
 }
 
 /// Where the callback sent the browser, and the login code on it.
-fn login_code_in(back: &reqwest::Response) -> (reqwest::Url, String) {
+pub(crate) fn login_code_in(back: &reqwest::Response) -> (reqwest::Url, String) {
     let location = reqwest::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap();
     let login_code = location
         .query_pairs()
@@ -123,9 +144,13 @@ fn login_code_in(back: &reqwest::Response) -> (reqwest::Url, String) {
     (location, login_code)
 }
 
-/// Starts a browser flow for Grace (`extra` added to the body); what the provider was asked.
-async fn start_in_browser(app: &TestApp, extra: Value) -> AuthorizationRequest {
-    let mut body = json!({"email": "grace@acme.com", "redirect_uri": FRONT_END});
+/// Starts a browser flow for Grace with the front-end's exchange challenge (`extra` added to
+/// the body, or replacing it); what the provider was asked.
+pub(crate) async fn start_in_browser(app: &TestApp, extra: Value) -> AuthorizationRequest {
+    let mut body = json!({
+        "email": "grace@acme.com", "redirect_uri": FRONT_END,
+        "exchange_challenge": s256(FRONT_END_VERIFIER),
+    });
     if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
         body.extend(extra.clone());
     }
@@ -267,12 +292,16 @@ async fn in_the_browser_the_callback_hands_a_one_time_login_code_to_the_front_en
         "never a session in a URL"
     );
 
-    let exchanged = app
-        .post_json("/v1/auth/sso/exchange", json!({"login_code": login_code}))
-        .await;
+    let exchange = |login_code: &str| {
+        app.post_json(
+            "/v1/auth/sso/exchange",
+            json!({"login_code": login_code, "exchange_verifier": FRONT_END_VERIFIER}),
+        )
+    };
+    let exchanged = exchange(&login_code).await;
     let grace = signed_in(&exchanged);
     assert_eq!(app.session_check(&grace.token).await, 200);
-    app.post_json("/v1/auth/sso/exchange", json!({"login_code": login_code}))
+    exchange(&login_code)
         .await
         .assert_problem(400, "sso_login_code_invalid");
 
@@ -299,9 +328,9 @@ async fn in_the_browser_the_callback_hands_a_one_time_login_code_to_the_front_en
         .assert_problem(400, "sso_state_invalid");
 
     // A login code lives two minutes.
-    let login_code = browser_login_code(&app, &provider, None).await;
+    let login_code = browser_login_code(&app, &provider, &s256(FRONT_END_VERIFIER)).await;
     app.advance(Duration::minutes(2));
-    app.post_json("/v1/auth/sso/exchange", json!({"login_code": login_code}))
+    exchange(&login_code)
         .await
         .assert_problem(400, "sso_login_code_invalid");
 }
@@ -472,7 +501,10 @@ async fn accounts_are_provisioned_only_when_the_organisation_allows_it_for_its_d
     let request = AuthorizationRequest::parse(
         app.post_json(
             "/v1/auth/sso/start",
-            json!({"org_id": org_id, "redirect_uri": MOBILE_APP, "callback": "client"}),
+            json!({
+                "org_id": org_id, "redirect_uri": MOBILE_APP, "callback": "client",
+                "code_challenge": s256(APP_VERIFIER),
+            }),
         )
         .await
         .body["authorization_url"]
@@ -494,16 +526,17 @@ async fn accounts_are_provisioned_only_when_the_organisation_allows_it_for_its_d
     signed_in(&sso(&app, &provider, "grace-at-idp", "grace@acme.com").await);
 
     // An email no organisation signs in; a redirect URI the server does not allow.
+    let challenge = s256(FRONT_END_VERIFIER);
     app.post_json(
         "/v1/auth/sso/start",
-        json!({"email": "linus@example.com", "redirect_uri": FRONT_END}),
+        json!({"email": "linus@example.com", "redirect_uri": FRONT_END, "exchange_challenge": challenge}),
     )
     .await
     .assert_problem(404, "sso_not_configured");
     let refused = app
         .post_json(
             "/v1/auth/sso/start",
-            json!({"email": "grace@acme.com", "redirect_uri": "https://evil.example.com/"}),
+            json!({"email": "grace@acme.com", "redirect_uri": "https://evil.example.com/", "exchange_challenge": challenge}),
         )
         .await;
     refused.assert_problem(422, "validation_failed");
@@ -533,12 +566,14 @@ async fn an_existing_account_is_never_taken_over_by_email_but_links_itself() {
     let wrong = app
         .send(app.authed(Method::POST, "/v1/me/sso/link", &linus.token).json(&json!({
             "org_id": org_id, "redirect_uri": MOBILE_APP, "callback": "client", "password": "wrong",
+            "code_challenge": s256(APP_VERIFIER),
         })))
         .await;
     wrong.assert_problem(403, "reauthentication_failed");
     let link = app
         .send(app.authed(Method::POST, "/v1/me/sso/link", &linus.token).json(&json!({
             "org_id": org_id, "redirect_uri": MOBILE_APP, "callback": "client", "password": PASSWORD,
+            "code_challenge": s256(APP_VERIFIER),
         })))
         .await;
     assert_eq!(link.status, 200, "{}", link.body);
@@ -734,7 +769,9 @@ async fn a_person_signing_in_twice_at_once_for_the_first_time_gets_one_account()
         .send_at_once(&bases, answers.len(), |i, base| {
             app.http
                 .post(format!("{base}/v1/auth/sso/callback"))
-                .json(&json!({"state": answers[i].0, "code": answers[i].1}))
+                .json(&json!({
+                    "state": answers[i].0, "code": answers[i].1, "code_verifier": APP_VERIFIER,
+                }))
         })
         .await;
     let accounts: std::collections::BTreeSet<String> = replies
@@ -778,15 +815,10 @@ async fn with_mfa_at_the_provider_the_organisations_requirement_binds_only_its_p
     );
 }
 
-/// A whole browser flow for Grace, started with `exchange_challenge` if given; returns the
-/// login code the front-end receives.
-async fn browser_login_code(
-    app: &TestApp,
-    provider: &TestProvider,
-    challenge: Option<&str>,
-) -> String {
-    let extra = challenge.map_or(json!({}), |c| json!({"exchange_challenge": c}));
-    let request = start_in_browser(app, extra).await;
+/// A whole browser flow for Grace, started with `exchange_challenge`; returns the login code
+/// the front-end receives.
+async fn browser_login_code(app: &TestApp, provider: &TestProvider, challenge: &str) -> String {
+    let request = start_in_browser(app, json!({"exchange_challenge": challenge})).await;
     let claims = provider.claims(&request, "grace-at-idp", "grace@acme.com", app.now_unix());
     let code = provider.issue_code(&request, &claims);
     let back = back_from_provider(
@@ -799,43 +831,39 @@ async fn browser_login_code(
 
 #[actix_web::test]
 async fn a_login_code_is_redeemed_only_by_the_browser_that_started_the_sign_in() {
-    use base64::Engine;
-    use sha2::Digest;
     let app = app().await;
     let provider = TestProvider::start().await;
     acme(&app, &provider, "idp", true).await;
-    let verifier = "a-random-secret-the-front-end-keeps-in-session-storage";
-    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(sha2::Sha256::digest(verifier.as_bytes()));
-
-    // Someone else's code planted in this browser: it has no challenge, this browser sends its
-    // verifier, and the code is refused (and spent).
-    let planted = browser_login_code(&app, &provider, None).await;
-    let exchange = |code: &str, verifier: Option<&str>| {
-        let mut body = json!({"login_code": code});
-        if let Some(verifier) = verifier {
-            body["exchange_verifier"] = json!(verifier);
-        }
-        app.post_json("/v1/auth/sso/exchange", body)
+    let exchange = |code: &str, verifier: &str| {
+        app.post_json(
+            "/v1/auth/sso/exchange",
+            json!({"login_code": code, "exchange_verifier": verifier}),
+        )
     };
-    exchange(&planted, Some(verifier))
+
+    // Mallory signs in at the provider from her own browser and plants her login code in
+    // Grace's (a link in a mail): Grace's front-end sends its verifier, and the code is
+    // refused (and spent, so Mallory cannot redeem it either).
+    let mallorys_verifier = "mallory-keeps-the-secret-of-her-own-browser";
+    let planted = browser_login_code(&app, &provider, &s256(mallorys_verifier)).await;
+    exchange(&planted, FRONT_END_VERIFIER)
         .await
         .assert_problem(400, "sso_login_code_invalid");
-    exchange(&planted, None)
+    exchange(&planted, mallorys_verifier)
         .await
         .assert_problem(400, "sso_login_code_invalid");
 
-    // This browser's own flow: only its verifier redeems the code.
-    let own = browser_login_code(&app, &provider, Some(&challenge)).await;
-    exchange(&own, Some("a guess"))
+    // Grace's own flow: only her verifier redeems the code, and a code comes with one.
+    let challenge = s256(FRONT_END_VERIFIER);
+    let own = browser_login_code(&app, &provider, &challenge).await;
+    exchange(&own, "a guess")
         .await
         .assert_problem(400, "sso_login_code_invalid");
-    let own = browser_login_code(&app, &provider, Some(&challenge)).await;
-    exchange(&own, None)
+    let own = browser_login_code(&app, &provider, &challenge).await;
+    app.post_json("/v1/auth/sso/exchange", json!({"login_code": own}))
         .await
-        .assert_problem(400, "sso_login_code_invalid");
-    let own = browser_login_code(&app, &provider, Some(&challenge)).await;
-    signed_in(&exchange(&own, Some(verifier)).await);
+        .assert_problem(422, "missing_field");
+    signed_in(&exchange(&own, FRONT_END_VERIFIER).await);
 
     // A challenge must look like one.
     let refused = app
@@ -914,8 +942,10 @@ async fn a_rotated_server_key_keeps_the_client_secret_usable_and_reseals_it() {
         1,
         "the client secret: {listing}"
     );
-    // A sign-in under way when the old key goes must start again; one started later works.
-    let under_way = start(&app, "grace@acme.com").await;
+    // A browser sign-in under way when the old key goes (its verifier sealed under it) must
+    // start again; an app's (its verifier the app's own) goes on; one started later works.
+    let under_way = start_in_browser(&app, json!({})).await;
+    let apps_under_way = start(&app, "grace@acme.com").await;
 
     let (code, out, err) = app.run_cli(&["keys", "rotate"]);
     assert_eq!(code, 0, "{out}{err}");
@@ -929,9 +959,22 @@ async fn a_rotated_server_key_keeps_the_client_secret_usable_and_reseals_it() {
 
     let claims = provider.claims(&under_way, "grace-at-idp", "grace@acme.com", app.now_unix());
     let code = provider.issue_code(&under_way, &claims);
-    callback(&app, &under_way, &code)
+    let back = back_from_provider(
+        &app,
+        &[("code", code.as_str()), ("state", under_way.state.as_str())],
+    )
+    .await;
+    Reply::from(back)
         .await
         .assert_problem(400, "sso_state_invalid");
+    let claims = provider.claims(
+        &apps_under_way,
+        "grace-at-idp",
+        "grace@acme.com",
+        app.now_unix(),
+    );
+    let code = provider.issue_code(&apps_under_way, &claims);
+    signed_in(&callback(&app, &apps_under_way, &code).await);
     signed_in(&sso(&app, &provider, "grace-at-idp", "grace@acme.com").await);
     assert!(
         !app.rows_dump().contains(&old),

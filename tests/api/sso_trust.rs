@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::common::oidc_provider::{AuthorizationRequest, CLIENT_ID, CLIENT_SECRET, TestProvider};
 use crate::common::{PASSWORD, Reply, TestApp, User};
-use crate::sso::{MOBILE_APP, acme, app, callback, signed_in, sso, start};
+use crate::sso::{APP_VERIFIER, MOBILE_APP, acme, app, callback, s256, signed_in, sso, start};
 
 /// Sets `org`'s SSO at `provider` for `domains` (verified already).
 async fn configure(
@@ -36,7 +36,10 @@ async fn start_at(app: &TestApp, org: &str) -> AuthorizationRequest {
     let started = app
         .post_json(
             "/v1/auth/sso/start",
-            json!({"org_id": org, "redirect_uri": MOBILE_APP, "callback": "client"}),
+            json!({
+                "org_id": org, "redirect_uri": MOBILE_APP, "callback": "client",
+                "code_challenge": s256(APP_VERIFIER),
+            }),
         )
         .await;
     assert_eq!(started.status, 200, "{}", started.body);
@@ -78,7 +81,10 @@ async fn token_claims(app: &TestApp, user: &User) -> Value {
 }
 
 async fn link(app: &TestApp, user: &User, org: &str, extra: Value) -> Reply {
-    let mut body = json!({"org_id": org, "redirect_uri": MOBILE_APP, "callback": "client"});
+    let mut body = json!({
+        "org_id": org, "redirect_uri": MOBILE_APP, "callback": "client",
+        "code_challenge": s256(APP_VERIFIER),
+    });
     if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
         body.extend(extra.clone());
     }
@@ -666,7 +672,10 @@ async fn sso_domains_from_before_verification_became_claims_that_route_nothing_u
         .assert_problem(401, "invalid_credentials");
     app.post_json(
         "/v1/auth/sso/start",
-        json!({"email": "grace@acme.com", "redirect_uri": MOBILE_APP, "callback": "client"}),
+        json!({
+            "email": "grace@acme.com", "redirect_uri": MOBILE_APP, "callback": "client",
+            "code_challenge": s256(APP_VERIFIER),
+        }),
     )
     .await
     .assert_problem(404, "sso_not_configured");

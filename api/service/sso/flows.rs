@@ -1,7 +1,11 @@
 //! A sign-in at an organisation's provider, from start to session. `state` (a random token,
 //! stored as a digest) ties the provider's answer to the flow; the nonce ties the ID token to
-//! it; the PKCE verifier (sealed) ties the code to it. A flow is answered once and lives 10
-//! minutes; the browser flow's login code lives 2 minutes and is redeemed once.
+//! it; PKCE ties the code to whoever started it: in the browser flow the server's verifier
+//! (sealed), in the app flow the app's own, which the server never holds until the app
+//! proves it at the callback. Whoever finishes a flow proves they started it: the app with its
+//! `code_verifier`, the browser's front-end with its `exchange_verifier` (login CSRF). A flow
+//! is answered once and lives 10 minutes; the browser flow's login code lives 2 minutes and is
+//! redeemed once.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -61,10 +65,14 @@ pub struct Start {
     pub callback: Callback,
     /// A signed-in account linking its own identity at the provider.
     pub link_to: Option<AccountId>,
-    /// For the browser flow: the S256 challenge of a secret the front-end keeps, which the
-    /// login code's exchange must then present (a code planted from another browser's flow
-    /// is refused: no login CSRF).
+    /// Required for the browser flow, and only there: the S256 challenge of a secret the
+    /// front-end keeps, which the login code's exchange must then present (a code planted
+    /// from another browser's flow is refused: no login CSRF).
     pub exchange_challenge: Option<String>,
+    /// Required for the app flow, and only there: the S256 PKCE `code_challenge` of the
+    /// verifier the app keeps. The provider binds the code to it, and the callback must bring
+    /// the verifier: a code taken from the app's redirect is useless alone.
+    pub code_challenge: Option<String>,
 }
 
 /// What the authorization URL is made of.
@@ -84,25 +92,91 @@ fn verifier_aad(state_digest: &str) -> String {
     format!("sso_flow:{state_digest}")
 }
 
-/// Opens a flow: 404 `sso_not_configured` when no organisation signs the email (or the
-/// organisation) in; 422 when `redirect_uri` is not one the server allows.
-pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
+/// The challenges a start carries for its kind of callback: the browser flow's
+/// `exchange_challenge`, the app flow's `code_challenge`, each required there and refused
+/// elsewhere (one sent to the wrong flow would protect nothing).
+fn check_challenges(start: &Start) -> Vec<FieldError> {
+    let (needed, needed_for, unexpected, kind) = match start.callback {
+        Callback::Tessera => (
+            ("exchange_challenge", &start.exchange_challenge),
+            "the browser flow: the S256 of a secret the front-end keeps for POST /v1/auth/sso/exchange",
+            ("code_challenge", &start.code_challenge),
+            "client",
+        ),
+        Callback::Client => (
+            ("code_challenge", &start.code_challenge),
+            "the app flow: the S256 PKCE challenge of the code_verifier the app sends to POST /v1/auth/sso/callback",
+            ("exchange_challenge", &start.exchange_challenge),
+            "tessera",
+        ),
+    };
+    let mut errors = Vec::new();
+    match needed.1 {
+        None => errors.push(FieldError::new(
+            needed.0,
+            "required",
+            format!("required for {needed_for}"),
+        )),
+        Some(challenge) if !pkce::is_challenge(challenge) => errors.push(FieldError::new(
+            needed.0,
+            "invalid",
+            "must be the base64url SHA-256 (43 characters) of a secret you keep (S256)",
+        )),
+        Some(_) => {}
+    }
+    if unexpected.1.is_some() {
+        errors.push(FieldError::new(
+            unexpected.0,
+            "not_allowed",
+            format!("only with `callback: {kind}`"),
+        ));
+    }
+    errors
+}
+
+/// Checks an app's answer before its flow is claimed (a request that cannot be right spends
+/// nothing): a code comes with the app's PKCE `code_verifier` (RFC 7636 §4.1: 43 to 128
+/// characters of A–Z, a–z, 0–9, `-._~`).
+pub fn check_app_answer(code: Option<&str>, code_verifier: Option<&Secret>) -> Result<()> {
+    let error = match (code, code_verifier) {
+        (Some(_), None) => FieldError::new(
+            "code_verifier",
+            "required",
+            "the PKCE verifier whose S256 was sent to POST /v1/auth/sso/start as code_challenge",
+        ),
+        (_, Some(verifier)) if !pkce::is_verifier(verifier.expose()) => FieldError::new(
+            "code_verifier",
+            "invalid",
+            "must be 43 to 128 characters of A-Z, a-z, 0-9, '-', '.', '_' and '~' (RFC 7636)",
+        ),
+        _ => return Ok(()),
+    };
+    Err(Error::invalid(vec![error]))
+}
+
+/// Where `start` ends, and its challenge (422 naming the fields that are not right).
+fn check(cx: &Context<'_>, start: &Start) -> Result<()> {
+    let mut errors = Vec::new();
     if !cx.env.sso.redirect_uris.contains(&start.redirect_uri) {
-        return Err(Error::invalid(vec![FieldError::new(
+        errors.push(FieldError::new(
             "redirect_uri",
             "not_allowed",
             "must be one of the server's allowed redirect URIs (TESSERA_SSO_REDIRECT_URIS)",
-        )]));
+        ));
     }
-    if let Some(challenge) = &start.exchange_challenge
-        && !pkce::is_challenge(challenge)
-    {
-        return Err(Error::invalid(vec![FieldError::new(
-            "exchange_challenge",
-            "invalid",
-            "must be the base64url SHA-256 (43 characters) of the verifier you will send to the exchange",
-        )]));
+    errors.extend(check_challenges(start));
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid(errors))
     }
+}
+
+/// Opens a flow: 404 `sso_not_configured` when no organisation signs the email (or the
+/// organisation) in; 422 when `redirect_uri` is not one the server allows, or the flow's
+/// challenge is missing or malformed (see [`Start`]).
+pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
+    check(cx, &start)?;
     let (org_id, login_hint) = match start.target {
         StartFor::Email(email) => {
             let email = normalise_email(&email);
@@ -115,11 +189,19 @@ pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
     let state = Secret::new(random_token(STATE_PREFIX));
     let state_digest = token_digest(state.expose());
     let nonce = random_token("");
-    let verifier = pkce::new_verifier();
-    let sealed = cx
-        .env
-        .sealer
-        .seal(verifier.as_bytes(), &verifier_aad(&state_digest))?;
+    // The browser flow's verifier is the server's, sealed until the callback; the app keeps
+    // its own, and only its challenge is stored.
+    let (sealed, code_challenge) = match (start.callback, &start.code_challenge) {
+        (Callback::Client, Some(challenge)) => (None, challenge.clone()),
+        _ => {
+            let verifier = pkce::new_verifier();
+            let sealed = cx
+                .env
+                .sealer
+                .seal(verifier.as_bytes(), &verifier_aad(&state_digest))?;
+            (Some(sealed), pkce::challenge(&verifier))
+        }
+    };
     let provider_redirect_uri = match start.callback {
         Callback::Tessera => cx.env.sso.callback_url.clone(),
         Callback::Client => start.redirect_uri.clone(),
@@ -131,8 +213,9 @@ pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
                 sso_flows::state_digest.eq(&state_digest),
                 sso_flows::org_id.eq(org_id.as_str()),
                 sso_flows::nonce.eq(&nonce),
-                sso_flows::verifier_ciphertext.eq(&sealed.ciphertext),
-                sso_flows::key_id.eq(&sealed.key_id),
+                sso_flows::verifier_ciphertext.eq(sealed.as_ref().map(|s| &s.ciphertext)),
+                sso_flows::key_id.eq(sealed.as_ref().map(|s| &s.key_id)),
+                sso_flows::code_challenge.eq(start.code_challenge.as_deref()),
                 sso_flows::provider_redirect_uri.eq(&provider_redirect_uri),
                 sso_flows::redirect_uri.eq(&start.redirect_uri),
                 sso_flows::created_at.eq(to_db(cx.now)),
@@ -149,7 +232,7 @@ pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
         client_id,
         state,
         nonce,
-        code_challenge: pkce::challenge(&verifier),
+        code_challenge,
         provider_redirect_uri,
         login_hint,
         expires_at,
@@ -161,22 +244,23 @@ pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
 /// `domain_not_verified`), once it confirmed with its password and, once MFA is on, a code (an
 /// account without a password: a recent SSO sign-in, and its code). A new way in, like a
 /// factor.
+/// `link` names the organisation ([`StartFor::Org`]), where the flow ends and its challenge.
 pub fn start_link(
     cx: &mut Context<'_>,
     caller: &Caller,
     confirmation: Confirmation,
-    org_id: OrgId,
-    redirect_uri: String,
-    callback: Callback,
+    link: Start,
 ) -> Result<Started> {
+    let StartFor::Org(org_id) = &link.target else {
+        return Err(Error::internal("a link is started at an organisation"));
+    };
+    // Before the confirmation, whose code would be spent on a request that cannot go on.
+    check(cx, &link)?;
     let account = accounts::get(cx.conn, caller.account_id())?;
-    identities::check_may_link(cx.conn, &org_id, &account)?;
+    identities::check_may_link(cx.conn, org_id, &account)?;
     let link = Start {
-        target: StartFor::Org(org_id),
-        redirect_uri,
-        callback,
         link_to: Some(caller.account_id().clone()),
-        exchange_challenge: None,
+        ..link
     };
     let proof = confirmation.proof(caller.session_id.clone());
     step_up::confirm(
@@ -188,16 +272,45 @@ pub fn start_link(
     )
 }
 
+/// What proves the code at the token endpoint (PKCE).
+enum FlowVerifier {
+    /// The server's own (the browser flow).
+    Server(Secret),
+    /// The app's, which the callback brings: it must answer this challenge.
+    App { code_challenge: String },
+}
+
 /// A flow the provider has answered, claimed by this callback: no other can use it.
 pub struct Claimed {
     pub provider: Provider,
     pub nonce: String,
-    pub verifier: Secret,
+    verifier: FlowVerifier,
     pub provider_redirect_uri: String,
     /// Where a browser goes afterwards.
     pub redirect_uri: String,
     state_digest: String,
     link_to: Option<AccountId>,
+}
+
+impl Claimed {
+    /// The PKCE verifier for the token request: the server's own in the browser flow; in the
+    /// app flow the app's `from_app`, which must answer the challenge it started with (401
+    /// `sso_code_refused` otherwise, before the provider is asked: a code taken from the
+    /// app's redirect is useless alone, even at a provider that would not check PKCE).
+    pub fn code_verifier<'a>(&'a self, from_app: Option<&'a Secret>) -> Result<&'a Secret> {
+        match (&self.verifier, from_app) {
+            (FlowVerifier::Server(verifier), _) => Ok(verifier),
+            (FlowVerifier::App { code_challenge }, Some(verifier))
+                if pkce::verifies(code_challenge, verifier.expose()) =>
+            {
+                Ok(verifier)
+            }
+            (FlowVerifier::App { .. }, _) => Err(Error::denied_because(
+                ErrorCode::SsoCodeRefused,
+                "The code_verifier does not answer the code_challenge this sign-in was started with; sign in again.",
+            )),
+        }
+    }
 }
 
 /// What a callback reads of its flow.
@@ -206,8 +319,9 @@ pub struct Claimed {
 struct FlowRow {
     org_id: String,
     nonce: String,
-    verifier_ciphertext: String,
-    key_id: String,
+    verifier_ciphertext: Option<String>,
+    key_id: Option<String>,
+    code_challenge: Option<String>,
     provider_redirect_uri: String,
     redirect_uri: String,
     expires_at: chrono::NaiveDateTime,
@@ -266,12 +380,23 @@ pub fn claim(cx: &mut Context<'_>, state: &Secret, via: Callback) -> Result<Clai
         }
         Ok(row)
     })?;
-    let verifier = cx.env.sealer.open(
-        &row.key_id,
-        &row.verifier_ciphertext,
-        &verifier_aad(&state_digest),
-    )?;
-    let verifier = Secret::new(String::from_utf8(verifier.to_vec()).map_err(Error::internal)?);
+    let verifier = match (row.key_id, row.verifier_ciphertext, row.code_challenge) {
+        (Some(key_id), Some(ciphertext), _) => {
+            let verifier =
+                cx.env
+                    .sealer
+                    .open(&key_id, &ciphertext, &verifier_aad(&state_digest))?;
+            FlowVerifier::Server(Secret::new(
+                String::from_utf8(verifier.to_vec()).map_err(Error::internal)?,
+            ))
+        }
+        (_, _, Some(code_challenge)) => FlowVerifier::App { code_challenge },
+        _ => {
+            return Err(Error::internal(
+                "an SSO flow without a verifier or a challenge",
+            ));
+        }
+    };
     let provider = settings::provider(cx.conn, &cx.env.sealer, &OrgId::from(row.org_id))?;
     Ok(Claimed {
         provider,
@@ -340,13 +465,12 @@ pub fn hand_out_login_code(
 }
 
 /// Redeems a browser flow's login code for the sign-in's outcome: 400
-/// `sso_login_code_invalid` when it is unknown, used or expired, or when the flow was started
-/// with an exchange challenge that `verifier` does not answer (or without one, and a verifier
-/// is given). A refused code is used up.
+/// `sso_login_code_invalid` when it is unknown, used or expired, or when `verifier` does not
+/// answer the exchange challenge the flow was started with. A refused code is used up.
 pub fn redeem(
     cx: &mut Context<'_>,
     login_code: &Secret,
-    verifier: Option<&Secret>,
+    verifier: &Secret,
 ) -> Result<LoginOutcome> {
     let digest = token_digest(login_code.expose());
     let (org_id, account_id, amr, challenge) = cx.transaction(|cx| {
@@ -375,12 +499,8 @@ pub fn redeem(
             .first(cx.conn)?;
         Ok(row)
     })?;
-    let answered = match (&challenge, verifier) {
-        (None, None) => true,
-        (Some(challenge), Some(verifier)) => pkce::verifies(challenge, verifier.expose()),
-        _ => false,
-    };
-    if !answered {
+    // A flow without a challenge (from before they were required) redeems nothing.
+    if !challenge.is_some_and(|challenge| pkce::verifies(&challenge, verifier.expose())) {
         return Err(Error::denied_because(
             ErrorCode::SsoLoginCodeInvalid,
             "This login code was not handed out to this sign-in (exchange_verifier); sign in again.",

@@ -1,5 +1,7 @@
-//! PKCE (RFC 7636) with the S256 method: the verifier stays on the server, the provider sees
-//! only its SHA-256.
+//! PKCE (RFC 7636) with the S256 method: the verifier stays with whoever started the sign-in
+//! (this server in the browser flow, the app in the app flow), the provider sees only its
+//! SHA-256 until the code is redeemed. The same S256 binds a browser flow's login code to the
+//! front-end that started it (`exchange_challenge`).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -23,6 +25,15 @@ pub fn is_challenge(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Whether `text` has the shape of a code verifier (RFC 7636 §4.1): 43 to 128 characters of
+/// A–Z, a–z, 0–9, `-`, `.`, `_` and `~`.
+pub fn is_verifier(text: &str) -> bool {
+    (43..=128).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }
 
 /// Whether `verifier` answers `challenge` (compared in constant time).
@@ -52,6 +63,9 @@ mod tests {
         assert!(verifies(&challenge(&verifier), &verifier));
         assert!(!verifies(&challenge(&verifier), "another"));
         assert!(!is_challenge("too short") && !is_challenge(&format!("{}=", &verifier[..42])));
+        assert!(is_verifier(&verifier) && is_verifier(&"a.b_c~d-".repeat(16)));
+        assert!(!is_verifier(&verifier[..42]) && !is_verifier(&"a".repeat(129)));
+        assert!(!is_verifier(&format!("{}+/", &verifier[..41])));
         assert_ne!(verifier, new_verifier());
     }
 }

@@ -226,8 +226,9 @@ export const resetPassword = <ThrowOnError extends boolean = false>(options: Opt
  * Checks the answer, then sends the browser on (303) to the flow's `redirect_uri` with a
  * one-time `login_code` (valid 2 minutes) for `POST /v1/auth/sso/exchange`: never a
  * session in a URL. When the sign-in failed after the flow was found, the browser goes
- * there with `error` (a problem `code`) and `error_description` instead. An unknown, used
- * or expired `state` is answered here, as a problem.
+ * there with `error` (a problem `code`) and `error_description` (this server's words, never
+ * the provider's) instead. An unknown, used or expired `state` is answered here, as a
+ * problem.
  */
 export const ssoCallbackRedirect = <ThrowOnError extends boolean = false>(options?: Options<SsoCallbackRedirectData, ThrowOnError>) => (options?.client ?? client).get<unknown, SsoCallbackRedirectErrors, ThrowOnError>({ url: '/v1/auth/sso/callback', ...options });
 
@@ -236,8 +237,11 @@ export const ssoCallbackRedirect = <ThrowOnError extends boolean = false>(option
  * with `callback: "client"`).
  *
  * Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
- * `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
- * `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
+ * `mfa_enrollment_required` (with `mfa: "both"`). A `code` comes with the app's
+ * `code_verifier` (422 naming it when missing or malformed; 401 `sso_code_refused` when it
+ * does not answer the flow's `code_challenge`, or the provider refuses it). Refusals: 400
+ * `sso_state_invalid`, 410 `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or
+ * `sso_id_token_invalid`, 403
  * `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
  * `sso_provider_unavailable`; none creates an account or a session.
  */
@@ -272,9 +276,11 @@ export const ssoExchange = <ThrowOnError extends boolean = false>(options: Optio
  * Answers the provider's authorization URL (code flow, PKCE S256, `state` and `nonce` kept
  * here for 10 minutes). With `callback: "tessera"` (the default) the provider sends the
  * browser to `GET /v1/auth/sso/callback`, which sends it on to `redirect_uri` with a
- * one-time `login_code`; with `callback: "client"` it sends it to `redirect_uri`, whose
- * page posts `code` and `state` to `POST /v1/auth/sso/callback`. 404 `sso_not_configured`
- * when no organisation signs the email in.
+ * one-time `login_code` (start with `exchange_challenge`); with `callback: "client"` it
+ * sends it to `redirect_uri`, whose page or app posts `code` and `state` with its PKCE
+ * `code_verifier` to `POST /v1/auth/sso/callback` (start with its `code_challenge`). 422
+ * naming the field when the flow's challenge is missing or malformed; 404
+ * `sso_not_configured` when no organisation signs the email in.
  */
 export const startSso = <ThrowOnError extends boolean = false>(options: Options<StartSsoData, ThrowOnError>) => (options.client ?? client).post<StartSsoResponses, StartSsoErrors, ThrowOnError>({
     url: '/v1/auth/sso/start',
@@ -892,7 +898,8 @@ export const deleteSsoIdentity = <ThrowOnError extends boolean = false>(options:
  * For a member of the organisation whose email is at one of its verified domains (404 for an
  * organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
  * password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
- * otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+ * otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`, with the
+ * flow's `exchange_challenge` or `code_challenge`, 422 naming it otherwise); the
  * provider's identity is linked to this account (audited as `sso.linked`, and the account is
  * emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
  * identity signs in another account.
@@ -1342,7 +1349,9 @@ export const getOrgSso = <ThrowOnError extends boolean = false>(options: Options
  * Set the organisation's single sign-on (owners and admins).
  *
  * Replaces any earlier settings. The provider's discovery document is fetched to check the
- * issuer (422 `validation_failed` on `issuer` when it cannot be). Audited as
+ * issuer (422 `validation_failed` on `issuer` when it cannot be). The issuer and every
+ * endpoint the document names must be https URLs whose every address is public (`invalid_url`
+ * on `issuer` otherwise; nothing is fetched from an address refused). Audited as
  * `sso.configured`.
  */
 export const putOrgSso = <ThrowOnError extends boolean = false>(options: Options<PutOrgSsoData, ThrowOnError>) => (options.client ?? client).put<PutOrgSsoResponses, PutOrgSsoErrors, ThrowOnError>({

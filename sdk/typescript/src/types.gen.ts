@@ -1446,9 +1446,17 @@ export type SsoCallbackRequest = {
      */
     code?: string | null;
     /**
+     * Required with `code`: the PKCE verifier the app kept, whose S256 it sent to
+     * `POST /v1/auth/sso/start` as `code_challenge`.
+     */
+    code_verifier?: string | null;
+    /**
      * The provider's error instead of a code (`access_denied`…).
      */
     error?: string | null;
+    /**
+     * Logged, never passed on: a refusal is described in this server's words.
+     */
     error_description?: string | null;
     /**
      * The provider's issuer (RFC 9207), when its redirect carried one.
@@ -1462,10 +1470,9 @@ export type SsoExchangeRequest = {
      */
     login_code: string;
     /**
-     * The secret whose S256 was sent to start as `exchange_challenge` (required then, and
-     * only then).
+     * The secret whose S256 was sent to start (or link) as `exchange_challenge`.
      */
-    exchange_verifier?: string | null;
+    exchange_verifier: string;
 };
 
 /**
@@ -1504,6 +1511,16 @@ export type SsoLinkRequest = {
      */
     redirect_uri: string;
     callback?: Callback;
+    /**
+     * Required for the browser flow (`callback: "tessera"`), as at `POST /v1/auth/sso/start`:
+     * a link is a sign-in too, and a login code planted in this browser must not link
+     * another identity.
+     */
+    exchange_challenge?: string | null;
+    /**
+     * Required for the app flow (`callback: "client"`), as at `POST /v1/auth/sso/start`.
+     */
+    code_challenge?: string | null;
     /**
      * The account's password (accounts provisioned by SSO: a recent SSO sign-in instead).
      */
@@ -1590,12 +1607,20 @@ export type SsoStartRequest = {
     redirect_uri: string;
     callback?: Callback;
     /**
-     * Recommended for the browser flow: the base64url SHA-256 (S256, as in PKCE) of a random
-     * secret the front-end keeps (in `sessionStorage`, say) and sends to
-     * `POST /v1/auth/sso/exchange` as `exchange_verifier`. Then a login code from a sign-in
-     * this browser did not start is refused (login CSRF).
+     * Required for the browser flow (`callback: "tessera"`), and only there: the base64url
+     * SHA-256 (S256, as in PKCE) of a random secret the front-end keeps (in
+     * `sessionStorage`, say) and sends to `POST /v1/auth/sso/exchange` as
+     * `exchange_verifier`, so that a login code from a sign-in this browser did not start is
+     * refused (login CSRF).
      */
     exchange_challenge?: string | null;
+    /**
+     * Required for the app flow (`callback: "client"`), and only there: the PKCE (RFC 7636)
+     * S256 `code_challenge` of a `code_verifier` the app keeps and sends to
+     * `POST /v1/auth/sso/callback`. The provider binds the code to it, so a code taken from
+     * the app's redirect is useless alone.
+     */
+    code_challenge?: string | null;
 };
 
 export type SsoStarted = {
@@ -2513,6 +2538,9 @@ export type SsoCallbackRedirectData = {
          * The provider's error instead of a code (`access_denied`…).
          */
         error?: string;
+        /**
+         * Logged, never passed on: the front-end gets `error_description` in this server's words.
+         */
         error_description?: string;
         /**
          * The provider's issuer (RFC 9207), when it sends it.

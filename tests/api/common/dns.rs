@@ -1,16 +1,23 @@
-//! A tiny authoritative DNS server for the domain tests, on an ephemeral UDP port of this
-//! machine: it answers TXT questions from the records a test publishes, and NXDOMAIN for any
-//! other name. The app under test asks it through `TESSERA_DNS_RESOLVER`.
+//! A tiny authoritative DNS server for the domain and egress tests, on an ephemeral UDP port
+//! of this machine: it answers TXT, A and AAAA questions from the records a test publishes
+//! (and may change), and NXDOMAIN for any other name. The app under test asks it through
+//! `TESSERA_DNS_RESOLVER`.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
 use hickory_proto::op::{Message, ResponseCode};
-use hickory_proto::rr::rdata::TXT;
+use hickory_proto::rr::rdata::{A, AAAA, TXT};
 use hickory_proto::rr::{RData, Record, RecordType};
 
-type Zone = Arc<Mutex<HashMap<String, Vec<String>>>>;
+#[derive(Clone)]
+enum Entry {
+    Txt(String),
+    Address(IpAddr),
+}
+
+type Zone = Arc<Mutex<HashMap<String, Vec<Entry>>>>;
 
 pub struct TestDns {
     pub addr: SocketAddr,
@@ -55,7 +62,15 @@ impl TestDns {
             .unwrap()
             .entry(key(name))
             .or_default()
-            .push(value.to_string());
+            .push(Entry::Txt(value.to_string()));
+    }
+
+    /// Points `name` at `addresses` (A and AAAA records), instead of any it pointed at.
+    pub fn point(&self, name: &str, addresses: &[IpAddr]) {
+        let mut zone = self.records.lock().unwrap();
+        let entries = zone.entry(key(name)).or_default();
+        entries.retain(|entry| matches!(entry, Entry::Txt(_)));
+        entries.extend(addresses.iter().copied().map(Entry::Address));
     }
 
     /// The names asked about so far.
@@ -80,14 +95,14 @@ fn answer(query: &[u8], zone: &Zone, asked: &Mutex<Vec<String>>) -> Option<Vec<u
             continue;
         };
         known = true;
-        if question.query_type() == RecordType::TXT {
-            for value in values {
-                response.add_answer(Record::from_rdata(
-                    question.name().clone(),
-                    60,
-                    RData::TXT(TXT::new(vec![value.clone()])),
-                ));
-            }
+        for value in values {
+            let data = match (question.query_type(), value) {
+                (RecordType::TXT, Entry::Txt(text)) => RData::TXT(TXT::new(vec![text.clone()])),
+                (RecordType::A, Entry::Address(IpAddr::V4(ip))) => RData::A(A(*ip)),
+                (RecordType::AAAA, Entry::Address(IpAddr::V6(ip))) => RData::AAAA(AAAA(*ip)),
+                _ => continue,
+            };
+            response.add_answer(Record::from_rdata(question.name().clone(), 60, data));
         }
     }
     if !known {

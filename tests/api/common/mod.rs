@@ -8,6 +8,7 @@ pub mod dns;
 pub mod oidc_provider;
 pub mod orgs;
 pub mod smtp;
+pub mod tcp;
 
 use std::sync::Arc;
 

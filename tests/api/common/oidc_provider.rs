@@ -155,21 +155,30 @@ impl Respond for TokenEndpoint {
 
 impl TestProvider {
     pub async fn start() -> TestProvider {
+        TestProvider::start_with_discovery(|_| {}).await
+    }
+
+    /// A provider whose discovery document is its own, changed by `tweak` (to name endpoints
+    /// elsewhere, say).
+    pub async fn start_with_discovery(tweak: impl FnOnce(&mut Value)) -> TestProvider {
         let server = MockServer::start().await;
         let issuer = server.uri();
         let key = KeyPair::generate().unwrap();
+        let mut discovery = json!({
+            "issuer": issuer,
+            "authorization_endpoint": format!("{issuer}/authorize"),
+            "token_endpoint": format!("{issuer}/token"),
+            "jwks_uri": format!("{issuer}/jwks"),
+            "userinfo_endpoint": format!("{issuer}/userinfo"),
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["EdDSA"],
+            "code_challenge_methods_supported": ["S256"],
+        });
+        tweak(&mut discovery);
         Mock::given(method("GET"))
             .and(path("/.well-known/openid-configuration"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-                "issuer": issuer,
-                "authorization_endpoint": format!("{issuer}/authorize"),
-                "token_endpoint": format!("{issuer}/token"),
-                "jwks_uri": format!("{issuer}/jwks"),
-                "userinfo_endpoint": format!("{issuer}/userinfo"),
-                "response_types_supported": ["code"],
-                "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["EdDSA"],
-            })))
+            .respond_with(ResponseTemplate::new(200).set_body_json(discovery))
             .mount(&server)
             .await;
         Mock::given(method("GET"))
@@ -201,6 +210,17 @@ impl TestProvider {
             key,
             codes,
         }
+    }
+
+    /// How many requests reached the token endpoint.
+    pub async fn token_requests(&self) -> usize {
+        self.server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.url.path() == "/token")
+            .count()
     }
 
     /// The claims a faithful provider puts in the ID token for this request and person.

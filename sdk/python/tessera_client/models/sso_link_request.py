@@ -23,6 +23,12 @@ class SsoLinkRequest:
         org_id (UUID):
         redirect_uri (str): Where the sign-in ends: one of the server's allowed redirect URIs.
         callback (Callback | Unset): Where the provider sends the browser back with the code.
+        exchange_challenge (None | str | Unset): Required for the browser flow (`callback: "tessera"`), as at `POST
+            /v1/auth/sso/start`:
+            a link is a sign-in too, and a login code planted in this browser must not link
+            another identity.
+        code_challenge (None | str | Unset): Required for the app flow (`callback: "client"`), as at `POST
+            /v1/auth/sso/start`.
         password (None | str | Unset): The account's password (accounts provisioned by SSO: a recent SSO sign-in
             instead).
         code (None | str | Unset): A current authenticator code or an unused recovery code: required once MFA is on.
@@ -32,6 +38,8 @@ class SsoLinkRequest:
     org_id: UUID
     redirect_uri: str
     callback: Callback | Unset = UNSET
+    exchange_challenge: None | str | Unset = UNSET
+    code_challenge: None | str | Unset = UNSET
     password: None | str | Unset = UNSET
     code: None | str | Unset = UNSET
 
@@ -43,6 +51,18 @@ class SsoLinkRequest:
         callback: str | Unset = UNSET
         if not isinstance(self.callback, Unset):
             callback = self.callback.value
+
+        exchange_challenge: None | str | Unset
+        if isinstance(self.exchange_challenge, Unset):
+            exchange_challenge = UNSET
+        else:
+            exchange_challenge = self.exchange_challenge
+
+        code_challenge: None | str | Unset
+        if isinstance(self.code_challenge, Unset):
+            code_challenge = UNSET
+        else:
+            code_challenge = self.code_challenge
 
         password: None | str | Unset
         if isinstance(self.password, Unset):
@@ -66,6 +86,10 @@ class SsoLinkRequest:
         )
         if callback is not UNSET:
             field_dict["callback"] = callback
+        if exchange_challenge is not UNSET:
+            field_dict["exchange_challenge"] = exchange_challenge
+        if code_challenge is not UNSET:
+            field_dict["code_challenge"] = code_challenge
         if password is not UNSET:
             field_dict["password"] = password
         if code is not UNSET:
@@ -86,6 +110,24 @@ class SsoLinkRequest:
             callback = UNSET
         else:
             callback = Callback(_callback)
+
+        def _parse_exchange_challenge(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        exchange_challenge = _parse_exchange_challenge(d.pop("exchange_challenge", UNSET))
+
+        def _parse_code_challenge(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        code_challenge = _parse_code_challenge(d.pop("code_challenge", UNSET))
 
         def _parse_password(data: object) -> None | str | Unset:
             if data is None:
@@ -109,6 +151,8 @@ class SsoLinkRequest:
             org_id=org_id,
             redirect_uri=redirect_uri,
             callback=callback,
+            exchange_challenge=exchange_challenge,
+            code_challenge=code_challenge,
             password=password,
             code=code,
         )

@@ -16,18 +16,25 @@ T = TypeVar("T", bound="SsoStartRequest")
 class SsoStartRequest:
     """
     Example:
-        {'email': 'ada@acme.com', 'redirect_uri': 'https://app.example.com/sso'}
+        {'email': 'ada@acme.com', 'exchange_challenge': 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'redirect_uri':
+            'https://app.example.com/sso'}
 
     Attributes:
         redirect_uri (str): Where the sign-in ends: one of the server's allowed redirect URIs.
         email (None | str | Unset): The person's email: its domain picks the organisation. Give this or `org_id`.
         org_id (None | Unset | UUID): The organisation whose provider to use. Give this or `email`.
         callback (Callback | Unset): Where the provider sends the browser back with the code.
-        exchange_challenge (None | str | Unset): Recommended for the browser flow: the base64url SHA-256 (S256, as in
-            PKCE) of a random
-            secret the front-end keeps (in `sessionStorage`, say) and sends to
-            `POST /v1/auth/sso/exchange` as `exchange_verifier`. Then a login code from a sign-in
-            this browser did not start is refused (login CSRF).
+        exchange_challenge (None | str | Unset): Required for the browser flow (`callback: "tessera"`), and only there:
+            the base64url
+            SHA-256 (S256, as in PKCE) of a random secret the front-end keeps (in
+            `sessionStorage`, say) and sends to `POST /v1/auth/sso/exchange` as
+            `exchange_verifier`, so that a login code from a sign-in this browser did not start is
+            refused (login CSRF).
+        code_challenge (None | str | Unset): Required for the app flow (`callback: "client"`), and only there: the PKCE
+            (RFC 7636)
+            S256 `code_challenge` of a `code_verifier` the app keeps and sends to
+            `POST /v1/auth/sso/callback`. The provider binds the code to it, so a code taken from
+            the app's redirect is useless alone.
     """
 
     redirect_uri: str
@@ -35,6 +42,7 @@ class SsoStartRequest:
     org_id: None | Unset | UUID = UNSET
     callback: Callback | Unset = UNSET
     exchange_challenge: None | str | Unset = UNSET
+    code_challenge: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         redirect_uri = self.redirect_uri
@@ -63,6 +71,12 @@ class SsoStartRequest:
         else:
             exchange_challenge = self.exchange_challenge
 
+        code_challenge: None | str | Unset
+        if isinstance(self.code_challenge, Unset):
+            code_challenge = UNSET
+        else:
+            code_challenge = self.code_challenge
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -78,6 +92,8 @@ class SsoStartRequest:
             field_dict["callback"] = callback
         if exchange_challenge is not UNSET:
             field_dict["exchange_challenge"] = exchange_challenge
+        if code_challenge is not UNSET:
+            field_dict["code_challenge"] = code_challenge
 
         return field_dict
 
@@ -128,12 +144,22 @@ class SsoStartRequest:
 
         exchange_challenge = _parse_exchange_challenge(d.pop("exchange_challenge", UNSET))
 
+        def _parse_code_challenge(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        code_challenge = _parse_code_challenge(d.pop("code_challenge", UNSET))
+
         sso_start_request = cls(
             redirect_uri=redirect_uri,
             email=email,
             org_id=org_id,
             callback=callback,
             exchange_challenge=exchange_challenge,
+            code_challenge=code_challenge,
         )
 
         return sso_start_request

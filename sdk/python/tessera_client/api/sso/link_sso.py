@@ -118,7 +118,8 @@ def sync_detailed(
      For a member of the organisation whose email is at one of its verified domains (404 for an
     organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
     password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
-    otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+    otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`, with the
+    flow's `exchange_challenge` or `code_challenge`, 422 naming it otherwise); the
     provider's identity is linked to this account (audited as `sso.linked`, and the account is
     emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
     identity signs in another account.
@@ -157,7 +158,8 @@ def sync(
      For a member of the organisation whose email is at one of its verified domains (404 for an
     organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
     password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
-    otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+    otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`, with the
+    flow's `exchange_challenge` or `code_challenge`, 422 naming it otherwise); the
     provider's identity is linked to this account (audited as `sso.linked`, and the account is
     emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
     identity signs in another account.
@@ -191,7 +193,8 @@ async def asyncio_detailed(
      For a member of the organisation whose email is at one of its verified domains (404 for an
     organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
     password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
-    otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+    otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`, with the
+    flow's `exchange_challenge` or `code_challenge`, 422 naming it otherwise); the
     provider's identity is linked to this account (audited as `sso.linked`, and the account is
     emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
     identity signs in another account.
@@ -228,7 +231,8 @@ async def asyncio(
      For a member of the organisation whose email is at one of its verified domains (404 for an
     organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
     password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
-    otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`); the
+    otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`, with the
+    flow's `exchange_challenge` or `code_challenge`, 422 naming it otherwise); the
     provider's identity is linked to this account (audited as `sso.linked`, and the account is
     emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
     identity signs in another account.

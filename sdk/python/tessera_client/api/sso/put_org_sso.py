@@ -112,7 +112,9 @@ def sync_detailed(
     """Set the organisation's single sign-on (owners and admins).
 
      Replaces any earlier settings. The provider's discovery document is fetched to check the
-    issuer (422 `validation_failed` on `issuer` when it cannot be). Audited as
+    issuer (422 `validation_failed` on `issuer` when it cannot be). The issuer and every
+    endpoint the document names must be https URLs whose every address is public (`invalid_url`
+    on `issuer` otherwise; nothing is fetched from an address refused). Audited as
     `sso.configured`.
 
     Args:
@@ -150,7 +152,9 @@ def sync(
     """Set the organisation's single sign-on (owners and admins).
 
      Replaces any earlier settings. The provider's discovery document is fetched to check the
-    issuer (422 `validation_failed` on `issuer` when it cannot be). Audited as
+    issuer (422 `validation_failed` on `issuer` when it cannot be). The issuer and every
+    endpoint the document names must be https URLs whose every address is public (`invalid_url`
+    on `issuer` otherwise; nothing is fetched from an address refused). Audited as
     `sso.configured`.
 
     Args:
@@ -183,7 +187,9 @@ async def asyncio_detailed(
     """Set the organisation's single sign-on (owners and admins).
 
      Replaces any earlier settings. The provider's discovery document is fetched to check the
-    issuer (422 `validation_failed` on `issuer` when it cannot be). Audited as
+    issuer (422 `validation_failed` on `issuer` when it cannot be). The issuer and every
+    endpoint the document names must be https URLs whose every address is public (`invalid_url`
+    on `issuer` otherwise; nothing is fetched from an address refused). Audited as
     `sso.configured`.
 
     Args:
@@ -219,7 +225,9 @@ async def asyncio(
     """Set the organisation's single sign-on (owners and admins).
 
      Replaces any earlier settings. The provider's discovery document is fetched to check the
-    issuer (422 `validation_failed` on `issuer` when it cannot be). Audited as
+    issuer (422 `validation_failed` on `issuer` when it cannot be). The issuer and every
+    endpoint the document names must be https URLs whose every address is public (`invalid_url`
+    on `issuer` otherwise; nothing is fetched from an address refused). Audited as
     `sso.configured`.
 
     Args:

@@ -198,13 +198,17 @@ def sync_detailed(
     with `callback: "client"`).
 
      Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
-    `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
-    `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
+    `mfa_enrollment_required` (with `mfa: "both"`). A `code` comes with the app's
+    `code_verifier` (422 naming it when missing or malformed; 401 `sso_code_refused` when it
+    does not answer the flow's `code_challenge`, or the provider refuses it). Refusals: 400
+    `sso_state_invalid`, 410 `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or
+    `sso_id_token_invalid`, 403
     `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
     `sso_provider_unavailable`; none creates an account or a session.
 
     Args:
-        body (SsoCallbackRequest):  Example: {'code': 'SplxlOBeZQQYbYS6WxSbIA', 'state': 'tsf_…'}.
+        body (SsoCallbackRequest):  Example: {'code': 'SplxlOBeZQQYbYS6WxSbIA', 'code_verifier':
+            'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'state': 'tsf_…'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -242,13 +246,17 @@ def sync(
     with `callback: "client"`).
 
      Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
-    `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
-    `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
+    `mfa_enrollment_required` (with `mfa: "both"`). A `code` comes with the app's
+    `code_verifier` (422 naming it when missing or malformed; 401 `sso_code_refused` when it
+    does not answer the flow's `code_challenge`, or the provider refuses it). Refusals: 400
+    `sso_state_invalid`, 410 `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or
+    `sso_id_token_invalid`, 403
     `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
     `sso_provider_unavailable`; none creates an account or a session.
 
     Args:
-        body (SsoCallbackRequest):  Example: {'code': 'SplxlOBeZQQYbYS6WxSbIA', 'state': 'tsf_…'}.
+        body (SsoCallbackRequest):  Example: {'code': 'SplxlOBeZQQYbYS6WxSbIA', 'code_verifier':
+            'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'state': 'tsf_…'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -280,13 +288,17 @@ async def asyncio_detailed(
     with `callback: "client"`).
 
      Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
-    `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
-    `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
+    `mfa_enrollment_required` (with `mfa: "both"`). A `code` comes with the app's
+    `code_verifier` (422 naming it when missing or malformed; 401 `sso_code_refused` when it
+    does not answer the flow's `code_challenge`, or the provider refuses it). Refusals: 400
+    `sso_state_invalid`, 410 `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or
+    `sso_id_token_invalid`, 403
     `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
     `sso_provider_unavailable`; none creates an account or a session.
 
     Args:
-        body (SsoCallbackRequest):  Example: {'code': 'SplxlOBeZQQYbYS6WxSbIA', 'state': 'tsf_…'}.
+        body (SsoCallbackRequest):  Example: {'code': 'SplxlOBeZQQYbYS6WxSbIA', 'code_verifier':
+            'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'state': 'tsf_…'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -322,13 +334,17 @@ async def asyncio(
     with `callback: "client"`).
 
      Answers like `POST /v1/auth/login`: `authenticated` (with `mfa: "idp"`), `mfa_required` or
-    `mfa_enrollment_required` (with `mfa: "both"`). Refusals: 400 `sso_state_invalid`, 410
-    `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or `sso_id_token_invalid`, 403
+    `mfa_enrollment_required` (with `mfa: "both"`). A `code` comes with the app's
+    `code_verifier` (422 naming it when missing or malformed; 401 `sso_code_refused` when it
+    does not answer the flow's `code_challenge`, or the provider refuses it). Refusals: 400
+    `sso_state_invalid`, 410 `sso_flow_expired`, 401 `sso_denied`, `sso_code_refused` or
+    `sso_id_token_invalid`, 403
     `sso_account_not_provisioned`, 409 `sso_link_required` or `sso_account_exists`, 502
     `sso_provider_unavailable`; none creates an account or a session.
 
     Args:
-        body (SsoCallbackRequest):  Example: {'code': 'SplxlOBeZQQYbYS6WxSbIA', 'state': 'tsf_…'}.
+        body (SsoCallbackRequest):  Example: {'code': 'SplxlOBeZQQYbYS6WxSbIA', 'code_verifier':
+            'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'state': 'tsf_…'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -95,8 +95,9 @@ def sync_detailed(
      Checks the answer, then sends the browser on (303) to the flow's `redirect_uri` with a
     one-time `login_code` (valid 2 minutes) for `POST /v1/auth/sso/exchange`: never a
     session in a URL. When the sign-in failed after the flow was found, the browser goes
-    there with `error` (a problem `code`) and `error_description` instead. An unknown, used
-    or expired `state` is answered here, as a problem.
+    there with `error` (a problem `code`) and `error_description` (this server's words, never
+    the provider's) instead. An unknown, used or expired `state` is answered here, as a
+    problem.
 
     Args:
         code (str | Unset):
@@ -142,8 +143,9 @@ def sync(
      Checks the answer, then sends the browser on (303) to the flow's `redirect_uri` with a
     one-time `login_code` (valid 2 minutes) for `POST /v1/auth/sso/exchange`: never a
     session in a URL. When the sign-in failed after the flow was found, the browser goes
-    there with `error` (a problem `code`) and `error_description` instead. An unknown, used
-    or expired `state` is answered here, as a problem.
+    there with `error` (a problem `code`) and `error_description` (this server's words, never
+    the provider's) instead. An unknown, used or expired `state` is answered here, as a
+    problem.
 
     Args:
         code (str | Unset):
@@ -184,8 +186,9 @@ async def asyncio_detailed(
      Checks the answer, then sends the browser on (303) to the flow's `redirect_uri` with a
     one-time `login_code` (valid 2 minutes) for `POST /v1/auth/sso/exchange`: never a
     session in a URL. When the sign-in failed after the flow was found, the browser goes
-    there with `error` (a problem `code`) and `error_description` instead. An unknown, used
-    or expired `state` is answered here, as a problem.
+    there with `error` (a problem `code`) and `error_description` (this server's words, never
+    the provider's) instead. An unknown, used or expired `state` is answered here, as a
+    problem.
 
     Args:
         code (str | Unset):
@@ -229,8 +232,9 @@ async def asyncio(
      Checks the answer, then sends the browser on (303) to the flow's `redirect_uri` with a
     one-time `login_code` (valid 2 minutes) for `POST /v1/auth/sso/exchange`: never a
     session in a URL. When the sign-in failed after the flow was found, the browser goes
-    there with `error` (a problem `code`) and `error_description` instead. An unknown, used
-    or expired `state` is answered here, as a problem.
+    there with `error` (a problem `code`) and `error_description` (this server's words, never
+    the provider's) instead. An unknown, used or expired `state` is answered here, as a
+    problem.
 
     Args:
         code (str | Unset):

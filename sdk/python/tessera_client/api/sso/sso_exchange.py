@@ -176,7 +176,8 @@ def sync_detailed(
     `exchange_challenge` (the code is used up then too).
 
     Args:
-        body (SsoExchangeRequest):  Example: {'login_code': 'tsl_…'}.
+        body (SsoExchangeRequest):  Example: {'exchange_verifier': 'a secret the front-end kept',
+            'login_code': 'tsl_…'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,7 +218,8 @@ def sync(
     `exchange_challenge` (the code is used up then too).
 
     Args:
-        body (SsoExchangeRequest):  Example: {'login_code': 'tsl_…'}.
+        body (SsoExchangeRequest):  Example: {'exchange_verifier': 'a secret the front-end kept',
+            'login_code': 'tsl_…'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -252,7 +254,8 @@ async def asyncio_detailed(
     `exchange_challenge` (the code is used up then too).
 
     Args:
-        body (SsoExchangeRequest):  Example: {'login_code': 'tsl_…'}.
+        body (SsoExchangeRequest):  Example: {'exchange_verifier': 'a secret the front-end kept',
+            'login_code': 'tsl_…'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -291,7 +294,8 @@ async def asyncio(
     `exchange_challenge` (the code is used up then too).
 
     Args:
-        body (SsoExchangeRequest):  Example: {'login_code': 'tsl_…'}.
+        body (SsoExchangeRequest):  Example: {'exchange_verifier': 'a secret the front-end kept',
+            'login_code': 'tsl_…'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

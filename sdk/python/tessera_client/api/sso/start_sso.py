@@ -103,12 +103,15 @@ def sync_detailed(
      Answers the provider's authorization URL (code flow, PKCE S256, `state` and `nonce` kept
     here for 10 minutes). With `callback: "tessera"` (the default) the provider sends the
     browser to `GET /v1/auth/sso/callback`, which sends it on to `redirect_uri` with a
-    one-time `login_code`; with `callback: "client"` it sends it to `redirect_uri`, whose
-    page posts `code` and `state` to `POST /v1/auth/sso/callback`. 404 `sso_not_configured`
-    when no organisation signs the email in.
+    one-time `login_code` (start with `exchange_challenge`); with `callback: "client"` it
+    sends it to `redirect_uri`, whose page or app posts `code` and `state` with its PKCE
+    `code_verifier` to `POST /v1/auth/sso/callback` (start with its `code_challenge`). 422
+    naming the field when the flow's challenge is missing or malformed; 404
+    `sso_not_configured` when no organisation signs the email in.
 
     Args:
-        body (SsoStartRequest):  Example: {'email': 'ada@acme.com', 'redirect_uri':
+        body (SsoStartRequest):  Example: {'email': 'ada@acme.com', 'exchange_challenge':
+            'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'redirect_uri':
             'https://app.example.com/sso'}.
 
     Raises:
@@ -140,12 +143,15 @@ def sync(
      Answers the provider's authorization URL (code flow, PKCE S256, `state` and `nonce` kept
     here for 10 minutes). With `callback: "tessera"` (the default) the provider sends the
     browser to `GET /v1/auth/sso/callback`, which sends it on to `redirect_uri` with a
-    one-time `login_code`; with `callback: "client"` it sends it to `redirect_uri`, whose
-    page posts `code` and `state` to `POST /v1/auth/sso/callback`. 404 `sso_not_configured`
-    when no organisation signs the email in.
+    one-time `login_code` (start with `exchange_challenge`); with `callback: "client"` it
+    sends it to `redirect_uri`, whose page or app posts `code` and `state` with its PKCE
+    `code_verifier` to `POST /v1/auth/sso/callback` (start with its `code_challenge`). 422
+    naming the field when the flow's challenge is missing or malformed; 404
+    `sso_not_configured` when no organisation signs the email in.
 
     Args:
-        body (SsoStartRequest):  Example: {'email': 'ada@acme.com', 'redirect_uri':
+        body (SsoStartRequest):  Example: {'email': 'ada@acme.com', 'exchange_challenge':
+            'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'redirect_uri':
             'https://app.example.com/sso'}.
 
     Raises:
@@ -172,12 +178,15 @@ async def asyncio_detailed(
      Answers the provider's authorization URL (code flow, PKCE S256, `state` and `nonce` kept
     here for 10 minutes). With `callback: "tessera"` (the default) the provider sends the
     browser to `GET /v1/auth/sso/callback`, which sends it on to `redirect_uri` with a
-    one-time `login_code`; with `callback: "client"` it sends it to `redirect_uri`, whose
-    page posts `code` and `state` to `POST /v1/auth/sso/callback`. 404 `sso_not_configured`
-    when no organisation signs the email in.
+    one-time `login_code` (start with `exchange_challenge`); with `callback: "client"` it
+    sends it to `redirect_uri`, whose page or app posts `code` and `state` with its PKCE
+    `code_verifier` to `POST /v1/auth/sso/callback` (start with its `code_challenge`). 422
+    naming the field when the flow's challenge is missing or malformed; 404
+    `sso_not_configured` when no organisation signs the email in.
 
     Args:
-        body (SsoStartRequest):  Example: {'email': 'ada@acme.com', 'redirect_uri':
+        body (SsoStartRequest):  Example: {'email': 'ada@acme.com', 'exchange_challenge':
+            'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'redirect_uri':
             'https://app.example.com/sso'}.
 
     Raises:
@@ -207,12 +216,15 @@ async def asyncio(
      Answers the provider's authorization URL (code flow, PKCE S256, `state` and `nonce` kept
     here for 10 minutes). With `callback: "tessera"` (the default) the provider sends the
     browser to `GET /v1/auth/sso/callback`, which sends it on to `redirect_uri` with a
-    one-time `login_code`; with `callback: "client"` it sends it to `redirect_uri`, whose
-    page posts `code` and `state` to `POST /v1/auth/sso/callback`. 404 `sso_not_configured`
-    when no organisation signs the email in.
+    one-time `login_code` (start with `exchange_challenge`); with `callback: "client"` it
+    sends it to `redirect_uri`, whose page or app posts `code` and `state` with its PKCE
+    `code_verifier` to `POST /v1/auth/sso/callback` (start with its `code_challenge`). 422
+    naming the field when the flow's challenge is missing or malformed; 404
+    `sso_not_configured` when no organisation signs the email in.
 
     Args:
-        body (SsoStartRequest):  Example: {'email': 'ada@acme.com', 'redirect_uri':
+        body (SsoStartRequest):  Example: {'email': 'ada@acme.com', 'exchange_challenge':
+            'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'redirect_uri':
             'https://app.example.com/sso'}.
 
     Raises:
