@@ -343,6 +343,9 @@ pub fn update_profile(
     if !errors.is_empty() {
         return Err(Error::invalid(errors));
     }
+    if let Some(Some(number)) = &mut change.whatsapp_number {
+        *number = phone_numbers::normalise(number);
+    }
     let current = get(cx.conn, account_id)?;
     if change
         .whatsapp_number

@@ -29,6 +29,7 @@ pub mod passwords;
 pub mod phone_numbers;
 pub mod policy;
 pub mod rate_limit;
+pub mod recovery;
 pub mod secret;
 pub mod session_cache;
 pub mod sessions;

@@ -14,7 +14,6 @@ use super::error::{Error, Result};
 use super::ids::{AccountId, row_id};
 use super::mfa;
 use super::secret::Secret;
-use super::sessions;
 use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::models::AccountRow;
 use crate::db::schema::{accounts as account_rows, operator_keys};
@@ -137,14 +136,11 @@ fn set_frozen(
         diesel::update(account_rows::table.find(account_id.as_str()))
             .set(account_rows::frozen_at.eq(frozen_at))
             .execute(cx.conn)?;
-        let revoked = if frozen {
-            sessions::revoke_all_except(cx, account_id, None)?
-        } else {
-            0
-        };
         let (action, details) = if frozen {
-            let details =
-                serde_json::json!({"operator": operator.name, "sessions_revoked": revoked});
+            // Support froze it because someone else may hold a way in: all of them end, and
+            // an unfreeze brings none back.
+            let mut details = super::recovery::end_ways_in(cx, account_id, "frozen")?.details();
+            details["operator"] = operator.name.clone().into();
             (AuditAction::AccountFrozen, details)
         } else {
             (

@@ -8,17 +8,14 @@ use chrono::Duration;
 use diesel::prelude::*;
 
 use super::accounts::{self, normalise_email};
-use super::api_keys;
 use super::audit::{self, AuditAction};
 use super::context::Context;
 use super::error::{Error, Result};
 use super::ids::{AccountId, row_id};
-use super::mfa::{challenges, enrolment};
 use super::operators;
 use super::outbox::{self, Channel, Content};
 use super::passwords;
 use super::secret::Secret;
-use super::sessions;
 use super::throttle::{self, Credential, Guard};
 use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::schema::{accounts as account_rows, password_resets};
@@ -172,25 +169,15 @@ pub fn reset(cx: &mut Context<'_>, token: &Secret, new_password: &Secret) -> Res
             .execute(cx.conn)?;
         // The link came to the account's address: it is proven.
         accounts::mark_email_verified(cx, &account_id, "password_reset")?;
-        let sso_links = super::sso::identities::end_foreign_links(cx, &account)?;
-        let revoked = sessions::revoke_all_except(cx, &account_id, None)?;
-        let challenges = challenges::end_open(cx, &account_id)?;
-        let enrolments = enrolment::discard_pending(cx, &account_id)?;
-        // A recovery ends every way in made before it: keys too (the owner makes new ones).
-        let keys = api_keys::revoke_all(cx, &account_id, "password_reset")?;
+        // A recovery ends every way in made before it (the owner makes new keys and links).
+        let ended = super::recovery::end_ways_in(cx, &account_id, "password_reset")?;
         let guard = Guard::new(Credential::Password, &account_id, &cx.client.ip_key());
         throttle::clear_backstop(cx, &guard)?;
         audit::record(
             cx,
             &account_id,
             AuditAction::PasswordReset,
-            Some(serde_json::json!({
-                "sessions_revoked": revoked,
-                "challenges_ended": challenges,
-                "pending_factors_discarded": enrolments,
-                "api_keys_revoked": keys,
-                "sso_links_ended": sso_links,
-            })),
+            Some(ended.details()),
         )?;
         let content = Content {
             subject: Some("Your password was changed".into()),

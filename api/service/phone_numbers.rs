@@ -47,6 +47,47 @@ fn parse(number: &str) -> Option<PhoneNumber> {
     phonenumber::parse(None, number).ok()
 }
 
+/// The phone a number reaches, as the send budgets count it: the calling code and the national
+/// number without leading zeros or a national trunk prefix (`+4407700900123`, `+447700900123`,
+/// `+115550100123` and `+15550100123` are two phones, not four). It may merge numbers that
+/// are not the same phone — budgets then count too much, never too little.
+pub fn destination_key(number: &str) -> String {
+    let Some(parsed) = parse(number) else {
+        return number.to_string();
+    };
+    let mut national = parsed.national().value().to_string();
+    // The number's region when it is a valid one, else any region of its calling code (an
+    // invalid spelling is still someone's phone to the provider).
+    let database = &*phonenumber::metadata::DATABASE;
+    let code = parsed.code().value();
+    let prefix = parsed
+        .metadata(database)
+        .and_then(|m| m.national_prefix())
+        .or_else(|| {
+            database
+                .by_code(&code)?
+                .into_iter()
+                .find_map(|m| m.national_prefix())
+        })
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if let Some(prefix) = prefix
+        && national.len() > prefix.len() + 6
+        && national.starts_with(prefix)
+    {
+        national = national[prefix.len()..].to_string();
+    }
+    format!("+{code}{national}")
+}
+
+/// The number as libphonenumber writes it in E.164: one spelling per phone (`+49015112345678`
+/// and `+4915112345678` are one number: the national trunk `0` is dropped), so that what is
+/// stored, sent to and counted by the budgets is the phone, not a spelling of it.
+pub fn normalise(number: &str) -> String {
+    parse(number)
+        .map(|parsed| parsed.format().mode(phonenumber::Mode::E164).to_string())
+        .unwrap_or_else(|| number.to_string())
+}
+
 /// Why codes of `channel` may not go to `number` (a well-formed E.164 number), if they may not.
 pub fn refusal(policy: &PhoneNumberPolicy, channel: Channel, number: &str) -> Option<Refusal> {
     let parsed = parse(number)?;
@@ -166,6 +207,30 @@ mod tests {
         assert!(parse_calling_codes("1,x").is_err());
         assert!(parse_calling_codes("1,0044").is_err());
         assert_eq!(parse_calling_codes(" ").unwrap(), None);
+    }
+
+    #[test]
+    fn one_phone_has_one_spelling() {
+        assert_eq!(normalise("+49015112345678"), "+4915112345678");
+        assert_eq!(normalise("+4915112345678"), "+4915112345678");
+        assert_eq!(normalise("+15550100123"), "+15550100123");
+        for (one, other) in [
+            ("+4407700900123", "+447700900123"),
+            ("+49015112345678", "+4915112345678"),
+            ("+115550100123", "+15550100123"),
+            ("+33612345678", "+330612345678"),
+            ("+5511987654321", "+55011987654321"),
+        ] {
+            assert_eq!(
+                destination_key(one),
+                destination_key(other),
+                "{one} {other}"
+            );
+        }
+        assert_ne!(
+            destination_key("+447700900123"),
+            destination_key("+447700900124")
+        );
     }
 
     #[test]

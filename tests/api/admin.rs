@@ -53,7 +53,11 @@ async fn a_frozen_account_loses_its_sessions_and_cannot_sign_in_until_unfrozen()
     app.login("ada@example.com", "wrong password")
         .await
         .assert_problem(401, "invalid_credentials");
+    // The freeze ended his half-done sign-in too; signing in again learns of the freeze.
     app.verify(&challenge, "totp", &app.current_code(&bob.secret))
+        .await
+        .assert_problem(410, "challenge_expired");
+    app.login("bob@example.com", PASSWORD)
         .await
         .assert_problem(423, "account_frozen");
 

@@ -228,3 +228,22 @@ async fn codes_go_only_to_the_countries_the_deployment_sends_to_and_never_to_pre
     let uk = start_phone_factor(&app, &ada, "sms", "+447700900123").await;
     assert_eq!(uk.status, 201, "{}", uk.body);
 }
+
+#[actix_web::test]
+async fn one_phone_written_two_ways_is_one_destination() {
+    let app = app_sending_codes(|_| {}).await;
+    let ada = app.sign_up("ada@example.com").await;
+    let mallory = app.sign_up("mallory@example.com").await;
+    let first = start_phone_factor(&app, &ada, "sms", "+4915112345678").await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    // The German trunk 0 kept in: the same phone, so within its cooldown.
+    start_phone_factor(&app, &mallory, "sms", "+49015112345678")
+        .await
+        .assert_problem(429, "rate_limited");
+    // And what is stored and shown is the one spelling.
+    app.advance(Duration::seconds(31));
+    let second = start_phone_factor(&app, &mallory, "sms", "+49015112345678").await;
+    assert_eq!(second.status, 201, "{}", second.body);
+    assert_eq!(second.body["sent_to"], "+4•••••5678");
+    assert_eq!(codes_sent_to(&app, "+4915112345678").len(), 2);
+}

@@ -636,3 +636,42 @@ async fn a_ticket_from_a_password_alone_never_adds_a_factor_to_an_account_with_m
     let login = app.login("linus@example.com", PASSWORD).await;
     assert_eq!(login.body["status"], "mfa_required", "{}", login.body);
 }
+
+#[actix_web::test]
+async fn another_organisation_sees_that_an_admin_reset_a_shared_member_but_not_who() {
+    let app = TestApp::spawn().await;
+    let (ada, linus, acme) = org_with_member(&app).await;
+    enrol_totp_for(&app, &linus).await;
+    // Grace's organisation has Linus too, as a member of his own accord.
+    let grace = app.sign_up("grace@example.com").await;
+    let globex = app.create_org(&grace, "Globex").await;
+    app.join(&grace, &globex, &linus, "member").await;
+
+    let reset = app
+        .send(
+            app.authed(
+                Method::POST,
+                &format!("/v1/orgs/{acme}/members/{}/mfa/reset", linus.account_id),
+                &ada.token,
+            )
+            .json(&json!({"password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    assert_eq!(reset.body["disabled_by"]["email"], "ada@example.com");
+
+    let seen = member_mfa(&app, &grace, &globex, &linus).await;
+    assert_eq!(seen["disabled_by"]["kind"], "admin", "{seen}");
+    assert_eq!(seen["disabled_by"]["account_id"], Value::Null);
+    assert_eq!(seen["disabled_by"]["email"], Value::Null);
+}
+
+/// Turns on an authenticator for `user` from their session.
+async fn enrol_totp_for(app: &TestApp, user: &User) {
+    let enrolment = app.enrol_totp(user).await;
+    assert_eq!(enrolment.status, 201, "{}", enrolment.body);
+    let secret = enrolment.body["secret"].as_str().unwrap();
+    let factor = enrolment.body["factor_id"].as_str().unwrap();
+    let activated = app.activate(user, factor, &app.current_code(secret)).await;
+    assert_eq!(activated.status, 200, "{}", activated.body);
+}

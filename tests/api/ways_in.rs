@@ -191,3 +191,95 @@ async fn a_second_factor_keeps_the_other_signed_in_devices_and_is_not_mfa_turned
     assert_eq!(events[0], "mfa.factor_added", "{events:?}");
     assert_eq!(events.iter().filter(|e| **e == "mfa.enabled").count(), 1);
 }
+
+/// An operator key, as support gets one.
+fn operator_key(app: &TestApp) -> String {
+    let (code, out, err) = app.run_cli(&["admin", "create-operator-key", "--name", "Ops"]);
+    assert_eq!(code, 0, "{err}");
+    out.trim().to_string()
+}
+
+#[actix_web::test]
+async fn an_mfa_reset_and_a_freeze_end_the_keys_and_the_number_made_before_them() {
+    let app = TestApp::builder()
+        .settings(|s| s.dev_log_codes = true)
+        .spawn()
+        .await;
+    let ada = app.sign_up("ada@example.com").await;
+    let org = app.create_org(&ada, "Acme").await;
+    let linus = app
+        .managed_member(&ada, &org, "linus@example.com", "member")
+        .await;
+    let make_key = |token: String| {
+        let app = &app;
+        async move {
+            let made = app
+                .send(
+                    app.authed(Method::POST, "/v1/me/api-keys", &token)
+                        .json(&json!({"name": "laptop", "password": PASSWORD})),
+                )
+                .await;
+            assert_eq!(made.status, 201, "{}", made.body);
+            made.body["secret"].as_str().unwrap().to_string()
+        }
+    };
+
+    // Someone with Linus's password planted a key and proved a WhatsApp number of theirs.
+    let key = make_key(linus.token.clone()).await;
+    let set = app
+        .send(
+            app.authed(Method::PATCH, "/v1/me", &linus.token)
+                .json(&json!({"whatsapp_number": "+14155550123", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    let sent = app
+        .queued_messages("+1•••••0123", "code.verification")
+        .pop()
+        .unwrap();
+    let code: String = sent.chars().filter(char::is_ascii_digit).take(6).collect();
+    let proven = app
+        .send(
+            app.authed(Method::POST, "/v1/me/whatsapp/verify", &linus.token)
+                .json(&json!({"code": code})),
+        )
+        .await;
+    assert_eq!(proven.status, 200, "{}", proven.body);
+    assert!(proven.body["whatsapp_verified_at"].is_string());
+
+    // Acme's admin resets his MFA: the key and the number's proof end with it.
+    let reset = app
+        .send(
+            app.authed(
+                Method::POST,
+                &format!("/v1/orgs/{org}/members/{}/mfa/reset", linus.account_id),
+                &ada.token,
+            )
+            .json(&json!({"password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    app.get("/v1/me", &key)
+        .await
+        .assert_problem(401, "unauthenticated");
+    let linus = app.login_user("linus@example.com", PASSWORD).await;
+    let me = app.get("/v1/me", &linus.token).await;
+    assert_eq!(me.body["whatsapp_verified_at"], serde_json::Value::Null);
+
+    // Support freezes the account over another key; unfreezing brings no key back.
+    let key = make_key(linus.token.clone()).await;
+    let ops = operator_key(&app);
+    for action in ["freeze", "unfreeze"] {
+        let done = app
+            .send(app.authed(
+                Method::POST,
+                &format!("/v1/admin/accounts/{}/{action}", linus.account_id),
+                &ops,
+            ))
+            .await;
+        assert_eq!(done.status, 200, "{action}: {}", done.body);
+    }
+    app.get("/v1/me", &key)
+        .await
+        .assert_problem(401, "unauthenticated");
+}

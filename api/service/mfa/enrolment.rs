@@ -252,6 +252,7 @@ pub fn start_sent(
     {
         return Err(Error::invalid(vec![error]));
     }
+    let phone = &phone_numbers::normalise(phone);
     if !cx.env.channels.offers(kind) {
         return Err(Error::denied_because(
             ErrorCode::ChannelUnavailable,

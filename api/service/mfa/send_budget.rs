@@ -57,7 +57,10 @@ impl SendBudget {
 
 /// The ledger's name for a number: a keyed digest, so the ledger holds no phone numbers.
 fn destination_value(phone: &str) -> String {
-    format!("message-destination:{phone}")
+    format!(
+        "message-destination:{}",
+        crate::service::phone_numbers::destination_key(phone)
+    )
 }
 
 fn rate_limited(retry_after: Duration, detail: &str) -> Error {

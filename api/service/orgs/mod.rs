@@ -28,7 +28,7 @@ use super::ids::{AccountId, OrgId};
 use super::mfa::step_up::{self, Confirmation, Requirement};
 use super::mfa::{FactorType, recovery_codes};
 use super::pagination::{Cursor, Page, PageRequest, page_from};
-use super::sessions::{self, Caller};
+use super::sessions::Caller;
 use crate::db::models::{OrgMemberRow, OrgRow};
 use crate::db::schema::{accounts as account_rows, mfa_factors, org_members, orgs};
 use crate::db::{DbConnection, from_db, to_db};
@@ -735,7 +735,8 @@ pub fn reset_member_mfa(
                 .execute(cx.conn)?;
         recovery_codes::delete_all(cx.conn, member)?;
         hardware_tokens::release_all(cx.conn, member)?;
-        let revoked = sessions::revoke_all_except(cx, member, None)?;
+        // The member lost their phone, or someone else has it: every way in made with it ends.
+        let ended = crate::service::recovery::end_ways_in(cx, member, "mfa_reset")?;
         diesel::update(org_members::table.find((org_id.as_str(), member.as_str())))
             .set(org_members::mfa_clock_started_at.eq(Some(to_db(cx.now))))
             .execute(cx.conn)?;
@@ -748,7 +749,8 @@ pub fn reset_member_mfa(
                 ))
                 .execute(cx.conn)?;
         }
-        let details = serde_json::json!({"factors_removed": removed, "sessions_revoked": revoked});
+        let mut details = ended.details();
+        details["factors_removed"] = removed.into();
         audit::record_in_org(
             cx,
             org_id,

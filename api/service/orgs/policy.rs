@@ -212,9 +212,10 @@ pub struct DisabledBy {
     /// `member` (the member turned it off) or `admin` (an admin reset it; more may be added).
     #[schema(example = "admin")]
     pub kind: &'static str,
+    /// Who, when they belong to this organisation (or are the member); null for an admin of
+    /// another organisation that manages the member.
     #[schema(example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
-    pub account_id: String,
-    /// The account's email, while it exists.
+    pub account_id: Option<String>,
     #[schema(example = "it@acme.example")]
     pub email: Option<String>,
 }
@@ -285,7 +286,11 @@ pub fn summaries(
         .iter()
         .filter_map(|(.., by)| by.as_deref())
         .collect();
+    // Who disabled is named only when this organisation may know them: the member, or one of
+    // its own members (another organisation's admin who reset a shared member stays unnamed).
     let disabler_emails: Vec<(String, String)> = accounts::table
+        .inner_join(org_members::table)
+        .filter(org_members::org_id.eq(&org.id))
         .filter(accounts::id.eq_any(&disablers))
         .select((accounts::id, accounts::email))
         .load(conn)?;
@@ -304,13 +309,13 @@ pub fn summaries(
             let disabled_by = account
                 .and_then(|(.., by)| by.as_deref())
                 .filter(|_| disabled_at.is_some())
-                .map(|by| DisabledBy {
-                    kind: if by == id { "member" } else { "admin" },
-                    account_id: by.to_string(),
-                    email: disabler_emails
-                        .iter()
-                        .find(|(account, _)| account == by)
-                        .map(|(_, email)| email.clone()),
+                .map(|by| {
+                    let known = disabler_emails.iter().find(|(account, _)| account == by);
+                    DisabledBy {
+                        kind: if by == id { "member" } else { "admin" },
+                        account_id: known.map(|(account, _)| account.clone()),
+                        email: known.map(|(_, email)| email.clone()),
+                    }
                 });
             // Membership is consent to the requirement and to the status being seen; what
             // else the account does with its factors stays with its owner unless the

@@ -337,10 +337,11 @@ export type DisabledBy = {
      * `member` (the member turned it off) or `admin` (an admin reset it; more may be added).
      */
     kind: string;
-    account_id: string;
     /**
-     * The account's email, while it exists.
+     * Who, when they belong to this organisation (or are the member); null for an admin of
+     * another organisation that manages the member.
      */
+    account_id?: string | null;
     email?: string | null;
 };
 

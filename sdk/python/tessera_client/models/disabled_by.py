@@ -18,19 +18,25 @@ class DisabledBy:
     Attributes:
         kind (str): `member` (the member turned it off) or `admin` (an admin reset it; more may be added). Example:
             admin.
-        account_id (str):  Example: 01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a.
-        email (None | str | Unset): The account's email, while it exists. Example: it@acme.example.
+        account_id (None | str | Unset): Who, when they belong to this organisation (or are the member); null for an
+            admin of
+            another organisation that manages the member. Example: 01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a.
+        email (None | str | Unset):  Example: it@acme.example.
     """
 
     kind: str
-    account_id: str
+    account_id: None | str | Unset = UNSET
     email: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         kind = self.kind
 
-        account_id = self.account_id
+        account_id: None | str | Unset
+        if isinstance(self.account_id, Unset):
+            account_id = UNSET
+        else:
+            account_id = self.account_id
 
         email: None | str | Unset
         if isinstance(self.email, Unset):
@@ -43,9 +49,10 @@ class DisabledBy:
         field_dict.update(
             {
                 "kind": kind,
-                "account_id": account_id,
             }
         )
+        if account_id is not UNSET:
+            field_dict["account_id"] = account_id
         if email is not UNSET:
             field_dict["email"] = email
 
@@ -56,7 +63,14 @@ class DisabledBy:
         d = dict(src_dict)
         kind = d.pop("kind")
 
-        account_id = d.pop("account_id")
+        def _parse_account_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        account_id = _parse_account_id(d.pop("account_id", UNSET))
 
         def _parse_email(data: object) -> None | str | Unset:
             if data is None:
