@@ -274,7 +274,13 @@ pub fn build_app(
                     .finish()
             }),
         )
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec))
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .url("/openapi.json", spec)
+                // The public validator is another site: the CSP would block it (and it would
+                // be told of the spec).
+                .config(utoipa_swagger_ui::Config::default().validator_url("none")),
+        )
         .default_service(web::to(http::not_found))
         .wrap(from_fn(http::middleware::head_as_get))
         .wrap(metrics)

@@ -36,9 +36,11 @@ pub struct SsoSettingsRequest {
     pub issuer: String,
     #[schema(min_length = 1, max_length = 255)]
     pub client_id: String,
-    /// Stored sealed; never shown again.
-    #[schema(value_type = String, min_length = 1, max_length = 1024)]
-    pub client_secret: Secret,
+    /// Stored sealed; never shown again. Leave it out to keep the stored one — only while
+    /// the issuer and client id stay the same (a new provider gets its own secret; the old
+    /// one is never sent elsewhere).
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 1024)]
+    pub client_secret: Option<Secret>,
     /// Email domains whose people sign in at this provider: verified domains of the
     /// organisation (`POST /v1/orgs/{org_id}/domains`; 422 with `domain_not_verified` on the
     /// field otherwise).

@@ -137,6 +137,8 @@ async fn the_spec_and_the_offline_docs_page_are_served() {
         .await
         .unwrap();
     assert!(init.contains("/openapi.json"), "{init}");
+    // No call to the public validator (another site, which the CSP blocks anyway).
+    assert!(init.contains(r#""validatorUrl": "none""#), "{init}");
 }
 
 #[test]

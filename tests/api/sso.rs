@@ -981,3 +981,58 @@ async fn a_rotated_server_key_keeps_the_client_secret_usable_and_reseals_it() {
         "a row still names the retired key"
     );
 }
+
+#[actix_web::test]
+async fn settings_change_without_the_client_secret_but_a_new_provider_needs_its_own() {
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    let (ada, org_id) = acme(&app, &provider, "idp", false).await;
+    let put = |body: Value| {
+        let app = &app;
+        let token = ada.token.clone();
+        let org_id = org_id.clone();
+        async move {
+            app.send(
+                app.authed(Method::PUT, &format!("/v1/orgs/{org_id}/sso"), &token)
+                    .json(&body),
+            )
+            .await
+        }
+    };
+
+    // Turning provisioning on needs no secret: the stored one is kept, and works.
+    let changed = put(json!({
+        "issuer": provider.issuer, "client_id": CLIENT_ID, "password": crate::common::PASSWORD,
+        "email_domains": ["acme.com"], "mfa": "idp", "auto_provision": true,
+    }))
+    .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(changed.body["auto_provision"], true);
+    let signed = sso(&app, &provider, "grace-at-idp", "grace@acme.com").await;
+    assert_eq!(
+        signed.status, 200,
+        "the provider took the kept secret: {}",
+        signed.body
+    );
+
+    // Another provider, or another client, never gets the stored secret.
+    let elsewhere = TestProvider::start().await;
+    for (issuer, client_id) in [
+        (elsewhere.issuer.as_str(), CLIENT_ID),
+        (provider.issuer.as_str(), "another-client"),
+    ] {
+        let refused = put(json!({
+            "issuer": issuer, "client_id": client_id, "password": crate::common::PASSWORD,
+            "email_domains": ["acme.com"], "mfa": "idp", "auto_provision": true,
+        }))
+        .await;
+        refused.assert_problem(422, "validation_failed");
+        assert_eq!(refused.body["errors"][0]["field"], "client_secret");
+        assert_eq!(refused.body["errors"][0]["code"], "required");
+    }
+    assert_eq!(
+        elsewhere.token_requests().await,
+        0,
+        "nothing was sent to the other provider's token endpoint"
+    );
+}

@@ -54,7 +54,8 @@ impl SsoMfa {
 pub struct SsoSettingsInput {
     pub issuer: String,
     pub client_id: String,
-    pub client_secret: Secret,
+    /// `None`: keep the stored one (same issuer and client id only).
+    pub client_secret: Option<Secret>,
     pub email_domains: Vec<String>,
     pub mfa: SsoMfa,
     pub auto_provision: bool,
@@ -131,13 +132,33 @@ fn validate(
             "must be 1 to 255 characters",
         ));
     }
-    let secret = input.client_secret.expose();
-    if secret.is_empty() || secret.len() > 1024 {
-        errors.push(FieldError::new(
-            "client_secret",
-            "invalid_length",
-            "must be 1 to 1024 characters",
-        ));
+    match &input.client_secret {
+        Some(secret) if secret.expose().is_empty() || secret.expose().len() > 1024 => {
+            errors.push(FieldError::new(
+                "client_secret",
+                "invalid_length",
+                "must be 1 to 1024 characters",
+            ));
+        }
+        Some(_) => {}
+        None => {
+            let stored: Option<(String, String)> = org_sso::table
+                .find(org_id.as_str())
+                .select((org_sso::issuer, org_sso::client_id))
+                .first(conn)
+                .optional()?;
+            // The stored secret belongs to one client at one provider: never to another.
+            let same_client = stored.is_some_and(|(issuer, client_id)| {
+                issuer == input.issuer && client_id == input.client_id.trim()
+            });
+            if !same_client {
+                errors.push(FieldError::new(
+                    "client_secret",
+                    "required",
+                    "is needed for a new provider or client id (it is kept only while both stay the same)",
+                ));
+            }
+        }
     }
     let mut domains = Vec::new();
     for (i, domain) in input.email_domains.iter().enumerate() {
@@ -228,10 +249,19 @@ pub fn put(
     orgs::with_proof(cx, caller, confirmation, true, |cx| {
         orgs::admin(cx, org_id, caller)?;
         let domains = validate(cx.conn, org_id, &input, cx.env.sso.allow_loopback_issuers)?;
-        let sealed = cx
-            .env
-            .sealer
-            .seal(input.client_secret.expose().as_bytes(), &secret_aad(org_id))?;
+        let (ciphertext, key_id) = match &input.client_secret {
+            Some(secret) => {
+                let sealed = cx
+                    .env
+                    .sealer
+                    .seal(secret.expose().as_bytes(), &secret_aad(org_id))?;
+                (sealed.ciphertext, sealed.key_id)
+            }
+            None => org_sso::table
+                .find(org_id.as_str())
+                .select((org_sso::client_secret_ciphertext, org_sso::key_id))
+                .first(cx.conn)?,
+        };
         let created_at: Option<chrono::NaiveDateTime> = org_sso::table
             .find(org_id.as_str())
             .select(org_sso::created_at)
@@ -244,8 +274,8 @@ pub fn put(
                 org_sso::org_id.eq(org_id.as_str()),
                 org_sso::issuer.eq(&input.issuer),
                 org_sso::client_id.eq(input.client_id.trim()),
-                org_sso::client_secret_ciphertext.eq(&sealed.ciphertext),
-                org_sso::key_id.eq(&sealed.key_id),
+                org_sso::client_secret_ciphertext.eq(&ciphertext),
+                org_sso::key_id.eq(&key_id),
                 org_sso::mfa.eq(input.mfa.name()),
                 org_sso::auto_provision.eq(i32::from(input.auto_provision)),
                 org_sso::created_at.eq(created_at.unwrap_or(now)),
@@ -259,6 +289,7 @@ pub fn put(
             "email_domains": domains,
             "mfa": input.mfa.name(),
             "auto_provision": input.auto_provision,
+            "client_secret_changed": input.client_secret.is_some(),
         });
         let actor = caller.account_id();
         audit::record_in_org(

@@ -1571,9 +1571,11 @@ export type SsoSettingsRequest = {
     issuer: string;
     client_id: string;
     /**
-     * Stored sealed; never shown again.
+     * Stored sealed; never shown again. Leave it out to keep the stored one — only while
+     * the issuer and client id stay the same (a new provider gets its own secret; the old
+     * one is never sent elsewhere).
      */
-    client_secret: string;
+    client_secret?: string | null;
     /**
      * Email domains whose people sign in at this provider: verified domains of the
      * organisation (`POST /v1/orgs/{org_id}/domains`; 422 with `domain_not_verified` on the

@@ -22,11 +22,14 @@ class SsoSettingsRequest:
         issuer (str): The provider's issuer URL, exactly as its ID tokens name it; its discovery document
             (`/.well-known/openid-configuration`) must answer.
         client_id (str):
-        client_secret (str): Stored sealed; never shown again.
         email_domains (list[str]): Email domains whose people sign in at this provider: verified domains of the
             organisation (`POST /v1/orgs/{org_id}/domains`; 422 with `domain_not_verified` on the
             field otherwise).
         mfa (SsoMfa): Who checks the second factor of the organisation's SSO sign-ins.
+        client_secret (None | str | Unset): Stored sealed; never shown again. Leave it out to keep the stored one — only
+            while
+            the issuer and client id stay the same (a new provider gets its own secret; the old
+            one is never sent elsewhere).
         auto_provision (bool | Unset):
         password (None | str | Unset): Your password: naming the provider members sign in at grants a way into their
             accounts.
@@ -36,9 +39,9 @@ class SsoSettingsRequest:
 
     issuer: str
     client_id: str
-    client_secret: str
     email_domains: list[str]
     mfa: SsoMfa
+    client_secret: None | str | Unset = UNSET
     auto_provision: bool | Unset = UNSET
     password: None | str | Unset = UNSET
     code: None | str | Unset = UNSET
@@ -48,11 +51,15 @@ class SsoSettingsRequest:
 
         client_id = self.client_id
 
-        client_secret = self.client_secret
-
         email_domains = self.email_domains
 
         mfa = self.mfa.value
+
+        client_secret: None | str | Unset
+        if isinstance(self.client_secret, Unset):
+            client_secret = UNSET
+        else:
+            client_secret = self.client_secret
 
         auto_provision = self.auto_provision
 
@@ -74,11 +81,12 @@ class SsoSettingsRequest:
             {
                 "issuer": issuer,
                 "client_id": client_id,
-                "client_secret": client_secret,
                 "email_domains": email_domains,
                 "mfa": mfa,
             }
         )
+        if client_secret is not UNSET:
+            field_dict["client_secret"] = client_secret
         if auto_provision is not UNSET:
             field_dict["auto_provision"] = auto_provision
         if password is not UNSET:
@@ -95,11 +103,18 @@ class SsoSettingsRequest:
 
         client_id = d.pop("client_id")
 
-        client_secret = d.pop("client_secret")
-
         email_domains = cast(list[str], d.pop("email_domains"))
 
         mfa = SsoMfa(d.pop("mfa"))
+
+        def _parse_client_secret(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        client_secret = _parse_client_secret(d.pop("client_secret", UNSET))
 
         auto_provision = d.pop("auto_provision", UNSET)
 
@@ -124,9 +139,9 @@ class SsoSettingsRequest:
         sso_settings_request = cls(
             issuer=issuer,
             client_id=client_id,
-            client_secret=client_secret,
             email_domains=email_domains,
             mfa=mfa,
+            client_secret=client_secret,
             auto_provision=auto_provision,
             password=password,
             code=code,
