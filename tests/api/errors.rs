@@ -369,3 +369,22 @@ async fn a_refused_credential_is_told_what_it_is_and_why() {
         refused.body
     );
 }
+
+#[test]
+fn log_lines_written_to_a_file_or_a_pipe_carry_no_colour_codes() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .arg("migrate")
+        .env("TESSERA_DATA_DIR", data_dir.path())
+        .env("RUST_LOG", "info")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(log.contains("database is up to date"), "{log}");
+    assert!(!log.contains('\u{1b}'), "no ANSI escapes: {log:?}");
+}
