@@ -41,22 +41,76 @@ impl<T: serde::de::DeserializeOwned + 'static, const LIMIT: usize> FromRequest f
                     "The body must be a JSON object.",
                 ));
             }
-            serde_json::from_value(value)
-                .map(Body)
-                .map_err(|e| data_error(e.to_string()))
+            from_object(value).map(Body)
         })
     }
 }
 
-fn data_error(message: String) -> ApiError {
-    let code = if message.starts_with("unknown field") {
-        ErrorCode::UnknownField
-    } else if message.starts_with("missing field") {
-        ErrorCode::MissingField
-    } else {
-        ErrorCode::InvalidBody
+/// Reads a body's object into `T`, naming the field that does not fit.
+fn from_object<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        field_error(&path, &e.inner().to_string())
+    })
+}
+
+/// A field that does not fit, said in this server's words and named in `errors` (serde's own
+/// text names Rust types and may quote the value sent, a password say).
+fn field_error(path: &str, message: &str) -> ApiError {
+    let within = |name: &str| match path {
+        "" | "." => name.to_string(),
+        _ => format!("{path}.{name}"),
     };
-    ApiError::request(code, message)
+    let quoted = message.split('`').nth(1).unwrap_or_default();
+    let (code, field, reason, text) = if message.starts_with("unknown field") {
+        (
+            ErrorCode::UnknownField,
+            // The path already ends at the unknown field.
+            match path {
+                "" | "." => quoted.to_string(),
+                _ => path.to_string(),
+            },
+            "unknown",
+            "is not a field of this request".to_string(),
+        )
+    } else if message.starts_with("missing field") {
+        (
+            ErrorCode::MissingField,
+            within(quoted),
+            "missing",
+            "is required".to_string(),
+        )
+    } else {
+        let text = match message.split_once(", expected ") {
+            Some((_, expected)) => format!("must be {}", plain_type(expected)),
+            // A message of this server's own (a custom deserializer).
+            None => message.to_string(),
+        };
+        (ErrorCode::InvalidBody, path.to_string(), "invalid", text)
+    };
+    let detail = match code {
+        ErrorCode::UnknownField => "The body has a field this request does not take; see `errors`.",
+        ErrorCode::MissingField => "The body lacks a required field; see `errors`.",
+        _ => "A field of the body has the wrong type or value; see `errors`.",
+    };
+    ApiError::from(
+        crate::service::Error::denied_because(code, detail)
+            .with(|d| d.errors = vec![crate::service::FieldError::new(&field, reason, text)]),
+    )
+}
+
+/// What serde expected, as an API user would say it.
+fn plain_type(expected: &str) -> String {
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" => {
+            "a whole number".to_string()
+        }
+        "f32" | "f64" => "a number".to_string(),
+        "a sequence" => "a list".to_string(),
+        "a map" => "an object".to_string(),
+        other if other.starts_with("struct ") => "an object".to_string(),
+        other => other.to_string(),
+    }
 }
 
 fn json_error(err: JsonPayloadError) -> ApiError {
@@ -70,7 +124,7 @@ fn json_error(err: JsonPayloadError) -> ApiError {
             ErrorCode::PayloadTooLarge,
             format!("The request body exceeds {limit} bytes."),
         ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => data_error(e.to_string()),
+        JsonPayloadError::Deserialize(e) if e.is_data() => field_error("", &e.to_string()),
         JsonPayloadError::Deserialize(e) => ApiError::request(
             ErrorCode::MalformedJson,
             format!("The body is not valid JSON: {e}"),
@@ -179,7 +233,7 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for JsonOrForm<T> {
                     ErrorCode::PayloadTooLarge,
                     format!("The request body exceeds {limit} bytes."),
                 ),
-                UrlencodedError::Parse(e) => data_error(e.to_string()),
+                UrlencodedError::Parse(e) => field_error("", &e.to_string()),
                 other => ApiError::request(
                     ErrorCode::UnreadableBody,
                     format!("The request body could not be read: {other}"),

@@ -129,8 +129,9 @@ pub async fn update(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"current_password": "correct horse battery staple", "new_password": "a brand new passphrase", "code": "123456"}))]
 pub struct ChangePasswordRequest {
+    /// Left out: 403 `reauthentication_failed` naming it, as a wrong one is.
     #[schema(value_type = String)]
-    pub current_password: Secret,
+    pub current_password: Option<Secret>,
     /// 8 to 256 characters, not a common or easily guessed password (else 422).
     #[schema(value_type = String, min_length = 8, max_length = 256)]
     pub new_password: Secret,
@@ -173,7 +174,9 @@ pub async fn change_password(
     client: ClientInfo,
     Body(body): PasswordBody<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    passwords::check_size("current_password", &body.current_password)?;
+    if let Some(current) = &body.current_password {
+        passwords::check_size("current_password", current)?;
+    }
     passwords::check_size("new_password", &body.new_password)?;
     if let Some(code) = &body.code {
         mfa::check_code_shape("code", code)?;

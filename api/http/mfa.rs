@@ -321,9 +321,10 @@ pub struct StepUpRequest {
     /// the last 10 minutes (else 403 `reauthentication_required`).
     #[schema(value_type = Option<String>)]
     pub password: Option<Secret>,
-    /// A current authenticator code, or an unused recovery code.
+    /// A current authenticator code, or an unused recovery code. Left out: 403
+    /// `reauthentication_failed` naming it.
     #[schema(value_type = String, min_length = 1, max_length = 64)]
-    pub code: Secret,
+    pub code: Option<Secret>,
 }
 
 /// Runs a password-and-code guarded change: rate limited as a password attempt, on the
@@ -338,7 +339,9 @@ async fn with_step_up<T: Send + 'static>(
     if let Some(password) = &body.password {
         passwords::check_size("password", password)?;
     }
-    mfa::check_code_shape("code", &body.code)?;
+    if let Some(code) = &body.code {
+        mfa::check_code_shape("code", code)?;
+    }
     let step_up = StepUp {
         password: body.password,
         code: body.code,
@@ -460,7 +463,9 @@ pub async fn remove_factor(
     if let Some(password) = &body.password {
         passwords::check_size("password", password)?;
     }
-    mfa::check_code_shape("code", &body.code)?;
+    if let Some(code) = &body.code {
+        mfa::check_code_shape("code", code)?;
+    }
     let factor_id = FactorId::from(id.into_inner());
     let step_up = StepUp {
         password: body.password,

@@ -72,7 +72,7 @@ pub fn problem_with_new(field: &str, password: &str, email: &str) -> Option<Fiel
 }
 
 pub struct PasswordChange {
-    pub current_password: Secret,
+    pub current_password: Option<Secret>,
     pub new_password: Secret,
     /// A current second-factor code: required when the account has MFA on.
     pub code: Option<Secret>,
@@ -100,7 +100,7 @@ pub fn change(cx: &mut Context<'_>, caller: &Caller, change: PasswordChange) -> 
     let proof = Proof {
         password_field: "current_password",
         code_field: "code",
-        password: Some(change.current_password),
+        password: change.current_password,
         code: change.code,
         session_id: caller.session_id.clone(),
     };

@@ -25,19 +25,35 @@ async fn bad_requests_get_problem_documents_with_stable_codes() {
         )
         .await;
     unknown_field.assert_problem(422, "unknown_field");
-    assert!(
-        unknown_field.body["detail"]
-            .as_str()
-            .unwrap()
-            .contains("remember_me")
-    );
+    assert_eq!(unknown_field.body["errors"][0]["field"], "remember_me");
+    assert_eq!(unknown_field.body["errors"][0]["code"], "unknown");
 
-    app.post_json("/v1/auth/login", json!({"email": "ada@example.com"}))
-        .await
-        .assert_problem(422, "missing_field");
-    app.post_json("/v1/auth/login", json!({"email": 42, "password": "x"}))
-        .await
-        .assert_problem(422, "invalid_body");
+    let missing = app
+        .post_json("/v1/auth/login", json!({"email": "ada@example.com"}))
+        .await;
+    missing.assert_problem(422, "missing_field");
+    assert_eq!(missing.body["errors"][0]["field"], "password");
+    assert_eq!(missing.body["errors"][0]["message"], "is required");
+    // The field is named, in this server's words: no Rust type, and never the value sent.
+    let wrong_type = app
+        .post_json(
+            "/v1/auth/login",
+            json!({"email": "ada@example.com", "password": 1234567}),
+        )
+        .await;
+    wrong_type.assert_problem(422, "invalid_body");
+    assert_eq!(wrong_type.body["errors"][0]["field"], "password");
+    assert!(
+        !wrong_type.body.to_string().contains("1234567"),
+        "{}",
+        wrong_type.body
+    );
+    let nested = app
+        .post_json("/v1/auth/login", json!({"email": 42, "password": "x"}))
+        .await;
+    nested.assert_problem(422, "invalid_body");
+    assert_eq!(nested.body["errors"][0]["field"], "email");
+    assert_eq!(nested.body["errors"][0]["message"], "must be a string");
 
     let wrong_type = app
         .send(

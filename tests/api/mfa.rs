@@ -391,7 +391,9 @@ async fn disabling_needs_both_password_and_code_and_makes_login_single_step_agai
                 .json(&json!({"password": PASSWORD})),
         )
         .await;
-    missing_code.assert_problem(422, "missing_field");
+    // A missing code is refused as a wrong one is, naming it.
+    missing_code.assert_problem(403, "reauthentication_failed");
+    assert_eq!(missing_code.body["errors"][0]["field"], "code");
     assert_eq!(app.get("/v1/me/mfa", token).await.body["enabled"], true);
 
     let disabled = app

@@ -165,3 +165,30 @@ async fn five_wrong_codes_kill_a_pending_factor() {
         .await;
     assert_eq!(activated.status, 200, "{}", activated.body);
 }
+
+#[actix_web::test]
+async fn a_missing_current_password_is_refused_as_a_wrong_one_is_naming_it() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up("ada@example.com").await;
+    let refused = app
+        .send(
+            app.authed(Method::POST, "/v1/me/password", &ada.token)
+                .json(&json!({"new_password": "a brand new passphrase"})),
+        )
+        .await;
+    refused.assert_problem(403, "reauthentication_failed");
+    assert_eq!(refused.body["errors"][0]["field"], "current_password");
+    let refused = app
+        .send(
+            app.authed(Method::POST, "/v1/me/email", &ada.token)
+                .json(&json!({"email": "ada@example.org"})),
+        )
+        .await;
+    refused.assert_problem(403, "reauthentication_failed");
+    assert_eq!(refused.body["errors"][0]["field"], "password");
+    assert_eq!(
+        app.session_check(&ada.token).await,
+        200,
+        "a slip is no sign-out"
+    );
+}

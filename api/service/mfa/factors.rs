@@ -78,7 +78,8 @@ pub fn status(cx: &mut Context<'_>, account_id: &AccountId) -> Result<MfaStatus>
 pub struct StepUp {
     /// Required, but for accounts without a password (see `step_up::Proof`).
     pub password: Option<Secret>,
-    pub code: Secret,
+    /// Required; a missing one is refused naming it, as a wrong one is.
+    pub code: Option<Secret>,
 }
 
 impl StepUp {
@@ -87,7 +88,7 @@ impl StepUp {
             password_field: "password",
             code_field: "code",
             password: self.password,
-            code: Some(self.code),
+            code: self.code,
             session_id: caller.session_id.clone(),
         }
     }

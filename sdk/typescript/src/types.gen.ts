@@ -240,7 +240,7 @@ export type ChangeEmailRequest = {
      */
     email: string;
     /**
-     * The account's password.
+     * The account's password. Left out: 403 `reauthentication_failed` naming it.
      */
     password: string;
     /**
@@ -250,6 +250,9 @@ export type ChangeEmailRequest = {
 };
 
 export type ChangePasswordRequest = {
+    /**
+     * Left out: 403 `reauthentication_failed` naming it, as a wrong one is.
+     */
     current_password: string;
     /**
      * 8 to 256 characters, not a common or easily guessed password (else 422).
@@ -1662,7 +1665,8 @@ export type StepUpRequest = {
      */
     password?: string | null;
     /**
-     * A current authenticator code, or an unused recovery code.
+     * A current authenticator code, or an unused recovery code. Left out: 403
+     * `reauthentication_failed` naming it.
      */
     code: string;
 };

@@ -18,7 +18,7 @@ class ChangeEmailRequest:
 
     Attributes:
         email (str): The new address; trimmed and lower-cased.
-        password (str): The account's password.
+        password (str): The account's password. Left out: 403 `reauthentication_failed` naming it.
         code (None | str | Unset): A current authenticator code or an unused recovery code: required when MFA is on.
     """
 

@@ -17,7 +17,7 @@ class ChangePasswordRequest:
         {'code': '123456', 'current_password': 'correct horse battery staple', 'new_password': 'a brand new passphrase'}
 
     Attributes:
-        current_password (str):
+        current_password (str): Left out: 403 `reauthentication_failed` naming it, as a wrong one is.
         new_password (str): 8 to 256 characters, not a common or easily guessed password (else 422).
         code (None | str | Unset): A current authenticator code or an unused recovery code: required when MFA is on.
         revoke_api_keys (bool | Unset): Also revoke every API key of the account (default false), when they may have

@@ -17,7 +17,8 @@ class StepUpRequest:
         {'code': '123456', 'password': 'correct horse battery staple'}
 
     Attributes:
-        code (str): A current authenticator code, or an unused recovery code.
+        code (str): A current authenticator code, or an unused recovery code. Left out: 403
+            `reauthentication_failed` naming it.
         password (None | str | Unset): The account's current password. Required, but for accounts provisioned by single
             sign-on, which have none: they confirm with a sign-in at their identity provider within
             the last 10 minutes (else 403 `reauthentication_required`).
