@@ -125,6 +125,9 @@ impl AddressResolver {
     pub async fn addresses(&self, name: &str) -> Result<Vec<IpAddr>, String> {
         let resolver = made(&self.resolver, self.server, |options| {
             options.ip_strategy = LookupIpStrategy::Ipv4AndIpv6;
+            // Both families may be asked one after the other: a resolver that does not answer
+            // costs the request twice this, and a request should not wait longer than that.
+            options.timeout = std::time::Duration::from_secs(3);
         })?;
         match resolver.lookup_ip(fqdn(name).as_str()).await {
             Ok(lookup) if lookup.iter().next().is_some() => Ok(lookup.iter().collect()),

@@ -1,5 +1,6 @@
 //! Support's calls, authorised by an operator key (`tessera admin create-operator-key`).
 
+use super::body::Query;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -37,7 +38,7 @@ pub struct AccountQuery {
 pub async fn find_accounts(
     state: web::Data<AppState>,
     _operator: Operator,
-    query: web::Query<AccountQuery>,
+    query: Query<AccountQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let email = query.into_inner().email;
     let found = state
@@ -148,7 +149,7 @@ pub enum OutboxStatusFilter {
 pub async fn list_outbox(
     state: web::Data<AppState>,
     _operator: Operator,
-    query: web::Query<OutboxQuery>,
+    query: Query<OutboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;

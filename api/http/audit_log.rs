@@ -1,3 +1,4 @@
+use super::body::Query;
 use actix_web::{HttpResponse, get, web};
 
 use super::error::ApiError;
@@ -27,7 +28,7 @@ use crate::state::AppState;
 pub async fn list(
     state: web::Data<AppState>,
     reader: Reader,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let account_id = reader.require(Scope::AuditLogRead)?.clone();
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;

@@ -57,6 +57,17 @@ fn from_object<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Resu
 /// A field that does not fit, said in this server's words and named in `errors` (serde's own
 /// text names Rust types and may quote the value sent, a password say).
 fn field_error(path: &str, message: &str) -> ApiError {
+    misfit(Place::Body, path, message)
+}
+
+/// Where a misfit was found.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Body,
+    Query,
+}
+
+fn misfit(place: Place, path: &str, message: &str) -> ApiError {
     let within = |name: &str| match path {
         "" | "." => name.to_string(),
         _ => format!("{path}.{name}"),
@@ -83,15 +94,35 @@ fn field_error(path: &str, message: &str) -> ApiError {
     } else {
         let text = match message.split_once(", expected ") {
             Some((_, expected)) => format!("must be {}", plain_type(expected)),
+            // Text parsed as a number or a boolean (query parameters, forms).
+            None if message.contains("digit")
+                || message.contains("integer")
+                || message.contains("number too") =>
+            {
+                "must be a whole number".to_string()
+            }
+            None if message.contains("`true` or `false`") => "must be true or false".to_string(),
             // A message of this server's own (a custom deserializer).
             None => message.to_string(),
         };
         (ErrorCode::InvalidBody, path.to_string(), "invalid", text)
     };
-    let detail = match code {
-        ErrorCode::UnknownField => "The body has a field this request does not take; see `errors`.",
-        ErrorCode::MissingField => "The body lacks a required field; see `errors`.",
-        _ => "A field of the body has the wrong type or value; see `errors`.",
+    let (code, detail) = match (place, code) {
+        (Place::Query, _) => (
+            ErrorCode::InvalidQueryParameter,
+            "A query parameter is unknown, missing or invalid; see `errors`.",
+        ),
+        (Place::Body, ErrorCode::UnknownField) => (
+            code,
+            "The body has a field this request does not take; see `errors`.",
+        ),
+        (Place::Body, ErrorCode::MissingField) => {
+            (code, "The body lacks a required field; see `errors`.")
+        }
+        (Place::Body, _) => (
+            code,
+            "A field of the body has the wrong type or value; see `errors`.",
+        ),
     };
     ApiError::from(
         crate::service::Error::denied_because(code, detail)
@@ -144,6 +175,37 @@ pub fn path_config() -> web::PathConfig {
         )
         .into()
     })
+}
+
+/// Query parameters, read as `web::Query` reads them but naming the parameter that does not
+/// fit (in `errors`, as for bodies).
+pub struct Query<T>(pub T);
+
+impl<T> Query<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let pairs = form_urlencoded::parse(req.query_string().as_bytes());
+        let read = serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(pairs));
+        std::future::ready(read.map(Query).map_err(|e| {
+            let path = e.path().to_string();
+            misfit(Place::Query, &path, &e.inner().to_string())
+        }))
+    }
 }
 
 pub fn query_config() -> web::QueryConfig {

@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, delete, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::body::{Body, CsvBody, PasswordBody};
+use super::body::{Body, CsvBody, PasswordBody, Query};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::mfa::ActivationAnswer;
@@ -158,7 +158,7 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let org_id = OrgId::from(id.into_inner());
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
@@ -189,7 +189,7 @@ pub async fn list(
 pub async fn free_to_bind(
     state: web::Data<AppState>,
     enroller: Enroller,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
     let page = state
@@ -235,7 +235,7 @@ pub async fn remove(
     caller: Caller,
     client: ClientInfo,
     ids: web::Path<(uuid::Uuid, uuid::Uuid)>,
-    query: web::Query<RemoveQuery>,
+    query: Query<RemoveQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (org_id, token_id) = ids.into_inner();
     let (org_id, token_id) = (OrgId::from(org_id), token_id.to_string());

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::{LoginResponse, login_response};
-use super::body::{Body, PasswordBody};
+use super::body::{Body, PasswordBody, Query};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::orgs::org_id;
@@ -102,7 +102,7 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let org_id = org_id(id);
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;

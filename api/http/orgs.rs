@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::body::{Body, PasswordBody};
+use super::body::{Body, PasswordBody, Query};
 use super::error::ApiError;
 use super::page_types::{AuditEventPage, MemberPage, MembershipPage};
 use super::sessions::ListQuery;
@@ -229,7 +229,7 @@ pub async fn members(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
-    query: web::Query<MembersQuery>,
+    query: Query<MembersQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let org_id = org_id(id);
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
@@ -416,7 +416,7 @@ pub async fn audit_log(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let org_id = org_id(id);
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
@@ -594,7 +594,7 @@ pub async fn reset_member_mfa(
 pub async fn my_orgs(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
     let page = state

@@ -1,3 +1,4 @@
+use super::body::Query;
 use actix_web::{HttpResponse, delete, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -68,7 +69,7 @@ pub struct ListQuery {
 pub async fn list(
     state: web::Data<AppState>,
     reader: Reader,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let account_id = reader.require(Scope::SessionsRead)?.clone();
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;

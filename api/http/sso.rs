@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{LoginResponse, login_response};
-use super::body::{Body, PasswordBody};
+use super::body::{Body, PasswordBody, Query};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::orgs::org_id;
@@ -541,7 +541,7 @@ fn missing_state() -> ApiError {
 pub async fn callback_redirect(
     state: web::Data<AppState>,
     client: ClientInfo,
-    query: web::Query<SsoCallbackQuery>,
+    query: Query<SsoCallbackQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let flow_state = Secret::new(query.state.ok_or_else(missing_state)?);
@@ -597,9 +597,9 @@ pub struct SsoCallbackRequest {
     pub state: String,
     /// The authorization code from the provider's redirect.
     pub code: Option<String>,
-    /// Required with `code`: the PKCE verifier the app kept, whose S256 it sent to
-    /// `POST /v1/auth/sso/start` as `code_challenge`.
-    #[schema(value_type = Option<String>, min_length = 43, max_length = 128, pattern = "^[A-Za-z0-9._~-]{43,128}$")]
+    /// The PKCE verifier the app kept, whose S256 it sent to `POST /v1/auth/sso/start` as
+    /// `code_challenge` (the app has it, with a code or with the provider's error alike).
+    #[schema(value_type = String, required = true, min_length = 43, max_length = 128, pattern = "^[A-Za-z0-9._~-]{43,128}$")]
     pub code_verifier: Option<Secret>,
     /// The provider's error instead of a code (`access_denied`…).
     pub error: Option<String>,
@@ -824,7 +824,7 @@ pub async fn link(
 pub async fn list_identities(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
     let page = state

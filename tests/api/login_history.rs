@@ -78,9 +78,12 @@ async fn history_shows_successes_and_failures_with_reasons_newest_first_and_pagi
     app.get("/v1/me/login-history?limit=0", &user.token)
         .await
         .assert_problem(400, "invalid_limit");
-    app.get("/v1/me/login-history?limit=many", &user.token)
-        .await
-        .assert_problem(400, "invalid_query_parameter");
+    let many = app
+        .get("/v1/me/login-history?limit=many", &user.token)
+        .await;
+    many.assert_problem(400, "invalid_query_parameter");
+    assert_eq!(many.body["errors"][0]["field"], "limit");
+    assert_eq!(many.body["errors"][0]["message"], "must be a whole number");
 }
 
 #[actix_web::test]

@@ -1450,10 +1450,10 @@ export type SsoCallbackRequest = {
      */
     code?: string | null;
     /**
-     * Required with `code`: the PKCE verifier the app kept, whose S256 it sent to
-     * `POST /v1/auth/sso/start` as `code_challenge`.
+     * The PKCE verifier the app kept, whose S256 it sent to `POST /v1/auth/sso/start` as
+     * `code_challenge` (the app has it, with a code or with the provider's error alike).
      */
-    code_verifier?: string | null;
+    code_verifier: string;
     /**
      * The provider's error instead of a code (`access_denied`…).
      */

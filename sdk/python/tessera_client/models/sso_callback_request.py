@@ -19,17 +19,17 @@ class SsoCallbackRequest:
 
     Attributes:
         state (str): The `state` from the provider's redirect.
+        code_verifier (str): The PKCE verifier the app kept, whose S256 it sent to `POST /v1/auth/sso/start` as
+            `code_challenge` (the app has it, with a code or with the provider's error alike).
         code (None | str | Unset): The authorization code from the provider's redirect.
-        code_verifier (None | str | Unset): Required with `code`: the PKCE verifier the app kept, whose S256 it sent to
-            `POST /v1/auth/sso/start` as `code_challenge`.
         error (None | str | Unset): The provider's error instead of a code (`access_denied`…).
         error_description (None | str | Unset): Logged, never passed on: a refusal is described in this server's words.
         iss (None | str | Unset): The provider's issuer (RFC 9207), when its redirect carried one.
     """
 
     state: str
+    code_verifier: str
     code: None | str | Unset = UNSET
-    code_verifier: None | str | Unset = UNSET
     error: None | str | Unset = UNSET
     error_description: None | str | Unset = UNSET
     iss: None | str | Unset = UNSET
@@ -37,17 +37,13 @@ class SsoCallbackRequest:
     def to_dict(self) -> dict[str, Any]:
         state = self.state
 
+        code_verifier = self.code_verifier
+
         code: None | str | Unset
         if isinstance(self.code, Unset):
             code = UNSET
         else:
             code = self.code
-
-        code_verifier: None | str | Unset
-        if isinstance(self.code_verifier, Unset):
-            code_verifier = UNSET
-        else:
-            code_verifier = self.code_verifier
 
         error: None | str | Unset
         if isinstance(self.error, Unset):
@@ -72,12 +68,11 @@ class SsoCallbackRequest:
         field_dict.update(
             {
                 "state": state,
+                "code_verifier": code_verifier,
             }
         )
         if code is not UNSET:
             field_dict["code"] = code
-        if code_verifier is not UNSET:
-            field_dict["code_verifier"] = code_verifier
         if error is not UNSET:
             field_dict["error"] = error
         if error_description is not UNSET:
@@ -92,6 +87,8 @@ class SsoCallbackRequest:
         d = dict(src_dict)
         state = d.pop("state")
 
+        code_verifier = d.pop("code_verifier")
+
         def _parse_code(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -100,15 +97,6 @@ class SsoCallbackRequest:
             return cast(None | str | Unset, data)
 
         code = _parse_code(d.pop("code", UNSET))
-
-        def _parse_code_verifier(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        code_verifier = _parse_code_verifier(d.pop("code_verifier", UNSET))
 
         def _parse_error(data: object) -> None | str | Unset:
             if data is None:
@@ -139,8 +127,8 @@ class SsoCallbackRequest:
 
         sso_callback_request = cls(
             state=state,
-            code=code,
             code_verifier=code_verifier,
+            code=code,
             error=error,
             error_description=error_description,
             iss=iss,
