@@ -17,6 +17,7 @@ use super::passwords;
 use super::phone_numbers;
 use super::secret::Secret;
 use super::sessions::{self, Aal, Caller, IssuedSession};
+use super::throttle::{self, Credential, Guard};
 use crate::db::models::AccountRow;
 use crate::db::schema::accounts;
 use crate::db::{DbConnection, from_db, to_db};
@@ -217,12 +218,19 @@ pub fn verify_whatsapp(
                 "This server sends no WhatsApp messages, so no code was sent to the number.",
             ));
         }
+        // Counted with the account's other codes: the lockouts bound guessing here too.
+        let guard = Guard::new(Credential::SecondFactor, account_id, &cx.client.ip_key());
+        let ticket = match throttle::admit(cx, &guard)? {
+            Decision::Done(ticket) => ticket,
+            Decision::Refused(locked) => return Ok(Decision::Refused(locked)),
+        };
         if !sent_codes::use_code(
             cx,
             Target::ProfileWhatsapp(account_id),
             Purpose::Verification,
             code,
         )? {
+            throttle::reject(cx, &guard, ticket)?;
             return Ok(Decision::Refused(
                 Error::denied(ErrorCode::ReauthenticationFailed).with(|d| {
                     d.errors = vec![FieldError::new(
@@ -233,6 +241,7 @@ pub fn verify_whatsapp(
                 }),
             ));
         }
+        throttle::undo(cx, &guard)?;
         diesel::update(accounts::table.find(account_id.as_str()))
             .set(accounts::whatsapp_verified_at.eq(Some(to_db(cx.now))))
             .execute(cx.conn)?;

@@ -557,3 +557,35 @@ async fn a_phone_only_account_confirms_changes_with_a_code_sent_for_them() {
         false
     );
 }
+
+#[actix_web::test]
+async fn guesses_at_the_whatsapp_numbers_code_count_towards_the_lockout() {
+    let app = TestApp::builder()
+        .settings(|s| s.dev_log_codes = true)
+        .spawn()
+        .await;
+    let ada = app.sign_up("ada@example.com").await;
+    let set = app
+        .send(
+            app.authed(Method::PATCH, "/v1/me", &ada.token)
+                .json(&json!({"whatsapp_number": PHONE, "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    let guess = |code: &'static str| {
+        app.send(
+            app.authed(Method::POST, "/v1/me/whatsapp/verify", &ada.token)
+                .json(&json!({"code": code})),
+        )
+    };
+    // Ten wrong guesses from one address (the code itself dies after five)...
+    for _ in 0..10 {
+        guess("000000")
+            .await
+            .assert_problem(403, "reauthentication_failed");
+    }
+    // ...and that address is locked out of second-factor codes, as for any other code.
+    guess("000000")
+        .await
+        .assert_problem(429, "too_many_attempts");
+}
