@@ -195,6 +195,22 @@ pub fn build_state_with_pool(
              written to the log instead of being sent"
         );
     }
+    let unnamed: Vec<&str> = [
+        ("TESSERA_RESET_URL", &settings.reset_url),
+        ("TESSERA_INVITE_URL", &settings.invite_url),
+        ("TESSERA_VERIFY_EMAIL_URL", &settings.verify_email_url),
+    ]
+    .into_iter()
+    .filter(|(_, url)| url.as_deref().is_none_or(|u| u.trim().is_empty()))
+    .map(|(name, _)| name)
+    .collect();
+    if !unnamed.is_empty() {
+        tracing::warn!(
+            "{} not set: links in emails lead to this server's own explanation pages \
+             (/reset-password, /accept-invitation, /verify-email); set them to your front-end's pages",
+            unnamed.join(", ")
+        );
+    }
     Ok(AppState::new(Inner {
         readers: db::build_read_pool(&settings.database_url(), settings.worker_count()),
         pool,
@@ -266,6 +282,7 @@ pub fn build_app(
                 }
             }),
         )
+        .configure(http::link_pages::routes)
         .route(
             "/docs",
             web::get().to(|| async {

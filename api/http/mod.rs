@@ -15,6 +15,7 @@ pub mod hardware_tokens;
 pub mod health;
 pub mod introspection;
 pub mod invitations;
+pub mod link_pages;
 pub mod login_history;
 pub mod me;
 pub mod mfa;

@@ -190,3 +190,42 @@ async fn a_frozen_account_cannot_be_reset_out_of_its_freeze() {
         "no link for a frozen account"
     );
 }
+
+#[actix_web::test]
+async fn without_a_front_end_page_the_emailed_link_explains_itself_instead_of_a_404() {
+    let app = TestApp::spawn().await;
+    for (path, setting) in [
+        ("/reset-password", "TESSERA_RESET_URL"),
+        ("/accept-invitation", "TESSERA_INVITE_URL"),
+        ("/verify-email", "TESSERA_VERIFY_EMAIL_URL"),
+    ] {
+        let reply = app
+            .http
+            .get(app.url(&format!("{path}?token=tsr_<script>alert(1)</script>")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), 200, "{path}");
+        let headers = reply.headers().clone();
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .starts_with("default-src 'none'")
+        );
+        assert_eq!(headers["cache-control"], "no-store");
+        let html = reply.text().await.unwrap();
+        assert!(html.contains(setting), "{html}");
+        // Nothing from the address is written into the page.
+        assert!(
+            !html.contains("<script") && !html.contains("tsr_"),
+            "{html}"
+        );
+    }
+}
