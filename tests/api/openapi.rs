@@ -184,3 +184,16 @@ fn every_reference_in_the_spec_resolves() {
         assert!(spec.pointer(pointer).is_some(), "{target} does not resolve");
     }
 }
+
+#[test]
+fn the_readmes_typescript_example_is_the_one_ci_runs() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/sdk/e2e/readme.ts")).unwrap();
+    let code = &example[example.find("import ").unwrap()..];
+    assert!(
+        readme.contains(&format!("```ts\n{code}```\n")),
+        "README.md's TypeScript example differs from sdk/e2e/readme.ts"
+    );
+}
