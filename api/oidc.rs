@@ -52,6 +52,9 @@ pub enum OidcError {
     Status(u16),
     #[error("the identity provider's {0} is not valid")]
     Invalid(&'static str),
+    /// Bigger than any real one: not read into memory.
+    #[error("the identity provider's {0} is too large")]
+    TooLarge(&'static str),
     /// The provider's `error`: for the log, never for the front-end.
     #[error("the identity provider refused the code: {0}")]
     CodeRefused(String),
@@ -348,10 +351,7 @@ impl OidcClient {
             .form(&form);
         let response = self.send(request, "token_endpoint").await?;
         let status = response.status();
-        let body: TokenResponse = response
-            .json()
-            .await
-            .map_err(|_| OidcError::Invalid("token response"))?;
+        let body: TokenResponse = read_json(response, "token response").await?;
         if !status.is_success() {
             return Err(OidcError::CodeRefused(
                 body.error.unwrap_or_else(|| status.as_u16().to_string()),
@@ -386,11 +386,7 @@ impl OidcClient {
             return Err(OidcError::Status(response.status().as_u16()));
         }
         // A signed (JWT) answer is not read: only the plain JSON one.
-        response
-            .json()
-            .await
-            .map(Some)
-            .map_err(|_| OidcError::Invalid("userinfo response"))
+        read_json(response, "userinfo response").await.map(Some)
     }
 
     /// Sends `request` to the provider's `endpoint` (its discovery field name). Its host is
@@ -425,8 +421,38 @@ impl OidcClient {
         if !response.status().is_success() {
             return Err(OidcError::Status(response.status().as_u16()));
         }
-        response.json().await.map_err(|_| OidcError::Invalid(what))
+        read_json(response, what).await
     }
+}
+
+/// The most a provider's answer may be. Discovery documents, key sets and token answers are a
+/// few kilobytes; anything bigger is refused before it is held in memory (any account can
+/// name a provider, so its answers are anyone's).
+const MAX_RESPONSE_BYTES: usize = 256 * 1024;
+
+/// Reads a JSON answer of at most [`MAX_RESPONSE_BYTES`], chunk by chunk.
+async fn read_json<T: serde::de::DeserializeOwned>(
+    mut response: reqwest::Response,
+    what: &'static str,
+) -> Result<T, OidcError> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > MAX_RESPONSE_BYTES as u64)
+    {
+        return Err(OidcError::TooLarge(what));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| OidcError::Unreachable(without_url(&e)))?
+    {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(OidcError::TooLarge(what));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice(&body).map_err(|_| OidcError::Invalid(what))
 }
 
 /// reqwest's error text, without the URL it adds (the caller knows which one it was).
@@ -516,6 +542,24 @@ mod tests {
                 .await
                 .unwrap_err(),
             OidcError::Invalid("discovery document (another issuer)")
+        );
+    }
+
+    #[actix_web::test]
+    async fn an_answer_bigger_than_any_real_one_is_refused_unread() {
+        let server = MockServer::start().await;
+        let issuer = server.uri();
+        // A discovery document padded to 1 MB, with and without its length announced.
+        let padded = json!({"issuer": issuer, "padding": "x".repeat(1024 * 1024)}).to_string();
+        Mock::given(method("GET"))
+            .and(path("/.well-known/openid-configuration"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(padded, "application/json"))
+            .mount(&server)
+            .await;
+        let client = OidcClient::new(true, None);
+        assert_eq!(
+            client.discover(&issuer, now()).await.unwrap_err(),
+            OidcError::TooLarge("discovery document")
         );
     }
 

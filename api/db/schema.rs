@@ -433,6 +433,8 @@ diesel::table! {
         login_code_digest -> Nullable<Text>,
         login_code_expires_at -> Nullable<Timestamp>,
         redeemed_at -> Nullable<Timestamp>,
+        /// A browser link's identity, held until the login code is exchanged (JSON).
+        identity -> Nullable<Text>,
     }
 }
 

@@ -94,10 +94,12 @@ pub async fn put_settings(
 ) -> Result<HttpResponse, ApiError> {
     let org_id = org_id(id);
     let (check_org, check_caller) = (org_id.clone(), caller.clone());
-    // Who may, before this server fetches anything the request names.
+    // Who may, and how often (counted as a password attempt, before this server fetches
+    // anything the request names).
     state
         .run(client.clone(), move |cx| {
-            crate::service::orgs::admin(cx, &check_org, &check_caller).map(drop)
+            crate::service::orgs::admin(cx, &check_org, &check_caller)?;
+            rate_limit::take(cx, &[Kind::Password])
         })
         .await?;
     // Fetched now, not from the cache: what is saved is checked as it resolves today.
@@ -135,7 +137,7 @@ pub async fn put_settings(
     let shown = state
         .run_hashing(
             client,
-            |cx| rate_limit::take(cx, &[Kind::Password]),
+            |_| Ok(()),
             move |cx, ()| settings::put(cx, &caller, &org_id, input, confirmation),
         )
         .await?;

@@ -234,3 +234,50 @@ async fn a_browser_sign_in_and_a_link_in_the_browser_need_the_front_ends_challen
         links.body
     );
 }
+
+#[actix_web::test]
+async fn a_colleague_lured_to_a_links_sign_in_page_links_nothing_to_the_one_who_started_it() {
+    let app = app().await;
+    let provider = TestProvider::start().await;
+    let (ada, org) = acme(&app, &provider, "idp", true).await;
+    let mallory = app.sign_up("mallory@acme.com").await;
+    app.join(&ada, &org, &mallory, "member").await;
+
+    // Mallory starts a link in her browser and sends its authorization URL to Grace.
+    let started = link(
+        &app,
+        &mallory,
+        &org,
+        json!({"exchange_challenge": s256(FRONT_END_VERIFIER)}),
+    )
+    .await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    let request = AuthorizationRequest::parse(started.body["authorization_url"].as_str().unwrap());
+    // Grace, signed in at the provider, is sent straight back to the callback.
+    let claims = provider.claims(&request, "grace-at-idp", "grace@acme.com", app.now_unix());
+    let code = provider.issue_code(&request, &claims);
+    let back = back_from_provider(
+        &app,
+        &[("code", code.as_str()), ("state", request.state.as_str())],
+    )
+    .await;
+    let (_, planted) = login_code_in(&back);
+
+    // Nothing is linked to Mallory: the link waits for the verifier only her front-end has.
+    let links = app.get("/v1/me/sso/identities", &mallory.token).await;
+    assert_eq!(links.body["items"], json!([]), "{}", links.body);
+    // Grace's own front-end cannot finish it either.
+    app.post_json(
+        "/v1/auth/sso/exchange",
+        json!({"login_code": planted, "exchange_verifier": "g".repeat(43)}),
+    )
+    .await
+    .assert_problem(400, "sso_login_code_invalid");
+
+    // Grace's next sign-in is hers: a new account of her own, not Mallory's.
+    let grace =
+        signed_in(&crate::sso::sso(&app, &provider, "grace-at-idp", "grace@acme.com").await);
+    assert_ne!(grace.account_id, mallory.account_id);
+    let me = app.get("/v1/me", &grace.token).await;
+    assert_eq!(me.body["email"], "grace@acme.com");
+}

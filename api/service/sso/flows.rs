@@ -447,7 +447,16 @@ pub fn hand_out_login_code(
     claimed: &Claimed,
     identity: &VerifiedIdentity,
 ) -> Result<Secret> {
-    let account_id = account_of(cx, claimed, identity)?;
+    // A link is written only when the login code comes back with the front-end's verifier:
+    // whoever's browser reached this callback, only the person who started the link can
+    // finish it (a colleague lured to the link's authorization URL links nothing).
+    let (account_id, held) = match &claimed.link_to {
+        Some(link_to) => (
+            link_to.clone(),
+            Some(serde_json::to_string(identity).map_err(Error::internal)?),
+        ),
+        None => (account_of(cx, claimed, identity)?, None),
+    };
     let login_code = Secret::new(random_token(LOGIN_CODE_PREFIX));
     let amr = serde_json::to_string(&identity.amr).map_err(Error::internal)?;
     cx.transaction(|cx| {
@@ -455,6 +464,7 @@ pub fn hand_out_login_code(
             .set((
                 sso_flows::account_id.eq(Some(account_id.as_str())),
                 sso_flows::amr.eq(Some(amr)),
+                sso_flows::identity.eq(held),
                 sso_flows::login_code_digest.eq(Some(token_digest(login_code.expose()))),
                 sso_flows::login_code_expires_at.eq(Some(to_db(cx.now + login_code_lifetime()))),
             ))
@@ -473,7 +483,7 @@ pub fn redeem(
     verifier: &Secret,
 ) -> Result<LoginOutcome> {
     let digest = token_digest(login_code.expose());
-    let (org_id, account_id, amr, challenge) = cx.transaction(|cx| {
+    let (org_id, account_id, amr, challenge, held) = cx.transaction(|cx| {
         let redeemed = diesel::update(
             sso_flows::table
                 .filter(sso_flows::login_code_digest.eq(&digest))
@@ -488,13 +498,21 @@ pub fn redeem(
                 "This login code is unknown, used or expired; sign in again.",
             ));
         }
-        let row: (String, Option<String>, Option<String>, Option<String>) = sso_flows::table
+        type Row = (
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let row: Row = sso_flows::table
             .filter(sso_flows::login_code_digest.eq(&digest))
             .select((
                 sso_flows::org_id,
                 sso_flows::account_id,
                 sso_flows::amr,
                 sso_flows::exchange_challenge,
+                sso_flows::identity,
             ))
             .first(cx.conn)?;
         Ok(row)
@@ -511,6 +529,15 @@ pub fn redeem(
     );
     let amr: Vec<String> = serde_json::from_str(amr.as_deref().unwrap_or("[]")).unwrap_or_default();
     let provider = settings::provider(cx.conn, &cx.env.sealer, &OrgId::from(org_id))?;
+    // A link held since the callback: its starter proved the verifier, so it is written now.
+    let account_id = match held {
+        Some(held) => {
+            let identity: VerifiedIdentity =
+                serde_json::from_str(&held).map_err(Error::internal)?;
+            cx.transaction(|cx| identities::resolve(cx, &provider, &identity, Some(&account_id)))?
+        }
+        None => account_id,
+    };
     sign_in::finish(cx, &provider, &account_id, &amr)
 }
 

@@ -27,7 +27,7 @@ pub struct Expected<'a> {
 }
 
 /// Who the provider says signed in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VerifiedIdentity {
     pub issuer: String,
     pub subject: String,
