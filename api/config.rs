@@ -43,7 +43,7 @@ pub struct Settings {
     #[arg(
         long,
         env = "TESSERA_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080"
+        default_value = DEFAULT_PUBLIC_URL
     )]
     pub public_url: String,
 
@@ -306,6 +306,16 @@ pub struct Settings {
     /// Worker threads for the HTTP server (default: one per core).
     #[arg(long, env = "TESSERA_WORKERS")]
     pub workers: Option<usize>,
+}
+
+/// `TESSERA_PUBLIC_URL` when it is not set.
+const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+
+impl Settings {
+    /// The public URL a server has when none is set.
+    pub fn default_public_url() -> &'static str {
+        DEFAULT_PUBLIC_URL
+    }
 }
 
 impl Default for Settings {

@@ -92,7 +92,11 @@ enum SpecFormat {
 
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+        // actix-web-prom warns on every /docs asset that it cannot spell the route's pattern
+        // out (the metrics still count it, under the pattern itself): not worth a log line.
+        .unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new("info,actix_server=warn,actix_web_prom=error")
+        });
     // Colour codes only for a person at a terminal, not for a file or a log collector.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
     let builder = tracing_subscriber::fmt()
@@ -305,7 +309,13 @@ fn serve(settings: Settings) -> ExitCode {
         };
         tessera::spawn_maintenance(state.clone());
         tessera::delivery::worker::spawn(state.clone());
-        tracing::info!(%addr, docs = %format!("{}/docs/", public_url.trim_end_matches('/')), "Tessera is listening");
+        // Without a public URL of its own the server is reached where it listens.
+        let base = if public_url == Settings::default_public_url() {
+            format!("http://{addr}")
+        } else {
+            public_url.trim_end_matches('/').to_string()
+        };
+        tracing::info!(%addr, docs = %format!("{base}/docs/"), "Tessera is listening");
         if let Some(metrics_addr) = metrics_addr {
             tracing::info!(%metrics_addr, "metrics listening at /metrics");
         }

@@ -197,3 +197,52 @@ fn the_readmes_typescript_example_is_the_one_ci_runs() {
         "README.md's TypeScript example differs from sdk/e2e/readme.ts"
     );
 }
+
+/// The first run as the README has it: the binary starts, says where the docs are, and the
+/// docs page loads without a warning in the log.
+#[test]
+fn on_first_run_the_docs_are_where_the_log_says_and_load_without_warnings() {
+    use std::io::{BufRead, BufReader};
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("TESSERA_DATA_DIR", data_dir.path())
+        .env("TESSERA_BIND", "127.0.0.1:0")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let listening = lines
+        .by_ref()
+        .map(Result::unwrap)
+        .find(|line| line.contains("Tessera is listening"))
+        .expect("the server says where it listens");
+    let docs = listening
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix("docs="))
+        .expect("and where the docs are")
+        .to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let http = reqwest::Client::new();
+        for asset in [
+            "",
+            "swagger-ui.css",
+            "swagger-ui-bundle.js",
+            "swagger-initializer.js",
+            "index.css",
+        ] {
+            let reply = http.get(format!("{docs}{asset}")).send().await.unwrap();
+            assert_eq!(reply.status(), 200, "{docs}{asset}");
+        }
+    });
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let after: Vec<String> = lines.map(Result::unwrap).collect();
+    let warnings: Vec<&String> = after.iter().filter(|l| l.contains("WARN")).collect();
+    assert!(warnings.is_empty(), "{warnings:#?}");
+}
