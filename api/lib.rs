@@ -266,7 +266,6 @@ pub fn build_app(
         .app_data(web::Data::new(state))
         .app_data(http::body::json_config())
         .app_data(http::body::path_config())
-        .app_data(http::body::query_config())
         .configure(http::configure)
         .split_for_parts();
     let yaml = spec.to_yaml().unwrap_or_default();

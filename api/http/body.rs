@@ -2,7 +2,7 @@
 //! actix's own extractors would answer in plain text.
 
 use actix_web::dev::{JsonBody, Payload, UrlEncoded};
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, UrlencodedError};
+use actix_web::error::{JsonPayloadError, PathError, UrlencodedError};
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
@@ -206,16 +206,6 @@ impl<T: serde::de::DeserializeOwned> FromRequest for Query<T> {
             misfit(Place::Query, &path, &e.inner().to_string())
         }))
     }
-}
-
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
-        ApiError::request(
-            ErrorCode::InvalidQueryParameter,
-            format!("A query parameter is invalid: {err}"),
-        )
-        .into()
-    })
 }
 
 /// The most a CSV upload may carry.

@@ -150,11 +150,6 @@ pub fn managed_by_idp(conn: &mut DbConnection, account: &AccountRow) -> Result<b
     Ok(identities.count().get_result::<i64>(conn)? > 0)
 }
 
-fn rate_limited(retry_after: Duration, detail: &str) -> Error {
-    Error::denied_because(ErrorCode::RateLimited, detail)
-        .with(|d| d.retry_after_secs = Some(retry_after.num_seconds().max(1)))
-}
-
 /// Refuses (429 `rate_limited` with `Retry-After`) within 30 seconds of the last email to
 /// the address, or past the account's 5 in the last hour.
 fn within_sending_limits(cx: &mut Context<'_>, account_id: &AccountId, email: &str) -> Result<()> {
@@ -173,13 +168,13 @@ fn within_sending_limits(cx: &mut Context<'_>, account_id: &AccountId, email: &s
     if let Some(latest) = latest
         && cx.now < latest + COOLDOWN
     {
-        return Err(rate_limited(
+        return Err(crate::service::rate_limit::refusal(
             latest + COOLDOWN - cx.now,
             "A verification email was just sent; wait a little before asking for another.",
         ));
     }
     if recent.len() as i64 >= SENDS_PER_HOUR {
-        return Err(rate_limited(
+        return Err(crate::service::rate_limit::refusal(
             from_db(recent[0].0) + Duration::hours(1) - cx.now,
             "Too many verification emails were sent to this account in the last hour; try \
              again later.",

@@ -188,6 +188,13 @@ fn take_one(cx: &mut Context<'_>, kind: Kind, key: &str) -> Result<()> {
     })
 }
 
+/// A 429 `rate_limited` refusal saying why, with `Retry-After` (at least a second): for the
+/// budgets counted elsewhere (codes and emails sent).
+pub fn refusal(retry_after: Duration, detail: &str) -> Error {
+    Error::denied_because(ErrorCode::RateLimited, detail)
+        .with(|d| d.retry_after_secs = Some(retry_after.num_seconds().max(1)))
+}
+
 /// Deletes buckets that are full again (their `tat` has passed), a batch at a time.
 pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize> {
     super::maintenance::in_batches(|| {

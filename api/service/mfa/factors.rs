@@ -186,7 +186,7 @@ pub fn remove(
             if active.len() == 1 {
                 return turn_off(cx, account_id, confirmed_with);
             }
-            if policy::removal_breaks_requirement(cx.conn, account_id, &factor.id)? {
+            if policy::removal_breaks_requirement(cx.conn, account_id, &active, &factor.id)? {
                 return Err(Error::denied_because(
                     ErrorCode::MfaRequiredByPolicy,
                     "An organisation you belong to accepts this factor and none of your others: \

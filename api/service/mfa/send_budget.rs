@@ -16,11 +16,11 @@ use serde_json::json;
 
 use crate::db::schema::{message_sends, messaging_cap_alerts};
 use crate::db::{DbConnection, from_db, to_db};
-use crate::error_code::ErrorCode;
 use crate::service::context::Context;
 use crate::service::error::{Error, Result};
 use crate::service::ids::row_id;
 use crate::service::outbox::Channel;
+use crate::service::rate_limit;
 use crate::service::webhooks;
 
 pub const DESTINATION_COOLDOWN: Duration = Duration::seconds(30);
@@ -63,11 +63,6 @@ fn destination_value(phone: &str) -> String {
     )
 }
 
-fn rate_limited(retry_after: Duration, detail: &str) -> Error {
-    Error::denied_because(ErrorCode::RateLimited, detail)
-        .with(|d| d.retry_after_secs = Some(retry_after.num_seconds().max(1)))
-}
-
 /// When the sends of a window, oldest first, free a place: the oldest leaves the window.
 fn frees_up(times: &[NaiveDateTime], window: Duration, now: DateTime<Utc>) -> Duration {
     times
@@ -91,7 +86,7 @@ pub fn spend(cx: &mut Context<'_>, channel: Channel, account_id: &str, phone: &s
     if let Some(latest) = to_destination.last().map(|at| from_db(*at))
         && cx.now < latest + DESTINATION_COOLDOWN
     {
-        return Err(rate_limited(
+        return Err(rate_limit::refusal(
             latest + DESTINATION_COOLDOWN - cx.now,
             "A code was just sent; wait a little before asking for another.",
         ));
@@ -104,14 +99,14 @@ pub fn spend(cx: &mut Context<'_>, channel: Channel, account_id: &str, phone: &s
         .select(message_sends::created_at)
         .load(cx.conn)?;
     if by_account.len() >= PER_ACCOUNT_HOURLY {
-        return Err(rate_limited(
+        return Err(rate_limit::refusal(
             frees_up(&by_account, Duration::hours(1), cx.now),
             "Too many codes were sent for this account in the last hour; try again later.",
         ));
     }
 
     if to_destination.len() >= PER_DESTINATION_DAILY {
-        return Err(rate_limited(
+        return Err(rate_limit::refusal(
             frees_up(&to_destination, Duration::days(1), cx.now),
             "Too many codes were sent to this number today; try again later.",
         ));
@@ -125,7 +120,7 @@ pub fn spend(cx: &mut Context<'_>, channel: Channel, account_id: &str, phone: &s
         .select(message_sends::created_at)
         .load(cx.conn)?;
     if from_address.len() >= cx.env.send_budget.per_address_hourly {
-        return Err(rate_limited(
+        return Err(rate_limit::refusal(
             frees_up(&from_address, Duration::hours(1), cx.now),
             "Too many codes were asked for from this network in the last hour; try again later.",
         ));
@@ -144,7 +139,7 @@ pub fn spend(cx: &mut Context<'_>, channel: Channel, account_id: &str, phone: &s
         let retry = oldest
             .map(|at| from_db(at) + Duration::days(1) - cx.now)
             .unwrap_or_else(|| Duration::hours(1));
-        return Err(rate_limited(
+        return Err(rate_limit::refusal(
             retry,
             &format!(
                 "This service has sent as many {} codes as it may today; try another method or later.",

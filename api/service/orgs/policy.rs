@@ -127,8 +127,12 @@ pub fn enrollment_deadline(
     conn: &mut DbConnection,
     account_id: &AccountId,
 ) -> Result<Option<DateTime<Utc>>> {
+    let requirements = requirements(conn, account_id)?;
+    if requirements.is_empty() {
+        return Ok(None);
+    }
     let kinds = crate::service::mfa::active_kinds(conn, account_id)?;
-    Ok(requirements(conn, account_id)?
+    Ok(requirements
         .iter()
         .filter(|(org, _)| !meets(org, &kinds))
         .map(|(_, r)| r.deadline)
@@ -141,20 +145,20 @@ pub fn mfa_required(conn: &mut DbConnection, account_id: &AccountId) -> Result<b
     Ok(!requirements(conn, account_id)?.is_empty())
 }
 
-/// Whether removing the factor `factor_id` would leave a requirement the account's factors
-/// meet now unmet.
+/// Whether removing the factor `removing` from the account's `active` factors would leave a
+/// requirement they meet now unmet.
 pub fn removal_breaks_requirement(
     conn: &mut DbConnection,
     account_id: &AccountId,
-    factor_id: &str,
+    active: &[MfaFactorRow],
+    removing: &str,
 ) -> Result<bool> {
-    let kinds = crate::service::mfa::active_kinds(conn, account_id)?;
-    let after: Vec<String> = mfa_factors::table
-        .filter(mfa_factors::account_id.eq(account_id.as_str()))
-        .filter(mfa_factors::status.eq(FactorState::Active.name()))
-        .filter(mfa_factors::id.ne(factor_id))
-        .select(mfa_factors::kind)
-        .load(conn)?;
+    let kinds: Vec<String> = active.iter().map(|f| f.kind.clone()).collect();
+    let after: Vec<String> = active
+        .iter()
+        .filter(|f| f.id != removing)
+        .map(|f| f.kind.clone())
+        .collect();
     Ok(requirements(conn, account_id)?
         .iter()
         .any(|(org, _)| meets(org, &kinds) && !meets(org, &after)))
@@ -167,8 +171,12 @@ pub fn enrollable_methods(
     conn: &mut DbConnection,
     account_id: &AccountId,
 ) -> Result<Option<Vec<FactorType>>> {
+    let requirements = requirements(conn, account_id)?;
+    if requirements.is_empty() {
+        return Ok(None);
+    }
     let kinds = crate::service::mfa::active_kinds(conn, account_id)?;
-    let restricting: Vec<Vec<FactorType>> = requirements(conn, account_id)?
+    let restricting: Vec<Vec<FactorType>> = requirements
         .iter()
         .filter(|(org, _)| !meets(org, &kinds))
         .filter_map(|(org, _)| allowed_methods(org))
