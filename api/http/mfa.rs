@@ -8,7 +8,7 @@ use super::extract::SessionDelivery;
 use super::session_cookie;
 use crate::service::mfa::FactorType;
 use crate::service::mfa::enrolment::{self, Activation, SentCodeEnrolment, TotpEnrolment};
-use crate::service::mfa::factors::{self, MfaStatus, StepUp};
+use crate::service::mfa::factors::{self, MfaStatus};
 use crate::service::mfa::recovery_codes::RecoveryCodes;
 use crate::service::mfa::sent_codes::{self, SentCode};
 use crate::service::mfa::step_up::Confirmation;
@@ -334,24 +334,13 @@ async fn with_step_up<T: Send + 'static>(
     caller: Caller,
     client: ClientInfo,
     body: StepUpRequest,
-    change: fn(&mut Context<'_>, &Caller, StepUp) -> crate::service::Result<T>,
+    change: impl FnOnce(&mut Context<'_>, &Caller, Confirmation) -> crate::service::Result<T>
+    + Send
+    + 'static,
 ) -> Result<T, ApiError> {
-    if let Some(password) = &body.password {
-        passwords::check_size("password", password)?;
-    }
-    if let Some(code) = &body.code {
-        mfa::check_code_shape("code", code)?;
-    }
-    let step_up = StepUp {
-        password: body.password,
-        code: body.code,
-    };
+    let confirmation = confirmation(body.password, body.code)?;
     state
-        .run_hashing(
-            client,
-            |cx| rate_limit::take(cx, &[Kind::Password]),
-            move |cx, ()| change(cx, &caller, step_up),
-        )
+        .run_confirming(client, true, move |cx| change(cx, &caller, confirmation))
         .await
 }
 
@@ -460,24 +449,15 @@ pub async fn remove_factor(
     id: web::Path<String>,
     Body(body): PasswordBody<StepUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(password) = &body.password {
-        passwords::check_size("password", password)?;
-    }
-    if let Some(code) = &body.code {
-        mfa::check_code_shape("code", code)?;
-    }
     let factor_id = FactorId::from(id.into_inner());
-    let step_up = StepUp {
-        password: body.password,
-        code: body.code,
-    };
-    state
-        .run_hashing(
-            client,
-            |cx| rate_limit::take(cx, &[Kind::Password]),
-            move |cx, ()| factors::remove(cx, &caller, &factor_id, step_up),
-        )
-        .await?;
+    with_step_up(
+        &state,
+        caller,
+        client,
+        body,
+        move |cx, caller, confirmation| factors::remove(cx, caller, &factor_id, confirmation),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -171,7 +171,7 @@ pub fn record(
     action: AuditAction,
     details: Option<serde_json::Value>,
 ) -> Result<()> {
-    insert(cx, account_id, account_id, None, action, details)
+    insert(cx, Some(account_id), account_id, None, action, details)
 }
 
 /// Records an event done to the account by a support operator (no account acts: the details
@@ -182,21 +182,7 @@ pub fn record_by_operator(
     action: AuditAction,
     details: Option<serde_json::Value>,
 ) -> Result<()> {
-    let row = AuditEventRow {
-        id: row_id(),
-        account_id: account_id.to_string(),
-        actor_account_id: None,
-        event: action.name().to_string(),
-        ip: cx.client.ip.clone(),
-        user_agent: cx.client.user_agent.clone(),
-        details: details.map(|d| d.to_string()),
-        occurred_at: to_db(cx.now),
-        org_id: None,
-    };
-    diesel::insert_into(audit_events::table)
-        .values(&row)
-        .execute(cx.conn)?;
-    announce(cx, &row)
+    insert(cx, None, account_id, None, action, details)
 }
 
 /// Records an event in an organisation, done by `actor` to `subject` (an account, or the
@@ -210,7 +196,7 @@ pub fn record_in_org(
     action: AuditAction,
     details: Option<serde_json::Value>,
 ) -> Result<()> {
-    insert(cx, actor, subject, Some(org_id), action, details)
+    insert(cx, Some(actor), subject, Some(org_id), action, details)
 }
 
 /// Records an event in an organisation done by a support operator from the command line (no
@@ -222,26 +208,13 @@ pub fn record_in_org_by_operator(
     action: AuditAction,
     details: Option<serde_json::Value>,
 ) -> Result<()> {
-    let row = AuditEventRow {
-        id: row_id(),
-        account_id: subject.to_string(),
-        actor_account_id: None,
-        event: action.name().to_string(),
-        ip: cx.client.ip.clone(),
-        user_agent: cx.client.user_agent.clone(),
-        details: details.map(|d| d.to_string()),
-        occurred_at: to_db(cx.now),
-        org_id: Some(org_id.to_string()),
-    };
-    diesel::insert_into(audit_events::table)
-        .values(&row)
-        .execute(cx.conn)?;
-    announce(cx, &row)
+    insert(cx, None, subject, Some(org_id), action, details)
 }
 
+/// Writes the event (`actor`: none when a support operator acts) and announces it.
 fn insert(
     cx: &mut Context<'_>,
-    actor: &AccountId,
+    actor: Option<&AccountId>,
     subject: &AccountId,
     org_id: Option<&OrgId>,
     action: AuditAction,
@@ -250,7 +223,7 @@ fn insert(
     let row = AuditEventRow {
         id: row_id(),
         account_id: subject.to_string(),
-        actor_account_id: Some(actor.to_string()),
+        actor_account_id: actor.map(ToString::to_string),
         event: action.name().to_string(),
         ip: cx.client.ip.clone(),
         user_agent: cx.client.user_agent.clone(),

@@ -58,7 +58,7 @@ pub fn password_login(
 ) -> Result<LoginOutcome> {
     let email = normalise_email(email);
     let account = find_by_email(cx.conn, &email)?;
-    let sso_org = sso::settings::org_for_email(cx.conn, &email)?;
+    let sso_org = crate::service::orgs::domains::sso_org_for_email(cx.conn, &email)?;
     if let (Some(org_id), Some(account)) = (&sso_org, &account)
         && sso::identities::signs_in_only_at(cx.conn, account, org_id)?
     {

@@ -249,11 +249,16 @@ fn unauthenticated() -> Error {
 
 /// A token that is no session token: said as what it is, so an integrator sees their mistake.
 fn not_a_session_token(token: &str) -> Error {
-    let detail = match token.get(..4) {
-        Some("tsk_") => "This route takes a session, not an API key.",
-        Some("tsi_") | Some("tso_") => "This route takes a session, not an integrator key.",
-        Some("tse_") => "An enrolment ticket opens enrolment only.",
-        _ => "A valid session token is required (cookie or bearer).",
+    use crate::service::{api_keys, introspection, mfa::tickets, operators};
+    let is = |prefix: &str| token.starts_with(prefix);
+    let detail = if is(api_keys::TOKEN_PREFIX) {
+        "This route takes a session, not an API key."
+    } else if is(introspection::TOKEN_PREFIX) || is(operators::TOKEN_PREFIX) {
+        "This route takes a session, not an integrator key."
+    } else if is(tickets::TOKEN_PREFIX) {
+        "An enrolment ticket opens enrolment only."
+    } else {
+        "A valid session token is required (cookie or bearer)."
     };
     Error::denied_because(ErrorCode::Unauthenticated, detail)
 }

@@ -35,7 +35,6 @@ use crate::service::error::{Error, FieldError, Result};
 use crate::service::history::{self, Attempt};
 use crate::service::ids::{AccountId, FactorId, OrgId, SessionId};
 use crate::service::orgs::hardware_tokens;
-use crate::service::outbox::Channel;
 use crate::service::phone_numbers;
 use crate::service::secret::Secret;
 use crate::service::sessions::{self, Aal, IssuedSession};
@@ -243,10 +242,9 @@ pub fn start_sent(
 ) -> Result<SentCodeEnrolment> {
     enroller.may_enrol(kind.name())?;
     let phone = phone.trim();
-    let channel = match kind {
-        FactorType::Whatsapp => Channel::Whatsapp,
-        _ => Channel::Sms,
-    };
+    let channel = kind
+        .channel()
+        .ok_or_else(|| Error::internal(format!("no codes are sent for {}", kind.name())))?;
     if let Some(error) =
         phone_numbers::check_destination(&cx.env.phone_numbers, channel, "phone", phone)
     {

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::FactorState;
 use super::recovery_codes::{self, RecoveryCodeSummary, RecoveryCodes};
-use super::step_up::{self, Proof, Requirement};
+use super::step_up::{self, Confirmation, Requirement};
 use crate::db::models::MfaFactorRow;
 use crate::db::schema::{accounts, mfa_factors};
 use crate::db::{from_db, to_db};
@@ -74,35 +74,15 @@ pub fn status(cx: &mut Context<'_>, account_id: &AccountId) -> Result<MfaStatus>
     })
 }
 
-/// The password and a current code, as the MFA changes below ask for them.
-pub struct StepUp {
-    /// Required, but for accounts without a password (see `step_up::Proof`).
-    pub password: Option<Secret>,
-    /// Required; a missing one is refused naming it, as a wrong one is.
-    pub code: Option<Secret>,
-}
-
-impl StepUp {
-    fn proof(self, caller: &Caller) -> Proof {
-        Proof {
-            password_field: "password",
-            code_field: "code",
-            password: self.password,
-            code: self.code,
-            session_id: caller.session_id.clone(),
-        }
-    }
-}
-
 /// Turns MFA off (password and code required): removes every factor and the recovery codes.
 /// Refused while an organisation requires MFA of the account.
-pub fn disable(cx: &mut Context<'_>, caller: &Caller, step_up: StepUp) -> Result<()> {
+pub fn disable(cx: &mut Context<'_>, caller: &Caller, confirmation: Confirmation) -> Result<()> {
     let account_id = caller.account_id();
     // Checked first too, so that a doomed request costs no password check.
     if policy::mfa_required(cx.conn, account_id)? {
         return Err(last_factor_required());
     }
-    let proof = step_up.proof(caller);
+    let proof = confirmation.proof(caller.session_id.clone());
     step_up::confirm(
         cx,
         account_id,
@@ -121,18 +101,29 @@ fn turn_off(
     if policy::mfa_required(cx.conn, account_id)? {
         return Err(last_factor_required());
     }
+    clear(cx, account_id, account_id)?;
+    let details = json!({"confirmed_with": confirmed_with});
+    audit::record(cx, account_id, AuditAction::MfaDisabled, Some(details))
+}
+
+/// Removes every factor of the account (pending ones too), its recovery codes and the hardware
+/// tokens it holds; when MFA was on, notes when and by whom (`by`: the account itself, or the
+/// admin who reset it) it went off. Returns how many active factors went.
+pub fn clear(cx: &mut Context<'_>, account_id: &AccountId, by: &AccountId) -> Result<usize> {
+    let active = super::active_kinds(cx.conn, account_id)?.len();
     diesel::delete(mfa_factors::table.filter(mfa_factors::account_id.eq(account_id.as_str())))
         .execute(cx.conn)?;
     recovery_codes::delete_all(cx.conn, account_id)?;
     hardware_tokens::release_all(cx.conn, account_id)?;
-    diesel::update(accounts::table.find(account_id.as_str()))
-        .set((
-            accounts::mfa_disabled_at.eq(Some(to_db(cx.now))),
-            accounts::mfa_disabled_by.eq(Some(account_id.as_str())),
-        ))
-        .execute(cx.conn)?;
-    let details = json!({"confirmed_with": confirmed_with});
-    audit::record(cx, account_id, AuditAction::MfaDisabled, Some(details))
+    if active > 0 {
+        diesel::update(accounts::table.find(account_id.as_str()))
+            .set((
+                accounts::mfa_disabled_at.eq(Some(to_db(cx.now))),
+                accounts::mfa_disabled_by.eq(Some(by.as_str())),
+            ))
+            .execute(cx.conn)?;
+    }
+    Ok(active)
 }
 
 fn last_factor_required() -> Error {
@@ -150,7 +141,7 @@ pub fn remove(
     cx: &mut Context<'_>,
     caller: &Caller,
     factor_id: &FactorId,
-    step_up: StepUp,
+    confirmation: Confirmation,
 ) -> Result<()> {
     let account_id = caller.account_id();
     let not_found = || Error::denied(ErrorCode::NotFound);
@@ -163,7 +154,7 @@ pub fn remove(
     if owned == 0 {
         return Err(not_found());
     }
-    let proof = step_up.proof(caller);
+    let proof = confirmation.proof(caller.session_id.clone());
     step_up::confirm(
         cx,
         account_id,
@@ -215,10 +206,10 @@ pub fn remove(
 pub fn regenerate_recovery_codes(
     cx: &mut Context<'_>,
     caller: &Caller,
-    step_up: StepUp,
+    confirmation: Confirmation,
 ) -> Result<RecoveryCodes> {
     let account_id = caller.account_id();
-    let proof = step_up.proof(caller);
+    let proof = confirmation.proof(caller.session_id.clone());
     step_up::confirm(
         cx,
         account_id,
@@ -236,10 +227,10 @@ pub fn regenerate_recovery_codes(
 pub fn reveal_recovery_codes(
     cx: &mut Context<'_>,
     caller: &Caller,
-    step_up: StepUp,
+    confirmation: Confirmation,
 ) -> Result<Vec<Secret>> {
     let account_id = caller.account_id();
-    let proof = step_up.proof(caller);
+    let proof = confirmation.proof(caller.session_id.clone());
     step_up::confirm(
         cx,
         account_id,

@@ -60,6 +60,15 @@ impl FactorType {
         FactorType::ALL.into_iter().find(|kind| kind.name() == text)
     }
 
+    /// The channel its codes are sent by (none for codes a device shows).
+    pub fn channel(self) -> Option<super::outbox::Channel> {
+        match self {
+            FactorType::Sms => Some(super::outbox::Channel::Sms),
+            FactorType::Whatsapp => Some(super::outbox::Channel::Whatsapp),
+            FactorType::Totp | FactorType::HardwareToken => None,
+        }
+    }
+
     /// Whether its codes are sent (SMS, WhatsApp) rather than shown by a device.
     pub fn is_sent(self) -> bool {
         matches!(self, FactorType::Sms | FactorType::Whatsapp)

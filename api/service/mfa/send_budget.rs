@@ -75,7 +75,8 @@ fn frees_up(times: &[NaiveDateTime], window: Duration, now: DateTime<Utc>) -> Du
 pub fn spend(cx: &mut Context<'_>, channel: Channel, account_id: &str, phone: &str) -> Result<()> {
     let day_ago = to_db(cx.now - Duration::days(1));
     let hour_ago = to_db(cx.now - Duration::hours(1));
-    let digests = cx.env.sealer.digest_candidates(&destination_value(phone));
+    let destination = destination_value(phone);
+    let digests = cx.env.sealer.digest_candidates(&destination);
 
     let to_destination: Vec<NaiveDateTime> = message_sends::table
         .filter(message_sends::destination_digest.eq_any(&digests))
@@ -153,7 +154,7 @@ pub fn spend(cx: &mut Context<'_>, channel: Channel, account_id: &str, phone: &s
             message_sends::id.eq(row_id()),
             message_sends::channel.eq(channel.name()),
             message_sends::account_id.eq(account_id),
-            message_sends::destination_digest.eq(cx.env.sealer.digest(&destination_value(phone))),
+            message_sends::destination_digest.eq(cx.env.sealer.digest(&destination)),
             message_sends::client_network.eq(&client_network),
             message_sends::created_at.eq(to_db(cx.now)),
         ))

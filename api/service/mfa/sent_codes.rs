@@ -124,14 +124,9 @@ impl Target<'_> {
 
     fn channel(&self) -> Result<Channel> {
         match self {
-            Target::Factor(factor) => match FactorType::parse(&factor.kind) {
-                Some(FactorType::Sms) => Ok(Channel::Sms),
-                Some(FactorType::Whatsapp) => Ok(Channel::Whatsapp),
-                _ => Err(Error::internal(format!(
-                    "no codes are sent for {}",
-                    factor.kind
-                ))),
-            },
+            Target::Factor(factor) => FactorType::parse(&factor.kind)
+                .and_then(FactorType::channel)
+                .ok_or_else(|| Error::internal(format!("no codes are sent for {}", factor.kind))),
             Target::ProfileWhatsapp(_) => Ok(Channel::Whatsapp),
         }
     }

@@ -65,8 +65,6 @@ pub fn sso_reauthentication_window() -> Duration {
 /// What a change asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Requirement {
-    /// The password (enrolling a factor).
-    Password,
     /// The password, and a code too once MFA is on (changing the password).
     PasswordAndCodeIfMfaIsOn,
     /// The password and a code; without MFA there is nothing to change (409).
@@ -114,17 +112,6 @@ pub fn verify<'a>(
     requirement: Requirement,
 ) -> Result<Verified<'a>> {
     let mfa_on = is_on(cx.conn, account_id)?;
-    // An account without a password proves itself with a recent sign-in at its provider, which
-    // Tessera does not see: once it has a Tessera factor, every change asks for that too.
-    let requirement = match requirement {
-        Requirement::Password
-            if mfa_on
-                && sso::has_no_password(&accounts::get(cx.conn, account_id)?.password_hash) =>
-        {
-            Requirement::PasswordAndCodeIfMfaIsOn
-        }
-        other => other,
-    };
     let code = match (requirement, mfa_on, &proof.code) {
         (Requirement::PasswordAndCode, false, _) => {
             return Err(Error::denied_because(
@@ -132,7 +119,7 @@ pub fn verify<'a>(
                 "The account has no active second factor.",
             ));
         }
-        (Requirement::Password, _, _) | (Requirement::PasswordAndCodeIfMfaIsOn, false, _) => None,
+        (Requirement::PasswordAndCodeIfMfaIsOn, false, _) => None,
         (_, true, None) => {
             return Err(refused(
                 proof.code_field,

@@ -60,11 +60,10 @@ fn within_sending_caps(cx: &mut Context<'_>, inviter: &AccountId, email: &str) -
         .count()
         .get_result(cx.conn)?;
     if by_inviter >= PER_INVITER_PER_HOUR || to_address >= PER_ADDRESS_PER_HOUR {
-        return Err(Error::denied_because(
-            ErrorCode::RateLimited,
+        return Err(crate::service::rate_limit::refusal(
+            chrono::Duration::hours(1),
             "Too many invitations in the last hour; try again later.",
-        )
-        .with(|d| d.retry_after_secs = Some(3600)));
+        ));
     }
     Ok(())
 }

@@ -25,12 +25,12 @@ use super::audit::{self, AuditAction};
 use super::context::Context;
 use super::error::{Error, FieldError, Result};
 use super::ids::{AccountId, OrgId};
+use super::mfa::FactorType;
 use super::mfa::step_up::{self, Confirmation, Requirement};
-use super::mfa::{FactorType, recovery_codes};
 use super::pagination::{Cursor, Page, PageRequest, page_from};
 use super::sessions::Caller;
 use crate::db::models::{OrgMemberRow, OrgRow};
-use crate::db::schema::{accounts as account_rows, mfa_factors, org_members, orgs};
+use crate::db::schema::{accounts as account_rows, org_members, orgs};
 use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
 
@@ -730,25 +730,13 @@ pub fn reset_member_mfa(
     with_proof(cx, caller, confirmation, true, |cx| {
         check(cx)?;
         accounts::lock(cx.conn, member)?;
-        let removed =
-            diesel::delete(mfa_factors::table.filter(mfa_factors::account_id.eq(member.as_str())))
-                .execute(cx.conn)?;
-        recovery_codes::delete_all(cx.conn, member)?;
-        hardware_tokens::release_all(cx.conn, member)?;
+        // The member view keeps when and by whom: MFA was on, and an admin took it off.
+        let removed = crate::service::mfa::factors::clear(cx, member, caller.account_id())?;
         // The member lost their phone, or someone else has it: every way in made with it ends.
         let ended = crate::service::recovery::end_ways_in(cx, member, "mfa_reset")?;
         diesel::update(org_members::table.find((org_id.as_str(), member.as_str())))
             .set(org_members::mfa_clock_started_at.eq(Some(to_db(cx.now))))
             .execute(cx.conn)?;
-        // The member view keeps when and by whom: MFA was on, and an admin took it off.
-        if removed > 0 {
-            diesel::update(account_rows::table.find(member.as_str()))
-                .set((
-                    account_rows::mfa_disabled_at.eq(Some(to_db(cx.now))),
-                    account_rows::mfa_disabled_by.eq(Some(caller.account_id().as_str())),
-                ))
-                .execute(cx.conn)?;
-        }
         let mut details = ended.details();
         details["factors_removed"] = removed.into();
         audit::record_in_org(

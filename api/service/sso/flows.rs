@@ -180,7 +180,7 @@ pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
     let (org_id, login_hint) = match start.target {
         StartFor::Email(email) => {
             let email = normalise_email(&email);
-            let org = settings::org_for_email(cx.conn, &email)?;
+            let org = crate::service::orgs::domains::sso_org_for_email(cx.conn, &email)?;
             (org.ok_or_else(settings::not_configured)?, Some(email))
         }
         StartFor::Org(org_id) => (org_id, None),

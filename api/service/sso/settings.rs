@@ -320,11 +320,6 @@ pub fn delete(cx: &mut Context<'_>, caller: &Caller, org_id: &OrgId) -> Result<(
     })
 }
 
-/// The organisation that signs in `email`'s domain through SSO, if any: a verified domain.
-pub fn org_for_email(conn: &mut DbConnection, email: &str) -> Result<Option<OrgId>> {
-    domains::sso_org_for_email(conn, email)
-}
-
 /// The organisation's provider, its secret opened (404 `sso_not_configured` when it has none).
 pub fn provider(conn: &mut DbConnection, sealer: &Sealer, org_id: &OrgId) -> Result<Provider> {
     type Row = (String, String, String, String, String, i32);
