@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::crypto::keys::{KeyError, Keyring};
 use crate::crypto::sealing::Sealer;
 use crate::db::{self, DbConnection};
-use crate::service::{keyring, signing_keys};
+use crate::service::{instances, keyring, signing_keys};
 
 /// One key as `tessera keys list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,8 +76,8 @@ pub fn rotate_signing(settings: &Settings) -> Result<signing_keys::Rotation, Adm
         .map_err(|e| AdminError::Database(e.to_string()))
 }
 
-/// Adds a new key and makes it active. Running servers keep using the keyring they loaded
-/// until they restart.
+/// Adds a new key and makes it active. Running servers load it within
+/// `TESSERA_KEYRING_CHECK_SECONDS`.
 pub fn rotate(settings: &Settings) -> Result<String, AdminError> {
     Ok(Keyring::rotate(&settings.keys_dir(), Utc::now())?)
 }
@@ -107,18 +107,75 @@ pub fn list(settings: &Settings) -> Result<Vec<KeyListing>, AdminError> {
         .collect()
 }
 
-/// Re-seals everything under older keys with the active key; returns how many factors and
-/// recovery-code sets were re-sealed.
-pub fn reseal(settings: &Settings) -> Result<usize, AdminError> {
+/// The running instances, as they last reported (`tessera keys list`).
+pub fn running(settings: &Settings) -> Result<Vec<instances::Seen>, AdminError> {
+    let mut conn = connect(settings)?;
+    instances::live(&mut conn, Utc::now()).map_err(|e| AdminError::Database(e.to_string()))
+}
+
+/// Waits up to `wait` until every running instance holds `active` as its active key; refuses,
+/// naming the others, after that. Nothing may be re-sealed under a key a running server cannot
+/// open, and no server may still seal under a key about to be retired.
+fn wait_for_instances(
+    conn: &mut DbConnection,
+    active: &str,
+    wait: std::time::Duration,
+) -> Result<(), AdminError> {
+    let deadline = std::time::Instant::now() + wait;
+    let mut told = false;
+    loop {
+        let behind = instances::behind(conn, active, Utc::now())
+            .map_err(|e| AdminError::Database(e.to_string()))?;
+        if behind.is_empty() {
+            return Ok(());
+        }
+        let names = behind
+            .iter()
+            .map(|seen| {
+                format!(
+                    "{} started {} (active key {})",
+                    seen.host,
+                    seen.started_at.format("%Y-%m-%dT%H:%M:%SZ"),
+                    seen.keys.active
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        if std::time::Instant::now() >= deadline {
+            return Err(AdminError::Refused(format!(
+                "{} running instance(s) have not loaded the active key {active}: {names}. \
+                 Servers load a changed keyring within TESSERA_KEYRING_CHECK_SECONDS; one that \
+                 does not reads another keys directory. A server that stopped without a \
+                 graceful shutdown counts as running for a minute after it was last seen.",
+                behind.len()
+            )));
+        }
+        if !told {
+            eprintln!("waiting for running instances to load key {active}: {names}");
+            told = true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
+/// Re-seals everything under older keys with the active key, once every running instance
+/// has loaded it (waiting up to `wait`); returns how many items were re-sealed.
+pub fn reseal(settings: &Settings, wait: std::time::Duration) -> Result<usize, AdminError> {
     let keyring = Keyring::load(&settings.keys_dir())?;
     let sealer = Sealer::new(&keyring);
     let mut conn = connect(settings)?;
+    wait_for_instances(&mut conn, &keyring.active().id, wait)?;
     keyring::reseal_all(&mut conn, &sealer).map_err(|e| AdminError::Database(e.to_string()))
 }
 
-/// Removes a key from the keyring, refusing while anything is still sealed under it (or it
-/// is the active key).
-pub fn retire(settings: &Settings, key_id: &str) -> Result<(), AdminError> {
+/// Removes a key from the keyring, refusing while anything is still sealed under it, while
+/// it is the active key, or while a running instance has not loaded the active key (waiting
+/// up to `wait` for it).
+pub fn retire(
+    settings: &Settings,
+    key_id: &str,
+    wait: std::time::Duration,
+) -> Result<(), AdminError> {
     let keys_dir = settings.keys_dir();
     let keyring = Keyring::load(&keys_dir)?;
     if !keyring.keys().iter().any(|k| k.id == key_id) {
@@ -128,6 +185,7 @@ pub fn retire(settings: &Settings, key_id: &str) -> Result<(), AdminError> {
         return Err(KeyError::RetiringActiveKey(key_id.to_string()).into());
     }
     let mut conn = connect(settings)?;
+    wait_for_instances(&mut conn, &keyring.active().id, wait)?;
     let still_sealed = usage(&mut conn, key_id)?;
     if still_sealed > 0 {
         return Err(AdminError::Refused(format!(

@@ -285,6 +285,12 @@ pub struct Settings {
     #[arg(long, env = "TESSERA_OUTBOX_RETRY_SECONDS", default_value_t = 10)]
     pub outbox_retry_seconds: i64,
 
+    /// Seconds between two looks at the keyring file: a rotated keyring is in use within this
+    /// time, without a restart. Each look also tells the database which keys this instance
+    /// holds (`tessera keys reseal` and `retire` wait for every running instance). 1 to 30.
+    #[arg(long, env = "TESSERA_KEYRING_CHECK_SECONDS", default_value_t = 2)]
+    pub keyring_check_seconds: i64,
+
     /// Serve the Prometheus `/metrics` on this address (say an internal interface) instead of
     /// the API's port; the API port then answers 404 for it. Default: on the API port.
     #[arg(long, env = "TESSERA_METRICS_BIND")]
@@ -518,6 +524,23 @@ impl Settings {
             1,
             "second",
         )?;
+        at_least(
+            "TESSERA_KEYRING_CHECK_SECONDS",
+            self.keyring_check_seconds,
+            1,
+            "second",
+        )?;
+        if self.keyring_check_seconds > 30 {
+            // Each look is also the heartbeat, and an instance unseen for a minute counts as
+            // stopped: a longer wait would let `keys reseal` overlook a running instance.
+            return Err(invalid(
+                "TESSERA_KEYRING_CHECK_SECONDS",
+                format!(
+                    "must be at most 30 seconds (got {})",
+                    self.keyring_check_seconds
+                ),
+            ));
+        }
         self.check_messaging()?;
         at_least("TESSERA_SMS_DAILY_CAP", self.sms_daily_cap, 1, "message")?;
         at_least(

@@ -14,6 +14,7 @@ pub mod egress;
 pub mod error_code;
 pub mod geo;
 pub mod http;
+pub mod keyring_watch;
 pub mod metrics;
 pub mod oidc;
 pub mod openapi;
@@ -225,6 +226,10 @@ pub fn build_state_with_pool(
         geo,
         trusted_proxies,
         allowed_origins,
+        keyring_watch: keyring_watch::KeyringWatch::new(
+            settings.keys_dir(),
+            service::instances::Instance::new(chrono::Utc::now()),
+        ),
         settings,
     }))
 }
@@ -348,6 +353,7 @@ pub fn start(state: AppState) -> std::io::Result<Listening> {
     };
     spawn_activity_writer(state.clone());
     spawn_session_cache_poller(state.clone());
+    spawn_keyring_watch(state.clone());
     Ok(Listening {
         server: server.run(),
         addr,
@@ -385,6 +391,53 @@ fn spawn_session_cache_poller(state: AppState) {
             let _ = state.run(ClientInfo::default(), |_| Ok(())).await;
         }
     });
+}
+
+/// Looks at the keyring file every `TESSERA_KEYRING_CHECK_SECONDS` for as long as the server
+/// runs (see [`check_keyring`]).
+fn spawn_keyring_watch(state: AppState) {
+    let every = std::time::Duration::from_secs(
+        u64::try_from(state.settings.keyring_check_seconds).unwrap_or(2),
+    );
+    actix_web::rt::spawn(async move {
+        let mut every_check = tokio::time::interval(every);
+        every_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every_check.tick().await;
+            if let Err(e) = check_keyring(&state).await {
+                tracing::warn!(error = %e, "the keys this server holds were not reported");
+            }
+        }
+    });
+}
+
+/// One look at the keyring file: a changed keyring is loaded, and the keys held are reported
+/// to the database when they changed or a heartbeat is due. Returns whether they changed.
+/// The server does this on its own every few seconds; tests call it instead of waiting.
+pub async fn check_keyring(state: &AppState) -> Result<bool, http::error::ApiError> {
+    let watching = state.clone();
+    state
+        .run(ClientInfo::default(), move |cx| {
+            let env = cx.env;
+            let watch = &watching.keyring_watch;
+            // Liveness is measured by the wall clock (see `service::instances`).
+            watch.tick(&env.sealer, |held| {
+                service::instances::report(cx, &watch.instance, held, chrono::Utc::now())
+            })
+        })
+        .await
+}
+
+/// At a stop: this instance stops reporting and removes its row, so that it holds no key
+/// operation up.
+pub async fn leave(state: &AppState) -> Result<(), http::error::ApiError> {
+    let leaving = state.clone();
+    state
+        .run(ClientInfo::default(), move |cx| {
+            let watch = &leaving.keyring_watch;
+            watch.stop(|| service::instances::leave(cx, &watch.instance))
+        })
+        .await
 }
 
 /// Writes the session uses noted so far; also at a graceful stop.

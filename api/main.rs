@@ -1,4 +1,5 @@
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use tessera::clock::Clock;
@@ -67,20 +68,29 @@ enum AdminCommand {
 
 #[derive(Subcommand)]
 enum KeysCommand {
-    /// Add a new key and make it active; restart the servers to use it.
+    /// Add a new key and make it active; running servers load it within seconds.
     Rotate,
     /// Show each key: id, creation time, whether it is active, and how many sealed items it
-    /// still protects; then the token signing keys.
+    /// still protects; then the token signing keys and the running servers' keys.
     List,
-    /// Re-seal every secret and digest under older keys with the active key.
-    Reseal,
+    /// Re-seal every secret and digest under older keys with the active key, once every
+    /// running server has loaded it.
+    Reseal {
+        /// Seconds to wait for running servers to load the active key before refusing.
+        #[arg(long, default_value_t = 60)]
+        wait: u64,
+    },
     /// Make a new JWT signing key and retire the current one. Servers sign with the new key
     /// within a minute; the JWKS keeps the retired key until the tokens it signed expired.
     RotateSigning,
-    /// Remove a key; refused (exit 1) while anything is still sealed under it.
+    /// Remove a key; refused (exit 1) while anything is still sealed under it, or while a
+    /// running server has not loaded the active key.
     Retire {
         /// The key's id, as `tessera keys list` shows it.
         id: String,
+        /// Seconds to wait for running servers to load the active key before refusing.
+        #[arg(long, default_value_t = 60)]
+        wait: u64,
     },
 }
 
@@ -227,7 +237,11 @@ fn keys(settings: &Settings, action: KeysCommand) -> ExitCode {
     use tessera::admin;
     let outcome = match action {
         KeysCommand::Rotate => admin::rotate(settings).map(|id| {
-            println!("added key {id}; it is active from the next server start");
+            println!(
+                "added key {id}; running servers load it within TESSERA_KEYRING_CHECK_SECONDS \
+                 ({} s)",
+                settings.keyring_check_seconds
+            );
         }),
         KeysCommand::List => admin::list(settings)
             .map(|keys| {
@@ -259,10 +273,25 @@ fn keys(settings: &Settings, action: KeysCommand) -> ExitCode {
                         key.created_at.format("%Y-%m-%dT%H:%M:%SZ")
                     );
                 }
+            })
+            .and_then(|()| admin::running(settings))
+            .map(|running| {
+                println!("\nrunning servers (seen within a minute) and the keys they hold:");
+                for seen in running {
+                    println!(
+                        "{} started {} active {} holds {}",
+                        seen.host,
+                        seen.started_at.format("%Y-%m-%dT%H:%M:%SZ"),
+                        seen.keys.active,
+                        seen.keys.all.join(" ")
+                    );
+                }
             }),
-        KeysCommand::Reseal => admin::reseal(settings).map(|count| {
-            println!("re-sealed {count} item(s) under the active key");
-        }),
+        KeysCommand::Reseal { wait } => {
+            admin::reseal(settings, Duration::from_secs(wait)).map(|count| {
+                println!("re-sealed {count} item(s) under the active key");
+            })
+        }
         KeysCommand::RotateSigning => admin::rotate_signing(settings).map(|rotation| {
             println!(
                 "added signing key {}; servers sign with it within a minute",
@@ -272,9 +301,10 @@ fn keys(settings: &Settings, action: KeysCommand) -> ExitCode {
                 println!("retired signing key {kid}; published until its tokens have expired");
             }
         }),
-        KeysCommand::Retire { id } => admin::retire(settings, &id).map(|()| {
-            println!("retired key {id}");
-        }),
+        KeysCommand::Retire { id, wait } => admin::retire(settings, &id, Duration::from_secs(wait))
+            .map(|()| {
+                println!("retired key {id}");
+            }),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -322,6 +352,9 @@ fn serve(settings: Settings) -> ExitCode {
         let stopped = server.await;
         if let Err(e) = tessera::write_session_activity(&state).await {
             tracing::warn!(error = %e, "session activity not recorded at stop");
+        }
+        if let Err(e) = tessera::leave(&state).await {
+            tracing::warn!(error = %e, "this instance's row was not removed at stop");
         }
         match stopped {
             Ok(()) => {

@@ -35,6 +35,8 @@ pub struct Inner {
     pub geo: GeoLocator,
     pub trusted_proxies: Vec<IpNet>,
     pub allowed_origins: Vec<String>,
+    /// The keyring file, looked at for rotations; this instance's reports.
+    pub keyring_watch: crate::keyring_watch::KeyringWatch,
 }
 
 impl std::ops::Deref for AppState {

@@ -3,8 +3,9 @@
 //! active key seals new secrets and makes new keyed digests; older keys still open and check
 //! what they made until `tessera keys retire` removes them.
 //!
-//! The file is read at start: a rotation takes effect when the server restarts. Instances
-//! that share a database mount the same file. (The keys that sign JWT access tokens live in
+//! The file is read at start, and looked at again every few seconds (`keyring_watch`): a
+//! rotation is picked up without a restart. Instances that share a database mount the same
+//! file. (The keys that sign JWT access tokens live in
 //! the database, sealed under the keyring: see `service::signing_keys`.)
 
 use std::fs;

@@ -5,6 +5,8 @@
 //!
 //! Every sealed value and digest names the key that made it (digests as `key_id:hex`), so
 //! the keyring can rotate: new values use the active key, old ones open and check with theirs.
+//! A running server swaps in a rotated keyring ([`Sealer::load`]) without a restart; each
+//! operation works on the keys as they were when it began.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -14,6 +16,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
+
+use std::sync::{Arc, PoisonError, RwLock};
 
 use super::CryptoError;
 use super::keys::Keyring;
@@ -28,10 +32,15 @@ struct DerivedKeys {
     digest: Zeroizing<[u8; 32]>,
 }
 
-/// Seals, opens and digests with the keyring's keys.
-pub struct Sealer {
+/// The keys of one keyring, derived.
+struct KeySet {
     active: usize,
     keys: Vec<DerivedKeys>,
+}
+
+/// Seals, opens and digests with the keyring's keys.
+pub struct Sealer {
+    current: RwLock<Arc<KeySet>>,
 }
 
 /// A sealed value and the id of the key that sealed it.
@@ -51,8 +60,8 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-impl Sealer {
-    pub fn new(keyring: &Keyring) -> Self {
+impl KeySet {
+    fn derive(keyring: &Keyring) -> KeySet {
         let keys: Vec<DerivedKeys> = keyring
             .keys()
             .iter()
@@ -66,34 +75,80 @@ impl Sealer {
             .iter()
             .position(|k| k.id == keyring.active().id)
             .unwrap_or(0);
-        Sealer { active, keys }
+        KeySet { active, keys }
     }
 
     fn active(&self) -> &DerivedKeys {
         &self.keys[self.active]
     }
 
+    /// The key `key_id` names. One that is not in the keyring is logged as an error: a value
+    /// made under it cannot be opened or checked, so somebody is being refused (a key retired
+    /// while still in use, or an instance whose keyring is older than the database).
     fn key(&self, key_id: &str) -> Result<&DerivedKeys, CryptoError> {
-        self.keys
-            .iter()
-            .find(|k| k.id == key_id)
-            .ok_or_else(|| CryptoError::UnknownKey(key_id.to_string()))
+        self.keys.iter().find(|k| k.id == key_id).ok_or_else(|| {
+            tracing::error!(
+                key_id,
+                held = ?self.keys.iter().map(|k| k.id.as_str()).collect::<Vec<_>>(),
+                "a stored value names a key this server's keyring does not hold; it cannot be \
+                 opened or checked"
+            );
+            CryptoError::UnknownKey(key_id.to_string())
+        })
+    }
+}
+
+/// Which keys a sealer holds, as a server reports them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldKeys {
+    pub active: String,
+    pub all: Vec<String>,
+}
+
+impl Sealer {
+    pub fn new(keyring: &Keyring) -> Self {
+        Sealer {
+            current: RwLock::new(Arc::new(KeySet::derive(keyring))),
+        }
     }
 
-    pub fn active_key_id(&self) -> &str {
-        &self.active().id
+    /// Swaps in `keyring` (a rotated or trimmed one): operations that begin afterwards use it.
+    pub fn load(&self, keyring: &Keyring) {
+        let keys = Arc::new(KeySet::derive(keyring));
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = keys;
+    }
+
+    fn keys(&self) -> Arc<KeySet> {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn held(&self) -> HeldKeys {
+        let keys = self.keys();
+        HeldKeys {
+            active: keys.active().id.clone(),
+            all: keys.keys.iter().map(|k| k.id.clone()).collect(),
+        }
+    }
+
+    /// Whether this server holds the key `key_id`.
+    pub fn knows(&self, key_id: &str) -> bool {
+        self.keys().keys.iter().any(|k| k.id == key_id)
+    }
+
+    pub fn active_key_id(&self) -> String {
+        self.keys().active().id.clone()
     }
 
     pub fn is_active(&self, key_id: &str) -> bool {
-        key_id == self.active().id
-    }
-
-    pub fn key_ids(&self) -> impl Iterator<Item = &str> {
-        self.keys.iter().map(|k| k.id.as_str())
+        key_id == self.keys().active().id
     }
 
     pub fn seal(&self, plaintext: &[u8], bound_to: &str) -> Result<Sealed, CryptoError> {
-        let key = self.active();
+        let keys = self.keys();
+        let key = keys.active();
         let cipher = XChaCha20Poly1305::new(key.aead.as_slice().into());
         let nonce = random_bytes::<24>();
         let ciphertext = cipher
@@ -119,7 +174,8 @@ impl Sealer {
         ciphertext: &str,
         bound_to: &str,
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-        let key = self.key(key_id)?;
+        let keys = self.keys();
+        let key = keys.key(key_id)?;
         let raw = STANDARD
             .decode(ciphertext)
             .map_err(|_| CryptoError::Open("not base64"))?;
@@ -142,13 +198,14 @@ impl Sealer {
     /// Keyed digest under the active key, as `key_id:hex`: a database dump alone cannot test
     /// guesses against it.
     pub fn digest(&self, value: &str) -> String {
-        digest_with(self.active(), value)
+        digest_with(self.keys().active(), value)
     }
 
     /// The digest of `value` under every key of the keyring: what to look a stored digest up
     /// by, whichever key made it.
     pub fn digest_candidates(&self, value: &str) -> Vec<String> {
-        self.keys
+        self.keys()
+            .keys
             .iter()
             .map(|key| digest_with(key, value))
             .collect()
@@ -160,7 +217,8 @@ impl Sealer {
         let Some((key_id, _)) = stored.split_once(':') else {
             return false;
         };
-        let Ok(key) = self.key(key_id) else {
+        let keys = self.keys();
+        let Ok(key) = keys.key(key_id) else {
             return false;
         };
         digest_with(key, value)
@@ -221,7 +279,7 @@ mod tests {
         assert_eq!(a.digest("abcde12345"), a.digest("abcde12345"));
         assert_ne!(a.digest("abcde12345"), b.digest("abcde12345"));
         let stored = a.digest("abcde12345");
-        assert_eq!(digest_key_id(&stored), Some(a.active_key_id()));
+        assert_eq!(digest_key_id(&stored), Some(a.active_key_id().as_str()));
         assert!(a.digest_matches(&stored, "abcde12345"));
         assert!(!a.digest_matches(&stored, "abcde12346"));
         assert!(!b.digest_matches(&stored, "abcde12345"));
@@ -252,5 +310,39 @@ mod tests {
             after.seal(b"x", "row:2").unwrap().key_id,
             after.active_key_id()
         );
+    }
+
+    #[test]
+    fn a_sealer_takes_a_rotated_keyring_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let (keys, _) = ServerKeys::load_or_generate(dir.path()).unwrap();
+        let sealer = Sealer::new(&keys.keyring);
+        let old = sealer.active_key_id();
+        let sealed = sealer.seal(b"secret", "row:1").unwrap();
+        let new = crate::crypto::keys::Keyring::rotate(dir.path(), chrono::Utc::now()).unwrap();
+        assert_eq!(
+            sealer.active_key_id(),
+            old,
+            "nothing changes until it is loaded"
+        );
+
+        sealer.load(&crate::crypto::keys::Keyring::load(dir.path()).unwrap());
+        assert_eq!(
+            sealer.held(),
+            HeldKeys {
+                active: new.clone(),
+                all: vec![old.clone(), new.clone()]
+            }
+        );
+        assert_eq!(sealer.seal(b"x", "row:2").unwrap().key_id, new);
+        assert!(sealer.open(&old, &sealed.ciphertext, "row:1").is_ok());
+
+        crate::crypto::keys::Keyring::remove(dir.path(), &old).unwrap();
+        sealer.load(&crate::crypto::keys::Keyring::load(dir.path()).unwrap());
+        assert!(!sealer.knows(&old));
+        assert!(matches!(
+            sealer.open(&old, &sealed.ciphertext, "row:1"),
+            Err(CryptoError::UnknownKey(id)) if id == old
+        ));
     }
 }

@@ -504,3 +504,15 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// The running servers and the keyring keys each holds (heartbeats).
+    server_instances (id) {
+        id -> Text,
+        host -> Text,
+        started_at -> Timestamp,
+        seen_at -> Timestamp,
+        active_key_id -> Text,
+        key_ids -> Text,
+    }
+}

@@ -15,6 +15,7 @@ pub mod email_verification;
 pub mod error;
 pub mod history;
 pub mod ids;
+pub mod instances;
 pub mod introspection;
 pub mod keyring;
 pub mod login;

@@ -3,6 +3,9 @@
 
 use crate::common::{PASSWORD, TestApp};
 use chrono::Duration;
+use tessera::crypto::sealing::HeldKeys;
+use tessera::service::ClientInfo;
+use tessera::service::instances::{self, Instance};
 
 pub(crate) fn active_key(listing: &str) -> String {
     listing
@@ -41,7 +44,7 @@ async fn a_rotated_key_keeps_authenticators_and_recovery_codes_working_until_ret
     let new = active_key(&listing);
     assert_ne!(new, old);
     assert_eq!(sealed_items(&listing, &new), 0);
-    app.restart();
+    app.restart().await;
 
     // The old key still protects everything: retiring it is refused, naming the count.
     let (code, _, err) = app.run_cli(&["keys", "retire", &old]);
@@ -67,7 +70,7 @@ async fn a_rotated_key_keeps_authenticators_and_recovery_codes_working_until_ret
     assert_eq!(sealed_items(&listing, &old), 0, "{listing}");
     let (code, out, err) = app.run_cli(&["keys", "retire", &old]);
     assert_eq!(code, 0, "{out}{err}");
-    app.restart();
+    app.restart().await;
 
     // With the old key gone: recovery codes, the authenticator, and revealing the codes.
     let challenge = app.login_to_challenge("ada@example.com").await;
@@ -111,9 +114,10 @@ async fn failed_logins_of_unknown_emails_keyed_under_a_retired_key_keep_no_trace
     assert!(app.rows_dump().contains(&old));
 
     app.run_cli(&["keys", "rotate"]);
+    app.look_at_keyring().await;
     let (code, _, err) = app.run_cli(&["keys", "retire", &old]);
     assert_eq!(code, 0, "{err}");
-    app.restart();
+    app.restart().await;
     assert!(!app.rows_dump().contains(&old));
     assert_eq!(
         app.login("nobody@example.com", "wrong password")
@@ -121,4 +125,317 @@ async fn failed_logins_of_unknown_emails_keyed_under_a_retired_key_keep_no_trace
             .status,
         401
     );
+}
+
+/// The running servers as `tessera keys list` shows them: (host, active key, keys held).
+fn running_servers(listing: &str) -> Vec<(String, String, String)> {
+    listing
+        .lines()
+        .skip_while(|line| !line.starts_with("running servers"))
+        .skip(1)
+        .filter_map(|line| {
+            let (host, rest) = line.split_once(" active ")?;
+            let (active, held) = rest.split_once(" holds ")?;
+            Some((
+                host.trim().to_string(),
+                active.trim().to_string(),
+                held.trim().to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Another server on the same database, as it reports itself: it holds `keys`, seen `ago`.
+async fn another_server(app: &TestApp, keys: HeldKeys, ago: Duration) -> Instance {
+    let other = Instance::new(chrono::Utc::now() - Duration::hours(1));
+    let reported = other.clone();
+    app.state
+        .run(ClientInfo::default(), move |cx| {
+            instances::report(cx, &reported, &keys, chrono::Utc::now() - ago)
+        })
+        .await
+        .expect("the other server reports");
+    other
+}
+
+/// The README's block as printed, under a server that keeps running: rotate, reseal, retire.
+/// Nobody is refused at any point: not a session, not an authenticator, not a recovery code.
+#[actix_web::test]
+async fn keys_rotate_reseal_and_retire_under_a_running_server_and_nobody_is_refused() {
+    let app = TestApp::spawn().await;
+    app.look_at_keyring().await;
+    let ada = app.sign_up_with_mfa("ada@example.com").await;
+    app.deliver_outbox().await;
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    let old = active_key(&listing);
+    let servers = running_servers(&listing);
+    assert_eq!(servers.len(), 1, "{listing}");
+    assert_eq!(
+        (servers[0].1.as_str(), servers[0].2.as_str()),
+        (old.as_str(), old.as_str())
+    );
+
+    let (code, out, err) = app.run_cli(&["keys", "rotate"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    let new = active_key(&listing);
+
+    // A second server on the same database that reads another keys directory never loads the
+    // new key: re-sealing now would put secrets out of its reach, so it is refused, named.
+    let lagging = another_server(
+        &app,
+        HeldKeys {
+            active: old.clone(),
+            all: vec![old.clone()],
+        },
+        Duration::seconds(1),
+    )
+    .await;
+    let (code, _, err) = app.run_cli(&["keys", "reseal", "--wait", "0"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("have not loaded the active key"), "{err}");
+    let lagging_start = lagging.started_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    assert!(err.contains(&new) && err.contains(&lagging_start), "{err}");
+    let (code, _, err) = app.run_cli(&["keys", "retire", &old, "--wait", "0"]);
+    assert_eq!(
+        code, 1,
+        "nor may the old key go while a server seals under it: {err}"
+    );
+    assert!(err.contains("have not loaded the active key"), "{err}");
+    // Meanwhile everyone signs in as before.
+    let challenge = app.login_to_challenge("ada@example.com").await;
+    let verified = app.verify(&challenge, "totp", &app.next_code(&ada)).await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    let stopped = lagging.clone();
+    app.state
+        .run(ClientInfo::default(), move |cx| {
+            instances::leave(cx, &stopped)
+        })
+        .await
+        .unwrap();
+
+    // This server loads the rotated keyring by itself within TESSERA_KEYRING_CHECK_SECONDS
+    // (here at once), and says so.
+    app.look_at_keyring().await;
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    assert_eq!(
+        running_servers(&listing)[0].1,
+        new,
+        "the server reports the new key: {listing}"
+    );
+    let (code, out, err) = app.run_cli(&["keys", "reseal"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    assert_eq!(sealed_items(&listing, &old), 0, "{listing}");
+
+    // Re-sealed under the new key, all of it works on the running server, never restarted.
+    let recovery = app.login_to_challenge("ada@example.com").await;
+    let verified = app
+        .verify(&recovery, "recovery_code", &ada.recovery_codes[0])
+        .await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    let challenge = app.login_to_challenge("ada@example.com").await;
+    let verified = app.verify(&challenge, "totp", &app.next_code(&ada)).await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    assert_eq!(app.get("/v1/me", &ada.user.token).await.status, 200);
+
+    let (code, out, err) = app.run_cli(&["keys", "retire", &old]);
+    assert_eq!(code, 0, "{out}{err}");
+    app.look_at_keyring().await;
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    assert_eq!(running_servers(&listing)[0].2, new, "{listing}");
+
+    // With the old key gone from the running server too: recovery codes, the authenticator,
+    // revealing the codes, and the sessions made before any of it.
+    let challenge = app.login_to_challenge("ada@example.com").await;
+    let verified = app
+        .verify(&challenge, "recovery_code", &ada.recovery_codes[1])
+        .await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    let challenge = app.login_to_challenge("ada@example.com").await;
+    let verified = app.verify(&challenge, "totp", &app.next_code(&ada)).await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    let token = verified.body["session_token"].as_str().unwrap().to_string();
+    let revealed = app
+        .step_up(
+            "/v1/me/mfa/recovery-codes/reveal",
+            &token,
+            PASSWORD,
+            &app.next_code(&ada),
+        )
+        .await;
+    assert_eq!(revealed.status, 200, "{}", revealed.body);
+    assert_eq!(revealed.body["codes"].as_array().unwrap().len(), 6);
+    assert_eq!(app.get("/v1/me", &ada.user.token).await.status, 200);
+    assert!(
+        !app.rows_dump().contains(&old),
+        "a row still names the retired key"
+    );
+}
+
+/// A server that died without a graceful stop holds nothing up for longer than a minute.
+#[actix_web::test]
+async fn a_server_that_stopped_without_a_word_holds_key_operations_up_for_a_minute_at_most() {
+    let app = TestApp::spawn().await;
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    let old = active_key(&listing);
+    app.run_cli(&["keys", "rotate"]);
+    app.look_at_keyring().await;
+    let crashed = another_server(
+        &app,
+        HeldKeys {
+            active: old.clone(),
+            all: vec![old.clone()],
+        },
+        Duration::seconds(61),
+    )
+    .await;
+
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    let crashed_start = crashed.started_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    assert_eq!(running_servers(&listing).len(), 1, "{listing}");
+    assert!(!listing.contains(&crashed_start), "{listing}");
+    let (code, out, err) = app.run_cli(&["keys", "reseal", "--wait", "0"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = app.run_cli(&["keys", "retire", &old, "--wait", "0"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+/// A server whose keyring lost a key that still protects something (a keyring restored from
+/// the wrong backup, a key deleted by hand) refuses those codes — and says why in its log,
+/// as an error. The binary, as deployed: it loads the changed keyring by itself.
+#[test]
+fn a_code_under_a_key_the_server_does_not_hold_is_refused_with_an_error_in_the_log() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    /// Stops the server however the test ends.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut server = Running(
+        std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("TESSERA_DATA_DIR", data_dir.path())
+            .env("TESSERA_BIND", "127.0.0.1:0")
+            .env("TESSERA_KEYRING_CHECK_SECONDS", "1")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let (lines_tx, lines) = mpsc::channel::<String>();
+    let stdout = server.0.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    // The next log line that says `what`, within a generous bound for a loaded CI machine.
+    let log_line = |what: &str| -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let line = lines
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no log line says {what:?}"));
+            if line.contains(what) {
+                return line;
+            }
+        }
+    };
+    let listening = log_line("Tessera is listening");
+    let base = listening
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix("addr="))
+        .map(|addr| format!("http://{addr}"))
+        .expect("the address");
+    let cli = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .args(args)
+            .env_clear()
+            .env("TESSERA_DATA_DIR", data_dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+    };
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let now = || chrono::Utc::now().timestamp();
+    let post = |path: &str, token: Option<&str>, body: serde_json::Value| {
+        let mut request = http.post(format!("{base}{path}")).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        runtime.block_on(async {
+            let reply = request.send().await.unwrap();
+            let status = reply.status().as_u16();
+            (status, reply.json::<serde_json::Value>().await.unwrap())
+        })
+    };
+    let (status, account) = post(
+        "/v1/accounts",
+        None,
+        serde_json::json!({"email": "ada@example.com", "password": PASSWORD}),
+    );
+    assert_eq!(status, 201, "{account}");
+    let token = account["session_token"].as_str().unwrap();
+    let (status, enrolment) = post(
+        "/v1/me/mfa/totp",
+        Some(token),
+        serde_json::json!({"password": PASSWORD}),
+    );
+    assert_eq!(status, 201, "{enrolment}");
+    let secret = enrolment["secret"].as_str().unwrap();
+    let factor = enrolment["factor_id"].as_str().unwrap();
+    let (status, activation) = post(
+        &format!("/v1/me/mfa/factors/{factor}/activate"),
+        Some(token),
+        serde_json::json!({"code": crate::common::totp_code(secret, now())}),
+    );
+    assert_eq!(status, 200, "{activation}");
+    let recovery_code = activation["recovery_codes"]["codes"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // A rotation, then the old key cut out of the file by hand, everything still under it.
+    cli(&["keys", "rotate"]);
+    let path = data_dir.path().join("keyring.json");
+    let mut keyring: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let active = keyring["active"].clone();
+    keyring["keys"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|key| key["id"] == active);
+    std::fs::write(&path, keyring.to_string()).unwrap();
+    log_line("loaded the keyring");
+
+    let (status, login) = post(
+        "/v1/auth/login",
+        None,
+        serde_json::json!({"email": "ada@example.com", "password": PASSWORD}),
+    );
+    assert_eq!(status, 200, "{login}");
+    let challenge = login["challenge"]["id"].as_str().unwrap();
+    let (status, refused) = post(
+        &format!("/v1/auth/challenges/{challenge}/verify"),
+        None,
+        serde_json::json!({"method": "recovery_code", "code": recovery_code}),
+    );
+    assert_eq!(status, 401, "{refused}");
+    let error =
+        log_line("recovery codes are digested under keys this server's keyring does not hold");
+    assert!(error.contains("ERROR"), "{error}");
 }

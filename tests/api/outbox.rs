@@ -142,7 +142,7 @@ async fn an_outage_is_retried_with_growing_waits_and_survives_a_restart() {
     assert_eq!(app.deliver_outbox().await, 0);
 
     // The server restarts mid-retry; the message is still there and goes out.
-    app.restart();
+    app.restart().await;
     app.advance(Duration::seconds(1));
     assert_eq!(app.deliver_outbox().await, 1);
     assert!(outbox(&app, &key, "pending").await.is_empty());

@@ -949,13 +949,14 @@ async fn a_rotated_server_key_keeps_the_client_secret_usable_and_reseals_it() {
 
     let (code, out, err) = app.run_cli(&["keys", "rotate"]);
     assert_eq!(code, 0, "{out}{err}");
+    assert!(app.look_at_keyring().await);
     let (code, out, err) = app.run_cli(&["keys", "reseal"]);
     assert_eq!(code, 0, "{out}{err}");
     let (_, listing, _) = app.run_cli(&["keys", "list"]);
     assert_eq!(sealed_items(&listing, &old), 0, "{listing}");
     let (code, out, err) = app.run_cli(&["keys", "retire", &old]);
     assert_eq!(code, 0, "{out}{err}");
-    app.restart();
+    app.restart().await;
 
     let claims = provider.claims(&under_way, "grace-at-idp", "grace@acme.com", app.now_unix());
     let code = provider.issue_code(&under_way, &claims);

@@ -140,8 +140,41 @@ pub fn use_code(cx: &mut Context<'_>, account_id: &AccountId, input: &Secret) ->
         && let Some(set) = current_set(conn, account_id)?
     {
         reseal_if_outdated(conn, sealer, &set)?;
+    } else if used == 0 {
+        log_codes_under_unknown_keys(conn, sealer, account_id)?;
     }
     Ok(used == 1)
+}
+
+/// A code looked up under every key this server holds cannot match one digested under a key
+/// it does not hold: such a refusal may be of the right code, so it is logged as an error.
+fn log_codes_under_unknown_keys(
+    conn: &mut DbConnection,
+    sealer: &Sealer,
+    account_id: &AccountId,
+) -> Result<()> {
+    let digests: Vec<String> = recovery_codes::table
+        .filter(recovery_codes::account_id.eq(account_id.as_str()))
+        .filter(recovery_codes::used_at.is_null())
+        .select(recovery_codes::code_digest)
+        .load(conn)?;
+    let mut unknown: Vec<&str> = digests
+        .iter()
+        .filter_map(|digest| digest_key_id(digest))
+        .filter(|key_id| !sealer.knows(key_id))
+        .collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    if !unknown.is_empty() {
+        tracing::error!(
+            account_id = account_id.as_str(),
+            key_ids = ?unknown,
+            held = ?sealer.held().all,
+            "recovery codes are digested under keys this server's keyring does not hold: \
+             they cannot be checked"
+        );
+    }
+    Ok(())
 }
 
 /// Re-seals a set, and re-digests its codes, under the active key if anything of it is under
@@ -155,10 +188,11 @@ pub fn reseal_if_outdated(
         .filter(recovery_codes::set_id.eq(&set.id))
         .select((recovery_codes::id, recovery_codes::code_digest))
         .load(conn)?;
-    let current = sealer.is_active(&set.key_id)
+    let active = sealer.active_key_id();
+    let current = set.key_id == active
         && rows
             .iter()
-            .all(|(_, digest)| digest_key_id(digest) == Some(sealer.active_key_id()));
+            .all(|(_, digest)| digest_key_id(digest) == Some(active.as_str()));
     if current {
         return Ok(false);
     }

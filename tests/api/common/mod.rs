@@ -35,6 +35,7 @@ pub struct TestApp {
     pub state: AppState,
     pub http: reqwest::Client,
     pub data_dir: tempfile::TempDir,
+    server: actix_web::dev::ServerHandle,
     settings: Settings,
     pg: Option<PgSchema>,
 }
@@ -147,6 +148,7 @@ impl TestAppBuilder {
         let (clock, manual) = Clock::manual(start_time());
         let state = tessera::build_state(settings.clone(), clock).expect("app state");
         let listening = tessera::start(state.clone()).expect("server starts");
+        let server = listening.server.handle();
         actix_web::rt::spawn(listening.server);
         let addr = listening.addr;
         TestApp {
@@ -159,6 +161,7 @@ impl TestAppBuilder {
                 .build()
                 .unwrap(),
             data_dir,
+            server,
             settings,
             pg,
         }
@@ -253,13 +256,29 @@ impl TestApp {
 
     /// Stops serving from this instance's state and starts anew on the same database, keys
     /// directory and clock, as a restarted server would (new base URL).
-    pub fn restart(&mut self) {
+    /// Stops the server (as a deploy would) and starts it again on the same database and
+    /// keys directory.
+    pub async fn restart(&mut self) {
+        self.server.stop(false).await;
+        tessera::leave(&self.state)
+            .await
+            .expect("the stopped instance leaves");
         let state = tessera::build_state(self.settings.clone(), Clock::Manual(self.clock.clone()))
             .expect("restarted state");
         let listening = tessera::start(state.clone()).expect("restarted server starts");
+        self.server = listening.server.handle();
         actix_web::rt::spawn(listening.server);
         self.base = format!("http://{}", listening.addr);
         self.state = state;
+    }
+
+    /// What the server does on its own every `TESSERA_KEYRING_CHECK_SECONDS`: looks at the
+    /// keyring file, loads it if it changed, and reports the keys it holds. Returns whether
+    /// they changed.
+    pub async fn look_at_keyring(&self) -> bool {
+        tessera::check_keyring(&self.state)
+            .await
+            .expect("the keyring check runs")
     }
 
     /// Runs the `tessera` binary with this app's settings (data and keys directory,
