@@ -198,6 +198,48 @@ fn the_readmes_typescript_example_is_the_one_ci_runs() {
     );
 }
 
+/// The API tour's shell blocks are the regions of `docs/tour.sh` (between `#> name` and `#<`),
+/// all of them and in the same order: CI runs that script (`.ci/tour/run`), so a command the
+/// README prints that fails as written fails CI.
+#[test]
+fn the_readmes_api_tour_is_the_script_ci_runs() {
+    let read = |path: &str| {
+        std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
+    let (readme, script) = (read("README.md"), read("docs/tour.sh"));
+    let mut regions = Vec::new();
+    let mut lines = script.lines();
+    while let Some(line) = lines.next() {
+        if let Some(name) = line.strip_prefix("#> ") {
+            let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "#<").collect();
+            assert!(!body.is_empty(), "region {name} is empty");
+            regions.push(body.join("\n") + "\n");
+        }
+    }
+    assert!(regions.len() >= 15, "{} regions", regions.len());
+
+    let tour = &readme[readme.find("## API tour").unwrap()..readme.find("## SDKs").unwrap()];
+    let blocks: Vec<&str> = tour
+        .split("```sh\n")
+        .skip(1)
+        .map(|rest| &rest[..rest.find("```\n").unwrap()])
+        .filter(|block| block.contains("curl") || block.contains("TESSERA="))
+        .collect();
+    assert_eq!(
+        blocks.len(),
+        regions.len(),
+        "README.md's API tour has {} runnable blocks, docs/tour.sh {} regions",
+        blocks.len(),
+        regions.len()
+    );
+    for (block, region) in blocks.iter().zip(&regions) {
+        assert_eq!(
+            *block, region,
+            "README.md's block differs from docs/tour.sh's region"
+        );
+    }
+}
+
 /// The first run as the README has it: the binary starts, says where the docs are, and the
 /// docs page loads without a warning in the log.
 #[test]
