@@ -168,13 +168,31 @@ fn json_error(err: JsonPayloadError) -> ApiError {
 }
 
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|err: PathError, _req| {
-        ApiError::request(
+    web::PathConfig::default().error_handler(|_: PathError, req| path_misfit(req).into())
+}
+
+/// The path parameter that does not fit, named in `errors`. Path parameters are ids (UUIDs)
+/// or free text (a domain, a challenge id), and only an id can fail to be read: the one that
+/// failed is the first that is not a UUID.
+fn path_misfit(req: &HttpRequest) -> ApiError {
+    let field = req
+        .match_info()
+        .iter()
+        .find(|(_, value)| uuid::Uuid::parse_str(value).is_err())
+        .map_or("path", |(name, _)| name);
+    ApiError::from(
+        crate::service::Error::denied_because(
             ErrorCode::InvalidPathParameter,
-            format!("A path parameter is invalid: {err}"),
+            format!("The path parameter `{field}` is not an id; see `errors`."),
         )
-        .into()
-    })
+        .with(|d| {
+            d.errors = vec![crate::service::FieldError::new(
+                field,
+                "invalid",
+                "must be a UUID",
+            )]
+        }),
+    )
 }
 
 /// Query parameters, read as `web::Query` reads them but naming the parameter that does not

@@ -77,9 +77,23 @@ async fn bad_requests_get_problem_documents_with_stable_codes() {
         .await;
     oversize.assert_problem(413, "payload_too_large");
 
-    app.send(app.authed(Method::DELETE, "/v1/me/sessions/not-a-uuid", &user.token))
-        .await
-        .assert_problem(400, "invalid_path_parameter");
+    // A path parameter that does not fit is named, in these words, like a body's field.
+    let bad_path = app
+        .send(app.authed(Method::DELETE, "/v1/me/sessions/not-a-uuid", &user.token))
+        .await;
+    bad_path.assert_problem(400, "invalid_path_parameter");
+    assert_eq!(
+        bad_path.body["errors"],
+        json!([{"field": "id", "code": "invalid", "message": "must be a UUID"}]),
+        "{}",
+        bad_path.body
+    );
+    assert!(
+        !bad_path.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not-a-uuid")
+    );
 
     app.get("/v1/no-such-thing", &user.token)
         .await

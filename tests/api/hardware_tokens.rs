@@ -272,11 +272,17 @@ async fn the_import_resource_answers_only_post() {
         .await;
     reply.assert_problem(405, "method_not_allowed");
     assert_eq!(reply.header("allow"), Some("POST"));
-    app.send(app.authed(
-        Method::DELETE,
-        &format!("/v1/orgs/{org}/hardware-tokens/nope"),
-        &ada.token,
-    ))
-    .await
-    .assert_problem(400, "invalid_path_parameter");
+    let bad_path = app
+        .send(app.authed(
+            Method::DELETE,
+            &format!("/v1/orgs/{org}/hardware-tokens/nope"),
+            &ada.token,
+        ))
+        .await;
+    bad_path.assert_problem(400, "invalid_path_parameter");
+    assert_eq!(
+        bad_path.body["errors"][0]["field"], "token_id",
+        "the second of two parameters is named: {}",
+        bad_path.body
+    );
 }
