@@ -377,7 +377,7 @@ fn spawn_activity_writer(state: AppState) {
 }
 
 /// Reads the database's change counter for the session cache every 100 ms, for writes made
-/// outside this process (`AppState::run` reads it after each service call: an empty one).
+/// outside this process (`AppState::run` reads it after each service call too).
 fn spawn_session_cache_poller(state: AppState) {
     if state.env.session_cache.is_none() {
         return;
@@ -387,8 +387,17 @@ fn spawn_session_cache_poller(state: AppState) {
         every_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every_tick.tick().await;
-            // A failure is logged (and the cache emptied) by the read itself.
-            let _ = state.run(ClientInfo::default(), |_| Ok(())).await;
+            let polling = state.clone();
+            // A failed read is logged (and the cache emptied) by `observe` itself.
+            let _ = actix_web::web::block(move || {
+                threads::yield_to_async_workers();
+                let (Some(cache), Ok(mut conn)) = (&polling.env.session_cache, polling.pool.get())
+                else {
+                    return;
+                };
+                cache.observe(&mut conn, polling.now());
+            })
+            .await;
         }
     });
 }
@@ -414,7 +423,7 @@ fn spawn_keyring_watch(state: AppState) {
 /// One look at the keyring file: a changed keyring is loaded, and the keys held are reported
 /// to the database when they changed or a heartbeat is due. Returns whether they changed.
 /// The server does this on its own every few seconds; tests call it instead of waiting.
-pub async fn check_keyring(state: &AppState) -> Result<bool, http::error::ApiError> {
+pub async fn check_keyring(state: &AppState) -> service::Result<bool> {
     let watching = state.clone();
     state
         .run(ClientInfo::default(), move |cx| {
@@ -430,7 +439,7 @@ pub async fn check_keyring(state: &AppState) -> Result<bool, http::error::ApiErr
 
 /// At a stop: this instance stops reporting and removes its row, so that it holds no key
 /// operation up.
-pub async fn leave(state: &AppState) -> Result<(), http::error::ApiError> {
+pub async fn leave(state: &AppState) -> service::Result<()> {
     let leaving = state.clone();
     state
         .run(ClientInfo::default(), move |cx| {
@@ -441,14 +450,14 @@ pub async fn leave(state: &AppState) -> Result<(), http::error::ApiError> {
 }
 
 /// Writes the session uses noted so far; also at a graceful stop.
-pub async fn write_session_activity(state: &AppState) -> Result<usize, http::error::ApiError> {
+pub async fn write_session_activity(state: &AppState) -> service::Result<usize> {
     state
         .run(ClientInfo::default(), SessionActivity::flush)
         .await
 }
 
 /// One round of periodic clean-up.
-pub async fn run_maintenance(state: &AppState) -> Result<Pruned, http::error::ApiError> {
+pub async fn run_maintenance(state: &AppState) -> service::Result<Pruned> {
     state
         .run(ClientInfo::default(), maintenance::prune_expired)
         .await

@@ -12,7 +12,6 @@ use crate::db::DbPool;
 use crate::delivery::Transports;
 use crate::error_code::ErrorCode;
 use crate::geo::GeoLocator;
-use crate::http::error::ApiError;
 use crate::service::{self, ClientInfo, Context, Env};
 
 #[derive(Clone)]
@@ -57,7 +56,7 @@ impl AppState {
 
     /// Runs a service function on the blocking pool, with a pooled connection and the
     /// request's context (`now` is taken here, once).
-    pub async fn run<T, F>(&self, client: ClientInfo, f: F) -> Result<T, ApiError>
+    pub async fn run<T, F>(&self, client: ClientInfo, f: F) -> service::Result<T>
     where
         F: FnOnce(&mut Context<'_>) -> service::Result<T> + Send + 'static,
         T: Send + 'static,
@@ -68,7 +67,7 @@ impl AppState {
             crate::threads::yield_to_async_workers();
             let mut conn = state.pool.get()?;
             let mut cx = Context::new(&mut conn, &state.env, &client, now);
-            let result = f(&mut cx).map_err(ApiError::from);
+            let result = f(&mut cx);
             // Before the answer leaves: whatever `f` changed, the next check sees.
             if let Some(cache) = &state.env.session_cache {
                 cache.observe(&mut conn, now);
@@ -76,13 +75,13 @@ impl AppState {
             result
         })
         .await
-        .map_err(|e| ApiError::from(service::Error::internal(format!("blocking pool: {e}"))))?
+        .map_err(|e| service::Error::internal(format!("blocking pool: {e}")))?
     }
 
     /// Runs a read-only service function: on SQLite right here on the async worker, with a
     /// read-only connection (see `db::build_read_pool`); elsewhere as [`run`](Self::run).
     /// For the hot paths that only look a token up.
-    pub async fn read<T, F>(&self, client: ClientInfo, f: F) -> Result<T, ApiError>
+    pub async fn read<T, F>(&self, client: ClientInfo, f: F) -> service::Result<T>
     where
         F: FnOnce(&mut Context<'_>) -> service::Result<T> + Send + 'static,
         T: Send + 'static,
@@ -92,7 +91,7 @@ impl AppState {
         };
         let mut conn = readers.get()?;
         let mut cx = Context::new(&mut conn, &self.env, &client, self.now());
-        f(&mut cx).map_err(ApiError::from)
+        f(&mut cx)
     }
 
     /// For work that hashes a password. In order: a place in the hashing queue (503
@@ -104,13 +103,13 @@ impl AppState {
         client: ClientInfo,
         admit: impl FnOnce(&mut Context<'_>) -> service::Result<A> + Send + 'static,
         work: impl FnOnce(&mut Context<'_>, A) -> service::Result<T> + Send + 'static,
-    ) -> Result<T, ApiError>
+    ) -> service::Result<T>
     where
         A: Send + 'static,
         T: Send + 'static,
     {
         let place = self.env.hasher.queue().ok_or_else(|| {
-            ApiError::request(
+            service::Error::denied_because(
                 ErrorCode::Overloaded,
                 "The server is busy checking passwords; try again in a second.",
             )
@@ -128,7 +127,7 @@ impl AppState {
         client: ClientInfo,
         confirms: bool,
         work: impl FnOnce(&mut Context<'_>) -> service::Result<T> + Send + 'static,
-    ) -> Result<T, ApiError>
+    ) -> service::Result<T>
     where
         T: Send + 'static,
     {

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use futures_util::future::join_all;
 
-use crate::http::error::ApiError;
 use crate::service::ClientInfo;
 use crate::service::outbox::{self, Status};
 use crate::state::AppState;
@@ -14,7 +13,7 @@ use crate::state::AppState;
 const ROUND: i64 = 20;
 
 /// One round: what was due is attempted once. Returns how many messages were attempted.
-pub async fn run_round(state: &AppState) -> Result<usize, ApiError> {
+pub async fn run_round(state: &AppState) -> crate::service::Result<usize> {
     let claimed = state
         .run(ClientInfo::default(), |cx| {
             // One write transaction for the round's claims, and one for its outcomes: on

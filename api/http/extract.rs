@@ -155,11 +155,11 @@ impl FromRequest for Caller {
         let prepared = caller_token(req);
         Box::pin(async move {
             let (state, token) = prepared?;
-            state
+            Ok(state
                 .read(ClientInfo::default(), move |cx| {
                     sessions::authenticate(cx, &token)
                 })
-                .await
+                .await?)
         })
     }
 }
@@ -181,9 +181,9 @@ impl FromRequest for Enroller {
         };
         let state = state(req);
         Box::pin(async move {
-            state?
+            Ok(state?
                 .run(ClientInfo::default(), move |cx| tickets::redeem(cx, ticket))
-                .await
+                .await?)
         })
     }
 }
@@ -200,11 +200,11 @@ impl FromRequest for Operator {
         });
         Box::pin(async move {
             let (state, token) = prepared?;
-            state
+            Ok(state
                 .run(ClientInfo::default(), move |cx| {
                     operators::authenticate(cx, &token)
                 })
-                .await
+                .await?)
         })
     }
 }
@@ -277,9 +277,9 @@ impl FromRequest for CheckedSession {
         let prepared = caller_token(req);
         Box::pin(async move {
             let (state, token) = prepared?;
-            state
+            Ok(state
                 .read(ClientInfo::default(), move |cx| sessions::check(cx, &token))
-                .await
+                .await?)
         })
     }
 }

@@ -339,9 +339,9 @@ async fn with_step_up<T: Send + 'static>(
     + 'static,
 ) -> Result<T, ApiError> {
     let confirmation = confirmation(body.password, body.code)?;
-    state
+    Ok(state
         .run_confirming(client, true, move |cx| change(cx, &caller, confirmation))
-        .await
+        .await?)
 }
 
 /// Turn MFA off. Needs the password and a code; removes every factor and the recovery codes.

@@ -475,12 +475,12 @@ async fn claim(
     flow_state: Secret,
     via: Callback,
 ) -> Result<Claimed, ApiError> {
-    state
+    Ok(state
         .run(client, move |cx| {
             rate_limit::take(cx, &[Kind::Code])?;
             flows::claim(cx, &flow_state, via)
         })
-        .await
+        .await?)
 }
 
 /// What the provider sends back (OAuth 2.0 §4.1.2, RFC 9207), and in the app flow the app's
@@ -558,11 +558,13 @@ pub async fn callback_redirect(
     let redirect_uri = claimed.redirect_uri.clone();
     let result = async {
         let identity = identify(&state, &claimed, answer).await?;
-        state
-            .run(client, move |cx| {
-                flows::hand_out_login_code(cx, &claimed, &identity)
-            })
-            .await
+        Ok::<_, ApiError>(
+            state
+                .run(client, move |cx| {
+                    flows::hand_out_login_code(cx, &claimed, &identity)
+                })
+                .await?,
+        )
     }
     .await;
     let params: Vec<(&str, String)> = match result {

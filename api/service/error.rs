@@ -127,6 +127,13 @@ impl From<diesel::result::Error> for Error {
     }
 }
 
+/// No pooled connection came in time: the database is busy or away.
+impl From<r2d2::Error> for Error {
+    fn from(e: r2d2::Error) -> Self {
+        Error::Unavailable(e.into())
+    }
+}
+
 fn is_contention(message: &str) -> bool {
     [
         "database is locked",
