@@ -15,8 +15,12 @@ pub struct KeyListing {
     pub id: String,
     pub created_at: DateTime<Utc>,
     pub active: bool,
-    /// Sealed secrets and keyed digests still under this key.
+    /// Added by a rotation that has not made it active yet (a running server lacked it).
+    pub staged: bool,
+    /// Sealed secrets and keyed digests still under this key, which a reseal moves.
     pub sealed_items: i64,
+    /// Keyed digests under this key that only expire (codes sent, the messaging ledger).
+    pub expiring_items: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,10 +43,8 @@ fn connect(
     pool.get().map_err(|e| AdminError::Database(e.to_string()))
 }
 
-fn usage(conn: &mut DbConnection, key_id: &str) -> Result<i64, AdminError> {
-    keyring::usage(conn, key_id)
-        .map(|u| u.sealed_items)
-        .map_err(|e| AdminError::Database(e.to_string()))
+fn usage(conn: &mut DbConnection, key_id: &str) -> Result<keyring::KeyUsage, AdminError> {
+    keyring::usage(conn, key_id).map_err(database)
 }
 
 /// Makes a support operator's key for `/v1/admin`; returns the token, shown only now.
@@ -76,10 +78,27 @@ pub fn rotate_signing(settings: &Settings) -> Result<signing_keys::Rotation, Adm
         .map_err(|e| AdminError::Database(e.to_string()))
 }
 
-/// Adds a new key and makes it active. Running servers load it within
-/// `TESSERA_KEYRING_CHECK_SECONDS`.
-pub fn rotate(settings: &Settings) -> Result<String, AdminError> {
-    Ok(Keyring::rotate(&settings.keys_dir(), Utc::now())?)
+/// Rotates the keyring in two steps: a new key is staged (running servers load it within
+/// `TESSERA_KEYRING_CHECK_SECONDS` and can open with it), then, once every running server
+/// reports holding it (waiting up to `wait`), it becomes the active key. Until then no server
+/// seals anything under it, so none meets a value it cannot open. When the wait runs out the
+/// key stays staged: running the command again picks it up. Returns the new active key.
+pub fn rotate(settings: &Settings, wait: std::time::Duration) -> Result<String, AdminError> {
+    let keys_dir = settings.keys_dir();
+    let staged = Keyring::stage(&keys_dir, Utc::now())?;
+    let mut conn = connect(settings)?;
+    wait_for_instances(&mut conn, wait, &format!("hold key {staged}"), |seen| {
+        seen.keys.all.contains(&staged)
+    })
+    .map_err(|refusal| match refusal {
+        AdminError::Refused(why) => AdminError::Refused(format!(
+            "key {staged} is added but not active: {why} Run `tessera keys rotate` again \
+             once they do; it activates {staged}."
+        )),
+        other => other,
+    })?;
+    Keyring::activate(&keys_dir, &staged)?;
+    Ok(staged)
 }
 
 /// The token signing keys, newest first.
@@ -97,11 +116,14 @@ pub fn list(settings: &Settings) -> Result<Vec<KeyListing>, AdminError> {
         .keys()
         .iter()
         .map(|key| {
+            let usage = usage(&mut conn, &key.id)?;
             Ok(KeyListing {
                 id: key.id.clone(),
                 created_at: key.created_at,
                 active: key.id == keyring.active().id,
-                sealed_items: usage(&mut conn, &key.id)?,
+                staged: keyring.staged().is_some_and(|staged| staged.id == key.id),
+                sealed_items: usage.sealed_items,
+                expiring_items: usage.expiring_items,
             })
         })
         .collect()
@@ -110,22 +132,31 @@ pub fn list(settings: &Settings) -> Result<Vec<KeyListing>, AdminError> {
 /// The running instances, as they last reported (`tessera keys list`).
 pub fn running(settings: &Settings) -> Result<Vec<instances::Seen>, AdminError> {
     let mut conn = connect(settings)?;
-    instances::live(&mut conn, Utc::now()).map_err(|e| AdminError::Database(e.to_string()))
+    let now = instances::database_now(&mut conn).map_err(database)?;
+    instances::live(&mut conn, now).map_err(database)
 }
 
-/// Waits up to `wait` until every running instance holds `active` as its active key; refuses,
-/// naming the others, after that. Nothing may be re-sealed under a key a running server cannot
-/// open, and no server may still seal under a key about to be retired.
+fn database(e: crate::service::Error) -> AdminError {
+    AdminError::Database(e.to_string())
+}
+
+/// Waits up to `wait` until every running instance is `ready`; refuses, naming the others
+/// and what they do not do yet (`to`), after that.
 fn wait_for_instances(
     conn: &mut DbConnection,
-    active: &str,
     wait: std::time::Duration,
+    to: &str,
+    ready: impl Fn(&instances::Seen) -> bool,
 ) -> Result<(), AdminError> {
     let deadline = std::time::Instant::now() + wait;
     let mut told = false;
     loop {
-        let behind = instances::behind(conn, active, Utc::now())
-            .map_err(|e| AdminError::Database(e.to_string()))?;
+        let now = instances::database_now(conn).map_err(database)?;
+        let behind: Vec<instances::Seen> = instances::live(conn, now)
+            .map_err(database)?
+            .into_iter()
+            .filter(|seen| !ready(seen))
+            .collect();
         if behind.is_empty() {
             return Ok(());
         }
@@ -143,19 +174,30 @@ fn wait_for_instances(
             .join(", ");
         if std::time::Instant::now() >= deadline {
             return Err(AdminError::Refused(format!(
-                "{} running instance(s) have not loaded the active key {active}: {names}. \
-                 Servers load a changed keyring within TESSERA_KEYRING_CHECK_SECONDS; one that \
-                 does not reads another keys directory. A server that stopped without a \
-                 graceful shutdown counts as running for a minute after it was last seen.",
+                "{} running server(s) do not {to} yet: {names}. Servers load a changed \
+                 keyring within TESSERA_KEYRING_CHECK_SECONDS; one that does not reads \
+                 another keys directory. A server that stopped without a graceful shutdown \
+                 counts as running for a minute after it was last seen.",
                 behind.len()
             )));
         }
         if !told {
-            eprintln!("waiting for running instances to load key {active}: {names}");
+            eprintln!("waiting for running servers to {to}: {names}");
             told = true;
         }
         std::thread::sleep(std::time::Duration::from_millis(500));
     }
+}
+
+/// Every running instance has `active` as its active key.
+fn wait_for_active(
+    conn: &mut DbConnection,
+    active: &str,
+    wait: std::time::Duration,
+) -> Result<(), AdminError> {
+    wait_for_instances(conn, wait, &format!("seal under key {active}"), |seen| {
+        seen.keys.active == active
+    })
 }
 
 /// Re-seals everything under older keys with the active key, once every running instance
@@ -164,7 +206,7 @@ pub fn reseal(settings: &Settings, wait: std::time::Duration) -> Result<usize, A
     let keyring = Keyring::load(&settings.keys_dir())?;
     let sealer = Sealer::new(&keyring);
     let mut conn = connect(settings)?;
-    wait_for_instances(&mut conn, &keyring.active().id, wait)?;
+    wait_for_active(&mut conn, &keyring.active().id, wait)?;
     keyring::reseal_all(&mut conn, &sealer).map_err(|e| AdminError::Database(e.to_string()))
 }
 
@@ -185,11 +227,20 @@ pub fn retire(
         return Err(KeyError::RetiringActiveKey(key_id.to_string()).into());
     }
     let mut conn = connect(settings)?;
-    wait_for_instances(&mut conn, &keyring.active().id, wait)?;
-    let still_sealed = usage(&mut conn, key_id)?;
-    if still_sealed > 0 {
+    wait_for_active(&mut conn, &keyring.active().id, wait)?;
+    let usage = usage(&mut conn, key_id)?;
+    if usage.sealed_items > 0 {
         return Err(AdminError::Refused(format!(
-            "key {key_id} still protects {still_sealed} sealed item(s); run `tessera keys reseal` first"
+            "key {key_id} still protects {} sealed item(s); run `tessera keys reseal` first",
+            usage.sealed_items
+        )));
+    }
+    if usage.expiring_items > 0 {
+        return Err(AdminError::Refused(format!(
+            "key {key_id} still checks {} code(s) sent and messaging-ledger entries, which \
+             nothing can re-seal; the hourly clean-up deletes them within two days of the \
+             rotation: retire it then",
+            usage.expiring_items
         )));
     }
     Keyring::remove(&keys_dir, key_id)?;

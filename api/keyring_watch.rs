@@ -29,6 +29,8 @@ struct Looked {
     reported_at: Option<Instant>,
     /// The server stopped and removed its row: nothing is reported any more.
     stopped: bool,
+    /// The file as last looked at was not taken (unreadable, or not this server's keys).
+    refused: bool,
 }
 
 pub struct KeyringWatch {
@@ -46,6 +48,7 @@ impl KeyringWatch {
                 file: FileState::NotLookedAt,
                 reported_at: None,
                 stopped: false,
+                refused: false,
             }),
         }
     }
@@ -93,14 +96,15 @@ impl KeyringWatch {
         leave()
     }
 
-    /// A file that cannot be read or parsed leaves the keys as they are, with one error in
-    /// the log per change of the file.
+    /// A file that cannot be read or parsed, or that lacks the active key, leaves the keys as
+    /// they are, with one error in the log per change of the file.
     fn load_if_changed(&self, looked: &mut Looked, sealer: &Sealer) -> bool {
         let file = self.file_state();
         if file == looked.file {
             return false;
         }
         looked.file = file;
+        let before = sealer.held();
         let keyring = match Keyring::load(&self.dir) {
             Ok(keyring) => keyring,
             Err(e) => {
@@ -108,10 +112,26 @@ impl KeyringWatch {
                     error = %e,
                     "cannot read the keyring; this server keeps the keys it holds"
                 );
+                looked.refused = true;
                 return false;
             }
         };
-        let before = sealer.held();
+        // A rotation keeps the active key (it becomes an older one), and so does retiring
+        // another: a keyring without it is an old backup or a new file, and taking it would
+        // leave everything sealed since unreadable.
+        if !keyring.keys().iter().any(|key| key.id == before.active) {
+            tracing::error!(
+                active = %before.active,
+                file_keys = ?keyring.keys().iter().map(|k| k.id.as_str()).collect::<Vec<_>>(),
+                "the keyring file lacks this server's active key (an older backup, or a new \
+                 keyring?); this server keeps the keys it holds"
+            );
+            looked.refused = true;
+            return false;
+        }
+        if std::mem::take(&mut looked.refused) {
+            tracing::info!("the keyring file reads again");
+        }
         sealer.load(&keyring);
         let after = sealer.held();
         if after == before {

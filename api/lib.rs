@@ -87,10 +87,8 @@ pub enum StartError {
 /// connected and migrated.
 pub fn build_state(settings: Settings, clock: Clock) -> Result<AppState, StartError> {
     settings.validate()?;
-    let (keys, created) = ServerKeys::load_or_generate(&settings.keys_dir())?;
-    for path in created {
-        tracing::info!(path = %path.display(), "generated a new key (mode 0600); back it up");
-    }
+    let keys_dir = settings.keys_dir();
+    ServerKeys::create_dir(&keys_dir)?;
     let url = settings.database_url();
     let pool = db::build_pool(&url, settings.database_pool_size)?;
     let mut conn = pool
@@ -100,7 +98,24 @@ pub fn build_state(settings: Settings, clock: Clock) -> Result<AppState, StartEr
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
     }
+    // A new keyring for a database that holds sealed values would open none of them, and
+    // running servers would follow it: the keyring file was lost or the directory is wrong.
+    if !crypto::keys::Keyring::exists(&keys_dir) {
+        let in_use = service::keyring::sealed_key_ids(&mut conn)
+            .map_err(|e| StartError::Database(db::SetupError::Read(e.to_string())))?;
+        if !in_use.is_empty() {
+            return Err(crypto::keys::KeyError::Missing {
+                dir: keys_dir.display().to_string(),
+                key_ids: in_use.join(", "),
+            }
+            .into());
+        }
+    }
     drop(conn);
+    let (keys, created) = ServerKeys::load_or_generate(&keys_dir)?;
+    for path in created {
+        tracing::info!(path = %path.display(), "generated a new key (mode 0600); back it up");
+    }
     build_state_with_pool(settings, clock, keys, pool)
 }
 
@@ -429,9 +444,10 @@ pub async fn check_keyring(state: &AppState) -> service::Result<bool> {
         .run(ClientInfo::default(), move |cx| {
             let env = cx.env;
             let watch = &watching.keyring_watch;
-            // Liveness is measured by the wall clock (see `service::instances`).
             watch.tick(&env.sealer, |held| {
-                service::instances::report(cx, &watch.instance, held, chrono::Utc::now())
+                // Liveness is measured by the database's clock (see `service::instances`).
+                let seen_at = service::instances::database_now(cx.conn)?;
+                service::instances::report(cx, &watch.instance, held, seen_at)
             })
         })
         .await

@@ -68,8 +68,13 @@ enum AdminCommand {
 
 #[derive(Subcommand)]
 enum KeysCommand {
-    /// Add a new key and make it active; running servers load it within seconds.
-    Rotate,
+    /// Add a new key, and make it active once every running server holds it.
+    Rotate {
+        /// Seconds to wait for running servers to load the new key before giving up (the
+        /// key then stays staged; run the command again).
+        #[arg(long, default_value_t = 60)]
+        wait: u64,
+    },
     /// Show each key: id, creation time, whether it is active, and how many sealed items it
     /// still protects; then the token signing keys and the running servers' keys.
     List,
@@ -235,39 +240,62 @@ fn main() -> ExitCode {
 
 fn keys(settings: &Settings, action: KeysCommand) -> ExitCode {
     use tessera::admin;
+    // Written at the end, so that a reader that stops early (`keys list | head`) is no crash.
+    let mut out = String::new();
+    macro_rules! say {
+        ($out:ident, $($arg:tt)*) => {{
+            use std::fmt::Write as _;
+            let _ = writeln!($out, $($arg)*);
+        }};
+    }
     let outcome = match action {
-        KeysCommand::Rotate => admin::rotate(settings).map(|id| {
-            println!(
-                "added key {id}; running servers load it within TESSERA_KEYRING_CHECK_SECONDS \
-                 ({} s)",
-                settings.keyring_check_seconds
-            );
-        }),
+        KeysCommand::Rotate { wait } => {
+            admin::rotate(settings, Duration::from_secs(wait)).map(|id| {
+                say!(
+                    out,
+                    "added key {id}, held by every running server, and made it active"
+                );
+            })
+        }
         KeysCommand::List => admin::list(settings)
             .map(|keys| {
-                println!(
-                    "{:<24} {:<25} {:<6} sealed_items",
-                    "id", "created_at", "active"
+                say!(
+                    out,
+                    "{:<24} {:<25} {:<6} {:<12} expiring_items",
+                    "id",
+                    "created_at",
+                    "active",
+                    "sealed_items"
                 );
                 for key in keys {
-                    println!(
-                        "{:<24} {:<25} {:<6} {}",
+                    say!(
+                        out,
+                        "{:<24} {:<25} {:<6} {:<12} {}",
                         key.id,
                         key.created_at.format("%Y-%m-%dT%H:%M:%SZ"),
-                        if key.active { "yes" } else { "no" },
-                        key.sealed_items
+                        match (key.active, key.staged) {
+                            (true, _) => "yes",
+                            (false, true) => "staged",
+                            (false, false) => "no",
+                        },
+                        key.sealed_items,
+                        key.expiring_items
                     );
                 }
             })
             .and_then(|()| admin::list_signing(settings))
             .map(|signing| {
-                println!("\ntoken signing keys (newest first; they live sealed in the database):");
+                say!(
+                    out,
+                    "\ntoken signing keys (newest first; they live sealed in the database):"
+                );
                 for key in signing {
                     let state = match key.retired_at {
                         None => "in use".to_string(),
                         Some(at) => format!("retired {}", at.format("%Y-%m-%dT%H:%M:%SZ")),
                     };
-                    println!(
+                    say!(
+                        out,
                         "{:<44} {:<25} {state}",
                         key.kid,
                         key.created_at.format("%Y-%m-%dT%H:%M:%SZ")
@@ -276,9 +304,13 @@ fn keys(settings: &Settings, action: KeysCommand) -> ExitCode {
             })
             .and_then(|()| admin::running(settings))
             .map(|running| {
-                println!("\nrunning servers (seen within a minute) and the keys they hold:");
+                say!(
+                    out,
+                    "\nrunning servers (seen within a minute) and the keys they hold:"
+                );
                 for seen in running {
-                    println!(
+                    say!(
+                        out,
                         "{} started {} active {} holds {}",
                         seen.host,
                         seen.started_at.format("%Y-%m-%dT%H:%M:%SZ"),
@@ -289,25 +321,29 @@ fn keys(settings: &Settings, action: KeysCommand) -> ExitCode {
             }),
         KeysCommand::Reseal { wait } => {
             admin::reseal(settings, Duration::from_secs(wait)).map(|count| {
-                println!("re-sealed {count} item(s) under the active key");
+                say!(out, "re-sealed {count} item(s) under the active key");
             })
         }
         KeysCommand::RotateSigning => admin::rotate_signing(settings).map(|rotation| {
-            println!(
+            say!(
+                out,
                 "added signing key {}; servers sign with it within a minute",
                 rotation.new_kid
             );
             for kid in rotation.retired {
-                println!("retired signing key {kid}; published until its tokens have expired");
+                say!(
+                    out,
+                    "retired signing key {kid}; published until its tokens have expired"
+                );
             }
         }),
         KeysCommand::Retire { id, wait } => admin::retire(settings, &id, Duration::from_secs(wait))
             .map(|()| {
-                println!("retired key {id}");
+                say!(out, "retired key {id}");
             }),
     };
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => write_out(&out),
         Err(e) => {
             eprintln!("tessera keys: {e}");
             ExitCode::FAILURE

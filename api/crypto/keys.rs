@@ -5,7 +5,9 @@
 //!
 //! The file is read at start, and looked at again every few seconds (`keyring_watch`): a
 //! rotation is picked up without a restart. Instances that share a database mount the same
-//! file. (The keys that sign JWT access tokens live in
+//! file. A rotation has two steps: a new key is staged (every server loads it and can open
+//! with it), and made active only once every running server holds it, so that no server meets
+//! a value sealed under a key it does not have. (The keys that sign JWT access tokens live in
 //! the database, sealed under the keyring: see `service::signing_keys`.)
 
 use std::fs;
@@ -99,6 +101,11 @@ pub enum KeyError {
     UnknownKey(String),
     #[error("{0} is the active key; rotate first, then retire it")]
     RetiringActiveKey(String),
+    #[error(
+        "no keyring in {dir}, but the database holds values sealed under {key_ids}: restore \
+         keyring.json from a backup (a new keyring would open none of them)"
+    )]
+    Missing { dir: String, key_ids: String },
 }
 
 fn decode_secret(path: &Path, text: &str) -> Result<Zeroizing<[u8; 32]>, KeyError> {
@@ -131,6 +138,11 @@ impl Keyring {
     /// none, or converting the single secret of earlier versions.
     pub fn load_or_generate(dir: &Path, created: &mut Vec<PathBuf>) -> Result<Keyring, KeyError> {
         let path = dir.join(KEYRING_FILE);
+        if path.exists() {
+            return Keyring::load(dir);
+        }
+        // Two instances starting at once on an empty directory make one keyring, not two.
+        let _lock = lock(dir)?;
         if path.exists() {
             return Keyring::load(dir);
         }
@@ -204,30 +216,79 @@ impl Keyring {
         })
     }
 
-    /// Adds a new key and makes it active; returns its id.
-    pub fn rotate(dir: &Path, now: DateTime<Utc>) -> Result<String, KeyError> {
+    /// Runs `change` on the keyring as it is on disk and saves the result, holding the keys
+    /// directory's lock throughout: two `tessera keys` commands at once cannot lose each
+    /// other's keys.
+    fn change<T>(
+        dir: &Path,
+        change: impl FnOnce(&mut Keyring) -> Result<T, KeyError>,
+    ) -> Result<T, KeyError> {
+        let _lock = lock(dir)?;
         let mut keyring = Keyring::load(dir)?;
-        let key = ServerKey::generate(now);
-        let id = key.id.clone();
-        keyring.keys.push(key);
-        keyring.active = id.clone();
+        let outcome = change(&mut keyring)?;
         keyring.save(dir)?;
+        Ok(outcome)
+    }
+
+    /// The first step of a rotation: a new key that every server loads and can open with,
+    /// but that seals nothing until [`Keyring::activate`]. A key staged earlier and not yet
+    /// activated (a rotation that did not finish) is reused. Returns its id.
+    pub fn stage(dir: &Path, now: DateTime<Utc>) -> Result<String, KeyError> {
+        Keyring::change(dir, |keyring| {
+            if let Some(staged) = keyring.staged() {
+                return Ok(staged.id.clone());
+            }
+            let key = ServerKey::generate(now);
+            let id = key.id.clone();
+            keyring.keys.push(key);
+            Ok(id)
+        })
+    }
+
+    /// The key staged by [`Keyring::stage`] and not active yet: one after the active key.
+    pub fn staged(&self) -> Option<&ServerKey> {
+        let active = self.keys.iter().position(|k| k.id == self.active)?;
+        self.keys.get(active + 1..)?.last()
+    }
+
+    /// Makes a staged key the active one: new values are sealed under it from now on.
+    pub fn activate(dir: &Path, id: &str) -> Result<(), KeyError> {
+        Keyring::change(dir, |keyring| {
+            if !keyring.keys.iter().any(|k| k.id == id) {
+                return Err(KeyError::UnknownKey(id.to_string()));
+            }
+            keyring.active = id.to_string();
+            Ok(())
+        })
+    }
+
+    /// Stages a new key and activates it at once: for a keyring no running server uses.
+    #[cfg(test)]
+    pub fn rotate(dir: &Path, now: DateTime<Utc>) -> Result<String, KeyError> {
+        let id = Keyring::stage(dir, now)?;
+        Keyring::activate(dir, &id)?;
         Ok(id)
     }
 
     /// Removes a key that is not the active one. The caller checks first that nothing is
     /// sealed under it any more.
     pub fn remove(dir: &Path, id: &str) -> Result<(), KeyError> {
-        let mut keyring = Keyring::load(dir)?;
-        if keyring.active == id {
-            return Err(KeyError::RetiringActiveKey(id.to_string()));
-        }
-        let before = keyring.keys.len();
-        keyring.keys.retain(|k| k.id != id);
-        if keyring.keys.len() == before {
-            return Err(KeyError::UnknownKey(id.to_string()));
-        }
-        keyring.save(dir)
+        Keyring::change(dir, |keyring| {
+            if keyring.active == id {
+                return Err(KeyError::RetiringActiveKey(id.to_string()));
+            }
+            let before = keyring.keys.len();
+            keyring.keys.retain(|k| k.id != id);
+            if keyring.keys.len() == before {
+                return Err(KeyError::UnknownKey(id.to_string()));
+            }
+            Ok(())
+        })
+    }
+
+    /// Whether `dir` holds a keyring (or the single secret of earlier versions).
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(KEYRING_FILE).exists() || dir.join(LEGACY_SECRET_FILE).exists()
     }
 
     /// Writes the keyring to a temporary file and renames it into place, so an instance that
@@ -262,15 +323,21 @@ pub struct ServerKeys {
 }
 
 impl ServerKeys {
-    /// Loads the keys from `dir`, generating any that are missing. Returns the keys and the
-    /// paths of the files it created.
-    pub fn load_or_generate(dir: &Path) -> Result<(ServerKeys, Vec<PathBuf>), KeyError> {
+    /// Creates the keys directory if it is not there, readable by the owner only (by default
+    /// it is the data directory, which holds the embedded database too).
+    pub fn create_dir(dir: &Path) -> Result<(), KeyError> {
         if !dir.exists() {
-            // The data directory holds the keys and the embedded database: owner only.
             fs::create_dir_all(dir)
                 .and_then(|_| fs::set_permissions(dir, fs::Permissions::from_mode(0o700)))
                 .map_err(|e| KeyError::Io(format!("cannot create {}: {e}", dir.display())))?;
         }
+        Ok(())
+    }
+
+    /// Loads the keys from `dir`, generating any that are missing. Returns the keys and the
+    /// paths of the files it created.
+    pub fn load_or_generate(dir: &Path) -> Result<(ServerKeys, Vec<PathBuf>), KeyError> {
+        ServerKeys::create_dir(dir)?;
         let mut created = Vec::new();
         let keyring = Keyring::load_or_generate(dir, &mut created)?;
 
@@ -283,6 +350,22 @@ impl ServerKeys {
         }
         Ok((ServerKeys { keyring }, created))
     }
+}
+
+/// The keys directory's lock (`.keyring.lock`), held while the keyring is read, changed and
+/// written back; released when dropped.
+fn lock(dir: &Path) -> Result<fs::File, KeyError> {
+    let path = dir.join(".keyring.lock");
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|e| KeyError::Io(format!("cannot open {}: {e}", path.display())))?;
+    file.lock()
+        .map_err(|e| KeyError::Io(format!("cannot lock {}: {e}", path.display())))?;
+    Ok(file)
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
@@ -362,6 +445,46 @@ mod tests {
         let keyring = Keyring::load(dir.path()).unwrap();
         assert_eq!(keyring.keys().len(), 1);
         assert_eq!(keyring.active().id, new);
+    }
+
+    #[test]
+    fn a_rotation_stages_a_key_that_seals_nothing_until_it_is_activated() {
+        let dir = tempfile::tempdir().unwrap();
+        let (keys, _) = ServerKeys::load_or_generate(dir.path()).unwrap();
+        let old = keys.keyring.active().id.clone();
+        let staged = Keyring::stage(dir.path(), Utc::now()).unwrap();
+        let keyring = Keyring::load(dir.path()).unwrap();
+        assert_eq!(keyring.active().id, old);
+        assert_eq!(keyring.staged().map(|k| k.id.clone()), Some(staged.clone()));
+        assert_eq!(
+            Keyring::stage(dir.path(), Utc::now()).unwrap(),
+            staged,
+            "a rotation that did not finish is picked up, not doubled"
+        );
+        Keyring::activate(dir.path(), &staged).unwrap();
+        let keyring = Keyring::load(dir.path()).unwrap();
+        assert_eq!(keyring.active().id, staged);
+        assert!(keyring.staged().is_none());
+        assert_eq!(keyring.keys().len(), 2);
+    }
+
+    #[test]
+    fn key_commands_at_once_lose_no_key() {
+        let dir = tempfile::tempdir().unwrap();
+        ServerKeys::load_or_generate(dir.path()).unwrap();
+        let added: Vec<String> = std::thread::scope(|scope| {
+            let rotations: Vec<_> = (0..6)
+                .map(|_| scope.spawn(|| Keyring::rotate(dir.path(), Utc::now()).unwrap()))
+                .collect();
+            rotations.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        let keyring = Keyring::load(dir.path()).unwrap();
+        for id in added {
+            assert!(
+                keyring.keys().iter().any(|k| k.id == id),
+                "{id} was said to be added and is not in the keyring"
+            );
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! Every sealed value and digest names the key that made it (digests as `key_id:hex`), so
 //! the keyring can rotate: new values use the active key, old ones open and check with theirs.
 //! A running server swaps in a rotated keyring ([`Sealer::load`]) without a restart; each
-//! operation works on the keys as they were when it began.
+//! call (a seal, an open, a digest) works on the keys as they were when it began.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

@@ -136,6 +136,8 @@ pub enum SetupError {
     Connect(#[source] r2d2::Error),
     #[error("migration failed: {0}")]
     Migration(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("cannot read the database: {0}")]
+    Read(String),
 }
 
 pub fn build_pool(url: &str, max_size: u32) -> Result<DbPool, SetupError> {

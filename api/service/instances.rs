@@ -3,9 +3,9 @@
 //! live instance has loaded the active key, so nothing is re-sealed under a key a running
 //! server cannot open, and no server still seals under a key being retired.
 //!
-//! Liveness is between processes on different machines, so it is measured by the wall clock
-//! each of them passes in (not a request's `now`): an instance unseen for [`LIVE_FOR`] counts
-//! as stopped.
+//! Liveness is between processes on different machines, so it is measured by one clock they
+//! all share, the database's ([`database_now`]), not a request's `now` nor each host's own: an
+//! instance unseen for [`live_for`] counts as stopped.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -28,6 +28,13 @@ pub fn live_for() -> Duration {
 /// Rows of instances unseen for this long are deleted by the next report of any instance.
 fn forgotten_after() -> Duration {
     Duration::days(1)
+}
+
+/// The database's own time: what every instance's heartbeat and every liveness check is
+/// measured by, whatever the hosts' clocks say.
+pub fn database_now(conn: &mut DbConnection) -> Result<DateTime<Utc>> {
+    let now: chrono::NaiveDateTime = diesel::select(diesel::dsl::now).get_result(conn)?;
+    Ok(from_db(now))
 }
 
 /// This process, as it reports itself.
@@ -61,7 +68,7 @@ pub struct Seen {
     pub keys: HeldKeys,
 }
 
-/// Writes that `instance` holds `keys`, as of `seen_at` (the wall clock, see above).
+/// Writes that `instance` holds `keys`, as of `seen_at` ([`database_now`]).
 pub fn report(
     cx: &mut Context<'_>,
     instance: &Instance,
@@ -138,18 +145,5 @@ pub fn live(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<Seen>> {
                 all: key_ids.split_whitespace().map(str::to_string).collect(),
             },
         })
-        .collect())
-}
-
-/// The live instances whose active key is not `active_key_id`: they have not loaded the
-/// keyring as it is now (or read another file).
-pub fn behind(
-    conn: &mut DbConnection,
-    active_key_id: &str,
-    now: DateTime<Utc>,
-) -> Result<Vec<Seen>> {
-    Ok(live(conn, now)?
-        .into_iter()
-        .filter(|seen| seen.keys.active != active_key_id)
         .collect())
 }

@@ -13,11 +13,16 @@ use crate::service::error::Result;
 
 /// How many stored items one key still protects: sealed TOTP secrets, sealed recovery-code
 /// sets, recovery-code digests, hardware-token secrets, token signing keys, undelivered
-/// messages and SSO client secrets.
+/// messages and SSO client secrets (`sealed_items`, which a reseal moves to the active key);
+/// and keyed digests nothing can re-make, of codes sent and of the messaging ledger
+/// (`expiring_items`, which only time ends: the hourly clean-up deletes them within two days.
+/// Retiring the key earlier would refuse codes on their way and give numbers their budget
+/// back).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyUsage {
     pub key_id: String,
     pub sealed_items: i64,
+    pub expiring_items: i64,
 }
 
 fn digest_pattern(key_id: &str) -> String {
@@ -26,6 +31,7 @@ fn digest_pattern(key_id: &str) -> String {
 
 pub fn usage(conn: &mut DbConnection, key_id: &str) -> Result<KeyUsage> {
     use crate::db::schema::recovery_codes as codes;
+    use crate::db::schema::{message_sends, sent_codes};
     let factors: i64 = mfa_factors::table
         .filter(mfa_factors::key_id.eq(key_id))
         .count()
@@ -42,10 +48,64 @@ pub fn usage(conn: &mut DbConnection, key_id: &str) -> Result<KeyUsage> {
     let signing_keys = crate::service::signing_keys::sealed_under(conn, key_id)?;
     let messages = crate::service::outbox::sealed_under(conn, key_id)?;
     let sso = crate::service::sso::settings::sealed_under(conn, key_id)?;
+    let sent: i64 = sent_codes::table
+        .filter(sent_codes::code_digest.like(digest_pattern(key_id)))
+        .count()
+        .get_result(conn)?;
+    let ledger: i64 = message_sends::table
+        .filter(message_sends::destination_digest.like(digest_pattern(key_id)))
+        .count()
+        .get_result(conn)?;
     Ok(KeyUsage {
         key_id: key_id.to_string(),
         sealed_items: factors + sets + digests + tokens + signing_keys + messages + sso,
+        expiring_items: sent + ledger,
     })
+}
+
+/// The keys that sealed what the database holds (TOTP secrets, recovery-code sets, hardware
+/// tokens, token signing keys, undelivered messages, SSO client secrets), each once.
+pub fn sealed_key_ids(conn: &mut DbConnection) -> Result<Vec<String>> {
+    use crate::db::schema::{hardware_tokens, org_sso, outbox, signing_keys};
+    let mut ids: Vec<String> = mfa_factors::table
+        .select(mfa_factors::key_id)
+        .distinct()
+        .load(conn)?;
+    ids.extend(
+        recovery_code_sets::table
+            .select(recovery_code_sets::key_id)
+            .distinct()
+            .load::<String>(conn)?,
+    );
+    ids.extend(
+        hardware_tokens::table
+            .select(hardware_tokens::key_id)
+            .distinct()
+            .load::<String>(conn)?,
+    );
+    ids.extend(
+        signing_keys::table
+            .select(signing_keys::key_id)
+            .distinct()
+            .load::<String>(conn)?,
+    );
+    ids.extend(
+        outbox::table
+            .filter(outbox::key_id.is_not_null())
+            .select(outbox::key_id.assume_not_null())
+            .distinct()
+            .load::<String>(conn)?,
+    );
+    ids.extend(
+        org_sso::table
+            .filter(org_sso::key_id.is_not_null())
+            .select(org_sso::key_id.assume_not_null())
+            .distinct()
+            .load::<String>(conn)?,
+    );
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
 }
 
 /// Re-seals everything sealed or digested under an older key with the active key, one

@@ -38,10 +38,9 @@ async fn a_rotated_key_keeps_authenticators_and_recovery_codes_working_until_ret
     // The TOTP secret, the sealed recovery-code set and its 8 code digests.
     assert_eq!(sealed_items(&listing, &old), 10, "{listing}");
 
-    let (code, out, err) = app.run_cli(&["keys", "rotate"]);
-    assert_eq!(code, 0, "{out}{err}");
+    let new = app.rotate_keys().await;
     let (_, listing, _) = app.run_cli(&["keys", "list"]);
-    let new = active_key(&listing);
+    assert_eq!(active_key(&listing), new);
     assert_ne!(new, old);
     assert_eq!(sealed_items(&listing, &new), 0);
     app.restart().await;
@@ -113,8 +112,7 @@ async fn failed_logins_of_unknown_emails_keyed_under_a_retired_key_keep_no_trace
     let old = active_key(&listing);
     assert!(app.rows_dump().contains(&old));
 
-    app.run_cli(&["keys", "rotate"]);
-    app.look_at_keyring().await;
+    app.rotate_keys().await;
     let (code, _, err) = app.run_cli(&["keys", "retire", &old]);
     assert_eq!(code, 0, "{err}");
     app.restart().await;
@@ -151,11 +149,23 @@ async fn another_server(app: &TestApp, keys: HeldKeys, ago: Duration) -> Instanc
     let reported = other.clone();
     app.state
         .run(ClientInfo::default(), move |cx| {
-            instances::report(cx, &reported, &keys, chrono::Utc::now() - ago)
+            let now = instances::database_now(cx.conn)?;
+            instances::report(cx, &reported, &keys, now - ago)
         })
         .await
         .expect("the other server reports");
     other
+}
+
+/// A server that stops (gracefully) removes its row.
+async fn leave(app: &TestApp, server: &Instance) {
+    let stopped = server.clone();
+    app.state
+        .run(ClientInfo::default(), move |cx| {
+            instances::leave(cx, &stopped)
+        })
+        .await
+        .expect("the other server leaves");
 }
 
 /// The README's block as printed, under a server that keeps running: rotate, reseal, retire.
@@ -175,13 +185,10 @@ async fn keys_rotate_reseal_and_retire_under_a_running_server_and_nobody_is_refu
         (old.as_str(), old.as_str())
     );
 
-    let (code, out, err) = app.run_cli(&["keys", "rotate"]);
-    assert_eq!(code, 0, "{out}{err}");
-    let (_, listing, _) = app.run_cli(&["keys", "list"]);
-    let new = active_key(&listing);
-
-    // A second server on the same database that reads another keys directory never loads the
-    // new key: re-sealing now would put secrets out of its reach, so it is refused, named.
+    // A rotation stages the new key first: servers load it and can open with it, but nothing
+    // is sealed under it until every running server holds it. A second server on the same
+    // database that has not loaded it (it reads another keys directory, or has not looked
+    // yet) keeps the key staged: the command, told not to wait, gives up naming it.
     let lagging = another_server(
         &app,
         HeldKeys {
@@ -191,33 +198,55 @@ async fn keys_rotate_reseal_and_retire_under_a_running_server_and_nobody_is_refu
         Duration::seconds(1),
     )
     .await;
-    let (code, _, err) = app.run_cli(&["keys", "reseal", "--wait", "0"]);
-    assert_eq!(code, 1, "{err}");
-    assert!(err.contains("have not loaded the active key"), "{err}");
     let lagging_start = lagging.started_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    assert!(err.contains(&new) && err.contains(&lagging_start), "{err}");
-    let (code, _, err) = app.run_cli(&["keys", "retire", &old, "--wait", "0"]);
-    assert_eq!(
-        code, 1,
-        "nor may the old key go while a server seals under it: {err}"
-    );
-    assert!(err.contains("have not loaded the active key"), "{err}");
+    let (code, _, err) = app.run_cli(&["keys", "rotate", "--wait", "0"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("is added but not active"), "{err}");
+    assert!(err.contains(&lagging_start), "{err}");
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    assert_eq!(active_key(&listing), old, "{listing}");
+    let new = listing
+        .lines()
+        .find(|line| line.split_whitespace().nth(2) == Some("staged"))
+        .and_then(|line| line.split_whitespace().next())
+        .unwrap_or_else(|| panic!("a staged key in {listing}"))
+        .to_string();
+    assert!(err.contains(&format!("do not hold key {new}")), "{err}");
     // Meanwhile everyone signs in as before.
     let challenge = app.login_to_challenge("ada@example.com").await;
     let verified = app.verify(&challenge, "totp", &app.next_code(&ada)).await;
     assert_eq!(verified.status, 200, "{}", verified.body);
-    let stopped = lagging.clone();
-    app.state
-        .run(ClientInfo::default(), move |cx| {
-            instances::leave(cx, &stopped)
-        })
-        .await
-        .unwrap();
 
-    // This server loads the rotated keyring by itself within TESSERA_KEYRING_CHECK_SECONDS
-    // (here at once), and says so.
+    // This server loads the keyring by itself within TESSERA_KEYRING_CHECK_SECONDS (here at
+    // once); the other one stops. Then the command makes the key active.
+    app.look_at_keyring().await;
+    leave(&app, &lagging).await;
+    let (code, out, err) = app.run_cli(&["keys", "rotate", "--wait", "0"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(&new), "{out}");
+
+    // A server that held the staged key but has not yet loaded its activation still seals
+    // under the old key: which therefore cannot be retired yet.
+    let catching_up = another_server(
+        &app,
+        HeldKeys {
+            active: old.clone(),
+            all: vec![old.clone(), new.clone()],
+        },
+        Duration::seconds(1),
+    )
+    .await;
+    let (code, _, err) = app.run_cli(&["keys", "retire", &old, "--wait", "0"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("do not seal under key {new}")),
+        "{err}"
+    );
+    leave(&app, &catching_up).await;
+
     app.look_at_keyring().await;
     let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    assert_eq!(active_key(&listing), new, "{listing}");
     assert_eq!(
         running_servers(&listing)[0].1,
         new,
@@ -279,8 +308,7 @@ async fn a_server_that_stopped_without_a_word_holds_key_operations_up_for_a_minu
     let app = TestApp::spawn().await;
     let (_, listing, _) = app.run_cli(&["keys", "list"]);
     let old = active_key(&listing);
-    app.run_cli(&["keys", "rotate"]);
-    app.look_at_keyring().await;
+    app.rotate_keys().await;
     let crashed = another_server(
         &app,
         HeldKeys {
@@ -337,20 +365,21 @@ fn a_code_under_a_key_the_server_does_not_hold_is_refused_with_an_error_in_the_l
             }
         }
     });
-    // The next log line that says `what`, within a generous bound for a loaded CI machine.
-    let log_line = |what: &str| -> String {
+    // The next log line that says all of `what`, within a generous bound for a loaded CI
+    // machine.
+    let log_line = |what: &[&str]| -> String {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             let line = lines
                 .recv_timeout(left)
                 .unwrap_or_else(|_| panic!("no log line says {what:?}"));
-            if line.contains(what) {
+            if what.iter().all(|part| line.contains(part)) {
                 return line;
             }
         }
     };
-    let listening = log_line("Tessera is listening");
+    let listening = log_line(&["Tessera is listening"]);
     let base = listening
         .split_whitespace()
         .find_map(|word| word.strip_prefix("addr="))
@@ -419,8 +448,13 @@ fn a_code_under_a_key_the_server_does_not_hold_is_refused_with_an_error_in_the_l
         .as_array_mut()
         .unwrap()
         .retain(|key| key["id"] == active);
+    // (The server loads the rotation first: a file without its active key it would refuse.)
+    log_line(&[
+        "loaded the keyring",
+        &format!("active={}", active.as_str().unwrap()),
+    ]);
     std::fs::write(&path, keyring.to_string()).unwrap();
-    log_line("loaded the keyring");
+    log_line(&["loaded the keyring", &format!("keys=[{active}]")]);
 
     let (status, login) = post(
         "/v1/auth/login",
@@ -436,6 +470,46 @@ fn a_code_under_a_key_the_server_does_not_hold_is_refused_with_an_error_in_the_l
     );
     assert_eq!(status, 401, "{refused}");
     let error =
-        log_line("recovery codes are digested under keys this server's keyring does not hold");
+        log_line(&["recovery codes are digested under keys this server's keyring does not hold"]);
     assert!(error.contains("ERROR"), "{error}");
+}
+
+/// An old backup put back in place, without the key everything is now sealed under: a running
+/// server refuses it and keeps the keys it holds (it would otherwise answer 500 to everyone
+/// enrolled since, and seal new secrets under the old key).
+#[actix_web::test]
+async fn a_running_server_refuses_a_keyring_without_its_active_key() {
+    let app = TestApp::spawn().await;
+    let path = app.data_dir.path().join("keyring.json");
+    let backup = std::fs::read(&path).unwrap();
+    app.rotate_keys().await;
+    let ada = app.sign_up_with_mfa("ada@example.com").await;
+
+    std::fs::write(&path, &backup).unwrap();
+    assert!(!app.look_at_keyring().await, "the backup is not taken");
+    let challenge = app.login_to_challenge("ada@example.com").await;
+    let verified = app.verify(&challenge, "totp", &app.next_code(&ada)).await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+}
+
+/// The keyring file gone (a wrong keys directory, a lost volume): a new server does not make
+/// a fresh keyring for a database full of values sealed under the lost one — the running
+/// servers would follow it and open nothing — but says what to restore.
+#[actix_web::test]
+async fn a_lost_keyring_is_not_replaced_while_the_database_holds_what_it_sealed() {
+    let app = TestApp::spawn().await;
+    app.sign_up_with_mfa("ada@example.com").await;
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    let key = active_key(&listing);
+    let path = app.data_dir.path().join("keyring.json");
+    std::fs::remove_file(&path).unwrap();
+
+    let refused = app
+        .start_again()
+        .err()
+        .expect("the start is refused")
+        .to_string();
+    assert!(refused.contains("restore keyring.json"), "{refused}");
+    assert!(refused.contains(&key), "{refused}");
+    assert!(!path.exists(), "no keyring was made");
 }

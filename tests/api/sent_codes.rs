@@ -589,3 +589,48 @@ async fn guesses_at_the_whatsapp_numbers_code_count_towards_the_lockout() {
         .await
         .assert_problem(429, "too_many_attempts");
 }
+
+/// A code on its way when the keys rotate still works; the old key, which alone can check it
+/// (and the ledger entries that keep the number's budget), is retired only once the clean-up
+/// has let them go.
+#[actix_web::test]
+async fn a_code_sent_before_a_rotation_still_works_and_holds_its_key_until_it_is_gone() {
+    use crate::keys::active_key;
+    let provider = sms_provider().await;
+    let app = app_with_sms(&provider).await;
+    ada_with_sms(&app, &provider).await;
+    let on_its_way = challenge(&app).await;
+    assert_eq!(deliver(&app, &on_its_way, "sms").await.status, 202);
+    let code = last_code(&app, &provider).await;
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    let old = active_key(&listing);
+
+    app.rotate_keys().await;
+    let (code_, out, err) = app.run_cli(&["keys", "reseal"]);
+    assert_eq!(code_, 0, "{out}{err}");
+    let (code_, _, err) = app.run_cli(&["keys", "retire", &old]);
+    assert_eq!(code_, 1, "{err}");
+    assert!(
+        err.contains("code(s) sent and messaging-ledger entries"),
+        "{err}"
+    );
+
+    let verified = app.verify(&on_its_way, "sms", &code).await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+
+    // Two days on, the clean-up has deleted the code and the ledger's entries: now it goes.
+    app.advance(Duration::days(2) + Duration::hours(1));
+    tessera::run_maintenance(&app.state).await.unwrap();
+    let (code_, out, err) = app.run_cli(&["keys", "retire", &old]);
+    assert_eq!(code_, 0, "{out}{err}");
+    app.look_at_keyring().await;
+    let dump = app.rows_dump();
+    assert!(
+        !dump.contains(&old),
+        "a row still names the retired key: {}",
+        dump.lines()
+            .filter(|l| l.contains(&old))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

@@ -947,9 +947,7 @@ async fn a_rotated_server_key_keeps_the_client_secret_usable_and_reseals_it() {
     let under_way = start_in_browser(&app, json!({})).await;
     let apps_under_way = start(&app, "grace@acme.com").await;
 
-    let (code, out, err) = app.run_cli(&["keys", "rotate"]);
-    assert_eq!(code, 0, "{out}{err}");
-    assert!(app.look_at_keyring().await);
+    app.rotate_keys().await;
     let (code, out, err) = app.run_cli(&["keys", "reseal"]);
     assert_eq!(code, 0, "{out}{err}");
     let (_, listing, _) = app.run_cli(&["keys", "list"]);

@@ -272,6 +272,33 @@ impl TestApp {
         self.state = state;
     }
 
+    /// What a second start with this app's settings says (the running server stays).
+    pub fn start_again(&self) -> Result<AppState, tessera::StartError> {
+        tessera::build_state(self.settings.clone(), Clock::Manual(self.clock.clone()))
+    }
+
+    /// `tessera keys rotate` with this server running, step by step: the new key is staged
+    /// (the command, told not to wait, gives up while the server does not hold it yet), the
+    /// server loads it, and the command run again makes it active; the server loads that too.
+    /// Returns the new key's id.
+    pub async fn rotate_keys(&self) -> String {
+        self.look_at_keyring().await;
+        let (mut code, mut out, mut err) = self.run_cli(&["keys", "rotate", "--wait", "0"]);
+        if code == 1 {
+            // Staged, not active: the server has not loaded it yet (unless its own look came
+            // first).
+            assert!(err.contains("is added but not active"), "{err}");
+            self.look_at_keyring().await;
+            (code, out, err) = self.run_cli(&["keys", "rotate", "--wait", "0"]);
+        }
+        assert_eq!(code, 0, "{out}{err}");
+        self.look_at_keyring().await;
+        out.split_whitespace()
+            .nth(2)
+            .map(|id| id.trim_end_matches(',').to_string())
+            .unwrap_or_else(|| panic!("no key id in {out}"))
+    }
+
     /// What the server does on its own every `TESSERA_KEYRING_CHECK_SECONDS`: looks at the
     /// keyring file, loads it if it changed, and reports the keys it holds. Returns whether
     /// they changed.
