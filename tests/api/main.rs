@@ -11,6 +11,7 @@ mod accounts;
 mod admin;
 mod alerts;
 mod api_keys;
+mod architecture;
 mod browsers;
 mod domains;
 mod email_verification;

@@ -254,8 +254,6 @@ impl TestApp {
         format!("http://{}", listening.addr)
     }
 
-    /// Stops serving from this instance's state and starts anew on the same database, keys
-    /// directory and clock, as a restarted server would (new base URL).
     /// Stops the server (as a deploy would) and starts it again on the same database and
     /// keys directory.
     pub async fn restart(&mut self) {
@@ -534,6 +532,61 @@ impl TestApp {
             }
         }
         dump
+    }
+
+    /// The tables of this test's database as its migrations made them: for each table, each
+    /// column's type as the database names it and whether it may be null.
+    pub fn columns(
+        &self,
+    ) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, (String, bool)>>
+    {
+        use diesel::RunQueryDsl;
+        use diesel::sql_types::{Bool, Text};
+        #[derive(diesel::QueryableByName)]
+        struct Column {
+            #[diesel(sql_type = Text)]
+            table_name: String,
+            #[diesel(sql_type = Text)]
+            column_name: String,
+            #[diesel(sql_type = Text)]
+            data_type: String,
+            #[diesel(sql_type = Bool)]
+            nullable: bool,
+        }
+        let columns: Vec<Column> = match &self.pg {
+            Some(pg) => {
+                let mut conn = PgConnection::establish(&pg.admin_url).unwrap();
+                diesel::sql_query(format!(
+                    "SELECT table_name::text, column_name::text, data_type::text, \
+                     is_nullable = 'YES' AS nullable FROM information_schema.columns \
+                     WHERE table_schema = '{}'",
+                    pg.schema
+                ))
+                .load(&mut conn)
+                .unwrap()
+            }
+            None => {
+                let path = self.settings.database_url.clone().unwrap();
+                let mut conn = diesel::SqliteConnection::establish(&path).unwrap();
+                diesel::sql_query(
+                    "SELECT m.name AS table_name, c.name AS column_name, c.type AS data_type, \
+                     c.\"notnull\" = 0 AND c.pk = 0 AS nullable \
+                     FROM sqlite_master m, pragma_table_info(m.name) c \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+                )
+                .load(&mut conn)
+                .unwrap()
+            }
+        };
+        let mut tables =
+            std::collections::BTreeMap::<String, std::collections::BTreeMap<_, _>>::new();
+        for column in columns {
+            tables
+                .entry(column.table_name)
+                .or_default()
+                .insert(column.column_name, (column.data_type, column.nullable));
+        }
+        tables
     }
 
     /// Everything the database holds, as text: the SQLite files (with the WAL), or every row
