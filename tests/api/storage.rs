@@ -1,6 +1,6 @@
 //! What the database holds: no usable secret in a dump; migrations that go both ways.
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::{Columns, PASSWORD, Tables, TestApp};
 use diesel::Connection;
 
 #[actix_web::test]
@@ -139,8 +139,8 @@ fn declared_schema()
 -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, (String, bool)>> {
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/api/db/schema.rs")).unwrap();
-    let mut tables = std::collections::BTreeMap::new();
-    let mut current: Option<(String, std::collections::BTreeMap<String, (String, bool)>)> = None;
+    let mut tables = Tables::new();
+    let mut current: Option<(String, Columns)> = None;
     for line in text.lines().map(str::trim) {
         if line.starts_with("///") || line.starts_with("//") {
             continue;

@@ -168,6 +168,11 @@ impl TestAppBuilder {
     }
 }
 
+/// Columns by name: (the type, whether it may be null).
+pub type Columns = std::collections::BTreeMap<String, (String, bool)>;
+/// Tables by name.
+pub type Tables = std::collections::BTreeMap<String, Columns>;
+
 /// A fixed, realistic start time, so tests never depend on the wall clock.
 pub fn start_time() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
