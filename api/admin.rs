@@ -136,8 +136,15 @@ pub fn running(settings: &Settings) -> Result<Vec<instances::Seen>, AdminError> 
     instances::live(&mut conn, now).map_err(database)
 }
 
+/// The error with its causes: an operator reads this, not a client.
 fn database(e: crate::service::Error) -> AdminError {
-    AdminError::Database(e.to_string())
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    AdminError::Database(text)
 }
 
 /// Waits up to `wait` until every running instance is `ready`; refuses, naming the others
@@ -206,6 +213,19 @@ pub fn reseal(settings: &Settings, wait: std::time::Duration) -> Result<usize, A
     let keyring = Keyring::load(&settings.keys_dir())?;
     let sealer = Sealer::new(&keyring);
     let mut conn = connect(settings)?;
+    // What is sealed under a key this keyring lacks cannot be opened, so not re-sealed either.
+    let lacking: Vec<String> = keyring::sealed_key_ids(&mut conn)
+        .map_err(database)?
+        .into_iter()
+        .filter(|id| !keyring.keys().iter().any(|key| &key.id == id))
+        .collect();
+    if !lacking.is_empty() {
+        return Err(AdminError::Refused(format!(
+            "the database holds values sealed under keys this keyring lacks ({}): restore \
+             them into keyring.json first; nothing was re-sealed",
+            lacking.join(", ")
+        )));
+    }
     wait_for_active(&mut conn, &keyring.active().id, wait)?;
     keyring::reseal_all(&mut conn, &sealer).map_err(|e| AdminError::Database(e.to_string()))
 }

@@ -67,16 +67,19 @@ impl KeyringWatch {
     /// One look: loads the keyring into `sealer` if the file changed, then, after a change or
     /// when the last report is a heartbeat old, calls `report` with the keys held. Returns
     /// whether the keys changed.
+    /// `sealed_key_ids` tells which keys the database holds values under; it is asked only
+    /// when the file drops a key this server holds.
     pub fn tick<E>(
         &self,
         sealer: &Sealer,
+        sealed_key_ids: impl FnOnce() -> Result<Vec<String>, E>,
         report: impl FnOnce(&HeldKeys) -> Result<(), E>,
     ) -> Result<bool, E> {
         let mut looked = self.looked.lock().unwrap_or_else(PoisonError::into_inner);
         if looked.stopped {
             return Ok(false);
         }
-        let changed = self.load_if_changed(&mut looked, sealer);
+        let changed = self.load_if_changed(&mut looked, sealer, sealed_key_ids)?;
         if changed
             || looked
                 .reported_at
@@ -84,6 +87,7 @@ impl KeyringWatch {
         {
             report(&sealer.held())?;
             looked.reported_at = Some(Instant::now());
+            sealer.renew_lease();
         }
         Ok(changed)
     }
@@ -96,12 +100,17 @@ impl KeyringWatch {
         leave()
     }
 
-    /// A file that cannot be read or parsed, or that lacks the active key, leaves the keys as
-    /// they are, with one error in the log per change of the file.
-    fn load_if_changed(&self, looked: &mut Looked, sealer: &Sealer) -> bool {
+    /// A file that cannot be read or parsed, or that lacks a key still in use, leaves the keys
+    /// as they are, with one error in the log per change of the file.
+    fn load_if_changed<E>(
+        &self,
+        looked: &mut Looked,
+        sealer: &Sealer,
+        sealed_key_ids: impl FnOnce() -> Result<Vec<String>, E>,
+    ) -> Result<bool, E> {
         let file = self.file_state();
         if file == looked.file {
-            return false;
+            return Ok(false);
         }
         looked.file = file;
         let before = sealer.held();
@@ -113,21 +122,33 @@ impl KeyringWatch {
                     "cannot read the keyring; this server keeps the keys it holds"
                 );
                 looked.refused = true;
-                return false;
+                return Ok(false);
             }
         };
-        // A rotation keeps the active key (it becomes an older one), and so does retiring
-        // another: a keyring without it is an old backup or a new file, and taking it would
-        // leave everything sealed since unreadable.
-        if !keyring.keys().iter().any(|key| key.id == before.active) {
-            tracing::error!(
-                active = %before.active,
-                file_keys = ?keyring.keys().iter().map(|k| k.id.as_str()).collect::<Vec<_>>(),
-                "the keyring file lacks this server's active key (an older backup, or a new \
-                 keyring?); this server keeps the keys it holds"
-            );
-            looked.refused = true;
-            return false;
+        // A file without a key this server holds is a retirement — or an old backup, a new
+        // file, a hand edit; and without its active key, maybe a keyring that moved on while
+        // this server was paused. Taken only when it holds every key the database still has
+        // values under.
+        let drops_a_key = before
+            .all
+            .iter()
+            .any(|held| !keyring.keys().iter().any(|key| &key.id == held));
+        if drops_a_key {
+            let in_use = sealed_key_ids()?;
+            let missing: Vec<&String> = in_use
+                .iter()
+                .filter(|id| !keyring.keys().iter().any(|key| &key.id == *id))
+                .collect();
+            if !missing.is_empty() {
+                tracing::error!(
+                    active = %before.active,
+                    missing = ?missing,
+                    "the keyring file lacks keys the database holds values under (an older \
+                     backup, a new keyring, a hand edit?); this server keeps the keys it holds"
+                );
+                looked.refused = true;
+                return Ok(false);
+            }
         }
         if std::mem::take(&mut looked.refused) {
             tracing::info!("the keyring file reads again");
@@ -135,13 +156,13 @@ impl KeyringWatch {
         sealer.load(&keyring);
         let after = sealer.held();
         if after == before {
-            return false;
+            return Ok(false);
         }
         tracing::info!(
             active = %after.active,
             keys = ?after.all,
             "loaded the keyring: new values are sealed under the active key"
         );
-        true
+        Ok(true)
     }
 }

@@ -31,7 +31,6 @@ use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use actix_web_prom::PrometheusMetrics;
-use chrono::Duration;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -41,15 +40,11 @@ use crate::config::Settings;
 use crate::crypto::keys::ServerKeys;
 use crate::crypto::password::PasswordHasher;
 use crate::geo::GeoLocator;
-use crate::service::access_tokens::AccessTokenPolicy;
 use crate::service::activity::SessionActivity;
 use crate::service::maintenance::{self, Pruned};
 use crate::service::mfa::sent_codes::Channels;
-use crate::service::outbox::DeliveryPolicy;
-use crate::service::rate_limit::{Rate, RateLimits};
-use crate::service::session_cache::{self, SessionCache};
-use crate::service::signing_keys::SigningKeys;
-use crate::service::{ClientInfo, Env, LoginPolicy, SessionPolicy};
+use crate::service::session_cache;
+use crate::service::{ClientInfo, Env};
 use crate::state::{AppState, Inner};
 
 /// The OpenAPI document, generated from the registered handlers.
@@ -98,21 +93,32 @@ pub fn build_state(settings: Settings, clock: Clock) -> Result<AppState, StartEr
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
     }
-    // A new keyring for a database that holds sealed values would open none of them, and
-    // running servers would follow it: the keyring file was lost or the directory is wrong.
-    if !crypto::keys::Keyring::exists(&keys_dir) {
-        let in_use = service::keyring::sealed_key_ids(&mut conn)
-            .map_err(|e| StartError::Database(db::SetupError::Read(e.to_string())))?;
-        if !in_use.is_empty() {
-            return Err(crypto::keys::KeyError::Missing {
-                dir: keys_dir.display().to_string(),
-                key_ids: in_use.join(", "),
-            }
-            .into());
-        }
-    }
+    // A keyring that lacks a key the database holds values under (a lost file and a new one
+    // made in its place, an old backup, another directory) would leave them unreadable and
+    // seal new ones where the other servers cannot open them: the start stops, naming them.
+    let in_use = service::keyring::sealed_key_ids(&mut conn)
+        .map_err(|e| StartError::Database(db::SetupError::Read(e.to_string())))?;
     drop(conn);
+    if !in_use.is_empty() && !crypto::keys::Keyring::exists(&keys_dir) {
+        return Err(crypto::keys::KeyError::Missing {
+            dir: keys_dir.display().to_string(),
+            key_ids: in_use.join(", "),
+        }
+        .into());
+    }
     let (keys, created) = ServerKeys::load_or_generate(&keys_dir)?;
+    let lacking: Vec<&str> = in_use
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !keys.keyring.keys().iter().any(|key| key.id == *id))
+        .collect();
+    if !lacking.is_empty() {
+        return Err(crypto::keys::KeyError::Missing {
+            dir: keys_dir.display().to_string(),
+            key_ids: lacking.join(", "),
+        }
+        .into());
+    }
     for path in created {
         tracing::info!(path = %path.display(), "generated a new key (mode 0600); back it up");
     }
@@ -143,58 +149,7 @@ pub fn build_state_with_pool(
         sms: transports.has_sms() || settings.dev_log_codes,
         whatsapp: transports.has_whatsapp() || settings.dev_log_codes,
     };
-    let env = Env {
-        hasher,
-        sealer: crypto::sealing::Sealer::new(&keys.keyring),
-        sessions: SessionPolicy {
-            idle: Duration::days(settings.session_idle_days),
-            absolute: Duration::days(settings.session_absolute_days),
-            activity_resolution: Duration::minutes(1),
-        },
-        login: LoginPolicy {
-            lockout_threshold: settings.lockout_threshold,
-            account_lockout_threshold: settings.lockout_account_threshold,
-            lockout_window: Duration::minutes(settings.lockout_minutes),
-            lockout_duration: Duration::minutes(settings.lockout_minutes),
-            history_retention: Duration::days(settings.login_history_days),
-        },
-        rate_limits: RateLimits {
-            password: Rate::per_minute(settings.rate_password_per_minute),
-            code: Rate::per_minute(settings.rate_code_per_minute),
-            sign_up: Rate::per_hour(settings.rate_signup_per_hour),
-        },
-        totp_issuer: settings.totp_issuer.clone(),
-        access_tokens: AccessTokenPolicy {
-            issuer: settings.issuer(),
-            audience: settings.access_token_audience.trim().to_string(),
-            lifetime: Duration::minutes(settings.access_token_minutes),
-        },
-        signing_keys: SigningKeys::new(Duration::minutes(settings.access_token_minutes)),
-        delivery: DeliveryPolicy {
-            max_attempts: settings.outbox_max_attempts,
-            first_retry: Duration::seconds(settings.outbox_retry_seconds),
-        },
-        webhook_urls: settings.webhook_url_list(),
-        reset_link: settings.reset_link_template(),
-        invite_link: settings.invite_link_template(),
-        verify_email_link: settings.verify_email_link_template(),
-        require_verified_email: settings.require_verified_email,
-        limits: service::orgs::OrgLimits {
-            max_hardware_tokens: settings.org_max_hardware_tokens,
-            max_orgs_per_account: settings.max_orgs_per_account,
-        },
-        channels,
-        phone_numbers: settings.phone_number_policy()?,
-        send_budget: settings.send_budget(),
-        activity: Default::default(),
-        session_cache: SessionCache::for_backend(db::Backend::of_url(&settings.database_url())),
-        writer: db::SqliteWriter::for_url(&settings.database_url()),
-        sso: service::sso::SsoPolicy {
-            callback_url: settings.sso_callback_url(),
-            redirect_uris: settings.sso_redirect_uri_list(),
-            allow_loopback_issuers: settings.sso_allow_loopback_issuers,
-        },
-    };
+    let env = Env::from_settings(&settings, &keys.keyring, hasher, channels)?;
     if settings.dev_log_codes {
         tracing::warn!(
             "TESSERA_DEV_LOG_CODES is on: messages without a transport are written to the log \
@@ -444,11 +399,18 @@ pub async fn check_keyring(state: &AppState) -> service::Result<bool> {
         .run(ClientInfo::default(), move |cx| {
             let env = cx.env;
             let watch = &watching.keyring_watch;
-            watch.tick(&env.sealer, |held| {
-                // Liveness is measured by the database's clock (see `service::instances`).
-                let seen_at = service::instances::database_now(cx.conn)?;
-                service::instances::report(cx, &watch.instance, held, seen_at)
-            })
+            // Both closures need the context; only one runs at a time.
+            let cx = std::cell::RefCell::new(cx);
+            watch.tick(
+                &env.sealer,
+                || service::keyring::sealed_key_ids(cx.borrow_mut().conn),
+                |held| {
+                    let cx = &mut *cx.borrow_mut();
+                    // Liveness is measured by the database's clock (see `service::instances`).
+                    let seen_at = service::instances::database_now(cx.conn)?;
+                    service::instances::report(cx, &watch.instance, held, seen_at)
+                },
+            )
         })
         .await
 }

@@ -102,8 +102,9 @@ pub enum KeyError {
     #[error("{0} is the active key; rotate first, then retire it")]
     RetiringActiveKey(String),
     #[error(
-        "no keyring in {dir}, but the database holds values sealed under {key_ids}: restore \
-         keyring.json from a backup (a new keyring would open none of them)"
+        "the keyring in {dir} lacks keys the database holds values sealed under ({key_ids}): \
+         restore keyring.json from the backup that has them (a keyring without them opens \
+         none of those values)"
     )]
     Missing { dir: String, key_ids: String },
 }
@@ -151,8 +152,10 @@ impl Keyring {
             let text = read_private(&legacy_path)?;
             let legacy: LegacySecretFile = serde_json::from_str(&text).map_err(|e| {
                 KeyError::Io(format!(
-                    "{}: not a server secret file: {e}",
-                    legacy_path.display()
+                    "{}: not a server secret file (line {}, column {})",
+                    legacy_path.display(),
+                    e.line(),
+                    e.column()
                 ))
             })?;
             let created_at = fs::metadata(&legacy_path)
@@ -190,8 +193,15 @@ impl Keyring {
     pub fn load(dir: &Path) -> Result<Keyring, KeyError> {
         let path = dir.join(KEYRING_FILE);
         let text = Zeroizing::new(read_private(&path)?);
-        let file: KeyringFile = serde_json::from_str(&text)
-            .map_err(|e| KeyError::Io(format!("{}: not a keyring: {e}", path.display())))?;
+        // serde's message may quote what it read (a secret): only where it stopped is told.
+        let file: KeyringFile = serde_json::from_str(&text).map_err(|e| {
+            KeyError::Io(format!(
+                "{}: not a keyring (line {}, column {})",
+                path.display(),
+                e.line(),
+                e.column()
+            ))
+        })?;
         let keys = file
             .keys
             .iter()
@@ -466,6 +476,17 @@ mod tests {
         assert_eq!(keyring.active().id, staged);
         assert!(keyring.staged().is_none());
         assert_eq!(keyring.keys().len(), 2);
+    }
+
+    #[test]
+    fn a_malformed_keyring_is_named_without_quoting_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = STANDARD.encode([9u8; 32]);
+        let text = serde_json::json!({"active": "k1", "keys": [secret]}).to_string();
+        write_private(&dir.path().join(KEYRING_FILE), text.as_bytes()).unwrap();
+        let error = Keyring::load(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("not a keyring"), "{error}");
+        assert!(!error.contains(&secret), "{error}");
     }
 
     #[test]

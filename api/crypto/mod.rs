@@ -23,4 +23,9 @@ pub enum CryptoError {
     Sign(String),
     #[error("the hashing threads are gone")]
     HashingThreadsGone,
+    /// This server has not told the database which keys it holds for too long (it was
+    /// paused, or the database was away): it seals nothing until it has, since the keyring
+    /// may have moved on without it.
+    #[error("this server's keyring lease has lapsed")]
+    LeaseLapsed,
 }

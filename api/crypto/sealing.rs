@@ -41,7 +41,15 @@ struct KeySet {
 /// Seals, opens and digests with the keyring's keys.
 pub struct Sealer {
     current: RwLock<Arc<KeySet>>,
+    /// Until when this server may seal: renewed by each report of the keys it holds. A server
+    /// that was paused past it (and so counted as stopped, while the keyring moved on and an
+    /// old key was retired) seals nothing under a key the others may no longer have.
+    lease: std::sync::Mutex<std::time::Instant>,
 }
+
+/// How long a report of the keys held lets a server seal: less than the minute after which
+/// key commands count it as stopped.
+pub const LEASE: std::time::Duration = std::time::Duration::from_secs(45);
 
 /// A sealed value and the id of the key that sealed it.
 pub struct Sealed {
@@ -109,7 +117,15 @@ impl Sealer {
     pub fn new(keyring: &Keyring) -> Self {
         Sealer {
             current: RwLock::new(Arc::new(KeySet::derive(keyring))),
+            // Just loaded from the file: as fresh as a report.
+            lease: std::sync::Mutex::new(std::time::Instant::now() + LEASE),
         }
+    }
+
+    /// After a report of the keys held: sealing is allowed for another [`LEASE`].
+    pub fn renew_lease(&self) {
+        *self.lease.lock().unwrap_or_else(PoisonError::into_inner) =
+            std::time::Instant::now() + LEASE;
     }
 
     /// Swaps in `keyring` (a rotated or trimmed one): operations that begin afterwards use it.
@@ -147,6 +163,9 @@ impl Sealer {
     }
 
     pub fn seal(&self, plaintext: &[u8], bound_to: &str) -> Result<Sealed, CryptoError> {
+        if std::time::Instant::now() >= *self.lease.lock().unwrap_or_else(PoisonError::into_inner) {
+            return Err(CryptoError::LeaseLapsed);
+        }
         let keys = self.keys();
         let key = keys.active();
         let cipher = XChaCha20Poly1305::new(key.aead.as_slice().into());
@@ -310,6 +329,20 @@ mod tests {
             after.seal(b"x", "row:2").unwrap().key_id,
             after.active_key_id()
         );
+    }
+
+    #[test]
+    fn a_server_whose_lease_lapsed_seals_nothing_until_it_reports_again() {
+        let sealer = sealer();
+        assert!(sealer.seal(b"x", "row:1").is_ok());
+        // As after a pause longer than the lease.
+        *sealer.lease.lock().unwrap() = std::time::Instant::now();
+        assert!(matches!(
+            sealer.seal(b"x", "row:1"),
+            Err(CryptoError::LeaseLapsed)
+        ));
+        sealer.renew_lease();
+        assert!(sealer.seal(b"x", "row:1").is_ok());
     }
 
     #[test]

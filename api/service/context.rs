@@ -10,10 +10,12 @@ use super::error::{Error, Result};
 use super::mfa::sent_codes::Channels;
 use super::outbox::DeliveryPolicy;
 use super::policy::{LoginPolicy, SessionPolicy};
-use super::rate_limit::RateLimits;
+use super::rate_limit::{Rate, RateLimits};
 use super::session_cache::SessionCache;
 use super::signing_keys::SigningKeys;
 use super::sso::SsoPolicy;
+use crate::config::{InvalidSetting, Settings};
+use crate::crypto::keys::Keyring;
 use crate::crypto::password::PasswordHasher;
 use crate::crypto::sealing::Sealer;
 use crate::db::{DbConnection, SqliteWriter, write_transaction};
@@ -57,6 +59,73 @@ pub struct Env {
     pub writer: Option<SqliteWriter>,
     /// Single sign-on: the callback URL and the allowed redirect URIs.
     pub sso: SsoPolicy,
+}
+
+impl Env {
+    /// The keys and rules as the settings say: what the server runs with (tests below HTTP
+    /// start from the same, see `service::testing`).
+    pub fn from_settings(
+        settings: &Settings,
+        keyring: &Keyring,
+        hasher: PasswordHasher,
+        channels: Channels,
+    ) -> std::result::Result<Env, InvalidSetting> {
+        use chrono::Duration;
+        Ok(Env {
+            hasher,
+            sealer: Sealer::new(keyring),
+            sessions: SessionPolicy {
+                idle: Duration::days(settings.session_idle_days),
+                absolute: Duration::days(settings.session_absolute_days),
+                activity_resolution: Duration::minutes(1),
+            },
+            login: LoginPolicy {
+                lockout_threshold: settings.lockout_threshold,
+                account_lockout_threshold: settings.lockout_account_threshold,
+                lockout_window: Duration::minutes(settings.lockout_minutes),
+                lockout_duration: Duration::minutes(settings.lockout_minutes),
+                history_retention: Duration::days(settings.login_history_days),
+            },
+            rate_limits: RateLimits {
+                password: Rate::per_minute(settings.rate_password_per_minute),
+                code: Rate::per_minute(settings.rate_code_per_minute),
+                sign_up: Rate::per_hour(settings.rate_signup_per_hour),
+            },
+            totp_issuer: settings.totp_issuer.clone(),
+            access_tokens: AccessTokenPolicy {
+                issuer: settings.issuer(),
+                audience: settings.access_token_audience.trim().to_string(),
+                lifetime: Duration::minutes(settings.access_token_minutes),
+            },
+            signing_keys: SigningKeys::new(Duration::minutes(settings.access_token_minutes)),
+            delivery: DeliveryPolicy {
+                max_attempts: settings.outbox_max_attempts,
+                first_retry: Duration::seconds(settings.outbox_retry_seconds),
+            },
+            webhook_urls: settings.webhook_url_list(),
+            reset_link: settings.reset_link_template(),
+            invite_link: settings.invite_link_template(),
+            verify_email_link: settings.verify_email_link_template(),
+            require_verified_email: settings.require_verified_email,
+            limits: super::orgs::OrgLimits {
+                max_hardware_tokens: settings.org_max_hardware_tokens,
+                max_orgs_per_account: settings.max_orgs_per_account,
+            },
+            channels,
+            phone_numbers: settings.phone_number_policy()?,
+            send_budget: settings.send_budget(),
+            activity: Default::default(),
+            session_cache: SessionCache::for_backend(crate::db::Backend::of_url(
+                &settings.database_url(),
+            )),
+            writer: SqliteWriter::for_url(&settings.database_url()),
+            sso: SsoPolicy {
+                callback_url: settings.sso_callback_url(),
+                redirect_uris: settings.sso_redirect_uri_list(),
+                allow_loopback_issuers: settings.sso_allow_loopback_issuers,
+            },
+        })
+    }
 }
 
 /// One request's (or one maintenance run's) view of the world.

@@ -147,7 +147,11 @@ fn is_contention(message: &str) -> bool {
 
 impl From<crate::crypto::CryptoError> for Error {
     fn from(e: crate::crypto::CryptoError) -> Self {
-        Error::Internal(e.into())
+        match e {
+            // Passing: the server renews it within seconds; the client may try again.
+            crate::crypto::CryptoError::LeaseLapsed => Error::Unavailable(e.into()),
+            other => Error::Internal(other.into()),
+        }
     }
 }
 

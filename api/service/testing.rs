@@ -3,16 +3,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::access_tokens::AccessTokenPolicy;
 use super::client::ClientInfo;
 use super::context::{Context, Env};
-use super::outbox::DeliveryPolicy;
-use super::policy::{LoginPolicy, SessionPolicy};
-use super::rate_limit::{Rate, RateLimits};
-use super::signing_keys::SigningKeys;
 use crate::crypto::keys::ServerKeys;
 use crate::crypto::password::PasswordHasher;
-use crate::crypto::sealing::Sealer;
 use crate::db::{self, DbConnection};
 
 /// A world to run service functions in.
@@ -38,57 +32,27 @@ impl World {
         db::migrate(&mut conn).unwrap();
         let (keys, _) = ServerKeys::load_or_generate(dir.path()).unwrap();
         let cheap = argon2::Params::new(8, 1, 1, None).unwrap();
-        let env = Env {
-            hasher: PasswordHasher::with_params(cheap, 1, 4).unwrap(),
-            sealer: Sealer::new(&keys.keyring),
-            login: LoginPolicy {
-                lockout_threshold: 3,
-                account_lockout_threshold: 5,
-                lockout_window: Duration::minutes(15),
-                lockout_duration: Duration::minutes(15),
-                history_retention: Duration::days(90),
-            },
-            sessions: SessionPolicy {
-                idle: Duration::days(7),
-                absolute: Duration::days(30),
-                activity_resolution: Duration::minutes(1),
-            },
-            rate_limits: RateLimits {
-                password: Rate::per_minute(30),
-                code: Rate::per_minute(30),
-                sign_up: Rate::per_hour(10),
-            },
-            totp_issuer: "Tessera".into(),
-            access_tokens: AccessTokenPolicy {
-                issuer: "http://tessera.test".into(),
-                audience: "tessera".into(),
-                lifetime: Duration::minutes(5),
-            },
-            signing_keys: SigningKeys::new(Duration::minutes(5)),
-            delivery: DeliveryPolicy {
-                max_attempts: 5,
-                first_retry: Duration::seconds(10),
-            },
-            webhook_urls: Vec::new(),
-            reset_link: "http://app.test/reset?token={token}".into(),
-            invite_link: "http://app.test/invite?token={token}".into(),
-            verify_email_link: "http://app.test/verify-email?token={token}".into(),
-            require_verified_email: false,
-            limits: crate::service::orgs::OrgLimits {
-                max_hardware_tokens: 10_000,
-                max_orgs_per_account: 20,
-            },
-            channels: super::mfa::sent_codes::Channels {
-                sms: true,
-                whatsapp: true,
-            },
-            phone_numbers: Default::default(),
-            send_budget: Default::default(),
-            activity: Default::default(),
-            session_cache: None,
-            writer: None,
-            sso: Default::default(),
+        // The server's defaults, with the tests' own thresholds and links; no SQLite writer
+        // or session cache (a service call runs on the one connection it is given).
+        let settings = crate::config::Settings {
+            database_url: Some(dir.path().join("t.db").to_string_lossy().into_owned()),
+            lockout_threshold: 3,
+            lockout_account_threshold: 5,
+            lockout_minutes: 15,
+            public_url: "http://tessera.test".into(),
+            reset_url: Some("http://app.test/reset?token={token}".into()),
+            invite_url: Some("http://app.test/invite?token={token}".into()),
+            verify_email_url: Some("http://app.test/verify-email?token={token}".into()),
+            ..crate::config::Settings::default()
         };
+        let channels = super::mfa::sent_codes::Channels {
+            sms: true,
+            whatsapp: true,
+        };
+        let hasher = PasswordHasher::with_params(cheap, 1, 4).unwrap();
+        let mut env = Env::from_settings(&settings, &keys.keyring, hasher, channels).unwrap();
+        env.session_cache = None;
+        env.writer = None;
         World {
             conn,
             env,

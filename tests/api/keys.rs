@@ -329,9 +329,9 @@ async fn a_server_that_stopped_without_a_word_holds_key_operations_up_for_a_minu
     assert_eq!(code, 0, "{out}{err}");
 }
 
-/// A server whose keyring lost a key that still protects something (a keyring restored from
-/// the wrong backup, a key deleted by hand) refuses those codes — and says why in its log,
-/// as an error. The binary, as deployed: it loads the changed keyring by itself.
+/// A keyring file that lost a key still in use (a key deleted by hand) is refused by the
+/// running server, in its log; codes under a key it does not hold are refused, and the log
+/// says why, as an error. The binary, as deployed: it looks at the keyring by itself.
 #[test]
 fn a_code_under_a_key_the_server_does_not_hold_is_refused_with_an_error_in_the_log() {
     use std::io::{BufRead, BufReader};
@@ -438,24 +438,40 @@ fn a_code_under_a_key_the_server_does_not_hold_is_refused_with_an_error_in_the_l
         .unwrap()
         .to_string();
 
-    // A rotation, then the old key cut out of the file by hand, everything still under it.
+    // A rotation, then the old key cut out of the file by hand, everything still under it:
+    // the server refuses that file, says so, and keeps its keys.
     cli(&["keys", "rotate"]);
     let path = data_dir.path().join("keyring.json");
     let mut keyring: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let active = keyring["active"].clone();
+    let old = keyring["keys"][0]["id"].as_str().unwrap().to_string();
     keyring["keys"]
         .as_array_mut()
         .unwrap()
         .retain(|key| key["id"] == active);
-    // (The server loads the rotation first: a file without its active key it would refuse.)
     log_line(&[
         "loaded the keyring",
         &format!("active={}", active.as_str().unwrap()),
     ]);
     std::fs::write(&path, keyring.to_string()).unwrap();
-    log_line(&["loaded the keyring", &format!("keys=[{active}]")]);
+    let refusal = log_line(&["lacks keys the database holds values under"]);
+    assert!(
+        refusal.contains("ERROR") && refusal.contains(&old),
+        "{refusal}"
+    );
 
+    // Codes digested under a key no keyring holds any more (a retirement gone wrong, a
+    // restore from the wrong backup) are refused — and the log says why.
+    use diesel::{Connection, RunQueryDsl};
+    let mut db =
+        diesel::SqliteConnection::establish(&data_dir.path().join("tessera.db").to_string_lossy())
+            .unwrap();
+    diesel::sql_query(
+        "UPDATE recovery_codes SET code_digest = 'kgone' || substr(code_digest, instr(code_digest, ':'))",
+    )
+    .execute(&mut db)
+    .unwrap();
     let (status, login) = post(
         "/v1/auth/login",
         None,
@@ -512,4 +528,61 @@ async fn a_lost_keyring_is_not_replaced_while_the_database_holds_what_it_sealed(
     assert!(refused.contains("restore keyring.json"), "{refused}");
     assert!(refused.contains(&key), "{refused}");
     assert!(!path.exists(), "no keyring was made");
+}
+
+/// The same guard at every start: an older backup in place (it lacks the key everything is
+/// sealed under now) stops the start, naming the key, instead of answering 500 to everyone.
+#[actix_web::test]
+async fn a_server_does_not_start_on_a_keyring_that_lacks_a_key_in_use() {
+    let app = TestApp::spawn().await;
+    let path = app.data_dir.path().join("keyring.json");
+    let backup = std::fs::read(&path).unwrap();
+    let new = app.rotate_keys().await;
+    app.sign_up_with_mfa("ada@example.com").await;
+
+    std::fs::write(&path, &backup).unwrap();
+    let refused = app
+        .start_again()
+        .err()
+        .expect("the start is refused")
+        .to_string();
+    assert!(refused.contains(&new), "{refused}");
+    assert!(refused.contains("restore keyring.json"), "{refused}");
+    // Nor is anything re-sealed under such a keyring.
+    let (code, _, err) = app.run_cli(&["keys", "reseal", "--wait", "0"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&new) && err.contains("nothing was re-sealed"),
+        "{err}"
+    );
+}
+
+/// A server that was paused (counted as stopped) while the keyring moved on — a new key made
+/// active, everything re-sealed, its own active key retired — takes the new keyring when it
+/// wakes: it holds every key the database still needs. (Until it has reported again it seals
+/// nothing: see `Sealer`'s lease.)
+#[actix_web::test]
+async fn a_server_that_slept_through_a_rotation_takes_the_keyring_it_finds() {
+    let app = TestApp::spawn().await;
+    app.look_at_keyring().await;
+    let ada = app.sign_up_with_mfa("ada@example.com").await;
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    let old = active_key(&listing);
+    // Asleep: its row has gone stale, so the key commands go ahead without it.
+    leave(&app, &app.state.keyring_watch.instance).await;
+    let (code, out, err) = app.run_cli(&["keys", "rotate", "--wait", "0"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = app.run_cli(&["keys", "reseal", "--wait", "0"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = app.run_cli(&["keys", "retire", &old, "--wait", "0"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    // Awake: the file lacks its active key, but holds every key in use. Taken.
+    assert!(app.look_at_keyring().await);
+    let challenge = app.login_to_challenge("ada@example.com").await;
+    let verified = app.verify(&challenge, "totp", &app.next_code(&ada)).await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    app.sign_up_with_mfa("grace@example.com").await;
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    assert!(!listing.contains(&old), "{listing}");
 }
