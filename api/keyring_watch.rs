@@ -125,6 +125,18 @@ impl KeyringWatch {
                 return Ok(false);
             }
         };
+        // A key id is a promise about its secret: a file that gives one another secret is
+        // not this deployment's keyring.
+        let changed = sealer.changed_secrets(&keyring);
+        if !changed.is_empty() {
+            tracing::error!(
+                keys = ?changed,
+                "the keyring file gives keys this server holds other secrets; this server \
+                 keeps the keys it holds"
+            );
+            looked.refused = true;
+            return Ok(false);
+        }
         // A file without a key this server holds is a retirement — or an old backup, a new
         // file, a hand edit; and without its active key, maybe a keyring that moved on while
         // this server was paused. Taken only when it holds every key the database still has

@@ -134,6 +134,23 @@ impl Sealer {
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = keys;
     }
 
+    /// The ids `keyring` holds with another secret than this sealer's key of the same id:
+    /// taking it would leave everything sealed under them unreadable.
+    pub fn changed_secrets(&self, keyring: &Keyring) -> Vec<String> {
+        let held = self.keys();
+        let offered = KeySet::derive(keyring);
+        offered
+            .keys
+            .iter()
+            .filter(|key| {
+                held.keys
+                    .iter()
+                    .any(|mine| mine.id == key.id && mine.aead.as_slice() != key.aead.as_slice())
+            })
+            .map(|key| key.id.clone())
+            .collect()
+    }
+
     fn keys(&self) -> Arc<KeySet> {
         self.current
             .read()

@@ -490,19 +490,31 @@ fn a_code_under_a_key_the_server_does_not_hold_is_refused_with_an_error_in_the_l
     assert!(error.contains("ERROR"), "{error}");
 }
 
-/// An old backup put back in place, without the key everything is now sealed under: a running
-/// server refuses it and keeps the keys it holds (it would otherwise answer 500 to everyone
-/// enrolled since, and seal new secrets under the old key).
+/// 32 zero bytes, base64: a secret nobody generated.
+const STANDARD_BASE64_OF_ZEROS: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+/// An old backup put back in place (without the key everything is now sealed under), or a
+/// keyring that keeps the ids and changes a secret: a running server refuses it and keeps the
+/// keys it holds (it would otherwise answer 500 to everyone enrolled since).
 #[actix_web::test]
-async fn a_running_server_refuses_a_keyring_without_its_active_key() {
+async fn a_running_server_refuses_an_old_backup_or_a_forged_keyring() {
     let app = TestApp::spawn().await;
     let path = app.data_dir.path().join("keyring.json");
     let backup = std::fs::read(&path).unwrap();
     app.rotate_keys().await;
     let ada = app.sign_up_with_mfa("ada@example.com").await;
 
+    let current = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, &backup).unwrap();
     assert!(!app.look_at_keyring().await, "the backup is not taken");
+    // Nor a file that keeps the ids and gives one another secret.
+    let mut forged: serde_json::Value = serde_json::from_str(&current).unwrap();
+    forged["keys"][1]["secret"] = serde_json::json!(STANDARD_BASE64_OF_ZEROS);
+    std::fs::write(&path, forged.to_string()).unwrap();
+    assert!(
+        !app.look_at_keyring().await,
+        "the forged keyring is not taken"
+    );
     let challenge = app.login_to_challenge("ada@example.com").await;
     let verified = app.verify(&challenge, "totp", &app.next_code(&ada)).await;
     assert_eq!(verified.status, 200, "{}", verified.body);
