@@ -287,7 +287,7 @@ pub struct Settings {
 
     /// Seconds between two looks at the keyring file: a rotated keyring is in use within this
     /// time, without a restart. Each look also tells the database which keys this instance
-    /// holds (`tessera keys reseal` and `retire` wait for every running instance). 1 to 30.
+    /// holds (`tessera keys reseal` and `retire` wait for every running instance). 1 to 10.
     #[arg(long, env = "TESSERA_KEYRING_CHECK_SECONDS", default_value_t = 2)]
     pub keyring_check_seconds: i64,
 
@@ -530,13 +530,13 @@ impl Settings {
             1,
             "second",
         )?;
-        if self.keyring_check_seconds > 30 {
-            // Each look is also the heartbeat, and an instance unseen for a minute counts as
-            // stopped: a longer wait would let `keys reseal` overlook a running instance.
+        if self.keyring_check_seconds > 10 {
+            // Each look is also the heartbeat, and a server seals only within 45 s of its last
+            // report: with a longer wait one failed report would stop a healthy server.
             return Err(invalid(
                 "TESSERA_KEYRING_CHECK_SECONDS",
                 format!(
-                    "must be at most 30 seconds (got {})",
+                    "must be at most 10 seconds (got {})",
                     self.keyring_check_seconds
                 ),
             ));

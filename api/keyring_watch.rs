@@ -67,27 +67,29 @@ impl KeyringWatch {
     /// One look: loads the keyring into `sealer` if the file changed, then, after a change or
     /// when the last report is a heartbeat old, calls `report` with the keys held. Returns
     /// whether the keys changed.
-    /// `sealed_key_ids` tells which keys the database holds values under; it is asked only
-    /// when the file drops a key this server holds.
+    /// `in_use` tells which of the keys it is given the database still holds values under
+    /// (sealed or digested); it is asked only when the file drops a key this server holds.
     pub fn tick<E>(
         &self,
         sealer: &Sealer,
-        sealed_key_ids: impl FnOnce() -> Result<Vec<String>, E>,
+        in_use: impl FnOnce(&[String]) -> Result<Vec<String>, E>,
         report: impl FnOnce(&HeldKeys) -> Result<(), E>,
     ) -> Result<bool, E> {
         let mut looked = self.looked.lock().unwrap_or_else(PoisonError::into_inner);
         if looked.stopped {
             return Ok(false);
         }
-        let changed = self.load_if_changed(&mut looked, sealer, sealed_key_ids)?;
+        let changed = self.load_if_changed(&mut looked, sealer, in_use)?;
         if changed
             || looked
                 .reported_at
                 .is_none_or(|at| at.elapsed() >= HEARTBEAT)
         {
+            // The lease runs from before the report: a stall while reporting shortens it.
+            let reporting_at = Instant::now();
             report(&sealer.held())?;
-            looked.reported_at = Some(Instant::now());
-            sealer.renew_lease();
+            looked.reported_at = Some(reporting_at);
+            sealer.renew_lease(reporting_at);
         }
         Ok(changed)
     }
@@ -106,7 +108,7 @@ impl KeyringWatch {
         &self,
         looked: &mut Looked,
         sealer: &Sealer,
-        sealed_key_ids: impl FnOnce() -> Result<Vec<String>, E>,
+        in_use: impl FnOnce(&[String]) -> Result<Vec<String>, E>,
     ) -> Result<bool, E> {
         let file = self.file_state();
         if file == looked.file {
@@ -137,20 +139,32 @@ impl KeyringWatch {
             looked.refused = true;
             return Ok(false);
         }
+        // Keys move forward: a file that makes an older key active again is an old backup
+        // (and would undo a rotation made because a key leaked).
+        if keyring.active().id != before.active
+            && keyring.active().created_at <= sealer.active_created_at()
+        {
+            tracing::error!(
+                active = %before.active,
+                file_active = %keyring.active().id,
+                "the keyring file makes an older key active again (an old backup?); this \
+                 server keeps the keys it holds"
+            );
+            looked.refused = true;
+            return Ok(false);
+        }
         // A file without a key this server holds is a retirement — or an old backup, a new
         // file, a hand edit; and without its active key, maybe a keyring that moved on while
-        // this server was paused. Taken only when it holds every key the database still has
-        // values under.
-        let drops_a_key = before
+        // this server was paused. Taken only when the database holds nothing the dropped keys
+        // sealed or digested (what `keys retire` asks too).
+        let dropped: Vec<String> = before
             .all
             .iter()
-            .any(|held| !keyring.keys().iter().any(|key| &key.id == held));
-        if drops_a_key {
-            let in_use = sealed_key_ids()?;
-            let missing: Vec<&String> = in_use
-                .iter()
-                .filter(|id| !keyring.keys().iter().any(|key| &key.id == *id))
-                .collect();
+            .filter(|held| !keyring.keys().iter().any(|key| &key.id == *held))
+            .cloned()
+            .collect();
+        if !dropped.is_empty() {
+            let missing = in_use(&dropped)?;
             if !missing.is_empty() {
                 tracing::error!(
                     active = %before.active,

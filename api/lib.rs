@@ -403,7 +403,17 @@ pub async fn check_keyring(state: &AppState) -> service::Result<bool> {
             let cx = std::cell::RefCell::new(cx);
             watch.tick(
                 &env.sealer,
-                || service::keyring::sealed_key_ids(cx.borrow_mut().conn),
+                |dropped| {
+                    let conn = &mut *cx.borrow_mut().conn;
+                    let mut in_use = Vec::new();
+                    for key_id in dropped {
+                        let usage = service::keyring::usage(conn, key_id)?;
+                        if usage.sealed_items + usage.expiring_items > 0 {
+                            in_use.push(key_id.clone());
+                        }
+                    }
+                    Ok(in_use)
+                },
                 |held| {
                     let cx = &mut *cx.borrow_mut();
                     // Liveness is measured by the database's clock (see `service::instances`).

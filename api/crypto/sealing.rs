@@ -28,6 +28,7 @@ type HmacSha256 = Hmac<Sha256>;
 /// Keys derived from one server secret, one per purpose.
 struct DerivedKeys {
     id: String,
+    created_at: chrono::DateTime<chrono::Utc>,
     aead: Zeroizing<[u8; 32]>,
     digest: Zeroizing<[u8; 32]>,
 }
@@ -75,6 +76,7 @@ impl KeySet {
             .iter()
             .map(|key| DerivedKeys {
                 id: key.id.clone(),
+                created_at: key.created_at,
                 aead: Zeroizing::new(hmac(key.secret(), b"tessera/seal/xchacha20poly1305/v1")),
                 digest: Zeroizing::new(hmac(key.secret(), b"tessera/digest/hmac-sha256/v1")),
             })
@@ -122,10 +124,10 @@ impl Sealer {
         }
     }
 
-    /// After a report of the keys held: sealing is allowed for another [`LEASE`].
-    pub fn renew_lease(&self) {
-        *self.lease.lock().unwrap_or_else(PoisonError::into_inner) =
-            std::time::Instant::now() + LEASE;
+    /// After a report of the keys held, begun at `reported_at`: sealing is allowed for
+    /// another [`LEASE`] from then.
+    pub fn renew_lease(&self, reported_at: std::time::Instant) {
+        *self.lease.lock().unwrap_or_else(PoisonError::into_inner) = reported_at + LEASE;
     }
 
     /// Swaps in `keyring` (a rotated or trimmed one): operations that begin afterwards use it.
@@ -169,6 +171,12 @@ impl Sealer {
     /// Whether this server holds the key `key_id`.
     pub fn knows(&self, key_id: &str) -> bool {
         self.keys().keys.iter().any(|k| k.id == key_id)
+    }
+
+    /// When the active key was made: a keyring that makes an older key active again is an old
+    /// backup, not a rotation.
+    pub fn active_created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.keys().active().created_at
     }
 
     pub fn active_key_id(&self) -> String {
@@ -358,7 +366,7 @@ mod tests {
             sealer.seal(b"x", "row:1"),
             Err(CryptoError::LeaseLapsed)
         ));
-        sealer.renew_lease();
+        sealer.renew_lease(std::time::Instant::now());
         assert!(sealer.seal(b"x", "row:1").is_ok());
     }
 

@@ -501,7 +501,7 @@ async fn a_running_server_refuses_an_old_backup_or_a_forged_keyring() {
     let app = TestApp::spawn().await;
     let path = app.data_dir.path().join("keyring.json");
     let backup = std::fs::read(&path).unwrap();
-    app.rotate_keys().await;
+    let new = app.rotate_keys().await;
     let ada = app.sign_up_with_mfa("ada@example.com").await;
 
     let current = std::fs::read_to_string(&path).unwrap();
@@ -514,6 +514,18 @@ async fn a_running_server_refuses_an_old_backup_or_a_forged_keyring() {
     assert!(
         !app.look_at_keyring().await,
         "the forged keyring is not taken"
+    );
+    // Nor a backup taken mid-rotation, which makes the older key active again: the server
+    // keeps sealing under the newer one.
+    let mut rolled_back: serde_json::Value = serde_json::from_str(&current).unwrap();
+    rolled_back["active"] = rolled_back["keys"][0]["id"].clone();
+    std::fs::write(&path, rolled_back.to_string()).unwrap();
+    app.look_at_keyring().await;
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    assert_eq!(
+        running_servers(&listing)[0].1,
+        new,
+        "the server still seals under the newer key: {listing}"
     );
     let challenge = app.login_to_challenge("ada@example.com").await;
     let verified = app.verify(&challenge, "totp", &app.next_code(&ada)).await;

@@ -615,8 +615,19 @@ async fn a_code_sent_before_a_rotation_still_works_and_holds_its_key_until_it_is
         "{err}"
     );
 
+    // A keyring cut down by hand to drop it is refused by the running server as well.
+    let path = app.data_dir.path().join("keyring.json");
+    let whole = std::fs::read_to_string(&path).unwrap();
+    let mut trimmed: Value = serde_json::from_str(&whole).unwrap();
+    trimmed["keys"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|key| key["id"] != old.as_str());
+    std::fs::write(&path, trimmed.to_string()).unwrap();
+    app.look_at_keyring().await;
     let verified = app.verify(&on_its_way, "sms", &code).await;
     assert_eq!(verified.status, 200, "{}", verified.body);
+    std::fs::write(&path, &whole).unwrap();
 
     // Two days on, the clean-up has deleted the code and the ledger's entries: now it goes.
     app.advance(Duration::days(2) + Duration::hours(1));

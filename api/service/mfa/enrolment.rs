@@ -167,12 +167,14 @@ pub fn start_totp(
     let params = TotpParams::authenticator_app();
     let secret = zeroize::Zeroizing::new(totp::generate_secret());
     let factor_id = FactorId::generate();
-    let sealed = cx
-        .env
-        .sealer
-        .seal(&*secret, &factor_aad(factor_id.as_str()))?;
     let expires_at = cx.now + Duration::minutes(PENDING_LIFETIME_MINUTES);
     let create = |cx: &mut Context<'_>, _| {
+        // Sealed here, in the transaction that stores it, after the password check: a server
+        // that stalled in between must not store a value under a key retired meanwhile.
+        let sealed = cx
+            .env
+            .sealer
+            .seal(&*secret, &factor_aad(factor_id.as_str()))?;
         // Two enrolments at once must not leave two pending factors behind.
         accounts::lock(cx.conn, account_id)?;
         if active_totp(cx.conn, account_id)?.is_some() {
@@ -259,12 +261,13 @@ pub fn start_sent(
     }
     let account_id = enroller.account_id();
     let factor_id = FactorId::generate();
-    let sealed = cx
-        .env
-        .sealer
-        .seal(phone.as_bytes(), &factor_aad(factor_id.as_str()))?;
     let expires_at = cx.now + Duration::minutes(PENDING_LIFETIME_MINUTES);
     let create = |cx: &mut Context<'_>, _| {
+        // Sealed in the transaction that stores it, after the password check (see TOTP).
+        let sealed = cx
+            .env
+            .sealer
+            .seal(phone.as_bytes(), &factor_aad(factor_id.as_str()))?;
         accounts::lock(cx.conn, account_id)?;
         if active_factor(cx.conn, account_id, kind)?.is_some() {
             return Err(already_active(kind));
