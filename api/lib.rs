@@ -407,8 +407,7 @@ pub async fn check_keyring(state: &AppState) -> service::Result<bool> {
                     let conn = &mut *cx.borrow_mut().conn;
                     let mut in_use = Vec::new();
                     for key_id in dropped {
-                        let usage = service::keyring::usage(conn, key_id)?;
-                        if usage.sealed_items + usage.expiring_items > 0 {
+                        if service::keyring::usage(conn, key_id)?.in_use() {
                             in_use.push(key_id.clone());
                         }
                     }

@@ -25,6 +25,14 @@ pub struct KeyUsage {
     pub expiring_items: i64,
 }
 
+impl KeyUsage {
+    /// Whether the database still needs the key at all: what `keys retire` waits for, and
+    /// what a running server checks before it takes a keyring that drops the key.
+    pub fn in_use(&self) -> bool {
+        self.sealed_items + self.expiring_items > 0
+    }
+}
+
 fn digest_pattern(key_id: &str) -> String {
     format!("{key_id}:%")
 }
