@@ -2,10 +2,11 @@
 //! responses. Paths are collected from the handlers as they are registered.
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToResponse};
+use utoipa::{Modify, OpenApi};
 
 use crate::http::error::Problem;
 use crate::service::FieldError;
+pub use responses::*;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -139,80 +140,164 @@ impl Modify for ErrorCodes {
     }
 }
 
-/// Malformed JSON, a bad path or query parameter, or an invalid cursor.
-#[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct BadRequest(pub Problem);
+/// The shared error answers, and `Errors<(…)>`: the ones an endpoint documents, as one entry
+/// of its `responses(...)` (`Errors<(JsonBody, Unauthenticated, Unavailable)>`), instead of a
+/// `(status = N, response = …)` line each.
+pub mod responses {
+    use std::collections::BTreeMap;
+    use std::marker::PhantomData;
 
-/// No valid session, or wrong credentials.
-#[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct Unauthenticated(pub Problem);
+    use utoipa::openapi::{Ref, RefOr, Response};
+    use utoipa::{IntoResponses, ToResponse};
 
-/// Not allowed: `reauthentication_failed` (a password or code given on a valid session —
-/// to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
-/// `attempts_remaining` may say how many tries are left; the session stays valid), or
-/// `origin_not_allowed` (a browser request from an origin that is not allowed).
-#[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct Forbidden(pub Problem);
+    use crate::http::error::Problem;
 
-/// No such resource (also for another account's resources).
-#[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct NotFound(pub Problem);
+    /// A set of error answers: one shared response, or a tuple of sets.
+    pub trait ErrorSet {
+        fn add_to(responses: &mut BTreeMap<String, RefOr<Response>>);
+    }
 
-/// The request conflicts with the current state.
-#[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct Conflict(pub Problem);
+    /// The error answers an endpoint documents, each pointing at its shared response.
+    pub struct Errors<T: ErrorSet>(PhantomData<T>);
 
-/// The challenge or pending item is no longer usable (expired, used up).
-#[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct Gone(pub Problem);
+    impl<T: ErrorSet> IntoResponses for Errors<T> {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            let mut responses = BTreeMap::new();
+            T::add_to(&mut responses);
+            responses
+        }
+    }
 
-/// The account is frozen by support (`account_frozen`).
-#[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct Locked(pub Problem);
+    macro_rules! tuple_sets {
+        ($($set:ident),+) => {
+            impl<$($set: ErrorSet),+> ErrorSet for ($($set,)+) {
+                fn add_to(responses: &mut BTreeMap<String, RefOr<Response>>) {
+                    $($set::add_to(responses);)+
+                }
+            }
+        };
+    }
+    tuple_sets!(A);
+    tuple_sets!(A, B);
+    tuple_sets!(A, B, C);
+    tuple_sets!(A, B, C, D);
+    tuple_sets!(A, B, C, D, E);
+    tuple_sets!(A, B, C, D, E, F);
+    tuple_sets!(A, B, C, D, E, F, G);
+    tuple_sets!(A, B, C, D, E, F, G, H);
+    tuple_sets!(A, B, C, D, E, F, G, H, I);
+    tuple_sets!(A, B, C, D, E, F, G, H, I, J);
 
-/// The request body is larger than the server accepts.
-#[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct PayloadTooLarge(pub Problem);
+    /// What any endpoint that reads a JSON body may answer besides its own errors.
+    pub type JsonBody = (
+        BadRequest,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        ValidationFailed,
+    );
 
-/// The request body is not `application/json`.
-#[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct UnsupportedMediaType(pub Problem);
+    /// A shared response answered with its status.
+    macro_rules! error_status {
+        ($($name:ident = $status:literal),+ $(,)?) => {
+            $(impl ErrorSet for $name {
+                fn add_to(responses: &mut BTreeMap<String, RefOr<Response>>) {
+                    let shared = Ref::from_response_name(stringify!($name));
+                    responses.insert($status.to_string(), RefOr::Ref(shared));
+                }
+            })+
+        };
+    }
+    error_status!(
+        BadRequest = "400",
+        Unauthenticated = "401",
+        Forbidden = "403",
+        NotFound = "404",
+        Conflict = "409",
+        Gone = "410",
+        Locked = "423",
+        PayloadTooLarge = "413",
+        UnsupportedMediaType = "415",
+        ValidationFailed = "422",
+        TooManyAttempts = "429",
+        BadGateway = "502",
+        Unavailable = "503",
+    );
 
-/// The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
-#[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct ValidationFailed(pub Problem);
+    /// Malformed JSON, a bad path or query parameter, or an invalid cursor.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct BadRequest(pub Problem);
 
-/// `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
-/// repeated failures) or `rate_limited` (too many attempts of this kind from the client's
-/// IP); retry after `Retry-After` seconds.
-#[derive(ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(("Retry-After" = i64, description = "Seconds until the next attempt is allowed"))
-)]
-pub struct TooManyAttempts(pub Problem);
+    /// No valid session, or wrong credentials.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct Unauthenticated(pub Problem);
 
-/// `sso_provider_unavailable`: the organisation's identity provider cannot be reached, or
-/// answered something that is not OpenID Connect.
-#[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct BadGateway(pub Problem);
+    /// Not allowed: `reauthentication_failed` (a password or code given on a valid session —
+    /// to confirm a change, or to activate a factor — is wrong or missing; `errors` names it,
+    /// `attempts_remaining` may say how many tries are left; the session stays valid), or
+    /// `origin_not_allowed` (a browser request from an origin that is not allowed).
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct Forbidden(pub Problem);
 
-/// `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
-/// password checks are queued); retry after `Retry-After` seconds.
-#[derive(ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(("Retry-After" = i64, description = "Seconds to wait before trying again"))
-)]
-pub struct Unavailable(pub Problem);
+    /// No such resource (also for another account's resources).
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct NotFound(pub Problem);
+
+    /// The request conflicts with the current state.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct Conflict(pub Problem);
+
+    /// The challenge or pending item is no longer usable (expired, used up).
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct Gone(pub Problem);
+
+    /// The account is frozen by support (`account_frozen`).
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct Locked(pub Problem);
+
+    /// The request body is larger than the server accepts.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct PayloadTooLarge(pub Problem);
+
+    /// The request body is not `application/json`.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct UnsupportedMediaType(pub Problem);
+
+    /// The body is well-formed JSON but fails validation (unknown field, wrong type, policy).
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct ValidationFailed(pub Problem);
+
+    /// `too_many_attempts` (the account is locked for this client's IP, or for every IP, after
+    /// repeated failures) or `rate_limited` (too many attempts of this kind from the client's
+    /// IP); retry after `Retry-After` seconds.
+    #[derive(ToResponse)]
+    #[response(
+        content_type = "application/problem+json",
+        headers(("Retry-After" = i64, description = "Seconds until the next attempt is allowed"))
+    )]
+    pub struct TooManyAttempts(pub Problem);
+
+    /// `sso_provider_unavailable`: the organisation's identity provider cannot be reached, or
+    /// answered something that is not OpenID Connect.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct BadGateway(pub Problem);
+
+    /// `service_unavailable` (the database cannot be reached or is busy) or `overloaded` (too many
+    /// password checks are queued); retry after `Retry-After` seconds.
+    #[derive(ToResponse)]
+    #[response(
+        content_type = "application/problem+json",
+        headers(("Retry-After" = i64, description = "Seconds to wait before trying again"))
+    )]
+    pub struct Unavailable(pub Problem);
+}

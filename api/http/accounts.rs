@@ -7,6 +7,7 @@ use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::{name_device, session_cookie};
+use crate::openapi::responses::*;
 use crate::service::accounts::{self, Account, SignUp};
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Session;
@@ -62,14 +63,7 @@ pub struct SignUpResponse {
     request_body = SignUpRequest,
     responses(
         (status = 201, description = "Account created and signed in", body = SignUpResponse),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Forbidden, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(()),
 )]

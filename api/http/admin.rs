@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::ApiError;
 use super::page_types::OutboxPage;
+use crate::openapi::responses::*;
 use crate::service::operators::{self, AccountRecord, Operator};
 use crate::service::outbox::{self, Status};
 use crate::service::pagination::PageRequest;
@@ -28,9 +29,7 @@ pub struct AccountQuery {
     params(AccountQuery),
     responses(
         (status = 200, description = "The matching accounts", body = Vec<AccountRecord>),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Unavailable)>,
     ),
     security(("operator_key" = [])),
 )]
@@ -55,10 +54,7 @@ pub async fn find_accounts(
     params(("id" = uuid::Uuid, Path, description = "The account's id")),
     responses(
         (status = 200, description = "The account, frozen", body = AccountRecord),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, NotFound, Unavailable)>,
     ),
     security(("operator_key" = [])),
 )]
@@ -85,10 +81,7 @@ pub async fn freeze(
     params(("id" = uuid::Uuid, Path, description = "The account's id")),
     responses(
         (status = 200, description = "The account, unfrozen", body = AccountRecord),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, NotFound, Unavailable)>,
     ),
     security(("operator_key" = [])),
 )]
@@ -139,9 +132,7 @@ pub enum OutboxStatusFilter {
     params(OutboxQuery),
     responses(
         (status = 200, description = "A page of messages", body = OutboxPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Unavailable)>,
     ),
     security(("operator_key" = [])),
 )]

@@ -7,6 +7,7 @@ use super::body::{Body, PasswordBody, Query};
 use super::error::ApiError;
 use super::page_types::ApiKeyPage;
 use super::sessions::ListQuery;
+use crate::openapi::responses::*;
 use crate::service::api_keys::{self, IssuedApiKey, Scope};
 use crate::service::pagination::PageRequest;
 use crate::service::rate_limit::{self, Kind};
@@ -56,14 +57,7 @@ pub struct RotateApiKeyRequest {
     request_body = CreateApiKeyRequest,
     responses(
         (status = 201, description = "Created; the key is shown only here", body = IssuedApiKey),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -93,9 +87,7 @@ pub async fn create(
     params(ListQuery),
     responses(
         (status = 200, description = "A page of keys", body = ApiKeyPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -123,15 +115,7 @@ pub async fn list(
     request_body = RotateApiKeyRequest,
     responses(
         (status = 200, description = "Rotated; the new key is shown only here", body = IssuedApiKey),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -162,11 +146,7 @@ pub async fn rotate(
     params(("id" = uuid::Uuid, Path, description = "The key's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]

@@ -6,6 +6,7 @@ use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::{cleared_session_cookie, name_device, session_cookie};
+use crate::openapi::responses::*;
 use crate::service::accounts::Account;
 use crate::service::ids::OrgId;
 use crate::service::login::{LoginOutcome, password_login};
@@ -141,14 +142,7 @@ pub enum LoginResponse {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Login result", body = LoginResponse),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, TooManyAttempts, Unavailable)>,
     ),
     security(()),
 )]
@@ -257,16 +251,7 @@ pub struct VerifyChallengeRequest {
     request_body = VerifyChallengeRequest,
     responses(
         (status = 200, description = "Signed in", body = LoginResponse),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 410, response = crate::openapi::Gone),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Gone, TooManyAttempts, Unavailable)>,
     ),
     security(()),
 )]
@@ -308,14 +293,7 @@ pub struct DeliverCodeRequest {
     request_body = DeliverCodeRequest,
     responses(
         (status = 202, description = "The code is on its way", body = SentCode),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 410, response = crate::openapi::Gone),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, NotFound, Gone, TooManyAttempts, Unavailable)>,
     ),
     security(()),
 )]
@@ -342,9 +320,7 @@ pub async fn deliver_code(
     tag = "auth",
     responses(
         (status = 204, description = "Session ended; the cookie is cleared"),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(Unauthenticated, Forbidden, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]

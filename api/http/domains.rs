@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use super::body::Body;
 use super::error::ApiError;
 use super::orgs::org_id;
+use crate::openapi::responses::*;
 use crate::service::orgs::domains::{self, Check, Domain};
 use crate::service::sessions::Caller;
 use crate::service::{ClientInfo, OrgId};
@@ -49,15 +50,7 @@ fn domain_path(path: web::Path<(uuid::Uuid, String)>) -> (OrgId, String) {
     responses(
         (status = 201, description = "Claimed", body = Domain),
         (status = 200, description = "Claimed already", body = Domain),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Conflict, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -89,11 +82,7 @@ pub async fn add(
     params(("org_id" = uuid::Uuid, Path, description = "The organisation's id")),
     responses(
         (status = 200, description = "The domains", body = DomainList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -128,13 +117,7 @@ pub async fn list(
     ),
     responses(
         (status = 200, description = "Verified", body = Domain),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -178,11 +161,7 @@ pub async fn verify(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use crate::error_code::ErrorCode;
+use crate::openapi::responses::*;
 use crate::service::email_verification::{
     self, EmailChange, EmailVerified, Purpose, VerificationSent,
 };
@@ -67,14 +68,7 @@ impl EmailProof {
     request_body = EmailProof,
     responses(
         (status = 200, description = "The address is proven", body = EmailVerified),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security((), ("bearer" = []), ("session_cookie" = [])),
 )]
@@ -126,12 +120,7 @@ pub struct VerificationRequest {
     request_body = VerificationRequest,
     responses(
         (status = 202, description = "If the email has an unproven account, a link is on its way"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, TooManyAttempts, Unavailable)>,
     ),
     security(()),
 )]
@@ -158,11 +147,7 @@ pub async fn request_verification(
     tag = "me",
     responses(
         (status = 202, description = "The email is on its way", body = VerificationSent),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(Unauthenticated, Forbidden, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -210,15 +195,7 @@ pub struct ChangeEmailRequest {
     request_body = ChangeEmailRequest,
     responses(
         (status = 202, description = "A code and link are on their way to the new address", body = VerificationSent),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -253,15 +230,7 @@ pub async fn change(
     request_body = EmailProof,
     responses(
         (status = 200, description = "The address is changed", body = EmailVerified),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]

@@ -9,6 +9,7 @@ use super::mfa::ActivationAnswer;
 use super::page_types::{FreeTokenPage, HardwareTokenPage};
 use super::session_cookie;
 use super::sessions::ListQuery;
+use crate::openapi::responses::*;
 use crate::service::mfa::enrolment;
 use crate::service::mfa::tickets::Enroller;
 use crate::service::orgs::hardware_tokens::{self, HardwareToken, NewToken};
@@ -54,15 +55,7 @@ pub struct RegisterTokenRequest {
     request_body = RegisterTokenRequest,
     responses(
         (status = 201, description = "Registered", body = HardwareToken),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Conflict, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -109,14 +102,7 @@ pub struct Imported {
     request_body(content = String, content_type = "text/csv", description = "The tokens, one per row after the header"),
     responses(
         (status = 201, description = "All imported", body = Imported),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -145,11 +131,7 @@ pub async fn import(
     params(("org_id" = uuid::Uuid, Path, description = "The organisation's id"), ListQuery),
     responses(
         (status = 200, description = "A page of tokens", body = HardwareTokenPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -179,9 +161,7 @@ pub async fn list(
     params(ListQuery),
     responses(
         (status = 200, description = "A page of tokens to choose from", body = FreeTokenPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -220,12 +200,7 @@ pub struct RemoveQuery {
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Conflict, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -278,16 +253,7 @@ pub struct BindTokenRequest {
     request_body = BindTokenRequest,
     responses(
         (status = 200, description = "Factor active", body = ActivationAnswer),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]

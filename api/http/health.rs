@@ -3,6 +3,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::error::ApiError;
+use crate::openapi::responses::*;
 use crate::service::{ClientInfo, maintenance};
 use crate::state::AppState;
 
@@ -32,7 +33,7 @@ pub async fn live() -> HttpResponse {
     tag = "health",
     responses(
         (status = 200, description = "Ready to serve", body = Health),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(Unavailable,)>,
     ),
     security(()),
 )]

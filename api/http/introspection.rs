@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 use super::body::JsonOrForm;
 use super::error::ApiError;
 use super::extract::IntegratorCredential;
+use crate::openapi::responses::*;
 use crate::service::introspection::{self, Introspection};
 use crate::service::{ClientInfo, Secret};
 use crate::state::AppState;
@@ -34,12 +35,7 @@ pub struct IntrospectionRequest {
     )),
     responses(
         (status = 200, description = "What the token is, or `{\"active\": false}`", body = Introspection),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Unavailable)>,
     ),
     security(("introspection_key" = []), ("operator_key" = [])),
 )]

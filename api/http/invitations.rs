@@ -12,6 +12,7 @@ use super::extract::SessionDelivery;
 use super::orgs::org_id;
 use super::page_types::InvitationPage;
 use super::sessions::ListQuery;
+use crate::openapi::responses::*;
 use crate::service::orgs::Role;
 use crate::service::orgs::invitations::{self, Invitation, Joined, NewMember};
 use crate::service::pagination::PageRequest;
@@ -50,16 +51,7 @@ pub struct InvitationRequest {
     request_body = InvitationRequest,
     responses(
         (status = 201, description = "Invited", body = Invitation),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -89,11 +81,7 @@ pub async fn create(
     params(("org_id" = uuid::Uuid, Path, description = "The organisation's id"), ListQuery),
     responses(
         (status = 200, description = "A page of invitations", body = InvitationPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -130,12 +118,7 @@ fn invitation_path(path: web::Path<(uuid::Uuid, uuid::Uuid)>) -> (OrgId, String)
     ),
     responses(
         (status = 200, description = "Sent again", body = Invitation),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -165,11 +148,7 @@ pub async fn resend(
     ),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -238,16 +217,7 @@ pub enum AcceptInvitationResponse {
     request_body = AcceptInvitationRequest,
     responses(
         (status = 200, description = "Joined, or signed in as the new account", body = AcceptInvitationResponse),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 410, response = crate::openapi::Gone),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Forbidden, NotFound, Conflict, Gone, TooManyAttempts, Unavailable)>,
     ),
     security((), ("bearer" = []), ("session_cookie" = [])),
 )]

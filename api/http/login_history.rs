@@ -5,6 +5,7 @@ use super::error::ApiError;
 use super::extract::Reader;
 use super::page_types::LoginEventPage;
 use super::sessions::ListQuery;
+use crate::openapi::responses::*;
 use crate::service::api_keys::Scope;
 use crate::service::pagination::PageRequest;
 use crate::service::{ClientInfo, history};
@@ -17,10 +18,7 @@ use crate::state::AppState;
     params(ListQuery),
     responses(
         (status = 200, description = "A page of login attempts", body = LoginEventPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = []), ("api_key" = [])),
 )]

@@ -6,6 +6,7 @@ use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::session_cookie;
+use crate::openapi::responses::*;
 use crate::service::mfa::FactorType;
 use crate::service::mfa::enrolment::{self, Activation, SentCodeEnrolment, TotpEnrolment};
 use crate::service::mfa::factors::{self, MfaStatus};
@@ -24,8 +25,7 @@ use crate::state::AppState;
     tag = "mfa",
     responses(
         (status = 200, description = "MFA status", body = MfaStatus),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(Unauthenticated, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -72,15 +72,7 @@ pub struct PasswordConfirmation {
                 parameters(("id" = "$response.body#/factor_id")),
                 description = "Prove a code from the app to activate the factor",
             )))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -177,15 +169,7 @@ async fn enroll_sent(
                 parameters(("id" = "$response.body#/factor_id")),
                 description = "Prove the code that arrived to activate the factor",
             )))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -211,15 +195,7 @@ pub async fn enroll_sms(
                 parameters(("id" = "$response.body#/factor_id")),
                 description = "Prove the code that arrived to activate the factor",
             )))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -258,17 +234,7 @@ pub struct CodeConfirmation {
     request_body = CodeConfirmation,
     responses(
         (status = 200, description = "Factor active", body = ActivationAnswer),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 410, response = crate::openapi::Gone),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Conflict, Gone, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -351,15 +317,7 @@ async fn with_step_up<T: Send + 'static>(
     request_body = StepUpRequest,
     responses(
         (status = 204, description = "MFA disabled"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -391,14 +349,7 @@ pub struct ConfirmationCodeRequest {
     request_body = ConfirmationCodeRequest,
     responses(
         (status = 202, description = "The code is on its way", body = SentCode),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -428,16 +379,7 @@ pub async fn send_confirmation_code(
     request_body = StepUpRequest,
     responses(
         (status = 204, description = "Factor removed"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -468,15 +410,7 @@ pub async fn remove_factor(
     request_body = StepUpRequest,
     responses(
         (status = 201, description = "New codes, shown only here", body = RecoveryCodes),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -512,15 +446,7 @@ pub struct UnusedRecoveryCodes {
     request_body = StepUpRequest,
     responses(
         (status = 200, description = "The unused codes", body = UnusedRecoveryCodes),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]

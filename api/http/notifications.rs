@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, put, web};
 
 use super::body::Body;
 use super::error::ApiError;
+use crate::openapi::responses::*;
 use crate::service::ClientInfo;
 use crate::service::alerts::{self, NotificationPreferences};
 use crate::service::sessions::Caller;
@@ -14,8 +15,7 @@ use crate::state::AppState;
     tag = "me",
     responses(
         (status = 200, description = "The preferences", body = NotificationPreferences),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(Unauthenticated, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -36,13 +36,7 @@ pub async fn get(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespo
     request_body = NotificationPreferences,
     responses(
         (status = 200, description = "The preferences now", body = NotificationPreferences),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]

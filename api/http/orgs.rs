@@ -6,6 +6,7 @@ use super::body::{Body, PasswordBody, Query};
 use super::error::ApiError;
 use super::page_types::{AuditEventPage, MemberPage, MembershipPage};
 use super::sessions::ListQuery;
+use crate::openapi::responses::*;
 use crate::service::mfa::FactorType;
 use crate::service::orgs::policy::MemberMfa;
 use crate::service::orgs::{self, Member, Org, OrgChange, Role};
@@ -35,14 +36,7 @@ pub struct OrgRequest {
     request_body = OrgRequest,
     responses(
         (status = 201, description = "Created", body = Org),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, Conflict, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -87,10 +81,7 @@ pub(super) fn org_id(id: web::Path<uuid::Uuid>) -> OrgId {
     params(("org_id" = uuid::Uuid, Path, description = "The organisation's id")),
     responses(
         (status = 200, description = "The organisation", body = Org),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -141,14 +132,7 @@ pub struct UpdateOrgRequest {
     request_body = UpdateOrgRequest,
     responses(
         (status = 200, description = "The organisation", body = Org),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -216,11 +200,7 @@ impl MfaStatusFilter {
     params(("org_id" = uuid::Uuid, Path, description = "The organisation's id"), MembersQuery),
     responses(
         (status = 200, description = "A page of members", body = MemberPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -262,15 +242,7 @@ pub struct AddMemberRequest {
     request_body = AddMemberRequest,
     responses(
         (status = 201, description = "Added", body = Member),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Conflict, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -329,15 +301,7 @@ pub struct ResetMfaRequest {
     request_body = RoleRequest,
     responses(
         (status = 204, description = "Role changed"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Conflict, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -370,12 +334,7 @@ pub async fn update_member(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Conflict, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -403,11 +362,7 @@ pub async fn remove_member(
     params(("org_id" = uuid::Uuid, Path, description = "The organisation's id"), ListQuery),
     responses(
         (status = 200, description = "A page of audit events", body = AuditEventPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -444,11 +399,7 @@ fn member_ids(ids: web::Path<(uuid::Uuid, uuid::Uuid)>) -> (OrgId, AccountId) {
     ),
     responses(
         (status = 200, description = "The member's MFA", body = MemberMfa),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -493,14 +444,7 @@ pub struct MemberRequirementRequest {
     request_body = MemberRequirementRequest,
     responses(
         (status = 200, description = "The member's MFA", body = MemberMfa),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -543,16 +487,7 @@ pub async fn set_member_requirement(
     request_body = ResetMfaRequest,
     responses(
         (status = 200, description = "The member's MFA after the reset", body = MemberMfa),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Conflict, TooManyAttempts, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -584,9 +519,7 @@ pub async fn reset_member_mfa(
     params(ListQuery),
     responses(
         (status = 200, description = "A page of memberships", body = MembershipPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]

@@ -4,6 +4,7 @@ use utoipa::ToSchema;
 
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
+use crate::openapi::responses::*;
 use crate::service::rate_limit::{self, Kind};
 use crate::service::{ClientInfo, Secret, password_reset, passwords};
 use crate::state::AppState;
@@ -25,12 +26,7 @@ pub struct ForgotPasswordRequest {
     request_body = ForgotPasswordRequest,
     responses(
         (status = 202, description = "If the email has an account, a link is on its way"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, TooManyAttempts, Unavailable)>,
     ),
     security(()),
 )]
@@ -69,13 +65,7 @@ pub struct ResetPasswordRequest {
     request_body = ResetPasswordRequest,
     responses(
         (status = 204, description = "The password is changed; sign in with it"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 423, response = crate::openapi::Locked),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Locked, TooManyAttempts, Unavailable)>,
     ),
     security(()),
 )]

@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::error::ApiError;
 use super::extract::Reader;
 use super::page_types::SessionPage;
+use crate::openapi::responses::*;
 use crate::service::accounts::Account;
 use crate::service::api_keys::Scope;
 use crate::service::pagination::PageRequest;
@@ -27,8 +28,7 @@ pub struct CurrentSessionResponse {
     tag = "sessions",
     responses(
         (status = 200, description = "The session is valid", body = CurrentSessionResponse),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(Unauthenticated, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -58,10 +58,7 @@ pub struct ListQuery {
     params(ListQuery),
     responses(
         (status = 200, description = "A page of active sessions", body = SessionPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = []), ("api_key" = [])),
 )]
@@ -95,9 +92,7 @@ pub struct RevokedSessions {
     tag = "sessions",
     responses(
         (status = 200, description = "Other sessions ended", body = RevokedSessions),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(Unauthenticated, Forbidden, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -120,11 +115,7 @@ pub async fn revoke_others(
     params(("id" = uuid::Uuid, Path, description = "Session id")),
     responses(
         (status = 204, description = "Session ended"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]

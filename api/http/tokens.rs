@@ -3,6 +3,7 @@ use actix_web::{HttpResponse, get, post, web};
 
 use super::error::ApiError;
 use super::extract::SessionToken;
+use crate::openapi::responses::*;
 use crate::service::ClientInfo;
 use crate::service::access_tokens::{self, AccessToken};
 use crate::service::signing_keys::Jwks;
@@ -17,9 +18,7 @@ use crate::state::AppState;
     tag = "sessions",
     responses(
         (status = 200, description = "A fresh access token", body = AccessToken),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(Unauthenticated, Forbidden, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -43,7 +42,7 @@ pub async fn mint(
     tag = "sessions",
     responses(
         (status = 200, description = "The key set", body = Jwks),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(Unavailable,)>,
     ),
     security(()),
 )]
