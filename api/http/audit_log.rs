@@ -32,7 +32,7 @@ pub async fn list(
     let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
     let page = state
         .run(ClientInfo::default(), move |cx| {
-            audit::list(cx.conn, &account_id, &page)
+            audit::list(cx.conn, audit::AuditLogOf::Account(&account_id), &page)
         })
         .await?;
     Ok(HttpResponse::Ok().json(AuditEventPage::from(page)))

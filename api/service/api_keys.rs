@@ -228,10 +228,7 @@ pub fn list(
     Ok(page_from(
         rows,
         page.limit,
-        |r| Cursor {
-            at: r.created_at,
-            id: r.id.clone(),
-        },
+        |r| Cursor::new(r.created_at, &r.id),
         |r| view(&r),
     ))
 }

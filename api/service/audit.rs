@@ -277,53 +277,33 @@ pub fn record_locks(
     Ok(())
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    account_id: &AccountId,
-    page: &PageRequest,
-) -> Result<Page<AuditEvent>> {
-    let rows = crate::keyset_page!(
-        audit_events::table
-            .filter(audit_events::account_id.eq(account_id.as_str()))
-            .select(AuditEventRow::as_select()),
-        audit_events::occurred_at,
-        audit_events::id,
-        page
-    )
-    .load::<AuditEventRow>(conn)?;
-    Ok(page_from(
-        rows,
-        page.limit,
-        |r| Cursor {
-            at: r.occurred_at,
-            id: r.id.clone(),
-        },
-        AuditEvent::from,
-    ))
+/// Whose audit log: an account's own, or an organisation's.
+pub enum AuditLogOf<'a> {
+    Account(&'a AccountId),
+    Org(&'a OrgId),
 }
 
-/// The organisation's audit log, newest first.
-pub fn list_org(
+/// An audit log, newest first.
+pub fn list(
     conn: &mut DbConnection,
-    org_id: &OrgId,
+    of: AuditLogOf<'_>,
     page: &PageRequest,
 ) -> Result<Page<AuditEvent>> {
-    let rows = crate::keyset_page!(
-        audit_events::table
-            .filter(audit_events::org_id.eq(org_id.as_str()))
-            .select(AuditEventRow::as_select()),
+    let events = crate::keyset_page!(
+        audit_events::table.select(AuditEventRow::as_select()),
         audit_events::occurred_at,
         audit_events::id,
         page
-    )
+    );
+    let rows = match of {
+        AuditLogOf::Account(id) => events.filter(audit_events::account_id.eq(id.as_str())),
+        AuditLogOf::Org(id) => events.filter(audit_events::org_id.eq(id.as_str())),
+    }
     .load::<AuditEventRow>(conn)?;
     Ok(page_from(
         rows,
         page.limit,
-        |r| Cursor {
-            at: r.occurred_at,
-            id: r.id.clone(),
-        },
+        |r| Cursor::new(r.occurred_at, &r.id),
         AuditEvent::from,
     ))
 }

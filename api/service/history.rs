@@ -192,10 +192,7 @@ pub fn list(
     Ok(page_from(
         rows,
         page.limit,
-        |r| Cursor {
-            at: r.occurred_at,
-            id: r.id.clone(),
-        },
+        |r| Cursor::new(r.occurred_at, &r.id),
         LoginEvent::from,
     ))
 }

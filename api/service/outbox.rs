@@ -354,10 +354,7 @@ pub fn list(cx: &mut Context<'_>, status: Status, page: &PageRequest) -> Result<
     Ok(page_from(
         rows,
         page.limit,
-        |r| Cursor {
-            at: r.created_at,
-            id: r.id.clone(),
-        },
+        |r| Cursor::new(r.created_at, &r.id),
         entry,
     ))
 }

@@ -20,6 +20,14 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// The position of a row listed by (`at`, `id`).
+    pub fn new(at: NaiveDateTime, id: &str) -> Cursor {
+        Cursor {
+            at,
+            id: id.to_string(),
+        }
+    }
+
     pub fn encode(&self) -> String {
         URL_SAFE_NO_PAD.encode(format!(
             "{}|{}",

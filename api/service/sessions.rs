@@ -439,10 +439,7 @@ pub fn list(
     Ok(page_from(
         rows,
         page.limit,
-        |r| Cursor {
-            at: r.created_at,
-            id: r.id.clone(),
-        },
+        |r| Cursor::new(r.created_at, &r.id),
         |r| SessionListItem {
             current: current.is_some_and(|id| r.id == id.as_str()),
             session: Session::from_row(&r, policy),

@@ -441,10 +441,7 @@ pub fn list(
     Ok(page_from(
         rows,
         page.limit,
-        |(t, _)| Cursor {
-            at: t.created_at,
-            id: t.id.clone(),
-        },
+        |(t, _)| Cursor::new(t.created_at, &t.id),
         |(t, email)| view(t, email),
     ))
 }
@@ -517,10 +514,7 @@ pub fn free_to_bind(
     Ok(page_from(
         rows,
         page.limit,
-        |t| Cursor {
-            at: t.created_at,
-            id: t.id.clone(),
-        },
+        |t| Cursor::new(t.created_at, &t.id),
         |t| FreeToken {
             org_name: names.get(&t.org_id).cloned().unwrap_or_default(),
             org_id: OrgId::from(t.org_id),

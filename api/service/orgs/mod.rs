@@ -412,10 +412,7 @@ pub fn members(
     let mut page = page_from(
         rows,
         page.limit,
-        |(m, _, _, _)| Cursor {
-            at: m.added_at,
-            id: m.account_id.clone(),
-        },
+        |(m, _, _, _)| Cursor::new(m.added_at, &m.account_id),
         |(m, email, display_name, mfa)| Member {
             account_id: AccountId::from(m.account_id),
             email,
@@ -654,7 +651,7 @@ pub fn audit_log(
     page: &PageRequest,
 ) -> Result<Page<audit::AuditEvent>> {
     admin(cx, org_id, caller)?;
-    audit::list_org(cx.conn, org_id, page)
+    audit::list(cx.conn, audit::AuditLogOf::Org(org_id), page)
 }
 
 /// A member's MFA as the admins see it (owners and admins).
@@ -793,10 +790,7 @@ pub fn my_orgs(
     Ok(page_from(
         rows,
         page.limit,
-        |(m, _)| Cursor {
-            at: m.added_at,
-            id: m.org_id.clone(),
-        },
+        |(m, _)| Cursor::new(m.added_at, &m.org_id),
         |(m, name)| Membership {
             manages_account: managing.as_deref() == Some(m.org_id.as_str()),
             org_id: OrgId::from(m.org_id),
