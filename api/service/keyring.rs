@@ -3,11 +3,9 @@
 
 use diesel::prelude::*;
 
-use super::mfa::recovery_codes;
-use super::mfa::{open_secret, reseal_secret};
+use super::sealed::{STORES, digest_pattern};
 use crate::crypto::sealing::Sealer;
-use crate::db::models::{MfaFactorRow, RecoveryCodeSetRow};
-use crate::db::schema::{login_events, login_throttles, mfa_factors, recovery_code_sets};
+use crate::db::schema::{login_events, login_throttles};
 use crate::db::{DbConnection, write_transaction};
 use crate::service::error::Result;
 
@@ -33,29 +31,12 @@ impl KeyUsage {
     }
 }
 
-fn digest_pattern(key_id: &str) -> String {
-    format!("{key_id}:%")
-}
-
 pub fn usage(conn: &mut DbConnection, key_id: &str) -> Result<KeyUsage> {
-    use crate::db::schema::recovery_codes as codes;
     use crate::db::schema::{message_sends, sent_codes};
-    let factors: i64 = mfa_factors::table
-        .filter(mfa_factors::key_id.eq(key_id))
-        .count()
-        .get_result(conn)?;
-    let sets: i64 = recovery_code_sets::table
-        .filter(recovery_code_sets::key_id.eq(key_id))
-        .count()
-        .get_result(conn)?;
-    let digests: i64 = codes::table
-        .filter(codes::code_digest.like(digest_pattern(key_id)))
-        .count()
-        .get_result(conn)?;
-    let tokens = crate::service::orgs::hardware_tokens::sealed_under(conn, key_id)?;
-    let signing_keys = crate::service::signing_keys::sealed_under(conn, key_id)?;
-    let messages = crate::service::outbox::sealed_under(conn, key_id)?;
-    let sso = crate::service::sso::settings::sealed_under(conn, key_id)?;
+    let mut sealed_items = 0;
+    for store in STORES {
+        sealed_items += store.count_under(conn, key_id)?;
+    }
     let sent: i64 = sent_codes::table
         .filter(sent_codes::code_digest.like(digest_pattern(key_id)))
         .count()
@@ -66,120 +47,28 @@ pub fn usage(conn: &mut DbConnection, key_id: &str) -> Result<KeyUsage> {
         .get_result(conn)?;
     Ok(KeyUsage {
         key_id: key_id.to_string(),
-        sealed_items: factors + sets + digests + tokens + signing_keys + messages + sso,
+        sealed_items,
         expiring_items: sent + ledger,
     })
 }
 
-/// The keys that sealed what the database holds (TOTP secrets, recovery-code sets, hardware
-/// tokens, token signing keys, undelivered messages, SSO client secrets), each once.
+/// The keys that sealed what the database holds, each once.
 pub fn sealed_key_ids(conn: &mut DbConnection) -> Result<Vec<String>> {
-    use crate::db::schema::{hardware_tokens, org_sso, outbox, signing_keys};
-    let mut ids: Vec<String> = mfa_factors::table
-        .select(mfa_factors::key_id)
-        .distinct()
-        .load(conn)?;
-    ids.extend(
-        recovery_code_sets::table
-            .select(recovery_code_sets::key_id)
-            .distinct()
-            .load::<String>(conn)?,
-    );
-    ids.extend(
-        hardware_tokens::table
-            .select(hardware_tokens::key_id)
-            .distinct()
-            .load::<String>(conn)?,
-    );
-    ids.extend(
-        signing_keys::table
-            .select(signing_keys::key_id)
-            .distinct()
-            .load::<String>(conn)?,
-    );
-    ids.extend(
-        outbox::table
-            .filter(outbox::key_id.is_not_null())
-            .select(outbox::key_id.assume_not_null())
-            .distinct()
-            .load::<String>(conn)?,
-    );
-    ids.extend(
-        org_sso::table
-            .filter(org_sso::key_id.is_not_null())
-            .select(org_sso::key_id.assume_not_null())
-            .distinct()
-            .load::<String>(conn)?,
-    );
+    let mut ids = Vec::new();
+    for store in STORES {
+        ids.extend(store.key_ids(conn)?);
+    }
     ids.sort();
     ids.dedup();
     Ok(ids)
 }
 
-/// Re-seals everything sealed or digested under an older key with the active key, one
-/// account's items per transaction. Returns how many factors and sets were re-sealed.
+/// Re-seals everything sealed or digested under an older key with the active key. Returns
+/// how many values moved.
 pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize> {
-    let active = sealer.active_key_id().to_string();
-    let factor_ids: Vec<String> = mfa_factors::table
-        .filter(mfa_factors::key_id.ne(&active))
-        .select(mfa_factors::id)
-        .load(conn)?;
-    let mut resealed = write_transaction(conn, |conn| {
-        crate::service::orgs::hardware_tokens::reseal_all(conn, sealer)
-    })?;
-    resealed += crate::service::signing_keys::reseal_all(conn, sealer)?;
-    resealed += write_transaction(conn, |conn| {
-        crate::service::outbox::reseal_all(conn, sealer)
-    })?;
-    resealed += write_transaction(conn, |conn| {
-        crate::service::sso::settings::reseal_all(conn, sealer)
-    })?;
-    for factor_id in factor_ids {
-        resealed += write_transaction(conn, |conn| -> Result<usize> {
-            let Some(factor) = mfa_factors::table
-                .find(&factor_id)
-                .select(MfaFactorRow::as_select())
-                .first(conn)
-                .optional()?
-            else {
-                return Ok(0); // deleted meanwhile
-            };
-            if sealer.is_active(&factor.key_id) {
-                return Ok(0); // re-sealed on use meanwhile
-            }
-            let secret = open_secret(sealer, &factor)?;
-            reseal_secret(conn, sealer, &factor, &secret)?;
-            Ok(1)
-        })?;
-    }
-    use crate::db::schema::recovery_codes as codes;
-    let mut set_ids: Vec<String> = recovery_code_sets::table
-        .filter(recovery_code_sets::key_id.ne(&active))
-        .select(recovery_code_sets::id)
-        .load(conn)?;
-    set_ids.extend(
-        codes::table
-            .filter(codes::code_digest.not_like(digest_pattern(&active)))
-            .select(codes::set_id)
-            .distinct()
-            .load::<String>(conn)?,
-    );
-    set_ids.sort();
-    set_ids.dedup();
-    for set_id in set_ids {
-        resealed += write_transaction(conn, |conn| -> Result<usize> {
-            let Some(set) = recovery_code_sets::table
-                .find(&set_id)
-                .select(RecoveryCodeSetRow::as_select())
-                .first(conn)
-                .optional()?
-            else {
-                return Ok(0);
-            };
-            Ok(usize::from(recovery_codes::reseal_if_outdated(
-                conn, sealer, &set,
-            )?))
-        })?;
+    let mut resealed = 0;
+    for store in STORES {
+        resealed += store.reseal(conn, sealer)?;
     }
     Ok(resealed)
 }

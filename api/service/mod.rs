@@ -31,6 +31,7 @@ pub mod phone_numbers;
 pub mod policy;
 pub mod rate_limit;
 pub mod recovery;
+pub mod sealed;
 pub mod secret;
 pub mod session_cache;
 pub mod sessions;

@@ -20,6 +20,7 @@ use crate::crypto::sealing::Sealer;
 use crate::db::models::OutboxRow;
 use crate::db::schema::outbox;
 use crate::db::{DbConnection, from_db, to_db};
+use crate::service::sealed::OUTBOX;
 
 /// How long a worker may take to deliver what it claimed before another may try.
 const CLAIM: Duration = Duration::minutes(2);
@@ -119,10 +120,6 @@ impl DeliveryPolicy {
     }
 }
 
-fn bound_to(id: &str) -> String {
-    format!("outbox:{id}")
-}
-
 /// Queues a message in the caller's transaction; returns its id.
 pub fn enqueue(
     cx: &mut Context<'_>,
@@ -144,7 +141,7 @@ pub fn enqueue(
         Channel::Email | Channel::Webhook => (recipient.to_string(), content.clone()),
     };
     let json = zeroize::Zeroizing::new(serde_json::to_vec(&content).map_err(Error::internal)?);
-    let sealed = cx.env.sealer.seal(&json, &bound_to(&id))?;
+    let sealed = cx.env.sealer.seal(&json, &OUTBOX.to(&id))?;
     diesel::insert_into(outbox::table)
         .values(OutboxRow {
             id: id.clone(),
@@ -246,7 +243,7 @@ fn open(sealer: &Sealer, row: &OutboxRow) -> Result<Claimed> {
     let (Some(key_id), Some(ciphertext)) = (&row.key_id, &row.payload_ciphertext) else {
         return Err(Error::internal("no content"));
     };
-    let json = sealer.open(key_id, ciphertext, &bound_to(&row.id))?;
+    let json = sealer.open(key_id, ciphertext, &OUTBOX.to(&row.id))?;
     let content: Content = serde_json::from_slice(&json).map_err(Error::internal)?;
     let channel = Channel::parse(&row.channel)
         .ok_or_else(|| Error::internal(format!("unknown channel {}", row.channel)))?;
@@ -381,36 +378,6 @@ pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize> {
         })?;
     }
     Ok(pruned)
-}
-
-/// How many pending messages are sealed under keyring key `key_id`.
-pub fn sealed_under(conn: &mut DbConnection, key_id: &str) -> Result<i64> {
-    Ok(outbox::table
-        .filter(outbox::key_id.eq(key_id))
-        .count()
-        .get_result(conn)?)
-}
-
-/// Re-seals pending messages sealed under older keys; returns how many.
-pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize> {
-    let rows: Vec<OutboxRow> = outbox::table
-        .filter(outbox::key_id.ne(sealer.active_key_id()))
-        .select(OutboxRow::as_select())
-        .load(conn)?;
-    for row in &rows {
-        let (Some(key_id), Some(ciphertext)) = (&row.key_id, &row.payload_ciphertext) else {
-            continue;
-        };
-        let json = sealer.open(key_id, ciphertext, &bound_to(&row.id))?;
-        let sealed = sealer.seal(&json, &bound_to(&row.id))?;
-        diesel::update(outbox::table.find(&row.id))
-            .set((
-                outbox::payload_ciphertext.eq(Some(sealed.ciphertext)),
-                outbox::key_id.eq(Some(sealed.key_id)),
-            ))
-            .execute(conn)?;
-    }
-    Ok(rows.len())
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use crate::crypto::signing::{ALGORITHM, KeyPair, Signer};
 use crate::db::models::SigningKeyRow;
 use crate::db::schema::signing_keys;
 use crate::db::{DbConnection, from_db, to_db, write_transaction};
+use crate::service::sealed::SIGNING_KEY;
 
 /// How long a server signs with the keys it read before reading them again.
 pub const REFRESH: Duration = Duration::seconds(60);
@@ -163,15 +164,11 @@ fn load(conn: &mut DbConnection) -> Result<Vec<SigningKeyRow>> {
         .load(conn)?)
 }
 
-fn bound_to(kid: &str) -> String {
-    format!("signing_key:{kid}")
-}
-
 fn open(sealer: &Sealer, row: &SigningKeyRow) -> Result<KeyPair> {
     let der = sealer.open(
         &row.key_id,
         &row.private_key_ciphertext,
-        &bound_to(&row.kid),
+        &SIGNING_KEY.to(&row.kid),
     )?;
     let key = KeyPair::from_pkcs8(&der)?;
     if key.kid != row.kid {
@@ -185,7 +182,7 @@ fn open(sealer: &Sealer, row: &SigningKeyRow) -> Result<KeyPair> {
 
 fn insert_new(conn: &mut DbConnection, sealer: &Sealer, now: DateTime<Utc>) -> Result<String> {
     let key = KeyPair::generate()?;
-    let sealed = sealer.seal(key.pkcs8(), &bound_to(&key.kid))?;
+    let sealed = sealer.seal(key.pkcs8(), &SIGNING_KEY.to(&key.kid))?;
     diesel::insert_into(signing_keys::table)
         .values(SigningKeyRow {
             kid: key.kid.clone(),
@@ -272,35 +269,6 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<SigningKeyListing>> {
             retired_at: retired_at.map(from_db),
         })
         .collect())
-}
-
-/// How many signing keys are sealed under keyring key `key_id`.
-pub fn sealed_under(conn: &mut DbConnection, key_id: &str) -> Result<i64> {
-    Ok(signing_keys::table
-        .filter(signing_keys::key_id.eq(key_id))
-        .count()
-        .get_result(conn)?)
-}
-
-/// Re-seals the signing keys sealed under older keyring keys; returns how many.
-pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize> {
-    write_transaction(conn, |conn| -> Result<usize> {
-        let outdated: Vec<SigningKeyRow> = signing_keys::table
-            .filter(signing_keys::key_id.ne(sealer.active_key_id()))
-            .select(SigningKeyRow::as_select())
-            .load(conn)?;
-        for row in &outdated {
-            let key = open(sealer, row)?;
-            let sealed = sealer.seal(key.pkcs8(), &bound_to(&row.kid))?;
-            diesel::update(signing_keys::table.find(&row.kid))
-                .set((
-                    signing_keys::private_key_ciphertext.eq(sealed.ciphertext),
-                    signing_keys::key_id.eq(sealed.key_id),
-                ))
-                .execute(conn)?;
-        }
-        Ok(outdated.len())
-    })
 }
 
 #[cfg(test)]

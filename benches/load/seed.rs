@@ -15,7 +15,7 @@ use tessera::crypto::totp;
 use tessera::db::models::{AccountRow, LoginChallengeRow, LoginEventRow, MfaFactorRow, SessionRow};
 use tessera::db::schema::{accounts, login_challenges, login_events, mfa_factors, sessions};
 use tessera::db::to_db;
-use tessera::service::mfa::factor_aad;
+use tessera::service::sealed::MFA_FACTOR;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -144,7 +144,7 @@ impl Seeder {
             let factor_id = id();
             let sealed = self
                 .sealer
-                .seal(&secret, &factor_aad(&factor_id))
+                .seal(&secret, &MFA_FACTOR.to(&factor_id))
                 .expect("sealing works");
             factors.push(MfaFactorRow {
                 id: factor_id,

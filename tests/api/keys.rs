@@ -104,6 +104,70 @@ async fn a_rotated_key_keeps_authenticators_and_recovery_codes_working_until_ret
     assert!(!listing.contains(&old), "{listing}");
 }
 
+/// `keys reseal` moves every kind of sealed value, not only what an account's MFA holds: an
+/// organisation's hardware token, the JWT signing key and the messages waiting to go out all
+/// work under the new key alone once the old one is retired.
+#[actix_web::test]
+async fn a_reseal_moves_hardware_tokens_signing_keys_and_waiting_messages_to_the_new_key() {
+    use reqwest::Method;
+    use serde_json::json;
+    const SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    let mut app = TestApp::spawn().await;
+    let ada = app.sign_up("ada@example.com").await;
+    let org = app.create_org(&ada, "Acme").await;
+    let linus = app
+        .managed_member(&ada, &org, "linus@example.com", "member")
+        .await;
+    let registered = app
+        .send(
+            app.authed(
+                Method::POST,
+                &format!("/v1/orgs/{org}/hardware-tokens"),
+                &ada.token,
+            )
+            .json(&json!({
+                "name": "Desk", "serial": "TK-1", "model": "c200", "period": 30, "digits": 6,
+                "algorithm": "SHA1", "secret": SEED,
+            })),
+        )
+        .await;
+    assert_eq!(registered.status, 201, "{}", registered.body);
+    let mint = |app: &TestApp| app.authed(Method::POST, "/v1/sessions/current/token", &ada.token);
+    let minted = app.send(mint(&app)).await;
+    assert_eq!(minted.status, 200, "{}", minted.body);
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    let old = active_key(&listing);
+    // The token's seed, the signing key and the sign-up mails waiting in the outbox.
+    assert!(sealed_items(&listing, &old) >= 3, "{listing}");
+
+    app.rotate_keys().await;
+    let (code, out, err) = app.run_cli(&["keys", "reseal"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, listing, _) = app.run_cli(&["keys", "list"]);
+    assert_eq!(sealed_items(&listing, &old), 0, "{listing}");
+    let (code, out, err) = app.run_cli(&["keys", "retire", &old]);
+    assert_eq!(code, 0, "{out}{err}");
+    app.restart().await;
+    assert!(
+        !app.rows_dump().contains(&old),
+        "a row still names the retired key"
+    );
+
+    let bound = app
+        .send(
+            app.authed(Method::POST, "/v1/me/mfa/hardware-token", &linus.token)
+                .json(&json!({
+                    "org_id": org, "serial": "TK-1", "code": app.current_code(SEED),
+                    "password": PASSWORD,
+                })),
+        )
+        .await;
+    assert_eq!(bound.status, 200, "{}", bound.body);
+    let minted = app.send(mint(&app)).await;
+    assert_eq!(minted.status, 200, "{}", minted.body);
+    assert!(app.deliver_outbox().await > 0, "the waiting mails go out");
+}
+
 #[actix_web::test]
 async fn failed_logins_of_unknown_emails_keyed_under_a_retired_key_keep_no_trace_of_it() {
     let mut app = TestApp::spawn().await;
@@ -463,10 +527,8 @@ fn a_code_under_a_key_the_server_does_not_hold_is_refused_with_an_error_in_the_l
 
     // Codes digested under a key no keyring holds any more (a retirement gone wrong, a
     // restore from the wrong backup) are refused — and the log says why.
-    use diesel::{Connection, RunQueryDsl};
-    let mut db =
-        diesel::SqliteConnection::establish(&data_dir.path().join("tessera.db").to_string_lossy())
-            .unwrap();
+    use diesel::RunQueryDsl;
+    let mut db = crate::common::sqlite(&data_dir.path().join("tessera.db").to_string_lossy());
     diesel::sql_query(
         "UPDATE recovery_codes SET code_digest = 'kgone' || substr(code_digest, instr(code_digest, ':'))",
     )

@@ -19,9 +19,7 @@ use super::recovery_codes::{self, RecoveryCodes};
 use super::sent_codes::{self, Purpose, SentCode, Target};
 use super::step_up::{self, Confirmation, Requirement};
 use super::tickets::{self, Enroller};
-use super::{
-    FactorState, FactorType, SecondFactor, active_factor, active_totp, factor_aad, use_totp_code,
-};
+use super::{FactorState, FactorType, SecondFactor, active_factor, active_totp, use_totp_code};
 use crate::crypto::totp::{self, TotpParams};
 use crate::db::models::MfaFactorRow;
 use crate::db::schema::{accounts as accounts_rows, mfa_factors};
@@ -36,6 +34,7 @@ use crate::service::history::{self, Attempt};
 use crate::service::ids::{AccountId, FactorId, OrgId, SessionId};
 use crate::service::orgs::hardware_tokens;
 use crate::service::phone_numbers;
+use crate::service::sealed::MFA_FACTOR;
 use crate::service::secret::Secret;
 use crate::service::sessions::{self, Aal, IssuedSession};
 use crate::service::throttle::{self, Credential, Guard};
@@ -174,7 +173,7 @@ pub fn start_totp(
         let sealed = cx
             .env
             .sealer
-            .seal(&*secret, &factor_aad(factor_id.as_str()))?;
+            .seal(&*secret, &MFA_FACTOR.to(factor_id.as_str()))?;
         // Two enrolments at once must not leave two pending factors behind.
         accounts::lock(cx.conn, account_id)?;
         if active_totp(cx.conn, account_id)?.is_some() {
@@ -267,7 +266,7 @@ pub fn start_sent(
         let sealed = cx
             .env
             .sealer
-            .seal(phone.as_bytes(), &factor_aad(factor_id.as_str()))?;
+            .seal(phone.as_bytes(), &MFA_FACTOR.to(factor_id.as_str()))?;
         accounts::lock(cx.conn, account_id)?;
         if active_factor(cx.conn, account_id, kind)?.is_some() {
             return Err(already_active(kind));

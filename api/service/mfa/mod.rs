@@ -22,6 +22,7 @@ use crate::db::models::MfaFactorRow;
 use crate::db::schema::mfa_factors;
 use crate::db::schema::recovery_codes as recovery_code_rows;
 use crate::db::{DbConnection, to_db};
+use crate::service::sealed::MFA_FACTOR;
 
 /// A kind of second factor, as stored.
 #[derive(
@@ -205,15 +206,11 @@ pub fn is_on(conn: &mut DbConnection, account_id: &AccountId) -> Result<bool> {
     Ok(!active_kinds(conn, account_id)?.is_empty())
 }
 
-pub fn factor_aad(factor_id: &str) -> String {
-    format!("mfa_factor:{factor_id}")
-}
-
 pub fn open_secret(sealer: &Sealer, factor: &MfaFactorRow) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     Ok(sealer.open(
         &factor.key_id,
         &factor.secret_ciphertext,
-        &factor_aad(&factor.id),
+        &MFA_FACTOR.to(&factor.id),
     )?)
 }
 
@@ -266,7 +263,7 @@ pub fn reseal_secret(
     factor: &MfaFactorRow,
     secret: &[u8],
 ) -> Result<()> {
-    let sealed = sealer.seal(secret, &factor_aad(&factor.id))?;
+    let sealed = sealer.seal(secret, &MFA_FACTOR.to(&factor.id))?;
     diesel::update(mfa_factors::table.find(&factor.id))
         .set((
             mfa_factors::secret_ciphertext.eq(sealed.ciphertext),

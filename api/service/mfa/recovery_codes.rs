@@ -17,6 +17,7 @@ use crate::db::{DbConnection, from_db, to_db};
 use crate::service::context::Context;
 use crate::service::error::{Error, Result};
 use crate::service::ids::{AccountId, row_id};
+use crate::service::sealed::RECOVERY_CODE_SET;
 use crate::service::secret::Secret;
 
 pub const CODES_PER_SET: usize = 8;
@@ -67,10 +68,6 @@ pub fn normalise(input: &str) -> Option<String> {
         .collect();
     (canonical.len() == CODE_CHARS && canonical.bytes().all(|b| ALPHABET.contains(&b)))
         .then_some(canonical)
-}
-
-fn set_aad(set_id: &str) -> String {
-    format!("recovery_code_set:{set_id}")
 }
 
 /// Replaces the account's recovery codes with a new set; the old set stops working at once.
@@ -219,11 +216,15 @@ pub fn reseal_if_outdated(
 
 fn seal_codes(sealer: &Sealer, codes: &[String], set_id: &str) -> Result<Sealed> {
     let json = Zeroizing::new(serde_json::to_string(codes).map_err(Error::internal)?);
-    Ok(sealer.seal(json.as_bytes(), &set_aad(set_id))?)
+    Ok(sealer.seal(json.as_bytes(), &RECOVERY_CODE_SET.to(set_id))?)
 }
 
 fn open_set(sealer: &Sealer, set: &RecoveryCodeSetRow) -> Result<Zeroizing<Vec<String>>> {
-    let plaintext = sealer.open(&set.key_id, &set.codes_ciphertext, &set_aad(&set.id))?;
+    let plaintext = sealer.open(
+        &set.key_id,
+        &set.codes_ciphertext,
+        &RECOVERY_CODE_SET.to(&set.id),
+    )?;
     serde_json::from_slice(&plaintext)
         .map(Zeroizing::new)
         .map_err(Error::internal)

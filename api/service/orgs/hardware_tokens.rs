@@ -18,6 +18,7 @@ use crate::service::context::Context;
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::ids::{AccountId, OrgId, row_id};
 use crate::service::pagination::{Cursor, Page, PageRequest, page_from};
+use crate::service::sealed::{HARDWARE_TOKEN, MFA_FACTOR};
 use crate::service::secret::Secret;
 use crate::service::sessions::Caller;
 
@@ -57,10 +58,6 @@ pub struct Holder {
     pub account_id: AccountId,
     pub email: String,
     pub assigned_at: DateTime<Utc>,
-}
-
-fn token_aad(token_id: &str) -> String {
-    format!("hardware_token:{token_id}")
 }
 
 /// A token's secret as an administrator may write it: hex (`hex:` optional) or base32
@@ -160,7 +157,7 @@ fn row_for(cx: &Context<'_>, org_id: &OrgId, token: &NewToken) -> Result<Hardwar
     let id = row_id();
     let secret = decode_secret(token.secret.expose())
         .ok_or_else(|| Error::internal("a checked secret decodes"))?;
-    let sealed = cx.env.sealer.seal(&secret, &token_aad(&id))?;
+    let sealed = cx.env.sealer.seal(&secret, &HARDWARE_TOKEN.to(&id))?;
     Ok(HardwareTokenRow {
         id,
         org_id: org_id.to_string(),
@@ -612,7 +609,7 @@ pub fn for_binding(
     let secret = cx.env.sealer.open(
         &token.key_id,
         &token.secret_ciphertext,
-        &token_aad(&token.id),
+        &HARDWARE_TOKEN.to(&token.id),
     )?;
     let params = TotpParams {
         digits: token.digits as u32,
@@ -668,36 +665,6 @@ pub fn release_all(conn: &mut DbConnection, account_id: &AccountId) -> Result<us
     .execute(conn)?)
 }
 
-/// The sealed token secrets under `key_id`, for the keyring's counts.
-pub fn sealed_under(conn: &mut DbConnection, key_id: &str) -> Result<i64> {
-    Ok(hardware_tokens::table
-        .filter(hardware_tokens::key_id.eq(key_id))
-        .count()
-        .get_result(conn)?)
-}
-
-/// Re-seals token secrets under older keys with the active key; returns how many.
-pub fn reseal_all(
-    conn: &mut DbConnection,
-    sealer: &crate::crypto::sealing::Sealer,
-) -> Result<usize> {
-    let rows: Vec<HardwareTokenRow> = hardware_tokens::table
-        .filter(hardware_tokens::key_id.ne(sealer.active_key_id()))
-        .select(HardwareTokenRow::as_select())
-        .load(conn)?;
-    for row in &rows {
-        let secret = sealer.open(&row.key_id, &row.secret_ciphertext, &token_aad(&row.id))?;
-        let sealed = sealer.seal(&secret, &token_aad(&row.id))?;
-        diesel::update(hardware_tokens::table.find(&row.id))
-            .set((
-                hardware_tokens::secret_ciphertext.eq(sealed.ciphertext),
-                hardware_tokens::key_id.eq(sealed.key_id),
-            ))
-            .execute(conn)?;
-    }
-    Ok(rows.len())
-}
-
 /// The factor row binding makes: a copy of the token's secret, sealed for the factor.
 pub fn factor_row(
     cx: &Context<'_>,
@@ -707,10 +674,7 @@ pub fn factor_row(
     secret: &[u8],
     params: TotpParams,
 ) -> Result<MfaFactorRow> {
-    let sealed = cx
-        .env
-        .sealer
-        .seal(secret, &crate::service::mfa::factor_aad(factor_id))?;
+    let sealed = cx.env.sealer.seal(secret, &MFA_FACTOR.to(factor_id))?;
     Ok(MfaFactorRow {
         id: factor_id.to_string(),
         account_id: account_id.to_string(),

@@ -25,6 +25,7 @@ use crate::service::error::{Error, FieldError, Result};
 use crate::service::ids::{AccountId, OrgId};
 use crate::service::login::LoginOutcome;
 use crate::service::mfa::step_up::{self, Confirmation, Requirement};
+use crate::service::sealed::SSO_FLOW;
 use crate::service::secret::Secret;
 use crate::service::sessions::Caller;
 
@@ -86,10 +87,6 @@ pub struct Started {
     pub provider_redirect_uri: String,
     pub login_hint: Option<String>,
     pub expires_at: DateTime<Utc>,
-}
-
-fn verifier_aad(state_digest: &str) -> String {
-    format!("sso_flow:{state_digest}")
 }
 
 /// The challenges a start carries for its kind of callback: the browser flow's
@@ -198,7 +195,7 @@ pub fn start(cx: &mut Context<'_>, start: Start) -> Result<Started> {
             let sealed = cx
                 .env
                 .sealer
-                .seal(verifier.as_bytes(), &verifier_aad(&state_digest))?;
+                .seal(verifier.as_bytes(), &SSO_FLOW.to(&state_digest))?;
             (Some(sealed), pkce::challenge(&verifier))
         }
     };
@@ -382,10 +379,10 @@ pub fn claim(cx: &mut Context<'_>, state: &Secret, via: Callback) -> Result<Clai
     })?;
     let verifier = match (row.key_id, row.verifier_ciphertext, row.code_challenge) {
         (Some(key_id), Some(ciphertext), _) => {
-            let verifier =
-                cx.env
-                    .sealer
-                    .open(&key_id, &ciphertext, &verifier_aad(&state_digest))?;
+            let verifier = cx
+                .env
+                .sealer
+                .open(&key_id, &ciphertext, &SSO_FLOW.to(&state_digest))?;
             FlowVerifier::Server(Secret::new(
                 String::from_utf8(verifier.to_vec()).map_err(Error::internal)?,
             ))

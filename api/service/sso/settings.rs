@@ -21,6 +21,7 @@ use crate::service::ids::OrgId;
 use crate::service::mfa::step_up::Confirmation;
 use crate::service::orgs;
 use crate::service::orgs::domains;
+use crate::service::sealed::ORG_SSO;
 use crate::service::secret::Secret;
 use crate::service::sessions::Caller;
 
@@ -105,10 +106,6 @@ impl Provider {
 }
 
 const MAX_DOMAINS: usize = 50;
-
-fn secret_aad(org_id: &OrgId) -> String {
-    format!("org_sso:{org_id}")
-}
 
 fn validate(
     conn: &mut DbConnection,
@@ -254,7 +251,7 @@ pub fn put(
                 let sealed = cx
                     .env
                     .sealer
-                    .seal(secret.expose().as_bytes(), &secret_aad(org_id))?;
+                    .seal(secret.expose().as_bytes(), &ORG_SSO.to(org_id.as_str()))?;
                 (sealed.ciphertext, sealed.key_id)
             }
             None => org_sso::table
@@ -338,7 +335,7 @@ pub fn provider(conn: &mut DbConnection, sealer: &Sealer, org_id: &OrgId) -> Res
     let Some((issuer, client_id, ciphertext, key_id, mfa, auto_provision)) = row else {
         return Err(not_configured());
     };
-    let secret = sealer.open(&key_id, &ciphertext, &secret_aad(org_id))?;
+    let secret = sealer.open(&key_id, &ciphertext, &ORG_SSO.to(org_id.as_str()))?;
     let client_secret = Secret::new(String::from_utf8(secret.to_vec()).map_err(Error::internal)?);
     Ok(Provider {
         org_id: org_id.clone(),
@@ -367,39 +364,4 @@ pub fn not_configured() -> Error {
         ErrorCode::SsoNotConfigured,
         "No organisation signs this in through single sign-on.",
     )
-}
-
-/// Client secrets sealed under `key_id`. (Sign-ins under way are not counted: their
-/// verifiers live ten minutes, and retiring the key drops them, see `keyring::forget`.)
-pub fn sealed_under(conn: &mut DbConnection, key_id: &str) -> Result<i64> {
-    Ok(org_sso::table
-        .filter(org_sso::key_id.eq(key_id))
-        .count()
-        .get_result(conn)?)
-}
-
-/// Re-seals client secrets sealed under an older key with the active one. Call in a
-/// transaction. (A flow's verifier lives ten minutes: flows are not re-sealed, and those of a
-/// retired key are dropped by `keyring::forget`.)
-pub fn reseal_all(conn: &mut DbConnection, sealer: &Sealer) -> Result<usize> {
-    let outdated: Vec<(String, String, String)> = org_sso::table
-        .filter(org_sso::key_id.ne(sealer.active_key_id()))
-        .select((
-            org_sso::org_id,
-            org_sso::key_id,
-            org_sso::client_secret_ciphertext,
-        ))
-        .load(conn)?;
-    for (org_id, key_id, ciphertext) in &outdated {
-        let aad = secret_aad(&OrgId::from(org_id.clone()));
-        let secret = sealer.open(key_id, ciphertext, &aad)?;
-        let sealed = sealer.seal(&secret, &aad)?;
-        diesel::update(org_sso::table.find(org_id))
-            .set((
-                org_sso::client_secret_ciphertext.eq(&sealed.ciphertext),
-                org_sso::key_id.eq(&sealed.key_id),
-            ))
-            .execute(conn)?;
-    }
-    Ok(outdated.len())
 }

@@ -485,10 +485,7 @@ impl TestApp {
             }
             None => {
                 let path = self.settings.database_url.clone().unwrap();
-                diesel::SqliteConnection::establish(&path)
-                    .unwrap()
-                    .batch_execute(sql)
-                    .unwrap();
+                sqlite(&path).batch_execute(sql).unwrap();
             }
         }
     }
@@ -499,14 +496,14 @@ impl TestApp {
             return self.database_dump();
         }
         use diesel::sql_types::Text;
-        use diesel::{RunQueryDsl, SqliteConnection};
+        use diesel::RunQueryDsl;
         #[derive(diesel::QueryableByName)]
         struct Line {
             #[diesel(sql_type = Text)]
             line: String,
         }
         let path = self.settings.database_url.clone().unwrap();
-        let mut conn = SqliteConnection::establish(&path).unwrap();
+        let mut conn = sqlite(&path);
         let tables: Vec<Line> = diesel::sql_query(
             "SELECT name AS line FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
         )
@@ -572,7 +569,7 @@ impl TestApp {
             }
             None => {
                 let path = self.settings.database_url.clone().unwrap();
-                let mut conn = diesel::SqliteConnection::establish(&path).unwrap();
+                let mut conn = sqlite(&path);
                 diesel::sql_query(
                     "SELECT m.name AS table_name, c.name AS column_name, c.type AS data_type, \
                      c.\"notnull\" = 0 AND c.pk = 0 AS nullable \
@@ -782,4 +779,13 @@ pub fn sha256_totp_code(secret: &[u8], unix_seconds: i64, period: i64, digits: u
         binary % 10u32.pow(digits),
         width = digits as usize
     )
+}
+
+/// A connection of the test's own to the app's SQLite database. The running server writes
+/// too (its heartbeat, the session-activity writer): it waits for the lock as the server does.
+pub fn sqlite(path: &str) -> diesel::SqliteConnection {
+    use diesel::connection::SimpleConnection;
+    let mut conn = <diesel::SqliteConnection as diesel::Connection>::establish(path).unwrap();
+    conn.batch_execute("PRAGMA busy_timeout = 5000").unwrap();
+    conn
 }
