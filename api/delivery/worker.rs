@@ -18,9 +18,7 @@ pub async fn run_round(state: &AppState) -> crate::service::Result<usize> {
         .run(ClientInfo::default(), |cx| {
             // One write transaction for the round's claims, and one for its outcomes: on
             // SQLite each statement on its own would queue for the write lock again.
-            cx.transaction(|cx| {
-                outbox::claim_due(cx.conn, &cx.env.sealer, &cx.env.delivery, cx.now, ROUND)
-            })
+            cx.transaction(|tx| outbox::claim_due(tx, ROUND))
         })
         .await?;
     if claimed.is_empty() {
@@ -42,14 +40,7 @@ pub async fn run_round(state: &AppState) -> crate::service::Result<usize> {
                     outbox::Outcome::Delivered => None,
                     outbox::Outcome::Retry(e) | outbox::Outcome::Refused(e) => Some(e.clone()),
                 };
-                let status = outbox::record(
-                    cx.conn,
-                    &cx.env.delivery,
-                    &message.id,
-                    message.attempts,
-                    outcome,
-                    cx.now,
-                )?;
+                let status = outbox::record(cx, &message.id, message.attempts, outcome)?;
                 match (status, error) {
                     (Status::Delivered, _) => {
                         tracing::debug!(outbox_id = %message.id, channel = message.channel.name(), kind = %message.kind, "delivered")

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::audit::{self, AuditAction};
-use super::context::{Context, Decision};
+use super::context::{Context, Decision, Tx};
 use super::error::{Error, FieldError, Result};
 use super::history::LoginMethod;
 use super::ids::AccountId;
@@ -260,7 +260,7 @@ pub fn verify_whatsapp(
 /// to it came back, or a password reset link or an invitation sent to it was used. Audited
 /// once as `email.verified`, naming `via`; returns whether it was unproven until now.
 pub(crate) fn mark_email_verified(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     account_id: &AccountId,
     via: &str,
 ) -> Result<bool> {
@@ -374,7 +374,7 @@ pub fn update_profile(
 }
 
 fn apply_profile_change(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     account_id: &AccountId,
     change: ProfileChange,
 ) -> Result<Account> {

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::context::Context;
+use super::context::{Context, Tx};
 use super::devices::describe;
 use super::error::Result;
 use super::ids::AccountId;
@@ -134,7 +134,7 @@ fn remember_device(cx: &mut Context<'_>, account_id: &AccountId, digest: &str) -
 }
 
 /// At sign-up: the device is the account's first, and no news.
-pub fn first_device(cx: &mut Context<'_>, account_id: &AccountId) -> Result<()> {
+pub fn first_device(cx: &mut Tx<'_>, account_id: &AccountId) -> Result<()> {
     if let Some(digest) = client_device(cx, account_id) {
         remember_device(cx, account_id, &digest)?;
     }
@@ -173,7 +173,7 @@ fn whereabouts(cx: &Context<'_>) -> String {
 /// A successful sign-in from the device with `digest` (none: a client that names no device,
 /// taken as new each time): tells the account when the device is new to it.
 pub fn signed_in(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     account_id: &AccountId,
     email: &str,
     digest: Option<&str>,
@@ -207,7 +207,7 @@ pub fn signed_in(
 
 /// A failed sign-in attempt on the account: tells it, at most once per 15 minutes, if it
 /// wants to know.
-pub fn sign_in_failed(cx: &mut Context<'_>, account_id: &AccountId, email: &str) -> Result<()> {
+pub fn sign_in_failed(cx: &mut Tx<'_>, account_id: &AccountId, email: &str) -> Result<()> {
     if !preferences(cx.conn, account_id)?.failed_login {
         return Ok(());
     }
@@ -280,7 +280,7 @@ impl WayIn<'_> {
 
 /// Tells the account that a way into it was just added. Always sent: it is how the owner
 /// learns that someone with a stolen session or password planted one.
-pub fn way_in_added(cx: &mut Context<'_>, account_id: &AccountId, what: WayIn<'_>) -> Result<()> {
+pub fn way_in_added(cx: &mut Tx<'_>, account_id: &AccountId, what: WayIn<'_>) -> Result<()> {
     use crate::db::schema::accounts;
     let email: String = accounts::table
         .find(account_id.as_str())

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::accounts::Account;
 use super::alerts::{self, WayIn};
 use super::audit::{self, AuditAction};
-use super::context::Context;
+use super::context::{Context, Tx};
 use super::error::{Error, FieldError, Result};
 use super::history::{self, Attempt, LoginMethod};
 use super::ids::{AccountId, row_id};
@@ -300,7 +300,7 @@ pub fn delete(cx: &mut Context<'_>, caller: &Caller, key_id: &str) -> Result<()>
 
 /// Deletes every key of the account (a password reset, or a change that asks for it):
 /// returns how many, and the audit log records them with the reason.
-pub fn revoke_all(cx: &mut Context<'_>, account_id: &AccountId, reason: &str) -> Result<usize> {
+pub fn revoke_all(cx: &mut Tx<'_>, account_id: &AccountId, reason: &str) -> Result<usize> {
     let revoked =
         diesel::delete(api_keys::table.filter(api_keys::account_id.eq(account_id.as_str())))
             .execute(cx.conn)?;
@@ -398,7 +398,8 @@ pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<KeyCaller> {
             failure: None,
             second_factor: None,
         };
-        if let Err(e) = history::record(cx, attempt) {
+        // The entry and the webhook it sends, together.
+        if let Err(e) = cx.transaction(|tx| history::record(tx, attempt)) {
             tracing::debug!(error = %e, "api key use not recorded");
         }
     }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::context::Context;
+use super::context::Tx;
 use super::error::Result;
 use super::ids::{AccountId, OrgId, row_id};
 use super::pagination::{Cursor, Page, PageRequest, page_from};
@@ -166,7 +166,7 @@ impl From<AuditEventRow> for AuditEvent {
 /// Records an event done by the account's owner, from the request's client. Call inside the
 /// transaction of the change.
 pub fn record(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     account_id: &AccountId,
     action: AuditAction,
     details: Option<serde_json::Value>,
@@ -177,7 +177,7 @@ pub fn record(
 /// Records an event done to the account by a support operator (no account acts: the details
 /// name the operator).
 pub fn record_by_operator(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     account_id: &AccountId,
     action: AuditAction,
     details: Option<serde_json::Value>,
@@ -189,7 +189,7 @@ pub fn record_by_operator(
 /// actor itself for changes to the organisation): it shows in the organisation's audit log and
 /// in the subject's own.
 pub fn record_in_org(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     org_id: &OrgId,
     actor: &AccountId,
     subject: &AccountId,
@@ -202,7 +202,7 @@ pub fn record_in_org(
 /// Records an event in an organisation done by a support operator from the command line (no
 /// account acts), shown in the organisation's log and in `subject`'s own.
 pub fn record_in_org_by_operator(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     org_id: &OrgId,
     subject: &AccountId,
     action: AuditAction,
@@ -213,7 +213,7 @@ pub fn record_in_org_by_operator(
 
 /// Writes the event (`actor`: none when a support operator acts) and announces it.
 fn insert(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     actor: Option<&AccountId>,
     subject: &AccountId,
     org_id: Option<&OrgId>,
@@ -238,7 +238,7 @@ fn insert(
 }
 
 /// Every audit event is also a webhook event of the same name.
-fn announce(cx: &mut Context<'_>, row: &AuditEventRow) -> Result<()> {
+fn announce(cx: &mut Tx<'_>, row: &AuditEventRow) -> Result<()> {
     let details: Option<serde_json::Value> = row
         .details
         .as_deref()
@@ -261,7 +261,7 @@ fn announce(cx: &mut Context<'_>, row: &AuditEventRow) -> Result<()> {
 /// Records that an attempt locked the account (for the client's IP, or for every IP), when
 /// it did: once per lock, not once per refused attempt.
 pub fn record_locks(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     account_id: &AccountId,
     credential: Credential,
     new_locks: Vec<NewLock>,

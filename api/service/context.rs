@@ -138,6 +138,26 @@ pub struct Context<'a> {
     on_writer: bool,
 }
 
+/// A [`Context`] inside a write transaction, handed out by [`Context::transaction`] and
+/// [`Context::decide`]. What must be written with the change it belongs to (a session with its
+/// sign-in, an audit event with its change, a message with what it announces) takes a `Tx`,
+/// so the compiler refuses a call outside one.
+pub struct Tx<'a>(Context<'a>);
+
+impl<'a> std::ops::Deref for Tx<'a> {
+    type Target = Context<'a>;
+
+    fn deref(&self) -> &Context<'a> {
+        &self.0
+    }
+}
+
+impl<'a> std::ops::DerefMut for Tx<'a> {
+    fn deref_mut(&mut self) -> &mut Context<'a> {
+        &mut self.0
+    }
+}
+
 /// What a transaction decided. Its writes are committed either way: a refusal that counted an
 /// attempt (a wrong password, a wrong code) must keep that count, so the refusal is a result
 /// of the transaction, not an error that would roll it back.
@@ -164,17 +184,17 @@ impl<'a> Context<'a> {
 
     /// Runs `f` in a write transaction: all of it or nothing. On SQLite it runs on the
     /// server's writer connection (`db::SqliteWriter`), reads inside it included.
-    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Context<'_>) -> Result<T>) -> Result<T> {
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         let (env, client, now, on_writer) = (self.env, self.client, self.now, self.on_writer);
         let run = |conn: &mut DbConnection, on_writer| {
             write_transaction(conn, |conn| {
-                f(&mut Context {
+                f(&mut Tx(Context {
                     conn,
                     env,
                     client,
                     now,
                     on_writer,
-                })
+                }))
             })
         };
         match &env.writer {
@@ -186,10 +206,7 @@ impl<'a> Context<'a> {
     /// Runs `f` in a write transaction and commits what it wrote, whether it decided to go
     /// on or to refuse; a refusal is then returned as the error. (An `Err` from `f` itself,
     /// a fault, rolls back as usual.)
-    pub fn decide<T>(
-        &mut self,
-        f: impl FnOnce(&mut Context<'_>) -> Result<Decision<T>>,
-    ) -> Result<T> {
+    pub fn decide<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<Decision<T>>) -> Result<T> {
         match self.transaction(f)? {
             Decision::Done(value) => Ok(value),
             Decision::Refused(error) => Err(error),

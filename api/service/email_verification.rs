@@ -21,7 +21,7 @@ use utoipa::ToSchema;
 
 use super::accounts::{self, email_taken, normalise_email};
 use super::audit::{self, AuditAction};
-use super::context::{Context, Decision};
+use super::context::{Context, Decision, Tx};
 use super::error::{Error, FieldError, Result};
 use super::ids::{AccountId, SessionId, row_id};
 use super::mfa::sent_codes::{COOLDOWN, new_code};
@@ -205,7 +205,7 @@ fn end_pending(
 /// purpose, within the sending limits. Call inside the transaction of the change, with the
 /// account locked.
 fn send(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     account_id: &AccountId,
     purpose: Purpose,
     email: &str,
@@ -265,7 +265,7 @@ fn send(
 
 /// Sends a new account its first code and link, in the sign-up's transaction.
 pub(crate) fn send_to_new_account(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     account_id: &AccountId,
     email: &str,
 ) -> Result<()> {
@@ -438,7 +438,7 @@ pub fn verify_code(
 }
 
 /// The account's own address is proven by `row` (`via` the link or the code).
-fn prove_address(cx: &mut Context<'_>, row: &VerificationRow, via: &str) -> Result<EmailVerified> {
+fn prove_address(cx: &mut Tx<'_>, row: &VerificationRow, via: &str) -> Result<EmailVerified> {
     let account_id = AccountId::from(row.account_id.clone());
     let account = accounts::get(cx.conn, &account_id)?;
     if account.email != row.email {
@@ -487,7 +487,7 @@ fn masked(email: &str) -> String {
 /// Moves the account to the new address `row` proved. `keep`: the session that confirmed it
 /// (else the one that asked) stays signed in; every other session ends.
 fn change_address(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     row: &VerificationRow,
     keep: Option<&SessionId>,
 ) -> Result<EmailVerified> {

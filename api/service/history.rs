@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::client::Location;
-use super::context::Context;
+use super::context::Tx;
 use super::devices::{DeviceInfo, describe};
 use super::error::Result;
 use super::ids::{AccountId, row_id};
@@ -120,7 +120,7 @@ pub struct Attempt<'a> {
 }
 
 /// Records an attempt from the request's client.
-pub fn record(cx: &mut Context<'_>, attempt: Attempt<'_>) -> Result<()> {
+pub fn record(cx: &mut Tx<'_>, attempt: Attempt<'_>) -> Result<()> {
     let client = cx.client;
     let row = LoginEventRow {
         id: row_id(),

@@ -43,7 +43,7 @@ pub mod throttle;
 pub mod webhooks;
 
 pub use client::{ClientInfo, Location};
-pub use context::{Context, Decision, Env};
+pub use context::{Context, Decision, Env, Tx};
 pub use error::{Denial, Error, FieldError, Result};
 pub use ids::{AccountId, FactorId, OrgId, SessionId};
 pub use policy::{LoginPolicy, SessionPolicy};

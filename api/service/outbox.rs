@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::context::Context;
+use super::context::{Context, Tx};
 use super::error::{Error, Result};
 use super::ids::row_id;
 use super::pagination::{Cursor, Page, PageRequest, page_from};
@@ -122,7 +122,7 @@ impl DeliveryPolicy {
 
 /// Queues a message in the caller's transaction; returns its id.
 pub fn enqueue(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     channel: Channel,
     recipient: &str,
     kind: &str,
@@ -185,13 +185,8 @@ pub enum Outcome {
 }
 
 /// Claims up to `limit` due messages for this worker and opens them.
-pub fn claim_due(
-    conn: &mut DbConnection,
-    sealer: &Sealer,
-    policy: &DeliveryPolicy,
-    now: DateTime<Utc>,
-    limit: i64,
-) -> Result<Vec<Claimed>> {
+pub fn claim_due(tx: &mut Tx<'_>, limit: i64) -> Result<Vec<Claimed>> {
+    let (sealer, now) = (&tx.env.sealer, tx.now);
     let claimable = || {
         outbox::status
             .eq(Status::Pending.name())
@@ -207,32 +202,26 @@ pub fn claim_due(
         .order(outbox::next_attempt_at)
         .limit(limit)
         .select(outbox::id)
-        .load(conn)?;
+        .load(tx.conn)?;
     let mut claimed = Vec::new();
     for id in due {
         // Conditional, so that of instances racing for a message one gets it.
         let won = diesel::update(outbox::table.find(&id).filter(claimable()))
             .set(outbox::claimed_until.eq(Some(to_db(now + CLAIM))))
-            .execute(conn)?;
+            .execute(tx.conn)?;
         if won == 0 {
             continue;
         }
         let row: OutboxRow = outbox::table
             .find(&id)
             .select(OutboxRow::as_select())
-            .first(conn)?;
+            .first(tx.conn)?;
         match open(sealer, &row) {
             Ok(message) => claimed.push(message),
             Err(e) => {
                 tracing::error!(outbox_id = %id, error = %e, "an outgoing message does not open");
-                record(
-                    conn,
-                    policy,
-                    &id,
-                    row.attempts,
-                    Outcome::Refused(format!("the message does not open: {e}")),
-                    now,
-                )?;
+                let refused = Outcome::Refused(format!("the message does not open: {e}"));
+                record(tx, &id, row.attempts, refused)?;
             }
         }
     }
@@ -258,14 +247,8 @@ fn open(sealer: &Sealer, row: &OutboxRow) -> Result<Claimed> {
 }
 
 /// Records how the attempt after `attempts_before` others went.
-pub fn record(
-    conn: &mut DbConnection,
-    policy: &DeliveryPolicy,
-    id: &str,
-    attempts_before: i32,
-    outcome: Outcome,
-    now: DateTime<Utc>,
-) -> Result<Status> {
+pub fn record(tx: &mut Tx<'_>, id: &str, attempts_before: i32, outcome: Outcome) -> Result<Status> {
+    let (policy, now) = (&tx.env.delivery, tx.now);
     let attempts = attempts_before + 1;
     let (status, error) = match outcome {
         Outcome::Delivered => (Status::Delivered, None),
@@ -282,7 +265,7 @@ pub fn record(
                 outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
                 outbox::last_error.eq(error),
             ))
-            .execute(conn)?;
+            .execute(tx.conn)?;
     } else {
         // Done with, one way or the other: the content goes.
         diesel::update(target)
@@ -295,7 +278,7 @@ pub fn record(
                 outbox::payload_ciphertext.eq(None::<String>),
                 outbox::key_id.eq(None::<String>),
             ))
-            .execute(conn)?;
+            .execute(tx.conn)?;
     }
     Ok(status)
 }

@@ -8,7 +8,7 @@
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use super::context::Context;
+use super::context::Tx;
 use super::error::Result;
 use super::ids::AccountId;
 use super::mfa::{challenges, enrolment};
@@ -41,7 +41,7 @@ impl Ended {
 
 /// Ends every way into the account made before now; `reason` names the recovery in the API
 /// keys' audit event (`password_reset`, `mfa_reset`, `frozen`).
-pub fn end_ways_in(cx: &mut Context<'_>, account_id: &AccountId, reason: &str) -> Result<Ended> {
+pub fn end_ways_in(cx: &mut Tx<'_>, account_id: &AccountId, reason: &str) -> Result<Ended> {
     let account = super::accounts::get(cx.conn, account_id)?;
     let sso_links = super::sso::identities::end_foreign_links(cx, &account)?;
     let sessions = sessions::revoke_all_except(cx, account_id, None)?;

@@ -9,7 +9,7 @@ use super::accounts::Account;
 use super::activity::SessionActivity;
 use super::audit::{self, AuditAction};
 use super::client::Location;
-use super::context::{Context, Env};
+use super::context::{Context, Env, Tx};
 use super::devices::{DeviceInfo, describe};
 use super::error::{Error, Result};
 use super::history::LoginMethod;
@@ -181,7 +181,7 @@ pub struct SignIn<'a> {
 
 /// Issues a session to the request's client. Call inside the transaction that signs in.
 pub fn issue(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     account_id: &AccountId,
     aal: Aal,
     first: LoginMethod,
@@ -199,7 +199,7 @@ pub fn issue(
 
 /// [`issue`], with everything a sign-in may record.
 pub fn issue_signed_in(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     account_id: &AccountId,
     sign_in: SignIn<'_>,
 ) -> Result<IssuedSession> {

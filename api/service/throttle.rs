@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
 use super::audit;
-use super::context::{Context, Decision};
+use super::context::{Context, Decision, Tx};
 use super::error::{Error, Result};
 use super::ids::AccountId;
 use super::policy::LoginPolicy;
@@ -333,7 +333,7 @@ pub fn failed(cx: &mut Context<'_>, guard: &Guard, ticket: Ticket) -> Result<Vec
 
 /// Counts an attempt at a guarded credential (see [`count`]). A lock refuses it with
 /// `too_many_attempts`; the lock this attempt set, if any, is audited for the account.
-pub fn admit(cx: &mut Context<'_>, guard: &Guard) -> Result<Decision<Ticket>> {
+pub fn admit(cx: &mut Tx<'_>, guard: &Guard) -> Result<Decision<Ticket>> {
     match count(cx, guard)? {
         Counted::Allowed(ticket) => Ok(Decision::Done(ticket)),
         Counted::Locked {
@@ -347,12 +347,12 @@ pub fn admit(cx: &mut Context<'_>, guard: &Guard) -> Result<Decision<Ticket>> {
 }
 
 /// The admitted attempt was wrong: see [`failed`]; the locks it set are audited.
-pub fn reject(cx: &mut Context<'_>, guard: &Guard, ticket: Ticket) -> Result<()> {
+pub fn reject(cx: &mut Tx<'_>, guard: &Guard, ticket: Ticket) -> Result<()> {
     let new_locks = failed(cx, guard, ticket)?;
     audit_locks(cx, guard, new_locks)
 }
 
-fn audit_locks(cx: &mut Context<'_>, guard: &Guard, new_locks: Vec<NewLock>) -> Result<()> {
+fn audit_locks(cx: &mut Tx<'_>, guard: &Guard, new_locks: Vec<NewLock>) -> Result<()> {
     match &guard.owner {
         Some(owner) => audit::record_locks(cx, owner, guard.credential, new_locks),
         None => Ok(()),

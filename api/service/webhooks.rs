@@ -4,12 +4,12 @@
 
 use serde_json::{Value, json};
 
-use super::context::Context;
+use super::context::Tx;
 use super::error::Result;
 use super::outbox::{self, Channel, Content};
 
 /// Queues `event` (e.g. `login.succeeded`) with `data` for every webhook endpoint.
-pub fn emit(cx: &mut Context<'_>, event: &str, data: Value) -> Result<()> {
+pub fn emit(cx: &mut Tx<'_>, event: &str, data: Value) -> Result<()> {
     if cx.env.webhook_urls.is_empty() {
         return Ok(());
     }

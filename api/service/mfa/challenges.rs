@@ -24,7 +24,7 @@ use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
 use crate::service::accounts::{self, Account};
 use crate::service::alerts;
-use crate::service::context::{Context, Decision};
+use crate::service::context::{Context, Decision, Tx};
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::history::{self, Attempt, FailureReason, LoginMethod};
 use crate::service::ids::AccountId;
@@ -76,11 +76,7 @@ pub struct LoginChallenge {
 /// Opens a challenge for an account with an active factor whose first step (`first`: the
 /// password, or a sign-in at the organisation's identity provider) was just made. Call inside
 /// the login's write transaction.
-pub fn open(
-    cx: &mut Context<'_>,
-    account_id: &AccountId,
-    first: LoginMethod,
-) -> Result<LoginChallenge> {
+pub fn open(cx: &mut Tx<'_>, account_id: &AccountId, first: LoginMethod) -> Result<LoginChallenge> {
     let id = ChallengeId::generate();
     let expires_at = cx.now + Duration::minutes(LIFETIME_MINUTES);
     diesel::insert_into(login_challenges::table)
@@ -95,10 +91,11 @@ pub fn open(
             first_factor: first.name().to_string(),
         })
         .execute(cx.conn)?;
+    let channels = &cx.env.channels;
     Ok(LoginChallenge {
         id,
         expires_at,
-        methods: usable_methods(cx.conn, &cx.env.channels, account_id)?,
+        methods: usable_methods(cx.conn, channels, account_id)?,
     })
 }
 

@@ -28,7 +28,7 @@ use crate::error_code::ErrorCode;
 use crate::service::accounts;
 use crate::service::alerts::{self, WayIn};
 use crate::service::audit::{self, AuditAction};
-use crate::service::context::{Context, Decision};
+use crate::service::context::{Context, Decision, Tx};
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::history::{self, Attempt};
 use crate::service::ids::{AccountId, FactorId, OrgId, SessionId};
@@ -125,7 +125,7 @@ fn with_enroller_proof<T>(
     cx: &mut Context<'_>,
     enroller: &Enroller,
     confirmation: Confirmation,
-    create: impl FnOnce(&mut Context<'_>, step_up::Confirmed) -> Result<T>,
+    create: impl FnOnce(&mut Tx<'_>, step_up::Confirmed) -> Result<T>,
 ) -> Result<T> {
     match enroller {
         Enroller::Session(caller) => step_up::confirm(
@@ -167,7 +167,7 @@ pub fn start_totp(
     let secret = zeroize::Zeroizing::new(totp::generate_secret());
     let factor_id = FactorId::generate();
     let expires_at = cx.now + Duration::minutes(PENDING_LIFETIME_MINUTES);
-    let create = |cx: &mut Context<'_>, _| {
+    let create = |cx: &mut Tx<'_>, _| {
         // Sealed here, in the transaction that stores it, after the password check: a server
         // that stalled in between must not store a value under a key retired meanwhile.
         let sealed = cx
@@ -261,7 +261,7 @@ pub fn start_sent(
     let account_id = enroller.account_id();
     let factor_id = FactorId::generate();
     let expires_at = cx.now + Duration::minutes(PENDING_LIFETIME_MINUTES);
-    let create = |cx: &mut Context<'_>, _| {
+    let create = |cx: &mut Tx<'_>, _| {
         // Sealed in the transaction that stores it, after the password check (see TOTP).
         let sealed = cx
             .env
@@ -395,7 +395,7 @@ pub fn activate(
 
 /// A pending factor proved a code: it turns active; with an enrolment ticket, the ticket is
 /// used up and the login's session issued.
-fn complete(cx: &mut Context<'_>, enroller: &Enroller, factor_id: &FactorId) -> Result<Activated> {
+fn complete(cx: &mut Tx<'_>, enroller: &Enroller, factor_id: &FactorId) -> Result<Activated> {
     let account_id = enroller.account_id();
     Ok(match enroller {
         Enroller::Session(caller) => Activated {
@@ -513,7 +513,7 @@ pub struct Activated {
 /// The pending factor proved a code: it is the account's active factor from now on. Every
 /// session but `keep` (the activating one, now aal2) ends.
 fn turn_on(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     account_id: &AccountId,
     keep: Option<&SessionId>,
     factor_id: &FactorId,

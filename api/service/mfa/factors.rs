@@ -15,7 +15,7 @@ use crate::db::schema::{accounts, mfa_factors};
 use crate::db::{from_db, to_db};
 use crate::error_code::ErrorCode;
 use crate::service::audit::{self, AuditAction};
-use crate::service::context::Context;
+use crate::service::context::{Context, Tx};
 use crate::service::error::{Error, Result};
 use crate::service::ids::{AccountId, FactorId};
 use crate::service::orgs::{hardware_tokens, policy};
@@ -93,11 +93,7 @@ pub fn disable(cx: &mut Context<'_>, caller: &Caller, confirmation: Confirmation
 }
 
 /// Every factor and recovery code goes; refused while an organisation requires MFA.
-fn turn_off(
-    cx: &mut Context<'_>,
-    account_id: &AccountId,
-    confirmed_with: Option<&str>,
-) -> Result<()> {
+fn turn_off(cx: &mut Tx<'_>, account_id: &AccountId, confirmed_with: Option<&str>) -> Result<()> {
     if policy::mfa_required(cx.conn, account_id)? {
         return Err(last_factor_required());
     }

@@ -14,7 +14,7 @@ use crate::crypto::tokens::random_bytes;
 use crate::db::models::{RecoveryCodeRow, RecoveryCodeSetRow};
 use crate::db::schema::{recovery_code_sets, recovery_codes};
 use crate::db::{DbConnection, from_db, to_db};
-use crate::service::context::Context;
+use crate::service::context::{Context, Tx};
 use crate::service::error::{Error, Result};
 use crate::service::ids::{AccountId, row_id};
 use crate::service::sealed::RECOVERY_CODE_SET;
@@ -72,7 +72,7 @@ pub fn normalise(input: &str) -> Option<String> {
 
 /// Replaces the account's recovery codes with a new set; the old set stops working at once.
 /// Call inside a write transaction.
-pub fn replace_set(cx: &mut Context<'_>, account_id: &AccountId) -> Result<RecoveryCodes> {
+pub fn replace_set(cx: &mut Tx<'_>, account_id: &AccountId) -> Result<RecoveryCodes> {
     let (sealer, now) = (&cx.env.sealer, cx.now);
     let conn = &mut *cx.conn;
     delete_all(conn, account_id)?;

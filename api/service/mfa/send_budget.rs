@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::db::schema::{message_sends, messaging_cap_alerts};
 use crate::db::{DbConnection, from_db, to_db};
-use crate::service::context::Context;
+use crate::service::context::{Context, Tx};
 use crate::service::error::{Error, Result};
 use crate::service::ids::row_id;
 use crate::service::outbox::Channel;
@@ -72,7 +72,7 @@ fn frees_up(times: &[NaiveDateTime], window: Duration, now: DateTime<Utc>) -> Du
 }
 
 /// Spends one send of `channel` by `account_id` to `phone`, or refuses without writing.
-pub fn spend(cx: &mut Context<'_>, channel: Channel, account_id: &str, phone: &str) -> Result<()> {
+pub fn spend(cx: &mut Tx<'_>, channel: Channel, account_id: &str, phone: &str) -> Result<()> {
     let day_ago = to_db(cx.now - Duration::days(1));
     let hour_ago = to_db(cx.now - Duration::hours(1));
     let destination = destination_value(phone);
@@ -167,7 +167,7 @@ pub fn spend(cx: &mut Context<'_>, channel: Channel, account_id: &str, phone: &s
 
 /// Queues `messaging.cap_reached` for the operator, at most once per channel and UTC day. It
 /// goes out with the send that reached the cap: a refused send writes nothing.
-fn alert_cap_reached(cx: &mut Context<'_>, channel: Channel, cap: i64) -> Result<()> {
+fn alert_cap_reached(cx: &mut Tx<'_>, channel: Channel, cap: i64) -> Result<()> {
     let day = cx.now.format("%Y-%m-%d").to_string();
     let already = |cx: &mut Context<'_>| -> Result<bool> {
         Ok(messaging_cap_alerts::table

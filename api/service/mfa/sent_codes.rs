@@ -13,7 +13,7 @@ use crate::db::models::MfaFactorRow;
 use crate::db::schema::{accounts, mfa_factors, sent_codes};
 use crate::db::{DbConnection, to_db};
 use crate::error_code::ErrorCode;
-use crate::service::context::Context;
+use crate::service::context::{Context, Tx};
 use crate::service::error::{Error, Result};
 use crate::service::ids::{AccountId, row_id};
 use crate::service::outbox::{self, Channel, Content};
@@ -192,7 +192,7 @@ fn codes_of<'a>(
 
 /// Sends a new code to `target` once the number may receive it and the send budgets allow
 /// it (429 `rate_limited` with `Retry-After` otherwise; see `send_budget`).
-pub fn send(cx: &mut Context<'_>, target: Target<'_>, purpose: Purpose) -> Result<SentCode> {
+pub fn send(cx: &mut Tx<'_>, target: Target<'_>, purpose: Purpose) -> Result<SentCode> {
     let channel = target.channel()?;
     let account_id = target.account_id();
     let phone = target.phone(cx)?;

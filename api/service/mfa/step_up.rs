@@ -8,7 +8,7 @@ use chrono::Duration;
 use super::{SecondFactor, is_on, use_any_code};
 use crate::error_code::ErrorCode;
 use crate::service::accounts;
-use crate::service::context::{Context, Decision};
+use crate::service::context::{Context, Decision, Tx};
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::history::LoginMethod;
 use crate::service::ids::{AccountId, SessionId};
@@ -89,7 +89,7 @@ pub fn confirm<T>(
     account_id: &AccountId,
     proof: &Proof,
     requirement: Requirement,
-    change: impl FnOnce(&mut Context<'_>, Confirmed) -> Result<T>,
+    change: impl FnOnce(&mut Tx<'_>, Confirmed) -> Result<T>,
 ) -> Result<T> {
     verify(cx, account_id, proof, requirement)?.apply(cx, change)
 }
@@ -143,7 +143,7 @@ impl Verified<'_> {
     pub fn apply<T>(
         self,
         cx: &mut Context<'_>,
-        change: impl FnOnce(&mut Context<'_>, Confirmed) -> Result<T>,
+        change: impl FnOnce(&mut Tx<'_>, Confirmed) -> Result<T>,
     ) -> Result<T> {
         let account_id = self.account_id;
         let code_field = self.code_field;

@@ -13,7 +13,7 @@ use crate::db::schema::enrollment_tickets;
 use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
 use crate::service::accounts::{self, Account};
-use crate::service::context::Context;
+use crate::service::context::{Context, Tx};
 use crate::service::error::{Error, Result};
 use crate::service::history::LoginMethod;
 use crate::service::ids::AccountId;
@@ -106,18 +106,14 @@ fn enrollable(cx: &mut Context<'_>, account_id: &AccountId) -> Result<Vec<String
 
 /// Issues a ticket for the account, after the login's first step (`first`). Call inside the
 /// login's transaction.
-pub fn issue(
-    cx: &mut Context<'_>,
-    account_id: &AccountId,
-    first: LoginMethod,
-) -> Result<Enrollment> {
+pub fn issue(cx: &mut Tx<'_>, account_id: &AccountId, first: LoginMethod) -> Result<Enrollment> {
     issue_after(cx, account_id, first, None)
 }
 
 /// Issues a ticket after a login proved its first step and, with `second`, a second factor
 /// that meets no requirement: the ticket then enrols one that does, though MFA is on.
 pub fn issue_after(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     account_id: &AccountId,
     first: LoginMethod,
     second: Option<SecondFactor>,

@@ -14,7 +14,7 @@ use crate::db::schema::{accounts, hardware_tokens, mfa_factors};
 use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
 use crate::service::audit::{self, AuditAction};
-use crate::service::context::Context;
+use crate::service::context::{Context, Tx};
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::ids::{AccountId, OrgId, row_id};
 use crate::service::pagination::{Cursor, Page, PageRequest, page_from};
@@ -620,11 +620,7 @@ pub fn for_binding(
 }
 
 /// Marks the token held by the account (inside the binding's transaction).
-pub fn assign(
-    cx: &mut Context<'_>,
-    token: &HardwareTokenRow,
-    account_id: &AccountId,
-) -> Result<()> {
+pub fn assign(cx: &mut Tx<'_>, token: &HardwareTokenRow, account_id: &AccountId) -> Result<()> {
     diesel::update(hardware_tokens::table.find(&token.id))
         .set((
             hardware_tokens::assigned_account_id.eq(Some(account_id.as_str())),

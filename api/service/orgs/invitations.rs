@@ -16,11 +16,11 @@ use super::{Role, admin, may_assign, member_row, org_row, role_of, with_proof};
 use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::models::AccountRow;
 use crate::db::schema::{accounts as account_rows, org_invitations, org_members};
-use crate::db::{DbConnection, from_db, to_db};
+use crate::db::{from_db, to_db};
 use crate::error_code::ErrorCode;
 use crate::service::accounts::{self, normalise_email};
 use crate::service::audit::{self, AuditAction};
-use crate::service::context::Context;
+use crate::service::context::{Context, Tx};
 use crate::service::error::{Error, FieldError, Result};
 use crate::service::history::{self, Attempt, LoginMethod};
 use crate::service::ids::{AccountId, OrgId, row_id};
@@ -141,7 +141,7 @@ fn end_pending(cx: &mut Context<'_>, org_id: &OrgId, email: &str) -> Result<usiz
 
 /// Writes a fresh invitation and queues its email; returns it.
 fn issue(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     caller: &Caller,
     org_id: &OrgId,
     email: &str,
@@ -322,7 +322,8 @@ fn invalid() -> Error {
 
 /// The live invitation a token stands for: 404 `invitation_invalid` when unknown, revoked or
 /// accepted; 410 `invitation_expired` after 7 days.
-fn live(conn: &mut DbConnection, token: &Secret, now: DateTime<Utc>) -> Result<InvitationRow> {
+fn live(cx: &mut Context<'_>, token: &Secret) -> Result<InvitationRow> {
+    let (conn, now) = (&mut *cx.conn, cx.now);
     let text = token.expose();
     if !text.starts_with(TOKEN_PREFIX) || text.len() > 128 {
         return Err(invalid());
@@ -357,7 +358,7 @@ fn claim(cx: &mut Context<'_>, row: &InvitationRow, by: &AccountId) -> Result<bo
 }
 
 /// Makes the account a member by the invitation, in the caller's transaction.
-fn join(cx: &mut Context<'_>, row: &InvitationRow, account_id: &AccountId) -> Result<()> {
+fn join(cx: &mut Tx<'_>, row: &InvitationRow, account_id: &AccountId) -> Result<()> {
     let org_id = OrgId::from(row.org_id.clone());
     let role = Role::parse(&row.role);
     // An invitation carries its sender's authority, as it is now: one from someone who has
@@ -406,7 +407,7 @@ pub struct Joined {
 /// proven). 403 `invitation_for_another_account` when the addresses differ.
 pub fn accept_signed_in(cx: &mut Context<'_>, caller: &Caller, token: &Secret) -> Result<Joined> {
     cx.transaction(|cx| {
-        let row = live(cx.conn, token, cx.now)?;
+        let row = live(cx, token)?;
         if normalise_email(&caller.account.email) != row.email {
             return Err(Error::denied(ErrorCode::InvitationForAnotherAccount));
         }
@@ -436,7 +437,7 @@ pub struct NewMember {
 /// The cheap checks made before a password is hashed for a new member: the token is live,
 /// no account has the address (409 `sign_in_required`), the password is acceptable.
 pub fn check_new_member(cx: &mut Context<'_>, token: &Secret, new: &NewMember) -> Result<()> {
-    let row = live(cx.conn, token, cx.now)?;
+    let row = live(cx, token)?;
     if accounts::find_by_email(cx.conn, &row.email)?.is_some() {
         return Err(Error::denied(ErrorCode::SignInRequired));
     }
@@ -465,7 +466,7 @@ pub fn accept_as_new_account(
 ) -> Result<LoginOutcome> {
     let password_hash = cx.env.hasher.hash(new.password.expose())?;
     cx.transaction(|cx| {
-        let row = live(cx.conn, token, cx.now)?;
+        let row = live(cx, token)?;
         if accounts::find_by_email(cx.conn, &row.email)?.is_some() {
             return Err(Error::denied(ErrorCode::SignInRequired));
         }
@@ -512,11 +513,7 @@ pub fn accept_as_new_account(
 
 /// The new member's first sign-in: enrolment first when its organisation's deadline is now,
 /// else a session carrying any deadline.
-fn sign_in(
-    cx: &mut Context<'_>,
-    account: AccountRow,
-    account_id: &AccountId,
-) -> Result<LoginOutcome> {
+fn sign_in(cx: &mut Tx<'_>, account: AccountRow, account_id: &AccountId) -> Result<LoginOutcome> {
     let deadline = super::policy::enrollment_deadline(cx.conn, account_id)?;
     if deadline.is_some_and(|deadline| deadline <= cx.now) {
         return Ok(LoginOutcome::MfaEnrollmentRequired {

@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 use self::policy::MemberMfa;
 use super::accounts::{self, normalise_email};
 use super::audit::{self, AuditAction};
-use super::context::Context;
+use super::context::{Context, Tx};
 use super::error::{Error, FieldError, Result};
 use super::ids::{AccountId, OrgId};
 use super::mfa::FactorType;
@@ -541,7 +541,7 @@ pub(crate) fn with_proof<T>(
     caller: &Caller,
     confirmation: Confirmation,
     needed: bool,
-    change: impl FnOnce(&mut Context<'_>) -> Result<T>,
+    change: impl FnOnce(&mut Tx<'_>) -> Result<T>,
 ) -> Result<T> {
     if !needed {
         return cx.transaction(change);

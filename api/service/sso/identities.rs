@@ -24,7 +24,7 @@ use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
 use crate::service::accounts::{self as account_service, find_by_email, normalise_email};
 use crate::service::audit::{self, AuditAction};
-use crate::service::context::Context;
+use crate::service::context::{Context, Tx};
 use crate::service::error::{Error, Result};
 use crate::service::ids::{AccountId, OrgId, row_id};
 use crate::service::mfa::step_up::{self, Proof, Requirement};
@@ -39,7 +39,7 @@ fn not_provisioned(detail: &str) -> Error {
 
 /// The account the provider's `identity` signs in. Call inside a transaction.
 pub fn resolve(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     provider: &Provider,
     identity: &VerifiedIdentity,
     link_to: Option<&AccountId>,
@@ -160,7 +160,7 @@ fn link(
 
 /// Links the identity to `account`, audited (`sso.linked`) and told to the account by email.
 fn link_account(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     provider: &Provider,
     identity: &VerifiedIdentity,
     account: &AccountRow,
@@ -212,7 +212,7 @@ fn org_name(conn: &mut DbConnection, org_id: &OrgId) -> Result<String> {
 /// before the domain was verified), or when another organisation manages it (409
 /// `sso_account_exists`).
 fn auto_link(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     provider: &Provider,
     identity: &VerifiedIdentity,
     account: &AccountRow,
@@ -246,7 +246,7 @@ fn link_required() -> Error {
 /// organisation allows it (`auto_provision`). It has no password, its email is verified, the
 /// organisation manages it, and it joins as a member.
 fn provision(
-    cx: &mut Context<'_>,
+    cx: &mut Tx<'_>,
     provider: &Provider,
     identity: &VerifiedIdentity,
     email: String,

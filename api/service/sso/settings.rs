@@ -245,7 +245,8 @@ pub fn put(
     orgs::admin(cx, org_id, caller)?;
     orgs::with_proof(cx, caller, confirmation, true, |cx| {
         orgs::admin(cx, org_id, caller)?;
-        let domains = validate(cx.conn, org_id, &input, cx.env.sso.allow_loopback_issuers)?;
+        let allow_loopback = cx.env.sso.allow_loopback_issuers;
+        let domains = validate(cx.conn, org_id, &input, allow_loopback)?;
         let (ciphertext, key_id) = match &input.client_secret {
             Some(secret) => {
                 let sealed = cx

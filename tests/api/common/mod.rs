@@ -495,8 +495,8 @@ impl TestApp {
         if self.pg.is_some() {
             return self.database_dump();
         }
-        use diesel::sql_types::Text;
         use diesel::RunQueryDsl;
+        use diesel::sql_types::Text;
         #[derive(diesel::QueryableByName)]
         struct Line {
             #[diesel(sql_type = Text)]
