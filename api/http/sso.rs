@@ -12,14 +12,13 @@ use super::orgs::org_id;
 use super::page_types::SsoIdentityPage;
 use super::sessions::ListQuery;
 use crate::error_code::ErrorCode;
-use crate::oidc::{CodeExchange, OidcError};
 use crate::service::pagination::PageRequest;
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
 use crate::service::sso::flows::{self, Callback, Claimed, Start, StartFor, Started};
-use crate::service::sso::id_token::{self, Expected, Rejection, VerifiedIdentity};
-use crate::service::sso::identities;
+use crate::service::sso::identify::{self, ProviderAnswer, identify};
 use crate::service::sso::settings::{self, SsoMfa, SsoSettings, SsoSettingsInput};
+use crate::service::sso::{discovery, identities};
 use crate::service::{ClientInfo, Error, OrgId, Secret};
 use crate::state::AppState;
 
@@ -102,29 +101,7 @@ pub async fn put_settings(
             rate_limit::take(cx, &[Kind::Password])
         })
         .await?;
-    // Fetched now, not from the cache: what is saved is checked as it resolves today.
-    if let Err(e) = state.oidc.discover(&body.issuer, state.now()).await {
-        let (code, message) = match e {
-            OidcError::IssuerUrl | OidcError::Refused("issuer") => (
-                "invalid_url",
-                "must be the provider's https URL, at a public address".to_string(),
-            ),
-            OidcError::Refused(endpoint) => (
-                "invalid_url",
-                format!(
-                    "its discovery document names a {endpoint} that is not an https URL at a public address"
-                ),
-            ),
-            other => (
-                "discovery_failed",
-                format!("its discovery document cannot be used: {other}"),
-            ),
-        };
-        return Err(Error::invalid(vec![crate::service::error::FieldError::new(
-            "issuer", code, message,
-        )])
-        .into());
-    }
+    discovery::check(&state.oidc, &body.issuer, state.now()).await?;
     let confirmation = super::mfa::confirmation(body.password, body.code)?;
     let input = SsoSettingsInput {
         issuer: body.issuer,
@@ -308,163 +285,14 @@ pub async fn start(
     Ok(HttpResponse::Ok().json(started_answer(&state, started).await?))
 }
 
+/// The answer to a start (or a link): where to send the browser.
 async fn started_answer(state: &AppState, started: Started) -> Result<SsoStarted, ApiError> {
-    let metadata = state
-        .oidc
-        .metadata(&started.issuer, state.now())
-        .await
-        .map_err(provider_unavailable)?;
-    let authorization_url = crate::oidc::authorization_url(
-        &metadata,
-        &crate::oidc::AuthorizationRequest {
-            client_id: &started.client_id,
-            redirect_uri: &started.provider_redirect_uri,
-            state: started.state.expose(),
-            nonce: &started.nonce,
-            code_challenge: &started.code_challenge,
-            login_hint: started.login_hint.as_deref(),
-        },
-    )
-    .map_err(provider_unavailable)?;
+    let authorization_url = identify::authorization_url(&state.oidc, &started, state.now()).await?;
     Ok(SsoStarted {
         authorization_url,
         org_id: started.org_id,
         expires_at: started.expires_at,
     })
-}
-
-fn provider_unavailable(e: OidcError) -> ApiError {
-    // Debug: the provider's words (in `CodeRefused`) are logged escaped.
-    tracing::warn!(error = ?e, "SSO: the identity provider failed");
-    let detail = match e {
-        // The provider's `error` stays in the log: the front-end gets this server's words.
-        OidcError::CodeRefused(_) => {
-            return Error::denied_because(
-                ErrorCode::SsoCodeRefused,
-                "The identity provider refused the code; sign in again.",
-            )
-            .into();
-        }
-        OidcError::Unreachable(_) => "The identity provider cannot be reached.".to_string(),
-        OidcError::Refused(endpoint) => format!(
-            "The identity provider's {endpoint} is not at a public address: nothing was sent there."
-        ),
-        other => format!("{other}."),
-    };
-    Error::denied_because(ErrorCode::SsoProviderUnavailable, detail).into()
-}
-
-fn token_refused(rejection: Rejection) -> ApiError {
-    Error::denied_because(
-        ErrorCode::SsoIdTokenInvalid,
-        format!("{rejection}; sign in again."),
-    )
-    .into()
-}
-
-/// The provider's answer to a claimed flow: the code exchanged (with the PKCE verifier and
-/// the client secret) and the ID token verified against the provider's keys, fetched again
-/// once if the token names a key the cached set lacks.
-async fn identify(
-    state: &AppState,
-    claimed: &Claimed,
-    answer: ProviderAnswer,
-) -> Result<VerifiedIdentity, ApiError> {
-    if let Some(error) = answer.error {
-        // The provider's words (or words put in its redirect by whoever sent the browser
-        // here) never reach the front-end, which would show them under this server's name:
-        // they go to the log, escaped and cut short.
-        tracing::info!(
-            error = ?error.chars().take(64).collect::<String>(),
-            description = ?answer
-                .error_description
-                .unwrap_or_default()
-                .chars()
-                .take(200)
-                .collect::<String>(),
-            "SSO: the identity provider answered with an error"
-        );
-        let detail = if error == "access_denied" {
-            "The sign-in was declined at the identity provider."
-        } else {
-            "The identity provider did not complete the sign-in; try again."
-        };
-        return Err(Error::denied_because(ErrorCode::SsoDenied, detail).into());
-    }
-    let provider = &claimed.provider;
-    // RFC 9207: a provider that names itself must be the one the flow went to.
-    if answer
-        .iss
-        .as_ref()
-        .is_some_and(|iss| *iss != provider.issuer)
-    {
-        return Err(token_refused(Rejection::Issuer));
-    }
-    let code = answer.code.filter(|c| !c.is_empty()).ok_or_else(|| {
-        ApiError::from(Error::denied_because(
-            ErrorCode::SsoCodeRefused,
-            "The identity provider's answer carries no code; sign in again.",
-        ))
-    })?;
-    let now = state.now();
-    let metadata = state
-        .oidc
-        .metadata(&provider.issuer, now)
-        .await
-        .map_err(provider_unavailable)?;
-    let code_verifier = claimed.code_verifier(answer.code_verifier.as_ref())?;
-    let code_exchange = CodeExchange {
-        client_id: &provider.client_id,
-        client_secret: provider.client_secret.expose(),
-        code: &code,
-        redirect_uri: &claimed.provider_redirect_uri,
-        code_verifier: code_verifier.expose(),
-    };
-    let tokens = state
-        .oidc
-        .exchange_code(&metadata, &code_exchange)
-        .await
-        .map_err(provider_unavailable)?;
-    let id_token = tokens.id_token;
-    let expected = Expected {
-        issuer: &provider.issuer,
-        client_id: &provider.client_id,
-        nonce: &claimed.nonce,
-        now,
-    };
-    let keys = state
-        .oidc
-        .keys(&metadata, now, true)
-        .await
-        .map_err(provider_unavailable)?;
-    let mut identity = match id_token::verify(&id_token, &keys, &expected) {
-        Err(Rejection::UnknownKey) => {
-            let keys = state
-                .oidc
-                .keys(&metadata, now, false)
-                .await
-                .map_err(provider_unavailable)?;
-            id_token::verify(&id_token, &keys, &expected).map_err(token_refused)?
-        }
-        verified => verified.map_err(token_refused)?,
-    };
-    // No email in the ID token (a provider that puts only `sub` there): its userinfo
-    // endpoint says it, for the same subject (OIDC Core §5.3.2).
-    if identity.email.is_none()
-        && let Some(access_token) = &tokens.access_token
-        && let Some(info) = state
-            .oidc
-            .userinfo(&metadata, access_token)
-            .await
-            .map_err(provider_unavailable)?
-    {
-        if info.sub != identity.subject {
-            return Err(token_refused(Rejection::Subject));
-        }
-        identity.email = info.email;
-        identity.email_verified = id_token::email_verified(info.email_verified.as_ref());
-    }
-    Ok(identity)
 }
 
 /// Claims the flow a callback's `state` names (a code attempt of the client's, for the rate
@@ -481,16 +309,6 @@ async fn claim(
             flows::claim(cx, &flow_state, via)
         })
         .await?)
-}
-
-/// What the provider sends back (OAuth 2.0 §4.1.2, RFC 9207), and in the app flow the app's
-/// PKCE verifier.
-struct ProviderAnswer {
-    code: Option<String>,
-    error: Option<String>,
-    error_description: Option<String>,
-    iss: Option<String>,
-    code_verifier: Option<Secret>,
 }
 
 /// The provider's redirect, as the browser brings it. Providers add parameters of their own
@@ -557,7 +375,7 @@ pub async fn callback_redirect(
     };
     let redirect_uri = claimed.redirect_uri.clone();
     let result = async {
-        let identity = identify(&state, &claimed, answer).await?;
+        let identity = identify(&state.oidc, &claimed, answer, state.now()).await?;
         Ok::<_, ApiError>(
             state
                 .run(client, move |cx| {
@@ -670,7 +488,7 @@ pub async fn callback(
         iss: body.iss,
         code_verifier: body.code_verifier,
     };
-    let identity = identify(&state, &claimed, answer).await?;
+    let identity = identify(&state.oidc, &claimed, answer, state.now()).await?;
     let outcome = state
         .run(client, move |cx| flows::sign_in(cx, &claimed, &identity))
         .await?;

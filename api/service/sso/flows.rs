@@ -313,6 +313,23 @@ impl Claimed {
     }
 }
 
+#[cfg(test)]
+impl Claimed {
+    /// A browser flow at `provider` with the server's `verifier`, claimed (for tests of what
+    /// follows the claim).
+    pub fn browser_flow(provider: Provider, nonce: &str, verifier: &str) -> Claimed {
+        Claimed {
+            provider,
+            nonce: nonce.to_string(),
+            verifier: FlowVerifier::Server(Secret::new(verifier)),
+            provider_redirect_uri: "https://auth.example.com/v1/auth/sso/callback".to_string(),
+            redirect_uri: "https://app.example.com/sso".to_string(),
+            state_digest: String::new(),
+            link_to: None,
+        }
+    }
+}
+
 /// What a callback reads of its flow.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = sso_flows)]
