@@ -29,6 +29,7 @@ pub mod sso;
 pub mod sso_identities;
 pub mod sso_settings;
 pub mod tokens;
+pub mod views;
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpResponse, guard, web};

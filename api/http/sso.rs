@@ -10,9 +10,10 @@ use super::auth::{LoginResponse, login_response};
 use super::body::{Body, Query};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
+use super::views::sso::Callback;
 use crate::error_code::ErrorCode;
 use crate::service::rate_limit::{self, Kind};
-use crate::service::sso::flows::{self, Callback, Claimed, Start, StartFor, Started};
+use crate::service::sso::flows::{self, Claimed, Start, StartFor, Started};
 use crate::service::sso::identify::{self, ProviderAnswer, identify};
 use crate::service::{ClientInfo, Error, OrgId, Secret};
 use crate::state::AppState;
@@ -108,7 +109,7 @@ pub async fn start(
     let flow = Start {
         target,
         redirect_uri: body.redirect_uri,
-        callback: body.callback,
+        callback: body.callback.into(),
         link_to: None,
         exchange_challenge: body.exchange_challenge,
         code_challenge: body.code_challenge,
@@ -141,7 +142,7 @@ async fn claim(
     state: &AppState,
     client: ClientInfo,
     flow_state: Secret,
-    via: Callback,
+    via: flows::Callback,
 ) -> Result<Claimed, ApiError> {
     Ok(state
         .run(client, move |cx| {
@@ -205,7 +206,7 @@ pub async fn callback_redirect(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let flow_state = Secret::new(query.state.ok_or_else(missing_state)?);
-    let claimed = claim(&state, client.clone(), flow_state, Callback::Tessera).await?;
+    let claimed = claim(&state, client.clone(), flow_state, flows::Callback::Tessera).await?;
     let answer = ProviderAnswer {
         code: query.code,
         error: query.error,
@@ -318,7 +319,7 @@ pub async fn callback(
         &state,
         client.clone(),
         Secret::new(body.state),
-        Callback::Client,
+        flows::Callback::Client,
     )
     .await?;
     let answer = ProviderAnswer {

@@ -10,10 +10,11 @@ use super::error::ApiError;
 use super::page_types::SsoIdentityPage;
 use super::sessions::ListQuery;
 use super::sso::{SsoStarted, started_answer};
+use super::views::sso::Callback;
 use crate::service::pagination::PageRequest;
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
-use crate::service::sso::flows::{self, Callback, Start, StartFor};
+use crate::service::sso::flows::{self, Start, StartFor};
 use crate::service::sso::identities;
 use crate::service::{ClientInfo, OrgId, Secret};
 use crate::state::AppState;
@@ -88,7 +89,7 @@ pub async fn link(
     let link = Start {
         target: StartFor::Org(OrgId::from(body.org_id)),
         redirect_uri: body.redirect_uri,
-        callback: body.callback,
+        callback: body.callback.into(),
         link_to: None,
         exchange_challenge: body.exchange_challenge,
         code_challenge: body.code_challenge,

@@ -8,10 +8,11 @@ use utoipa::ToSchema;
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::orgs::org_id;
+use super::views::sso::{SsoMfa, SsoSettings};
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
 use crate::service::sso::discovery;
-use crate::service::sso::settings::{self, SsoMfa, SsoSettings, SsoSettingsInput};
+use crate::service::sso::settings::{self, SsoSettingsInput};
 use crate::service::{ClientInfo, Secret};
 use crate::state::AppState;
 
@@ -101,7 +102,7 @@ pub async fn put_settings(
         client_id: body.client_id,
         client_secret: body.client_secret,
         email_domains: body.email_domains,
-        mfa: body.mfa,
+        mfa: body.mfa.into(),
         auto_provision: body.auto_provision,
     };
     let shown = state
@@ -111,7 +112,7 @@ pub async fn put_settings(
             move |cx, ()| settings::put(cx, &caller, &org_id, input, confirmation),
         )
         .await?;
-    Ok(HttpResponse::Ok().json(shown))
+    Ok(HttpResponse::Ok().json(SsoSettings::from(shown)))
 }
 
 /// The organisation's single sign-on settings (owners and admins); never the client secret.
@@ -140,7 +141,7 @@ pub async fn get_settings(
     let shown = state
         .run(client, move |cx| settings::get(cx, &caller, &org_id))
         .await?;
-    Ok(HttpResponse::Ok().json(shown))
+    Ok(HttpResponse::Ok().json(SsoSettings::from(shown)))
 }
 
 /// Turn the organisation's single sign-on off (owners and admins). Members' links to the

@@ -9,8 +9,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::id_token::VerifiedIdentity;
 use super::settings::{self, Provider};
@@ -40,12 +38,10 @@ const STATE_PREFIX: &str = "tsf_";
 const LOGIN_CODE_PREFIX: &str = "tsl_";
 
 /// Where the provider sends the browser back with the code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Callback {
     /// To this server (`GET /v1/auth/sso/callback`), which then sends the browser on to
     /// `redirect_uri` with a one-time `login_code` for `POST /v1/auth/sso/exchange`.
-    #[default]
     Tessera,
     /// To `redirect_uri` itself (an SPA or a mobile app), which posts `code` and `state` to
     /// `POST /v1/auth/sso/callback`.
