@@ -26,7 +26,10 @@ pub mod page_types;
 pub mod password_reset;
 pub mod sessions;
 pub mod sso;
+pub mod sso_identities;
+pub mod sso_settings;
 pub mod tokens;
+pub mod views;
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpResponse, guard, web};
@@ -111,16 +114,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(admin::unfreeze)
         .service(admin::list_outbox)
         .service(orgs::audit_log)
-        .service(sso::put_settings)
-        .service(sso::get_settings)
-        .service(sso::delete_settings)
+        .service(sso_settings::put_settings)
+        .service(sso_settings::get_settings)
+        .service(sso_settings::delete_settings)
         .service(sso::start)
         .service(sso::callback_redirect)
         .service(sso::callback)
         .service(sso::exchange)
-        .service(sso::link)
-        .service(sso::list_identities)
-        .service(sso::unlink)
+        .service(sso_identities::link)
+        .service(sso_identities::list_identities)
+        .service(sso_identities::unlink)
         .service(domains::add)
         .service(domains::list)
         .service(domains::verify)

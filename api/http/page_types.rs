@@ -4,6 +4,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::views::sso::SsoIdentity;
 use crate::service::api_keys::ApiKey;
 use crate::service::audit::AuditEvent;
 use crate::service::history::LoginEvent;
@@ -13,7 +14,6 @@ use crate::service::orgs::{Member, Membership};
 use crate::service::outbox::OutboxEntry;
 use crate::service::pagination::Page;
 use crate::service::sessions::SessionListItem;
-use crate::service::sso::identities::SsoIdentity;
 
 macro_rules! page_type {
     ($name:ident, $item:ty, $doc:literal) => {
@@ -25,10 +25,11 @@ macro_rules! page_type {
             pub next_cursor: Option<String>,
         }
 
-        impl From<Page<$item>> for $name {
-            fn from(page: Page<$item>) -> Self {
+        // From a page of the items, or of the domain type they are a view of.
+        impl<T: Into<$item>> From<Page<T>> for $name {
+            fn from(page: Page<T>) -> Self {
                 $name {
-                    items: page.items,
+                    items: page.items.into_iter().map(Into::into).collect(),
                     next_cursor: page.next_cursor,
                 }
             }

@@ -1,207 +1,22 @@
-//! Single sign-on: an organisation's provider settings, and the sign-in through it.
+//! Single sign-on: the sign-in at an organisation's provider (start, the provider's answer,
+//! the login code's exchange). The organisation's settings are in `sso_settings.rs`, an
+//! account's links in `sso_identities.rs`.
 
-use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
+use actix_web::{HttpResponse, get, http::header, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{LoginResponse, login_response};
-use super::body::{Body, PasswordBody, Query};
+use super::body::{Body, Query};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
-use super::orgs::org_id;
-use super::page_types::SsoIdentityPage;
-use super::sessions::ListQuery;
+use super::views::sso::Callback;
 use crate::error_code::ErrorCode;
-use crate::oidc::{CodeExchange, OidcError};
-use crate::service::pagination::PageRequest;
 use crate::service::rate_limit::{self, Kind};
-use crate::service::sessions::Caller;
-use crate::service::sso::flows::{self, Callback, Claimed, Start, StartFor, Started};
-use crate::service::sso::id_token::{self, Expected, Rejection, VerifiedIdentity};
-use crate::service::sso::identities;
-use crate::service::sso::settings::{self, SsoMfa, SsoSettings, SsoSettingsInput};
+use crate::service::sso::flows::{self, Claimed, Start, StartFor, Started};
+use crate::service::sso::identify::{self, ProviderAnswer, identify};
 use crate::service::{ClientInfo, Error, OrgId, Secret};
 use crate::state::AppState;
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "issuer": "https://acme.okta.com", "client_id": "0oa1b2c3d4", "client_secret": "…",
-    "email_domains": ["acme.com"], "mfa": "idp", "auto_provision": true
-}))]
-pub struct SsoSettingsRequest {
-    /// The provider's issuer URL, exactly as its ID tokens name it; its discovery document
-    /// (`/.well-known/openid-configuration`) must answer.
-    #[schema(max_length = 512)]
-    pub issuer: String,
-    #[schema(min_length = 1, max_length = 255)]
-    pub client_id: String,
-    /// Stored sealed; never shown again. Leave it out to keep the stored one — only while
-    /// the issuer and client id stay the same (a new provider gets its own secret; the old
-    /// one is never sent elsewhere).
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 1024)]
-    pub client_secret: Option<Secret>,
-    /// Email domains whose people sign in at this provider: verified domains of the
-    /// organisation (`POST /v1/orgs/{org_id}/domains`; 422 with `domain_not_verified` on the
-    /// field otherwise).
-    #[schema(max_items = 50)]
-    pub email_domains: Vec<String>,
-    pub mfa: SsoMfa,
-    #[serde(default)]
-    pub auto_provision: bool,
-    /// Your password: naming the provider members sign in at grants a way into their
-    /// accounts.
-    #[schema(value_type = Option<String>)]
-    pub password: Option<Secret>,
-    /// A current authenticator or recovery code: required with `password` once your MFA is on.
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
-    pub code: Option<Secret>,
-}
-
-/// Set the organisation's single sign-on (owners and admins).
-///
-/// Replaces any earlier settings. The provider's discovery document is fetched to check the
-/// issuer (422 `validation_failed` on `issuer` when it cannot be). The issuer and every
-/// endpoint the document names must be https URLs whose every address is public (`invalid_url`
-/// on `issuer` otherwise; nothing is fetched from an address refused). Audited as
-/// `sso.configured`.
-#[utoipa::path(
-    operation_id = "putOrgSso",
-    tag = "sso",
-    params(("org_id" = uuid::Uuid, Path, description = "The organisation's id")),
-    request_body = SsoSettingsRequest,
-    responses(
-        (status = 200, description = "The settings", body = SsoSettings),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 503, response = crate::openapi::Unavailable),
-    ),
-    security(("bearer" = []), ("session_cookie" = [])),
-)]
-#[put("/v1/orgs/{org_id}/sso")]
-pub async fn put_settings(
-    state: web::Data<AppState>,
-    caller: Caller,
-    client: ClientInfo,
-    id: web::Path<uuid::Uuid>,
-    Body(body): PasswordBody<SsoSettingsRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let org_id = org_id(id);
-    let (check_org, check_caller) = (org_id.clone(), caller.clone());
-    // Who may, and how often (counted as a password attempt, before this server fetches
-    // anything the request names).
-    state
-        .run(client.clone(), move |cx| {
-            crate::service::orgs::admin(cx, &check_org, &check_caller)?;
-            rate_limit::take(cx, &[Kind::Password])
-        })
-        .await?;
-    // Fetched now, not from the cache: what is saved is checked as it resolves today.
-    if let Err(e) = state.oidc.discover(&body.issuer, state.now()).await {
-        let (code, message) = match e {
-            OidcError::IssuerUrl | OidcError::Refused("issuer") => (
-                "invalid_url",
-                "must be the provider's https URL, at a public address".to_string(),
-            ),
-            OidcError::Refused(endpoint) => (
-                "invalid_url",
-                format!(
-                    "its discovery document names a {endpoint} that is not an https URL at a public address"
-                ),
-            ),
-            other => (
-                "discovery_failed",
-                format!("its discovery document cannot be used: {other}"),
-            ),
-        };
-        return Err(Error::invalid(vec![crate::service::error::FieldError::new(
-            "issuer", code, message,
-        )])
-        .into());
-    }
-    let confirmation = super::mfa::confirmation(body.password, body.code)?;
-    let input = SsoSettingsInput {
-        issuer: body.issuer,
-        client_id: body.client_id,
-        client_secret: body.client_secret,
-        email_domains: body.email_domains,
-        mfa: body.mfa,
-        auto_provision: body.auto_provision,
-    };
-    let shown = state
-        .run_hashing(
-            client,
-            |_| Ok(()),
-            move |cx, ()| settings::put(cx, &caller, &org_id, input, confirmation),
-        )
-        .await?;
-    Ok(HttpResponse::Ok().json(shown))
-}
-
-/// The organisation's single sign-on settings (owners and admins); never the client secret.
-#[utoipa::path(
-    operation_id = "getOrgSso",
-    tag = "sso",
-    params(("org_id" = uuid::Uuid, Path, description = "The organisation's id")),
-    responses(
-        (status = 200, description = "The settings", body = SsoSettings),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
-    ),
-    security(("bearer" = []), ("session_cookie" = [])),
-)]
-#[get("/v1/orgs/{org_id}/sso")]
-pub async fn get_settings(
-    state: web::Data<AppState>,
-    caller: Caller,
-    client: ClientInfo,
-    id: web::Path<uuid::Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let org_id = org_id(id);
-    let shown = state
-        .run(client, move |cx| settings::get(cx, &caller, &org_id))
-        .await?;
-    Ok(HttpResponse::Ok().json(shown))
-}
-
-/// Turn the organisation's single sign-on off (owners and admins). Members' links to the
-/// provider are kept. Audited as `sso.removed`.
-#[utoipa::path(
-    operation_id = "deleteOrgSso",
-    tag = "sso",
-    params(("org_id" = uuid::Uuid, Path, description = "The organisation's id")),
-    responses(
-        (status = 204, description = "Removed"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
-    ),
-    security(("bearer" = []), ("session_cookie" = [])),
-)]
-#[delete("/v1/orgs/{org_id}/sso")]
-pub async fn delete_settings(
-    state: web::Data<AppState>,
-    caller: Caller,
-    client: ClientInfo,
-    id: web::Path<uuid::Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let org_id = org_id(id);
-    state
-        .run(client, move |cx| settings::delete(cx, &caller, &org_id))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
-}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -294,7 +109,7 @@ pub async fn start(
     let flow = Start {
         target,
         redirect_uri: body.redirect_uri,
-        callback: body.callback,
+        callback: body.callback.into(),
         link_to: None,
         exchange_challenge: body.exchange_challenge,
         code_challenge: body.code_challenge,
@@ -308,163 +123,17 @@ pub async fn start(
     Ok(HttpResponse::Ok().json(started_answer(&state, started).await?))
 }
 
-async fn started_answer(state: &AppState, started: Started) -> Result<SsoStarted, ApiError> {
-    let metadata = state
-        .oidc
-        .metadata(&started.issuer, state.now())
-        .await
-        .map_err(provider_unavailable)?;
-    let authorization_url = crate::oidc::authorization_url(
-        &metadata,
-        &crate::oidc::AuthorizationRequest {
-            client_id: &started.client_id,
-            redirect_uri: &started.provider_redirect_uri,
-            state: started.state.expose(),
-            nonce: &started.nonce,
-            code_challenge: &started.code_challenge,
-            login_hint: started.login_hint.as_deref(),
-        },
-    )
-    .map_err(provider_unavailable)?;
+/// The answer to a start (or a link): where to send the browser.
+pub(super) async fn started_answer(
+    state: &AppState,
+    started: Started,
+) -> Result<SsoStarted, ApiError> {
+    let authorization_url = identify::authorization_url(&state.oidc, &started, state.now()).await?;
     Ok(SsoStarted {
         authorization_url,
         org_id: started.org_id,
         expires_at: started.expires_at,
     })
-}
-
-fn provider_unavailable(e: OidcError) -> ApiError {
-    // Debug: the provider's words (in `CodeRefused`) are logged escaped.
-    tracing::warn!(error = ?e, "SSO: the identity provider failed");
-    let detail = match e {
-        // The provider's `error` stays in the log: the front-end gets this server's words.
-        OidcError::CodeRefused(_) => {
-            return Error::denied_because(
-                ErrorCode::SsoCodeRefused,
-                "The identity provider refused the code; sign in again.",
-            )
-            .into();
-        }
-        OidcError::Unreachable(_) => "The identity provider cannot be reached.".to_string(),
-        OidcError::Refused(endpoint) => format!(
-            "The identity provider's {endpoint} is not at a public address: nothing was sent there."
-        ),
-        other => format!("{other}."),
-    };
-    Error::denied_because(ErrorCode::SsoProviderUnavailable, detail).into()
-}
-
-fn token_refused(rejection: Rejection) -> ApiError {
-    Error::denied_because(
-        ErrorCode::SsoIdTokenInvalid,
-        format!("{rejection}; sign in again."),
-    )
-    .into()
-}
-
-/// The provider's answer to a claimed flow: the code exchanged (with the PKCE verifier and
-/// the client secret) and the ID token verified against the provider's keys, fetched again
-/// once if the token names a key the cached set lacks.
-async fn identify(
-    state: &AppState,
-    claimed: &Claimed,
-    answer: ProviderAnswer,
-) -> Result<VerifiedIdentity, ApiError> {
-    if let Some(error) = answer.error {
-        // The provider's words (or words put in its redirect by whoever sent the browser
-        // here) never reach the front-end, which would show them under this server's name:
-        // they go to the log, escaped and cut short.
-        tracing::info!(
-            error = ?error.chars().take(64).collect::<String>(),
-            description = ?answer
-                .error_description
-                .unwrap_or_default()
-                .chars()
-                .take(200)
-                .collect::<String>(),
-            "SSO: the identity provider answered with an error"
-        );
-        let detail = if error == "access_denied" {
-            "The sign-in was declined at the identity provider."
-        } else {
-            "The identity provider did not complete the sign-in; try again."
-        };
-        return Err(Error::denied_because(ErrorCode::SsoDenied, detail).into());
-    }
-    let provider = &claimed.provider;
-    // RFC 9207: a provider that names itself must be the one the flow went to.
-    if answer
-        .iss
-        .as_ref()
-        .is_some_and(|iss| *iss != provider.issuer)
-    {
-        return Err(token_refused(Rejection::Issuer));
-    }
-    let code = answer.code.filter(|c| !c.is_empty()).ok_or_else(|| {
-        ApiError::from(Error::denied_because(
-            ErrorCode::SsoCodeRefused,
-            "The identity provider's answer carries no code; sign in again.",
-        ))
-    })?;
-    let now = state.now();
-    let metadata = state
-        .oidc
-        .metadata(&provider.issuer, now)
-        .await
-        .map_err(provider_unavailable)?;
-    let code_verifier = claimed.code_verifier(answer.code_verifier.as_ref())?;
-    let code_exchange = CodeExchange {
-        client_id: &provider.client_id,
-        client_secret: provider.client_secret.expose(),
-        code: &code,
-        redirect_uri: &claimed.provider_redirect_uri,
-        code_verifier: code_verifier.expose(),
-    };
-    let tokens = state
-        .oidc
-        .exchange_code(&metadata, &code_exchange)
-        .await
-        .map_err(provider_unavailable)?;
-    let id_token = tokens.id_token;
-    let expected = Expected {
-        issuer: &provider.issuer,
-        client_id: &provider.client_id,
-        nonce: &claimed.nonce,
-        now,
-    };
-    let keys = state
-        .oidc
-        .keys(&metadata, now, true)
-        .await
-        .map_err(provider_unavailable)?;
-    let mut identity = match id_token::verify(&id_token, &keys, &expected) {
-        Err(Rejection::UnknownKey) => {
-            let keys = state
-                .oidc
-                .keys(&metadata, now, false)
-                .await
-                .map_err(provider_unavailable)?;
-            id_token::verify(&id_token, &keys, &expected).map_err(token_refused)?
-        }
-        verified => verified.map_err(token_refused)?,
-    };
-    // No email in the ID token (a provider that puts only `sub` there): its userinfo
-    // endpoint says it, for the same subject (OIDC Core §5.3.2).
-    if identity.email.is_none()
-        && let Some(access_token) = &tokens.access_token
-        && let Some(info) = state
-            .oidc
-            .userinfo(&metadata, access_token)
-            .await
-            .map_err(provider_unavailable)?
-    {
-        if info.sub != identity.subject {
-            return Err(token_refused(Rejection::Subject));
-        }
-        identity.email = info.email;
-        identity.email_verified = id_token::email_verified(info.email_verified.as_ref());
-    }
-    Ok(identity)
 }
 
 /// Claims the flow a callback's `state` names (a code attempt of the client's, for the rate
@@ -473,7 +142,7 @@ async fn claim(
     state: &AppState,
     client: ClientInfo,
     flow_state: Secret,
-    via: Callback,
+    via: flows::Callback,
 ) -> Result<Claimed, ApiError> {
     Ok(state
         .run(client, move |cx| {
@@ -481,16 +150,6 @@ async fn claim(
             flows::claim(cx, &flow_state, via)
         })
         .await?)
-}
-
-/// What the provider sends back (OAuth 2.0 §4.1.2, RFC 9207), and in the app flow the app's
-/// PKCE verifier.
-struct ProviderAnswer {
-    code: Option<String>,
-    error: Option<String>,
-    error_description: Option<String>,
-    iss: Option<String>,
-    code_verifier: Option<Secret>,
 }
 
 /// The provider's redirect, as the browser brings it. Providers add parameters of their own
@@ -547,7 +206,7 @@ pub async fn callback_redirect(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let flow_state = Secret::new(query.state.ok_or_else(missing_state)?);
-    let claimed = claim(&state, client.clone(), flow_state, Callback::Tessera).await?;
+    let claimed = claim(&state, client.clone(), flow_state, flows::Callback::Tessera).await?;
     let answer = ProviderAnswer {
         code: query.code,
         error: query.error,
@@ -557,7 +216,7 @@ pub async fn callback_redirect(
     };
     let redirect_uri = claimed.redirect_uri.clone();
     let result = async {
-        let identity = identify(&state, &claimed, answer).await?;
+        let identity = identify(&state.oidc, &claimed, answer, state.now()).await?;
         Ok::<_, ApiError>(
             state
                 .run(client, move |cx| {
@@ -660,7 +319,7 @@ pub async fn callback(
         &state,
         client.clone(),
         Secret::new(body.state),
-        Callback::Client,
+        flows::Callback::Client,
     )
     .await?;
     let answer = ProviderAnswer {
@@ -670,7 +329,7 @@ pub async fn callback(
         iss: body.iss,
         code_verifier: body.code_verifier,
     };
-    let identity = identify(&state, &claimed, answer).await?;
+    let identity = identify(&state.oidc, &claimed, answer, state.now()).await?;
     let outcome = state
         .run(client, move |cx| flows::sign_in(cx, &claimed, &identity))
         .await?;
@@ -724,179 +383,4 @@ pub async fn exchange(
         })
         .await?;
     Ok(login_response(&state, &delivery, outcome))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "org_id": "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a", "redirect_uri": "https://app.example.com/sso",
-    "password": "correct horse battery staple"
-}))]
-pub struct SsoLinkRequest {
-    #[schema(value_type = String, format = Uuid)]
-    pub org_id: uuid::Uuid,
-    /// Where the sign-in ends: one of the server's allowed redirect URIs.
-    pub redirect_uri: String,
-    #[serde(default)]
-    pub callback: Callback,
-    /// Required for the browser flow (`callback: "tessera"`), as at `POST /v1/auth/sso/start`:
-    /// a link is a sign-in too, and a login code planted in this browser must not link
-    /// another identity.
-    #[schema(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
-    pub exchange_challenge: Option<String>,
-    /// Required for the app flow (`callback: "client"`), as at `POST /v1/auth/sso/start`.
-    #[schema(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
-    pub code_challenge: Option<String>,
-    /// The account's password (accounts provisioned by SSO: a recent SSO sign-in instead).
-    #[schema(value_type = Option<String>)]
-    pub password: Option<Secret>,
-    /// A current authenticator code or an unused recovery code: required once MFA is on.
-    #[schema(value_type = Option<String>, example = "123456")]
-    pub code: Option<Secret>,
-}
-
-/// Link your account to your organisation's identity provider.
-///
-/// For a member of the organisation whose email is at one of its verified domains (404 for an
-/// organisation the account is not a member of; 409 `domain_not_verified`): confirm with the
-/// password and, once MFA is on, a `code` (403 `reauthentication_failed` naming the field
-/// otherwise), then sign in at the provider (as with `POST /v1/auth/sso/start`, with the
-/// flow's `exchange_challenge` or `code_challenge`, 422 naming it otherwise); the
-/// provider's identity is linked to this account (audited as `sso.linked`, and the account is
-/// emailed) and signs it in from then on. 409 `sso_identity_linked_elsewhere` when that
-/// identity signs in another account.
-#[utoipa::path(
-    operation_id = "linkSso",
-    tag = "sso",
-    request_body = SsoLinkRequest,
-    responses(
-        (status = 200, description = "Where to send the browser", body = SsoStarted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 502, response = crate::openapi::BadGateway),
-        (status = 503, response = crate::openapi::Unavailable),
-    ),
-    security(("bearer" = []), ("session_cookie" = [])),
-)]
-#[post("/v1/me/sso/link")]
-pub async fn link(
-    state: web::Data<AppState>,
-    caller: Caller,
-    client: ClientInfo,
-    Body(body): PasswordBody<SsoLinkRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let confirmation = super::mfa::confirmation(body.password, body.code)?;
-    let link = Start {
-        target: StartFor::Org(OrgId::from(body.org_id)),
-        redirect_uri: body.redirect_uri,
-        callback: body.callback,
-        link_to: None,
-        exchange_challenge: body.exchange_challenge,
-        code_challenge: body.code_challenge,
-    };
-    let started = state
-        .run_hashing(
-            client,
-            |cx| rate_limit::take(cx, &[Kind::Password]),
-            move |cx, ()| flows::start_link(cx, &caller, confirmation, link),
-        )
-        .await?;
-    Ok(HttpResponse::Ok().json(started_answer(&state, started).await?))
-}
-
-/// Your links to organisations' identity providers, newest first.
-#[utoipa::path(
-    operation_id = "listSsoIdentities",
-    tag = "sso",
-    params(ListQuery),
-    responses(
-        (status = 200, description = "A page of links", body = SsoIdentityPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 503, response = crate::openapi::Unavailable),
-    ),
-    security(("bearer" = []), ("session_cookie" = [])),
-)]
-#[get("/v1/me/sso/identities")]
-pub async fn list_identities(
-    state: web::Data<AppState>,
-    caller: Caller,
-    query: Query<ListQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = PageRequest::new(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
-    let page = state
-        .run(ClientInfo::default(), move |cx| {
-            identities::list(cx.conn, caller.account_id(), &page)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(SsoIdentityPage::from(page)))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"password": "correct horse battery staple", "code": "123456"}))]
-pub struct SsoUnlinkRequest {
-    /// The account's password (accounts without one: a recent SSO sign-in instead).
-    #[schema(value_type = Option<String>)]
-    pub password: Option<Secret>,
-    /// A current authenticator code or an unused recovery code: required once MFA is on.
-    #[schema(value_type = Option<String>, example = "123456")]
-    pub code: Option<Secret>,
-}
-
-/// Remove one of your links to an organisation's identity provider.
-///
-/// Confirmed with the password and, once MFA is on, a `code` (403 `reauthentication_failed`
-/// naming the field otherwise). 409 `password_managed_by_idp` for the link to the organisation
-/// that manages an account without a password (its only way in). Audited as `sso.unlinked`;
-/// the account is emailed.
-#[utoipa::path(
-    operation_id = "deleteSsoIdentity",
-    tag = "sso",
-    params(("identity_id" = uuid::Uuid, Path, description = "The link's id")),
-    request_body = SsoUnlinkRequest,
-    responses(
-        (status = 204, description = "Removed"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 423, response = crate::openapi::Locked),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
-    ),
-    security(("bearer" = []), ("session_cookie" = [])),
-)]
-#[delete("/v1/me/sso/identities/{identity_id}")]
-pub async fn unlink(
-    state: web::Data<AppState>,
-    caller: Caller,
-    client: ClientInfo,
-    id: web::Path<uuid::Uuid>,
-    Body(body): PasswordBody<SsoUnlinkRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let confirmation = super::mfa::confirmation(body.password, body.code)?;
-    let identity_id = id.into_inner().to_string();
-    state
-        .run_hashing(
-            client,
-            |cx| rate_limit::take(cx, &[Kind::Password]),
-            move |cx, ()| {
-                let proof = confirmation.proof(caller.session_id.clone());
-                identities::unlink(cx, &caller, &identity_id, &proof)
-            },
-        )
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
 }

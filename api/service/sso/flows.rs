@@ -9,8 +9,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::id_token::VerifiedIdentity;
 use super::settings::{self, Provider};
@@ -41,12 +39,10 @@ const STATE_PREFIX: &str = "tsf_";
 const LOGIN_CODE_PREFIX: &str = "tsl_";
 
 /// Where the provider sends the browser back with the code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Callback {
     /// To this server (`GET /v1/auth/sso/callback`), which then sends the browser on to
     /// `redirect_uri` with a one-time `login_code` for `POST /v1/auth/sso/exchange`.
-    #[default]
     Tessera,
     /// To `redirect_uri` itself (an SPA or a mobile app), which posts `code` and `state` to
     /// `POST /v1/auth/sso/callback`.
@@ -306,6 +302,23 @@ impl Claimed {
                 ErrorCode::SsoCodeRefused,
                 "The code_verifier does not answer the code_challenge this sign-in was started with; sign in again.",
             )),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Claimed {
+    /// A browser flow at `provider` with the server's `verifier`, claimed (for tests of what
+    /// follows the claim).
+    pub fn browser_flow(provider: Provider, nonce: &str, verifier: &str) -> Claimed {
+        Claimed {
+            provider,
+            nonce: nonce.to_string(),
+            verifier: FlowVerifier::Server(Secret::new(verifier)),
+            provider_redirect_uri: "https://auth.example.com/v1/auth/sso/callback".to_string(),
+            redirect_uri: "https://app.example.com/sso".to_string(),
+            state_digest: String::new(),
+            link_to: None,
         }
     }
 }

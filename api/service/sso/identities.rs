@@ -12,8 +12,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::id_token::VerifiedIdentity;
 use super::settings::Provider;
@@ -354,16 +352,12 @@ pub fn password_managed_by_idp() -> Error {
 }
 
 /// One of the account's links to an organisation's identity provider.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct SsoIdentity {
-    #[schema(example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
     pub id: String,
-    #[schema(example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7b")]
     pub org_id: String,
-    #[schema(example = "Acme")]
     pub org_name: String,
     /// The provider's issuer.
-    #[schema(example = "https://acme.okta.com")]
     pub issuer: String,
     pub linked_at: DateTime<Utc>,
     /// The latest sign-in through this link.

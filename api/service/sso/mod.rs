@@ -1,6 +1,9 @@
 //! Single sign-on through an organisation's OpenID Connect provider: its settings, the
 //! authorization-code flow with PKCE (started, answered by the provider, redeemed), the
-//! ID-token checks, and the sign-in it ends in.
+//! ID-token checks, and the sign-in it ends in. The round trips to the provider (`identify`
+//! for a sign-in, `discovery` for the settings) are async, over the
+//! [`provider::IdentityProvider`] trait; the rest is synchronous, given a
+//! [`Context`](crate::service::Context).
 //!
 //! ```text
 //!   start ──▶ flow (state, nonce, PKCE verifier; 10 minutes)
@@ -9,10 +12,15 @@
 //!               └─ GET callback ─▶ login code (2 minutes, once) ─ exchange ─▶ sign-in
 //! ```
 
+pub mod discovery;
+#[cfg(test)]
+mod fake_provider;
 pub mod flows;
 pub mod id_token;
+pub mod identify;
 pub mod identities;
 pub mod pkce;
+pub mod provider;
 pub mod settings;
 pub mod sign_in;
 

@@ -6,8 +6,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::crypto::sealing::Sealer;
 use crate::db::schema::org_sso;
@@ -26,8 +24,7 @@ use crate::service::secret::Secret;
 use crate::service::sessions::Caller;
 
 /// Who checks the second factor of the organisation's SSO sign-ins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SsoMfa {
     /// The identity provider: the session is issued after the provider's sign-in.
     Idp,
@@ -62,24 +59,20 @@ pub struct SsoSettingsInput {
     pub auto_provision: bool,
 }
 
-/// The settings as the API shows them: never the client secret.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// The settings as an admin reads them: never the client secret.
+#[derive(Debug, Clone)]
 pub struct SsoSettings {
-    #[schema(example = "https://acme.okta.com")]
     pub issuer: String,
-    #[schema(example = "0oa1b2c3d4")]
     pub client_id: String,
     /// Sign-ins for emails at these domains go through the provider: verified domains of the
     /// organisation. (A domain listed from before domains were verified routes nothing until
     /// it is verified.)
-    #[schema(example = json!(["acme.com"]))]
     pub email_domains: Vec<String>,
     pub mfa: SsoMfa,
     /// Whether the provider's users without an account get one at their first sign-in.
     pub auto_provision: bool,
     /// The redirect URI to register at the provider for the browser flow
     /// (`callback: "tessera"`).
-    #[schema(example = "https://auth.example.com/v1/auth/sso/callback")]
     pub callback_url: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -1,0 +1,5 @@
+//! Views: the wire shape of the domain's types, each deriving its OpenAPI schema and made
+//! `From` the service type it shows, so the service layer knows no wire format. (What only the
+//! HTTP layer has, request bodies and answers a handler builds, lives next to its handler.)
+
+pub mod sso;
