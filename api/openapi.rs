@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::http::error::Problem;
 use crate::service::FieldError;
-pub use responses::*;
+use responses::*;
 
 #[derive(OpenApi)]
 #[openapi(

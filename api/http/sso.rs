@@ -12,6 +12,7 @@ use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::views::sso::Callback;
 use crate::error_code::ErrorCode;
+use crate::openapi::responses::*;
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sso::flows::{self, Claimed, Start, StartFor, Started};
 use crate::service::sso::identify::{self, ProviderAnswer, identify};
@@ -77,14 +78,7 @@ pub struct SsoStarted {
     request_body = SsoStartRequest,
     responses(
         (status = 200, description = "Where to send the browser", body = SsoStarted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 502, response = crate::openapi::BadGateway),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, NotFound, TooManyAttempts, BadGateway, Unavailable)>,
     ),
     security(()),
 )]
@@ -191,10 +185,7 @@ fn missing_state() -> ApiError {
     params(SsoCallbackQuery),
     responses(
         (status = 303, description = "On to the front-end, with `login_code` or `error`"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 410, response = crate::openapi::Gone),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Gone, TooManyAttempts, Unavailable)>,
     ),
     security(()),
 )]
@@ -289,18 +280,7 @@ pub struct SsoCallbackRequest {
     request_body = SsoCallbackRequest,
     responses(
         (status = 200, description = "Sign-in result", body = LoginResponse),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 410, response = crate::openapi::Gone),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 423, response = crate::openapi::Locked),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 502, response = crate::openapi::BadGateway),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, Conflict, Gone, Locked, TooManyAttempts, BadGateway, Unavailable)>,
     ),
     security(()),
 )]
@@ -359,13 +339,7 @@ pub struct SsoExchangeRequest {
     request_body = SsoExchangeRequest,
     responses(
         (status = 200, description = "Sign-in result", body = LoginResponse),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 423, response = crate::openapi::Locked),
-        (status = 429, response = crate::openapi::TooManyAttempts),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Locked, TooManyAttempts, Unavailable)>,
     ),
     security(()),
 )]

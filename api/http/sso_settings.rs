@@ -9,6 +9,7 @@ use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::orgs::org_id;
 use super::views::sso::{SsoMfa, SsoSettings};
+use crate::openapi::responses::*;
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
 use crate::service::sso::discovery;
@@ -65,15 +66,7 @@ pub struct SsoSettingsRequest {
     request_body = SsoSettingsRequest,
     responses(
         (status = 200, description = "The settings", body = SsoSettings),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(JsonBody, Unauthenticated, Forbidden, NotFound, Conflict, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -122,11 +115,7 @@ pub async fn put_settings(
     params(("org_id" = uuid::Uuid, Path, description = "The organisation's id")),
     responses(
         (status = 200, description = "The settings", body = SsoSettings),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]
@@ -152,11 +141,7 @@ pub async fn get_settings(
     params(("org_id" = uuid::Uuid, Path, description = "The organisation's id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthenticated),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::Unavailable),
+        Errors<(BadRequest, Unauthenticated, Forbidden, NotFound, Unavailable)>,
     ),
     security(("bearer" = []), ("session_cookie" = [])),
 )]

@@ -398,10 +398,7 @@ pub fn list(
     Ok(page_from(
         rows,
         page.limit,
-        |row| Cursor {
-            at: row.4,
-            id: row.0.clone(),
-        },
+        |row| Cursor::new(row.4, &row.0),
         |(id, org_id, org_name, issuer, linked_at, last_used_at)| SsoIdentity {
             id,
             org_id,
