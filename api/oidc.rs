@@ -135,6 +135,17 @@ struct Cached {
     keys: Option<(JwkSet, DateTime<Utc>)>,
 }
 
+/// Which key set a verification asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySet {
+    /// The cached set, while it is fresh enough for every token.
+    Cached,
+    /// A set fetched anew: a token named a key the cached set lacks. It is fetched only if the
+    /// cached one is over a minute old, so forged key ids cannot make the server hammer the
+    /// provider.
+    Fresh,
+}
+
 pub struct OidcClient {
     /// Providers on this machine are allowed (development and tests).
     allow_loopback: bool,
@@ -289,23 +300,21 @@ impl OidcClient {
         Ok(metadata)
     }
 
-    /// The provider's signing keys. `stale_ok: false` asks for a fresh set (a token named a
-    /// key the cached set lacks); it is fetched only if the cached one is over a minute old.
+    /// The provider's signing keys, as `wanted`.
     pub async fn keys(
         &self,
         metadata: &ProviderMetadata,
         now: DateTime<Utc>,
-        stale_ok: bool,
+        wanted: KeySet,
     ) -> Result<JwkSet, OidcError> {
         let cached = self
             .cache()
             .get(&metadata.issuer)
             .and_then(|c| c.keys.clone());
         if let Some((keys, at)) = cached {
-            let max_age = if stale_ok {
-                keep_for()
-            } else {
-                refetch_keys_after()
+            let max_age = match wanted {
+                KeySet::Cached => keep_for(),
+                KeySet::Fresh => refetch_keys_after(),
             };
             if now - at < max_age {
                 return Ok(keys);
@@ -574,17 +583,17 @@ mod tests {
             .await;
         let client = OidcClient::new(true, None);
         let metadata = client.metadata(&issuer, now()).await.unwrap();
-        client.keys(&metadata, now(), true).await.unwrap();
+        client.keys(&metadata, now(), KeySet::Cached).await.unwrap();
         client
-            .keys(&metadata, now() + Duration::seconds(30), false)
+            .keys(&metadata, now() + Duration::seconds(30), KeySet::Fresh)
             .await
             .unwrap();
         client
-            .keys(&metadata, now() + Duration::seconds(61), false)
+            .keys(&metadata, now() + Duration::seconds(61), KeySet::Fresh)
             .await
             .unwrap();
         client
-            .keys(&metadata, now() + Duration::seconds(90), true)
+            .keys(&metadata, now() + Duration::seconds(90), KeySet::Cached)
             .await
             .unwrap();
         server.verify().await;

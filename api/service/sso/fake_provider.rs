@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use jsonwebtoken::jwk::JwkSet;
 
 use super::provider::IdentityProvider;
-use crate::oidc::{CodeExchange, OidcError, ProviderMetadata, Tokens, UserInfo};
+use crate::oidc::{CodeExchange, KeySet, OidcError, ProviderMetadata, Tokens, UserInfo};
 
 pub const ISSUER: &str = "https://idp.example.com";
 
@@ -19,9 +19,9 @@ pub struct FakeProvider {
     pub exchange_error: RefCell<Option<OidcError>>,
     pub id_token: String,
     pub access_token: Option<String>,
-    /// The key set a cache would hold (asked with `stale_ok`).
+    /// The key set a cache would hold (asked for `KeySet::Cached`).
     pub cached_keys: JwkSet,
-    /// The key set the provider publishes now (asked without `stale_ok`).
+    /// The key set the provider publishes now (asked for `KeySet::Fresh`).
     pub fresh_keys: JwkSet,
     /// The userinfo endpoint's `sub` and `email`; `None`: no such endpoint.
     pub userinfo: Option<(String, Option<String>)>,
@@ -130,9 +130,9 @@ impl IdentityProvider for FakeProvider {
         &self,
         _metadata: &ProviderMetadata,
         _now: DateTime<Utc>,
-        stale_ok: bool,
+        wanted: KeySet,
     ) -> Result<JwkSet, OidcError> {
-        if stale_ok {
+        if wanted == KeySet::Cached {
             count(&self.asked.cached_keys);
             Ok(self.cached_keys.clone())
         } else {

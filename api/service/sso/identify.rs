@@ -10,7 +10,7 @@ use super::flows::{Claimed, Started};
 use super::id_token::{self, Expected, Rejection, VerifiedIdentity};
 use super::provider::IdentityProvider;
 use crate::error_code::ErrorCode;
-use crate::oidc::{AuthorizationRequest, CodeExchange, OidcError};
+use crate::oidc::{AuthorizationRequest, CodeExchange, KeySet, OidcError};
 use crate::service::error::{Error, Result};
 use crate::service::secret::Secret;
 
@@ -118,13 +118,13 @@ pub async fn identify(
         now,
     };
     let keys = idp
-        .keys(&metadata, now, true)
+        .keys(&metadata, now, KeySet::Cached)
         .await
         .map_err(provider_unavailable)?;
     let mut identity = match id_token::verify(&id_token, &keys, &expected) {
         Err(Rejection::UnknownKey) => {
             let keys = idp
-                .keys(&metadata, now, false)
+                .keys(&metadata, now, KeySet::Fresh)
                 .await
                 .map_err(provider_unavailable)?;
             id_token::verify(&id_token, &keys, &expected).map_err(token_refused)?

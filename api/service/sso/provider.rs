@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use jsonwebtoken::jwk::JwkSet;
 
 use crate::oidc::{
-    AuthorizationRequest, CodeExchange, OidcClient, OidcError, ProviderMetadata, Tokens, UserInfo,
+    AuthorizationRequest, CodeExchange, KeySet, OidcClient, OidcError, ProviderMetadata, Tokens,
+    UserInfo,
 };
 
 /// An organisation's identity provider, as the sign-in sees it.
@@ -47,13 +48,13 @@ pub trait IdentityProvider {
         exchange: &CodeExchange<'_>,
     ) -> Result<Tokens, OidcError>;
 
-    /// The provider's signing keys. `stale_ok: false` asks for a fresh set (a token named a
-    /// key the cached set lacks).
+    /// The provider's signing keys: the cached set, or one fetched anew (a token named a key
+    /// the cached set lacks).
     async fn keys(
         &self,
         metadata: &ProviderMetadata,
         now: DateTime<Utc>,
-        stale_ok: bool,
+        wanted: KeySet,
     ) -> Result<JwkSet, OidcError>;
 
     /// The userinfo endpoint's claims for the access token (`None`: the provider has no such
@@ -95,9 +96,9 @@ impl IdentityProvider for OidcClient {
         &self,
         metadata: &ProviderMetadata,
         now: DateTime<Utc>,
-        stale_ok: bool,
+        wanted: KeySet,
     ) -> Result<JwkSet, OidcError> {
-        OidcClient::keys(self, metadata, now, stale_ok).await
+        OidcClient::keys(self, metadata, now, wanted).await
     }
 
     async fn userinfo(
