@@ -17,7 +17,6 @@ const SERVICE_FILES_STILL_DERIVING_SCHEMAS: &[&str] = &[
     "api/service/client.rs",
     "api/service/devices.rs",
     "api/service/email_verification.rs",
-    "api/service/error.rs",
     "api/service/history.rs",
     "api/service/introspection.rs",
     "api/service/mfa/challenges.rs",
