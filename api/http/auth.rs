@@ -5,9 +5,11 @@ use utoipa::ToSchema;
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
+use super::views::accounts::Account;
+use super::views::sessions::Session;
 use super::{cleared_session_cookie, name_device, session_cookie};
 use crate::openapi::responses::*;
-use crate::service::accounts::Account;
+use crate::service::accounts;
 use crate::service::ids::OrgId;
 use crate::service::login::{LoginOutcome, password_login};
 use crate::service::mfa::challenges::{self, ChallengeId, LoginChallenge};
@@ -15,7 +17,7 @@ use crate::service::mfa::sent_codes::SentCode;
 use crate::service::mfa::tickets::Enrollment;
 use crate::service::mfa::{self, SecondFactor};
 use crate::service::rate_limit::{self, Kind};
-use crate::service::sessions::{self, Caller, IssuedSession, Session};
+use crate::service::sessions::{self, Caller, IssuedSession};
 use crate::service::{ClientInfo, Secret, passwords};
 use crate::state::AppState;
 
@@ -215,7 +217,7 @@ pub fn login_response(
 fn authenticated(
     state: &AppState,
     delivery: &SessionDelivery,
-    account: Account,
+    account: accounts::Account,
     session: IssuedSession,
 ) -> HttpResponse {
     HttpResponse::Ok()
@@ -223,8 +225,8 @@ fn authenticated(
         .json(LoginResponse::Authenticated(LoginAuthenticated {
             status: LoginStatus::Authenticated,
             session_token: delivery.token_in_body.then_some(session.token),
-            session: session.session,
-            account,
+            session: session.session.into(),
+            account: account.into(),
         }))
 }
 

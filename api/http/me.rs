@@ -5,8 +5,9 @@ use utoipa::ToSchema;
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::Reader;
+use super::views::accounts::Account;
 use crate::openapi::responses::*;
-use crate::service::accounts::{self, Account, ProfileChange};
+use crate::service::accounts::{self, ProfileChange};
 use crate::service::api_keys::Scope;
 use crate::service::orgs::{self, ManagedBy};
 use crate::service::passwords::{self, PasswordChange};
@@ -35,7 +36,7 @@ pub async fn get(state: web::Data<AppState>, reader: Reader) -> Result<HttpRespo
         })
         .await?;
     Ok(HttpResponse::Ok().json(Me {
-        account: reader.account,
+        account: reader.account.into(),
         managed_by,
     }))
 }
@@ -114,7 +115,7 @@ pub async fn update(
             accounts::update_profile(cx, &caller, change, confirmation)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(account))
+    Ok(HttpResponse::Ok().json(Account::from(account)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -219,5 +220,5 @@ pub async fn verify_whatsapp(
             accounts::verify_whatsapp(cx, caller.account_id(), &body.code)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(account))
+    Ok(HttpResponse::Ok().json(Account::from(account)))
 }

@@ -6,6 +6,7 @@ use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::session_cookie;
+use super::views::sessions::Session;
 use crate::openapi::responses::*;
 use crate::service::mfa::FactorType;
 use crate::service::mfa::enrolment::{self, Activation, SentCodeEnrolment, TotpEnrolment};
@@ -15,7 +16,7 @@ use crate::service::mfa::sent_codes::{self, SentCode};
 use crate::service::mfa::step_up::Confirmation;
 use crate::service::mfa::tickets::Enroller;
 use crate::service::rate_limit::{self, Kind};
-use crate::service::sessions::{Caller, Session};
+use crate::service::sessions::Caller;
 use crate::service::{ClientInfo, Context, FactorId, Secret, mfa, passwords};
 use crate::state::AppState;
 
@@ -473,7 +474,7 @@ impl ActivationAnswer {
             Some(issued) => {
                 set_cookie(issued.token.expose());
                 let token = delivery.token_in_body.then_some(issued.token);
-                (Some(issued.session), token)
+                (Some(issued.session.into()), token)
             }
             None => (None, None),
         };

@@ -27,6 +27,7 @@ pub mod password_reset;
 pub mod sessions;
 pub mod sso;
 pub mod tokens;
+pub mod views;
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpResponse, guard, web};

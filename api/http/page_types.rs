@@ -4,15 +4,15 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::views::history::LoginEvent;
+use super::views::sessions::SessionListItem;
 use crate::service::api_keys::ApiKey;
 use crate::service::audit::AuditEvent;
-use crate::service::history::LoginEvent;
 use crate::service::orgs::hardware_tokens::{FreeToken, HardwareToken};
 use crate::service::orgs::invitations::Invitation;
 use crate::service::orgs::{Member, Membership};
 use crate::service::outbox::OutboxEntry;
 use crate::service::pagination::Page;
-use crate::service::sessions::SessionListItem;
 use crate::service::sso::identities::SsoIdentity;
 
 macro_rules! page_type {
@@ -25,10 +25,11 @@ macro_rules! page_type {
             pub next_cursor: Option<String>,
         }
 
-        impl From<Page<$item>> for $name {
-            fn from(page: Page<$item>) -> Self {
+        // From a page of the items, or of the domain type they are a view of.
+        impl<T: Into<$item>> From<Page<T>> for $name {
+            fn from(page: Page<T>) -> Self {
                 $name {
-                    items: page.items,
+                    items: page.items.into_iter().map(Into::into).collect(),
                     next_cursor: page.next_cursor,
                 }
             }

@@ -10,14 +10,10 @@ use std::path::{Path, PathBuf};
 /// when a listed file no longer needs to be here, so the list only shrinks.
 const SERVICE_FILES_STILL_DERIVING_SCHEMAS: &[&str] = &[
     "api/service/access_tokens.rs",
-    "api/service/accounts.rs",
     "api/service/alerts.rs",
     "api/service/api_keys.rs",
     "api/service/audit.rs",
-    "api/service/client.rs",
-    "api/service/devices.rs",
     "api/service/email_verification.rs",
-    "api/service/history.rs",
     "api/service/introspection.rs",
     "api/service/mfa/challenges.rs",
     "api/service/mfa/enrolment.rs",
@@ -33,7 +29,6 @@ const SERVICE_FILES_STILL_DERIVING_SCHEMAS: &[&str] = &[
     "api/service/orgs/mod.rs",
     "api/service/orgs/policy.rs",
     "api/service/outbox.rs",
-    "api/service/sessions.rs",
     "api/service/signing_keys.rs",
     "api/service/sso/flows.rs",
     "api/service/sso/identities.rs",
