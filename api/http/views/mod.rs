@@ -4,7 +4,30 @@
 //!
 //! A view keeps its domain type's name: the schema's name in the spec comes from it.
 
+/// `From` both ways between a wire enum and the domain enum it shows, variant for variant: a
+/// variant added to either without the other fails to build.
+macro_rules! mirror_enum {
+    ($view:ident <=> $domain:ty { $($variant:ident),+ $(,)? }) => {
+        impl From<$domain> for $view {
+            fn from(value: $domain) -> Self {
+                match value {
+                    $(<$domain>::$variant => $view::$variant,)+
+                }
+            }
+        }
+
+        impl From<$view> for $domain {
+            fn from(value: $view) -> Self {
+                match value {
+                    $($view::$variant => <$domain>::$variant,)+
+                }
+            }
+        }
+    };
+}
+
 pub mod accounts;
 pub mod client;
 pub mod history;
+pub mod mfa;
 pub mod sessions;

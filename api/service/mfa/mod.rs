@@ -103,8 +103,7 @@ impl FactorState {
 }
 
 /// A second-factor method a code can be checked against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecondFactor {
     Totp,
     HardwareToken,
