@@ -6,10 +6,11 @@ use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::Reader;
 use super::views::accounts::Account;
+use super::views::orgs::ManagedBy;
 use crate::openapi::responses::*;
 use crate::service::accounts::{self, ProfileChange};
 use crate::service::api_keys::Scope;
-use crate::service::orgs::{self, ManagedBy};
+use crate::service::orgs;
 use crate::service::passwords::{self, PasswordChange};
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
@@ -37,7 +38,7 @@ pub async fn get(state: web::Data<AppState>, reader: Reader) -> Result<HttpRespo
         .await?;
     Ok(HttpResponse::Ok().json(Me {
         account: reader.account.into(),
-        managed_by,
+        managed_by: managed_by.map(Into::into),
     }))
 }
 

@@ -5,12 +5,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::views::history::LoginEvent;
+use super::views::orgs::{Invitation, Member, Membership};
 use super::views::sessions::SessionListItem;
 use crate::service::api_keys::ApiKey;
 use crate::service::audit::AuditEvent;
 use crate::service::orgs::hardware_tokens::{FreeToken, HardwareToken};
-use crate::service::orgs::invitations::Invitation;
-use crate::service::orgs::{Member, Membership};
 use crate::service::outbox::OutboxEntry;
 use crate::service::pagination::Page;
 use crate::service::sso::identities::SsoIdentity;

@@ -257,3 +257,24 @@ impl From<tickets::Enrollment> for Enrollment {
         }
     }
 }
+
+/// A kind of second factor, as stored.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FactorType {
+    /// An authenticator app.
+    Totp,
+    /// An organisation's hardware TOTP token, bound by the member.
+    HardwareToken,
+    /// Codes sent by SMS to a phone number.
+    Sms,
+    /// Codes sent by WhatsApp to a phone number.
+    Whatsapp,
+}
+
+mirror_enum!(FactorType <=> mfa::FactorType {
+    Totp,
+    HardwareToken,
+    Sms,
+    Whatsapp,
+});

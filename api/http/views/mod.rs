@@ -30,4 +30,5 @@ pub mod accounts;
 pub mod client;
 pub mod history;
 pub mod mfa;
+pub mod orgs;
 pub mod sessions;

@@ -23,10 +23,9 @@ use crate::db::schema::mfa_factors;
 use crate::db::schema::recovery_codes as recovery_code_rows;
 use crate::db::{DbConnection, to_db};
 
-/// A kind of second factor, as stored.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+/// A kind of second factor, as stored. Serialized by its name into audit details
+/// (`org.updated`'s `allowed_methods`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FactorType {
     /// An authenticator app.
