@@ -4,12 +4,12 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::views::hardware_tokens::{FreeToken, HardwareToken};
 use super::views::history::LoginEvent;
 use super::views::orgs::{Invitation, Member, Membership};
 use super::views::sessions::SessionListItem;
 use crate::service::api_keys::ApiKey;
 use crate::service::audit::AuditEvent;
-use crate::service::orgs::hardware_tokens::{FreeToken, HardwareToken};
 use crate::service::outbox::OutboxEntry;
 use crate::service::pagination::Page;
 use crate::service::sso::identities::SsoIdentity;

@@ -16,8 +16,6 @@ const SERVICE_FILES_STILL_DERIVING_SCHEMAS: &[&str] = &[
     "api/service/email_verification.rs",
     "api/service/introspection.rs",
     "api/service/operators.rs",
-    "api/service/orgs/domains.rs",
-    "api/service/orgs/hardware_tokens.rs",
     "api/service/outbox.rs",
     "api/service/signing_keys.rs",
     "api/service/sso/flows.rs",

@@ -28,6 +28,8 @@ macro_rules! mirror_enum {
 
 pub mod accounts;
 pub mod client;
+pub mod domains;
+pub mod hardware_tokens;
 pub mod history;
 pub mod mfa;
 pub mod orgs;
