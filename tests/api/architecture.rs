@@ -9,15 +9,11 @@ use std::path::{Path, PathBuf};
 /// types. Moving each type's schema to `api/http` takes its file off this list; the test fails
 /// when a listed file no longer needs to be here, so the list only shrinks.
 const SERVICE_FILES_STILL_DERIVING_SCHEMAS: &[&str] = &[
-    "api/service/access_tokens.rs",
     "api/service/alerts.rs",
-    "api/service/api_keys.rs",
     "api/service/audit.rs",
     "api/service/email_verification.rs",
-    "api/service/introspection.rs",
     "api/service/operators.rs",
     "api/service/outbox.rs",
-    "api/service/signing_keys.rs",
     "api/service/sso/flows.rs",
     "api/service/sso/identities.rs",
     "api/service/sso/settings.rs",

@@ -27,10 +27,13 @@ macro_rules! mirror_enum {
 }
 
 pub mod accounts;
+pub mod api_keys;
 pub mod client;
 pub mod domains;
 pub mod hardware_tokens;
 pub mod history;
+pub mod introspection;
 pub mod mfa;
 pub mod orgs;
 pub mod sessions;
+pub mod tokens;
