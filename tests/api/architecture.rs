@@ -12,8 +12,6 @@ const SERVICE_FILES_STILL_DERIVING_SCHEMAS: &[&str] = &[
     "api/service/alerts.rs",
     "api/service/audit.rs",
     "api/service/email_verification.rs",
-    "api/service/operators.rs",
-    "api/service/outbox.rs",
     "api/service/sso/flows.rs",
     "api/service/sso/identities.rs",
     "api/service/sso/settings.rs",

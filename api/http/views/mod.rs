@@ -27,6 +27,7 @@ macro_rules! mirror_enum {
 }
 
 pub mod accounts;
+pub mod admin;
 pub mod api_keys;
 pub mod client;
 pub mod domains;
