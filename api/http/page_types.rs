@@ -6,11 +6,11 @@ use utoipa::ToSchema;
 
 use super::views::admin::OutboxEntry;
 use super::views::api_keys::ApiKey;
+use super::views::audit::AuditEvent;
 use super::views::hardware_tokens::{FreeToken, HardwareToken};
 use super::views::history::LoginEvent;
 use super::views::orgs::{Invitation, Member, Membership};
 use super::views::sessions::SessionListItem;
-use crate::service::audit::AuditEvent;
 use crate::service::pagination::Page;
 use crate::service::sso::identities::SsoIdentity;
 

@@ -9,9 +9,6 @@ use std::path::{Path, PathBuf};
 /// types. Moving each type's schema to `api/http` takes its file off this list; the test fails
 /// when a listed file no longer needs to be here, so the list only shrinks.
 const SERVICE_FILES_STILL_DERIVING_SCHEMAS: &[&str] = &[
-    "api/service/alerts.rs",
-    "api/service/audit.rs",
-    "api/service/email_verification.rs",
     "api/service/sso/flows.rs",
     "api/service/sso/identities.rs",
     "api/service/sso/settings.rs",

@@ -29,12 +29,15 @@ macro_rules! mirror_enum {
 pub mod accounts;
 pub mod admin;
 pub mod api_keys;
+pub mod audit;
 pub mod client;
 pub mod domains;
+pub mod email;
 pub mod hardware_tokens;
 pub mod history;
 pub mod introspection;
 pub mod mfa;
+pub mod notifications;
 pub mod orgs;
 pub mod sessions;
 pub mod tokens;
