@@ -15,7 +15,6 @@ pub mod error_code;
 pub mod geo;
 pub mod http;
 pub mod keyring_watch;
-pub mod metrics;
 pub mod oidc;
 pub mod openapi;
 pub mod service;
@@ -299,7 +298,7 @@ pub fn start(state: AppState) -> std::io::Result<Listening> {
         .metrics_bind
         .clone()
         .filter(|b| !b.is_empty());
-    let request_metrics = metrics::request_metrics(metrics_bind.is_none())?;
+    let request_metrics = http::metrics::request_metrics(metrics_bind.is_none())?;
     let server = HttpServer::new({
         let state = state.clone();
         let request_metrics = request_metrics.clone();
@@ -315,7 +314,7 @@ pub fn start(state: AppState) -> std::io::Result<Listening> {
         .ok_or_else(|| std::io::Error::other("bound to no address"))?;
     let metrics_addr = match &metrics_bind {
         Some(metrics_bind) => {
-            let (listener, addr) = metrics::metrics_listener(metrics_bind, request_metrics)?;
+            let (listener, addr) = http::metrics::metrics_listener(metrics_bind, request_metrics)?;
             actix_web::rt::spawn(listener);
             Some(addr)
         }

@@ -4,8 +4,7 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::http::error::Problem;
-use crate::service::FieldError;
+use crate::http::error::{FieldError, Problem};
 use responses::*;
 
 #[derive(OpenApi)]

@@ -6,11 +6,12 @@ use super::auth::LoginStatus;
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
+use super::views::accounts::Account;
+use super::views::sessions::Session;
 use super::{name_device, session_cookie};
 use crate::openapi::responses::*;
-use crate::service::accounts::{self, Account, SignUp};
+use crate::service::accounts::{self, SignUp};
 use crate::service::rate_limit::{self, Kind};
-use crate::service::sessions::Session;
 use crate::service::{ClientInfo, Secret, passwords};
 use crate::state::AppState;
 
@@ -104,15 +105,15 @@ pub async fn sign_up(
     let Some(issued) = issued else {
         return Ok(response.json(SignUpResponse {
             status: LoginStatus::EmailVerificationRequired,
-            account,
+            account: account.into(),
             session: None,
             session_token: None,
         }));
     };
     Ok(response.json(SignUpResponse {
         status: LoginStatus::Authenticated,
-        account,
-        session: Some(issued.session),
+        account: account.into(),
+        session: Some(issued.session.into()),
         session_token: delivery.token_in_body.then_some(issued.token),
     }))
 }

@@ -7,8 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::ApiError;
 use super::page_types::OutboxPage;
+use super::views::admin::AccountRecord;
 use crate::openapi::responses::*;
-use crate::service::operators::{self, AccountRecord, Operator};
+use crate::service::operators::{self, Operator};
 use crate::service::outbox::{self, Status};
 use crate::service::pagination::PageRequest;
 use crate::service::{AccountId, ClientInfo};
@@ -43,6 +44,7 @@ pub async fn find_accounts(
     let found = state
         .run(ClientInfo::default(), move |cx| operators::find(cx, &email))
         .await?;
+    let found: Vec<AccountRecord> = found.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -71,7 +73,7 @@ pub async fn freeze(
             operators::freeze(cx, &operator, &account_id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(record))
+    Ok(HttpResponse::Ok().json(AccountRecord::from(record)))
 }
 
 /// Unfreeze an account: it may sign in again.
@@ -98,7 +100,7 @@ pub async fn unfreeze(
             operators::unfreeze(cx, &operator, &account_id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(record))
+    Ok(HttpResponse::Ok().json(AccountRecord::from(record)))
 }
 
 #[derive(Deserialize, IntoParams)]

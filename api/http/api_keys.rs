@@ -7,8 +7,9 @@ use super::body::{Body, PasswordBody, Query};
 use super::error::ApiError;
 use super::page_types::ApiKeyPage;
 use super::sessions::ListQuery;
+use super::views::api_keys::{IssuedApiKey, Scope};
 use crate::openapi::responses::*;
-use crate::service::api_keys::{self, IssuedApiKey, Scope};
+use crate::service::api_keys;
 use crate::service::pagination::PageRequest;
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
@@ -69,7 +70,10 @@ pub async fn create(
     Body(body): PasswordBody<CreateApiKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let confirmation = super::mfa::confirmation(body.password, body.code)?;
-    let (name, scopes, expires_at) = (body.name, body.scopes, body.expires_at);
+    let scopes = body
+        .scopes
+        .map(|scopes| scopes.into_iter().map(Into::into).collect());
+    let (name, expires_at) = (body.name, body.expires_at);
     let issued = state
         .run_hashing(
             client,
@@ -77,7 +81,7 @@ pub async fn create(
             move |cx, ()| api_keys::create(cx, &caller, &name, scopes, expires_at, confirmation),
         )
         .await?;
-    Ok(HttpResponse::Created().json(issued))
+    Ok(HttpResponse::Created().json(IssuedApiKey::from(issued)))
 }
 
 /// The account's API keys, newest first (never their secrets).
@@ -136,7 +140,7 @@ pub async fn rotate(
             move |cx, ()| api_keys::rotate(cx, &caller, &key_id, confirmation),
         )
         .await?;
-    Ok(HttpResponse::Ok().json(issued))
+    Ok(HttpResponse::Ok().json(IssuedApiKey::from(issued)))
 }
 
 /// Delete a key; it stops working at once.

@@ -5,17 +5,18 @@ use utoipa::ToSchema;
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
+use super::views::accounts::Account;
+use super::views::mfa::{Enrollment, LoginChallenge, SecondFactor, SentCode};
+use super::views::sessions::Session;
 use super::{cleared_session_cookie, name_device, session_cookie};
 use crate::openapi::responses::*;
-use crate::service::accounts::Account;
+use crate::service::accounts;
 use crate::service::ids::OrgId;
 use crate::service::login::{LoginOutcome, password_login};
-use crate::service::mfa::challenges::{self, ChallengeId, LoginChallenge};
-use crate::service::mfa::sent_codes::SentCode;
-use crate::service::mfa::tickets::Enrollment;
-use crate::service::mfa::{self, SecondFactor};
+use crate::service::mfa;
+use crate::service::mfa::challenges::{self, ChallengeId};
 use crate::service::rate_limit::{self, Kind};
-use crate::service::sessions::{self, Caller, IssuedSession, Session};
+use crate::service::sessions::{self, Caller, IssuedSession};
 use crate::service::{ClientInfo, Secret, passwords};
 use crate::state::AppState;
 
@@ -189,13 +190,13 @@ pub fn login_response(
         LoginOutcome::MfaEnrollmentRequired { enrollment } => HttpResponse::Ok().json(
             LoginResponse::MfaEnrollmentRequired(LoginMfaEnrollmentRequired {
                 status: LoginStatus::MfaEnrollmentRequired,
-                enrollment,
+                enrollment: enrollment.into(),
             }),
         ),
         LoginOutcome::MfaRequired { challenge } => {
             HttpResponse::Ok().json(LoginResponse::MfaRequired(LoginMfaRequired {
                 status: LoginStatus::MfaRequired,
-                challenge,
+                challenge: challenge.into(),
             }))
         }
         LoginOutcome::SsoRequired { org_id } => {
@@ -215,7 +216,7 @@ pub fn login_response(
 fn authenticated(
     state: &AppState,
     delivery: &SessionDelivery,
-    account: Account,
+    account: accounts::Account,
     session: IssuedSession,
 ) -> HttpResponse {
     HttpResponse::Ok()
@@ -223,8 +224,8 @@ fn authenticated(
         .json(LoginResponse::Authenticated(LoginAuthenticated {
             status: LoginStatus::Authenticated,
             session_token: delivery.token_in_body.then_some(session.token),
-            session: session.session,
-            account,
+            session: session.session.into(),
+            account: account.into(),
         }))
 }
 
@@ -269,7 +270,7 @@ pub async fn verify_challenge(
     let outcome = state
         .run(client, move |cx| {
             rate_limit::take(cx, &[Kind::Code])?;
-            challenges::verify(cx, &challenge_id, method, &code)
+            challenges::verify(cx, &challenge_id, method.into(), &code)
         })
         .await?;
     Ok(login_response(&state, &delivery, outcome))
@@ -308,10 +309,10 @@ pub async fn deliver_code(
     let sent = state
         .run(client, move |cx| {
             rate_limit::take(cx, &[Kind::Code])?;
-            challenges::deliver(cx, &challenge_id, body.method)
+            challenges::deliver(cx, &challenge_id, body.method.into())
         })
         .await?;
-    Ok(HttpResponse::Accepted().json(sent))
+    Ok(HttpResponse::Accepted().json(SentCode::from(sent)))
 }
 
 /// Log out: end the current session.

@@ -7,8 +7,9 @@ use utoipa::ToSchema;
 use super::body::Body;
 use super::error::ApiError;
 use super::orgs::org_id;
+use super::views::domains::Domain;
 use crate::openapi::responses::*;
-use crate::service::orgs::domains::{self, Check, Domain};
+use crate::service::orgs::domains::{self, Check};
 use crate::service::sessions::Caller;
 use crate::service::{ClientInfo, OrgId};
 use crate::state::AppState;
@@ -68,6 +69,7 @@ pub async fn add(
             domains::add(cx, &caller, &org_id, &body.domain)
         })
         .await?;
+    let domain = Domain::from(domain);
     Ok(if created {
         HttpResponse::Created().json(domain)
     } else {
@@ -98,7 +100,9 @@ pub async fn list(
             domains::list(cx, &caller, &org_id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(DomainList { items }))
+    Ok(HttpResponse::Ok().json(DomainList {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Check the domain's TXT record and verify the domain (owners and admins).
@@ -136,7 +140,7 @@ pub async fn verify(
         })
         .await?;
     let record = match check {
-        Check::Verified(domain) => return Ok(HttpResponse::Ok().json(domain)),
+        Check::Verified(domain) => return Ok(HttpResponse::Ok().json(Domain::from(domain))),
         Check::LookUp(record) => record,
     };
     let found = state.dns.txt(&record.name).await;
@@ -145,7 +149,7 @@ pub async fn verify(
             domains::confirm(cx, &caller, &org_id, &domain, found)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(verified))
+    Ok(HttpResponse::Ok().json(Domain::from(verified)))
 }
 
 /// Remove a domain from the organisation (owners and admins).

@@ -6,11 +6,10 @@ use utoipa::ToSchema;
 
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
+use super::views::email::{EmailVerified, VerificationSent};
 use crate::error_code::ErrorCode;
 use crate::openapi::responses::*;
-use crate::service::email_verification::{
-    self, EmailChange, EmailVerified, Purpose, VerificationSent,
-};
+use crate::service::email_verification::{self, EmailChange, Purpose};
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
 use crate::service::{ClientInfo, Error, FieldError, Secret, mfa};
@@ -99,7 +98,7 @@ pub async fn verify(
                 .await?
         }
     };
-    Ok(HttpResponse::Ok().json(verified))
+    Ok(HttpResponse::Ok().json(EmailVerified::from(verified)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -162,7 +161,7 @@ pub async fn resend(
             email_verification::resend(cx, caller.account_id())
         })
         .await?;
-    Ok(HttpResponse::Accepted().json(sent))
+    Ok(HttpResponse::Accepted().json(VerificationSent::from(sent)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -217,7 +216,7 @@ pub async fn change(
             move |cx, ()| email_verification::request_change(cx, &caller, change),
         )
         .await?;
-    Ok(HttpResponse::Accepted().json(sent))
+    Ok(HttpResponse::Accepted().json(VerificationSent::from(sent)))
 }
 
 /// Confirm an email change with the code (or the link's token) sent to the new address: the
@@ -255,5 +254,5 @@ pub async fn confirm_change(
             }
         })
         .await?;
-    Ok(HttpResponse::Ok().json(changed))
+    Ok(HttpResponse::Ok().json(EmailVerified::from(changed)))
 }

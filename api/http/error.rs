@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error_code::ErrorCode;
-use crate::service::{self, FieldError};
+use crate::service;
 
 tokio::task_local! {
     /// The id of the request being served; set by the request-id middleware.
@@ -90,7 +90,9 @@ impl ApiError {
             detail,
             code: code.as_str().to_string(),
             request_id: current_request_id(),
-            errors: denial.map(|d| d.errors.clone()).filter(|e| !e.is_empty()),
+            errors: denial
+                .map(|d| d.errors.iter().map(FieldError::from).collect::<Vec<_>>())
+                .filter(|e| !e.is_empty()),
             retry_after: self.retry_after_secs(),
             attempts_remaining: denial.and_then(|d| d.attempts_remaining),
         }
@@ -127,6 +129,30 @@ pub struct Problem {
     /// Wrong answers still allowed before the challenge or pending factor dies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts_remaining: Option<i32>,
+}
+
+/// A validation message about one field of the request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field, as named in the request body (`email`, `password`…).
+    #[schema(example = "password")]
+    pub field: String,
+    /// Stable machine code of the failure.
+    #[schema(example = "too_short")]
+    pub code: String,
+    /// Human-readable explanation.
+    #[schema(example = "must be at least 8 characters")]
+    pub message: String,
+}
+
+impl From<&service::FieldError> for FieldError {
+    fn from(error: &service::FieldError) -> Self {
+        FieldError {
+            field: error.field.clone(),
+            code: error.code.clone(),
+            message: error.message.clone(),
+        }
+    }
 }
 
 /// The status of each code: the one place codes meet HTTP.

@@ -9,10 +9,11 @@ use super::mfa::ActivationAnswer;
 use super::page_types::{FreeTokenPage, HardwareTokenPage};
 use super::session_cookie;
 use super::sessions::ListQuery;
+use super::views::hardware_tokens::HardwareToken;
 use crate::openapi::responses::*;
 use crate::service::mfa::enrolment;
 use crate::service::mfa::tickets::Enroller;
-use crate::service::orgs::hardware_tokens::{self, HardwareToken, NewToken};
+use crate::service::orgs::hardware_tokens::{self, NewToken};
 use crate::service::pagination::PageRequest;
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
@@ -82,7 +83,7 @@ pub async fn register(
             hardware_tokens::register(cx, &caller, &org_id, token)
         })
         .await?;
-    Ok(HttpResponse::Created().json(registered))
+    Ok(HttpResponse::Created().json(HardwareToken::from(registered)))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -5,8 +5,9 @@ use utoipa::ToSchema;
 use super::body::JsonOrForm;
 use super::error::ApiError;
 use super::extract::IntegratorCredential;
+use super::views::introspection::Introspection;
 use crate::openapi::responses::*;
-use crate::service::introspection::{self, Introspection};
+use crate::service::introspection;
 use crate::service::{ClientInfo, Secret};
 use crate::state::AppState;
 
@@ -51,5 +52,5 @@ pub async fn introspect(
             introspection::introspect(cx, &credential, &body.token)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(answer))
+    Ok(HttpResponse::Ok().json(Introspection::from(answer)))
 }

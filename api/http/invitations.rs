@@ -12,9 +12,10 @@ use super::extract::SessionDelivery;
 use super::orgs::org_id;
 use super::page_types::InvitationPage;
 use super::sessions::ListQuery;
+use super::views::orgs::{Invitation, Joined, Role};
 use crate::openapi::responses::*;
-use crate::service::orgs::Role;
-use crate::service::orgs::invitations::{self, Invitation, Joined, NewMember};
+use crate::service::orgs;
+use crate::service::orgs::invitations::{self, NewMember};
 use crate::service::pagination::PageRequest;
 use crate::service::passwords;
 use crate::service::rate_limit::{self, Kind};
@@ -65,13 +66,13 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let org_id = org_id(id);
     let confirmation = super::mfa::confirmation(body.password, body.code)?;
-    let (email, role) = (body.email, body.role);
+    let (email, role) = (body.email, orgs::Role::from(body.role));
     let create = move |cx: &mut Context<'_>| {
         invitations::create(cx, &caller, &org_id, &email, role, confirmation)
     };
     // Only an owner's or admin's invitation checks a password.
     let invitation = state.run_confirming(client, role.manages(), create).await?;
-    Ok(HttpResponse::Created().json(invitation))
+    Ok(HttpResponse::Created().json(Invitation::from(invitation)))
 }
 
 /// The organisation's invitations, newest first, with their status (owners and admins).
@@ -135,7 +136,7 @@ pub async fn resend(
             invitations::resend(cx, &caller, &org_id, &invitation_id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(invitation))
+    Ok(HttpResponse::Ok().json(Invitation::from(invitation)))
 }
 
 /// Revoke an invitation: its link no longer joins anyone (owners and admins).
@@ -244,7 +245,7 @@ pub async fn accept(
         return Ok(
             HttpResponse::Ok().json(AcceptInvitationResponse::Joined(InvitationJoined {
                 status: "joined".into(),
-                membership,
+                membership: membership.into(),
             })),
         );
     }

@@ -5,10 +5,12 @@ use utoipa::ToSchema;
 use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::Reader;
+use super::views::accounts::Account;
+use super::views::orgs::ManagedBy;
 use crate::openapi::responses::*;
-use crate::service::accounts::{self, Account, ProfileChange};
+use crate::service::accounts::{self, ProfileChange};
 use crate::service::api_keys::Scope;
-use crate::service::orgs::{self, ManagedBy};
+use crate::service::orgs;
 use crate::service::passwords::{self, PasswordChange};
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
@@ -35,8 +37,8 @@ pub async fn get(state: web::Data<AppState>, reader: Reader) -> Result<HttpRespo
         })
         .await?;
     Ok(HttpResponse::Ok().json(Me {
-        account: reader.account,
-        managed_by,
+        account: reader.account.into(),
+        managed_by: managed_by.map(Into::into),
     }))
 }
 
@@ -114,7 +116,7 @@ pub async fn update(
             accounts::update_profile(cx, &caller, change, confirmation)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(account))
+    Ok(HttpResponse::Ok().json(Account::from(account)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -219,5 +221,5 @@ pub async fn verify_whatsapp(
             accounts::verify_whatsapp(cx, caller.account_id(), &body.code)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(account))
+    Ok(HttpResponse::Ok().json(Account::from(account)))
 }

@@ -6,16 +6,19 @@ use super::body::{Body, PasswordBody};
 use super::error::ApiError;
 use super::extract::SessionDelivery;
 use super::session_cookie;
+use super::views::mfa::{
+    Activation, MfaStatus, RecoveryCodes, SecondFactor, SentCode, SentCodeEnrolment, TotpEnrolment,
+};
+use super::views::sessions::Session;
 use crate::openapi::responses::*;
 use crate::service::mfa::FactorType;
-use crate::service::mfa::enrolment::{self, Activation, SentCodeEnrolment, TotpEnrolment};
-use crate::service::mfa::factors::{self, MfaStatus};
-use crate::service::mfa::recovery_codes::RecoveryCodes;
-use crate::service::mfa::sent_codes::{self, SentCode};
+use crate::service::mfa::enrolment;
+use crate::service::mfa::factors;
+use crate::service::mfa::sent_codes;
 use crate::service::mfa::step_up::Confirmation;
 use crate::service::mfa::tickets::Enroller;
 use crate::service::rate_limit::{self, Kind};
-use crate::service::sessions::{Caller, Session};
+use crate::service::sessions::Caller;
 use crate::service::{ClientInfo, Context, FactorId, Secret, mfa, passwords};
 use crate::state::AppState;
 
@@ -36,7 +39,7 @@ pub async fn status(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
             factors::status(cx, caller.account_id())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(status))
+    Ok(HttpResponse::Ok().json(MfaStatus::from(status)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -91,7 +94,7 @@ pub async fn enroll_totp(
             move |cx, ()| enrolment::start_totp(cx, &enroller, confirmation),
         )
         .await?;
-    Ok(HttpResponse::Created().json(enrolment))
+    Ok(HttpResponse::Created().json(TotpEnrolment::from(enrolment)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -152,7 +155,7 @@ async fn enroll_sent(
             move |cx, ()| enrolment::start_sent(cx, &enroller, kind, &phone, confirmation),
         )
         .await?;
-    Ok(HttpResponse::Created().json(enrolment))
+    Ok(HttpResponse::Created().json(SentCodeEnrolment::from(enrolment)))
 }
 
 /// Start adding a phone that receives codes by SMS: a pending factor, and a first code sent to
@@ -337,7 +340,7 @@ pub async fn disable(
 #[schema(example = json!({"method": "sms"}))]
 pub struct ConfirmationCodeRequest {
     /// `sms` or `whatsapp`: the account's factor the code goes to.
-    pub method: mfa::SecondFactor,
+    pub method: SecondFactor,
 }
 
 /// Send a code by SMS or WhatsApp to confirm a sensitive change (disabling MFA, removing a
@@ -363,10 +366,10 @@ pub async fn send_confirmation_code(
     let sent = state
         .run(client, move |cx| {
             rate_limit::take(cx, &[Kind::Code])?;
-            sent_codes::send_for_confirmation(cx, caller.account_id(), body.method)
+            sent_codes::send_for_confirmation(cx, caller.account_id(), body.method.into())
         })
         .await?;
-    Ok(HttpResponse::Accepted().json(sent))
+    Ok(HttpResponse::Accepted().json(SentCode::from(sent)))
 }
 
 /// Remove one second factor. Needs the password and a code (from any active factor — for SMS
@@ -429,7 +432,7 @@ pub async fn regenerate_recovery_codes(
         factors::regenerate_recovery_codes,
     )
     .await?;
-    Ok(HttpResponse::Created().json(codes))
+    Ok(HttpResponse::Created().json(RecoveryCodes::from(codes)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -473,12 +476,12 @@ impl ActivationAnswer {
             Some(issued) => {
                 set_cookie(issued.token.expose());
                 let token = delivery.token_in_body.then_some(issued.token);
-                (Some(issued.session), token)
+                (Some(issued.session.into()), token)
             }
             None => (None, None),
         };
         ActivationAnswer {
-            activation: activated.activation,
+            activation: activated.activation.into(),
             session,
             session_token,
         }

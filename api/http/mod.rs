@@ -18,6 +18,7 @@ pub mod invitations;
 pub mod link_pages;
 pub mod login_history;
 pub mod me;
+pub mod metrics;
 pub mod mfa;
 pub mod middleware;
 pub mod notifications;

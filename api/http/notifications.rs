@@ -2,9 +2,10 @@ use actix_web::{HttpResponse, get, put, web};
 
 use super::body::Body;
 use super::error::ApiError;
+use super::views::notifications::NotificationPreferences;
 use crate::openapi::responses::*;
 use crate::service::ClientInfo;
-use crate::service::alerts::{self, NotificationPreferences};
+use crate::service::alerts;
 use crate::service::sessions::Caller;
 use crate::state::AppState;
 
@@ -26,7 +27,7 @@ pub async fn get(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespo
             alerts::preferences(cx.conn, caller.account_id())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(preferences))
+    Ok(HttpResponse::Ok().json(NotificationPreferences::from(preferences)))
 }
 
 /// Set which security alerts the account gets (both fields, as `GET` shows them).
@@ -49,8 +50,8 @@ pub async fn set(
 ) -> Result<HttpResponse, ApiError> {
     let preferences = state
         .run(client, move |cx| {
-            alerts::set_preferences(cx, caller.account_id(), wanted)
+            alerts::set_preferences(cx, caller.account_id(), wanted.into())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(preferences))
+    Ok(HttpResponse::Ok().json(NotificationPreferences::from(preferences)))
 }

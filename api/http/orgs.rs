@@ -6,10 +6,10 @@ use super::body::{Body, PasswordBody, Query};
 use super::error::ApiError;
 use super::page_types::{AuditEventPage, MemberPage, MembershipPage};
 use super::sessions::ListQuery;
+use super::views::mfa::FactorType;
+use super::views::orgs::{Member, MemberMfa, Org, Role};
 use crate::openapi::responses::*;
-use crate::service::mfa::FactorType;
-use crate::service::orgs::policy::MemberMfa;
-use crate::service::orgs::{self, Member, Org, OrgChange, Role};
+use crate::service::orgs::{self, OrgChange};
 use crate::service::pagination::PageRequest;
 use crate::service::rate_limit::{self, Kind};
 use crate::service::sessions::Caller;
@@ -50,7 +50,7 @@ pub async fn create(
     let org = state
         .run(client, move |cx| orgs::create(cx, &caller, &body.name))
         .await?;
-    Ok(HttpResponse::Created().json(org))
+    Ok(HttpResponse::Created().json(Org::from(org)))
 }
 
 /// A number of days as JSON Schema's `integer` has it: `3` or `3.0`, not `3.5`.
@@ -97,7 +97,7 @@ pub async fn get(
             orgs::get(cx, &caller, &org_id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(org))
+    Ok(HttpResponse::Ok().json(Org::from(org)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -149,12 +149,14 @@ pub async fn update(
         name: body.name,
         require_mfa: body.require_mfa,
         enforcement_delay_days: body.enforcement_delay_days,
-        allowed_methods: body.allowed_methods,
+        allowed_methods: body
+            .allowed_methods
+            .map(|methods| methods.into_iter().map(Into::into).collect()),
     };
     let org = state
         .run(client, move |cx| orgs::update(cx, &caller, &org_id, change))
         .await?;
-    Ok(HttpResponse::Ok().json(org))
+    Ok(HttpResponse::Ok().json(Org::from(org)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -257,10 +259,10 @@ pub async fn add_member(
     let org_id = org_id(id);
     let member = state
         .run(client, move |cx| {
-            orgs::add_member(cx, &caller, &org_id, &body.email, body.role)
+            orgs::add_member(cx, &caller, &org_id, &body.email, body.role.into())
         })
         .await?;
-    Ok(HttpResponse::Created().json(member))
+    Ok(HttpResponse::Created().json(Member::from(member)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -315,7 +317,7 @@ pub async fn update_member(
 ) -> Result<HttpResponse, ApiError> {
     let (org_id, member) = member_ids(ids);
     let confirmation = super::mfa::confirmation(body.password, body.code)?;
-    let role = body.role;
+    let role = orgs::Role::from(body.role);
     let change = move |cx: &mut Context<'_>| {
         orgs::change_role(cx, &caller, &org_id, &member, role, confirmation)
     };
@@ -415,7 +417,7 @@ pub async fn member_mfa(
             orgs::member_mfa(cx, &caller, &org_id, &member)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(mfa))
+    Ok(HttpResponse::Ok().json(MemberMfa::from(mfa)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -469,7 +471,7 @@ pub async fn set_member_requirement(
             )
         })
         .await?;
-    Ok(HttpResponse::Ok().json(mfa))
+    Ok(HttpResponse::Ok().json(MemberMfa::from(mfa)))
 }
 
 /// Reset a member's MFA (a lost phone): factors and recovery codes are removed, the member's
@@ -508,7 +510,7 @@ pub async fn reset_member_mfa(
             move |cx, ()| orgs::reset_member_mfa(cx, &caller, &org_id, &member, confirmation),
         )
         .await?;
-    Ok(HttpResponse::Ok().json(mfa))
+    Ok(HttpResponse::Ok().json(MemberMfa::from(mfa)))
 }
 
 /// The organisations you are a member of, newest membership first, with your role and

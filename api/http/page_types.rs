@@ -4,16 +4,15 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::views::admin::OutboxEntry;
+use super::views::api_keys::ApiKey;
+use super::views::audit::AuditEvent;
+use super::views::hardware_tokens::{FreeToken, HardwareToken};
+use super::views::history::LoginEvent;
+use super::views::orgs::{Invitation, Member, Membership};
+use super::views::sessions::SessionListItem;
 use super::views::sso::SsoIdentity;
-use crate::service::api_keys::ApiKey;
-use crate::service::audit::AuditEvent;
-use crate::service::history::LoginEvent;
-use crate::service::orgs::hardware_tokens::{FreeToken, HardwareToken};
-use crate::service::orgs::invitations::Invitation;
-use crate::service::orgs::{Member, Membership};
-use crate::service::outbox::OutboxEntry;
 use crate::service::pagination::Page;
-use crate::service::sessions::SessionListItem;
 
 macro_rules! page_type {
     ($name:ident, $item:ty, $doc:literal) => {

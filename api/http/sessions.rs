@@ -6,11 +6,12 @@ use utoipa::{IntoParams, ToSchema};
 use super::error::ApiError;
 use super::extract::Reader;
 use super::page_types::SessionPage;
+use super::views::accounts::Account;
+use super::views::sessions::Session;
 use crate::openapi::responses::*;
-use crate::service::accounts::Account;
 use crate::service::api_keys::Scope;
 use crate::service::pagination::PageRequest;
-use crate::service::sessions::{self, Caller, CheckedSession, Session};
+use crate::service::sessions::{self, Caller, CheckedSession};
 use crate::service::{ClientInfo, SessionId};
 use crate::state::AppState;
 
@@ -35,8 +36,8 @@ pub struct CurrentSessionResponse {
 #[get("/v1/sessions/current")]
 pub async fn current(checked: CheckedSession) -> HttpResponse {
     HttpResponse::Ok().json(CurrentSessionResponse {
-        session: checked.session,
-        account: checked.account,
+        session: checked.session.into(),
+        account: checked.account.into(),
     })
 }
 

@@ -3,10 +3,10 @@ use actix_web::{HttpResponse, get, post, web};
 
 use super::error::ApiError;
 use super::extract::SessionToken;
+use super::views::tokens::{AccessToken, Jwks};
 use crate::openapi::responses::*;
 use crate::service::ClientInfo;
-use crate::service::access_tokens::{self, AccessToken};
-use crate::service::signing_keys::Jwks;
+use crate::service::access_tokens;
 use crate::state::AppState;
 
 /// Mint a JWT access token for the session: EdDSA-signed, with `kid`, `iss`, `sub` (the
@@ -31,7 +31,7 @@ pub async fn mint(
     let token = state
         .run(client, move |cx| access_tokens::mint(cx, &token))
         .await?;
-    Ok(HttpResponse::Ok().json(token))
+    Ok(HttpResponse::Ok().json(AccessToken::from(token)))
 }
 
 /// The public keys that verify access tokens (RFC 7517): the signing key, and any retired
@@ -60,5 +60,5 @@ pub async fn jwks(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> 
         // Short, so that a rotation's new key is seen soon by verifiers that do not refetch
         // on an unknown `kid`.
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .json(keys))
+        .json(Jwks::from(keys)))
 }

@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::context::Context;
 use super::error::Result;
@@ -49,15 +48,12 @@ pub struct Claims {
 }
 
 /// A freshly minted access token.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug)]
 pub struct AccessToken {
     /// The JWT, for `Authorization: Bearer …` towards the integrator's back-end.
-    #[schema(value_type = String, example = "eyJ0eXAiOiJKV1QiLCJhbGciOiJFZERTQSIsImtpZCI6Ii4uLiJ9.eyJ…")]
     pub access_token: Secret,
-    #[schema(example = "Bearer")]
     pub token_type: &'static str,
     /// Seconds until the token expires.
-    #[schema(example = 300)]
     pub expires_in: i64,
 }
 

@@ -2,8 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::audit::{self, AuditAction};
 use super::context::{Context, Decision, Tx};
@@ -24,25 +22,20 @@ use crate::db::{DbConnection, from_db, to_db};
 use crate::error_code::ErrorCode;
 
 /// An account as its owner sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Account {
-    #[schema(value_type = String, example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
     pub id: AccountId,
-    #[schema(example = "ada@example.com")]
     pub email: String,
     /// Whether the email address is proven: by the code or link sent to it, a password reset
     /// or an invitation it received, or the organisation's identity provider.
     pub email_verified: bool,
     /// When the email address was proven; null until then.
     pub email_verified_at: Option<DateTime<Utc>>,
-    #[schema(example = "Ada Lovelace")]
     pub display_name: Option<String>,
     /// Phone number for SMS codes, E.164.
-    #[schema(example = "+4915112345678")]
     pub phone: Option<String>,
     /// WhatsApp number for one-time codes, E.164. Setting it sends a code to it (when the
     /// server sends WhatsApp messages); `POST /v1/me/whatsapp/verify` proves it.
-    #[schema(example = "+4915112345678")]
     pub whatsapp_number: Option<String>,
     /// When the WhatsApp number was proven; null until then. A proven number can receive
     /// login codes for an account with MFA on.

@@ -6,8 +6,7 @@
 
 use chrono::Duration;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use serde::Serialize;
 
 use super::context::{Context, Tx};
 use super::devices::describe;
@@ -21,10 +20,9 @@ use crate::db::{DbConnection, to_db};
 /// At most one failed-login alert per this long.
 const FAILED_LOGIN_QUIET: Duration = Duration::minutes(15);
 
-/// What the account is told of by email.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"new_device_login": true, "failed_login": false}))]
+/// What the account is told of by email. Serialized as the details of its change's audit
+/// event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct NotificationPreferences {
     /// A sign-in from a device not seen before.
     pub new_device_login: bool,

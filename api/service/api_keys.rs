@@ -6,7 +6,6 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::accounts::Account;
 use super::alerts::{self, WayIn};
@@ -28,8 +27,8 @@ use crate::error_code::ErrorCode;
 
 pub const TOKEN_PREFIX: &str = "tsk_";
 
-/// What a key may read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// What a key may read. Kept in the key's row as JSON, by its API name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Scope {
     /// `GET /v1/me`.
     #[serde(rename = "profile:read")]
@@ -65,33 +64,27 @@ impl Scope {
 }
 
 /// A key as its owner sees it: never the secret.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct ApiKey {
     pub id: String,
-    #[schema(example = "CI pipeline")]
     pub name: String,
     /// The start of the key (`tsk_ab12cd34`), to tell keys apart.
-    #[schema(example = "tsk_ab12cd34")]
     pub prefix: String,
     pub scopes: Vec<Scope>,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     /// The address the key was last used from.
-    #[schema(example = "203.0.113.9")]
     pub last_used_ip: Option<String>,
     /// The user agent the key was last used with.
-    #[schema(example = "curl/8.5.0")]
     pub last_used_user_agent: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// A new or rotated key: the only time its secret is shown.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug)]
 pub struct IssuedApiKey {
-    #[serde(flatten)]
     pub key: ApiKey,
     /// The whole key, `tsk_<prefix>_<secret>`. Shown only here.
-    #[schema(value_type = String, example = "tsk_ab12cd34_Qm9…")]
     pub secret: Secret,
 }
 

@@ -2,8 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::context::Tx;
 use super::error::Result;
@@ -117,7 +115,7 @@ impl AuditAction {
 }
 
 /// One security-relevant change to an account.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct AuditEvent {
     pub id: String,
     /// `account.created`, `account.locked`, `profile.updated`, `org.created`, `org.updated`,
@@ -130,7 +128,6 @@ pub struct AuditEvent {
     /// `session.revoked`, `sessions.revoked_others`, `email.verified`, `email.changed`,
     /// `sso.configured`, `sso.removed`, `sso.linked`, `sso.unlinked`, `domain.added`,
     /// `domain.verified`, `domain.removed` (more may be added).
-    #[schema(example = "mfa.enabled")]
     pub event: String,
     /// The account the event is about.
     pub account_id: String,
@@ -138,11 +135,9 @@ pub struct AuditEvent {
     pub actor_id: Option<String>,
     /// The organisation the event happened in, if any.
     pub org_id: Option<String>,
-    #[schema(example = "203.0.113.7")]
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     /// Event-specific facts, e.g. `{"factor_id": "…", "type": "totp"}`.
-    #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
     pub occurred_at: DateTime<Utc>,
 }

@@ -1,7 +1,6 @@
 //! Who is on the other end of a request, as far as the server can tell.
 
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::rate_limit;
 
@@ -23,13 +22,12 @@ impl ClientInfo {
     }
 }
 
-/// Coarse location of an IP address, from the configured MaxMind-format database.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+/// Coarse location of an IP address, from the configured MaxMind-format database. Serialized
+/// into the `login.*` webhooks' payload.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Location {
     /// ISO 3166-1 alpha-2 country code.
-    #[schema(example = "DE")]
     pub country: Option<String>,
-    #[schema(example = "Berlin")]
     pub city: Option<String>,
 }
 

@@ -3,21 +3,13 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
-use serde::Serialize;
-use utoipa::ToSchema;
-
-#[derive(Debug, Clone, Default, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeviceInfo {
     /// Device class: `pc`, `smartphone`, `mobilephone`, `appliance`, `crawler` or `misc`.
-    #[schema(example = "pc")]
     pub device: Option<String>,
-    #[schema(example = "Chrome")]
     pub browser: Option<String>,
-    #[schema(example = "131.0.0.0")]
     pub browser_version: Option<String>,
-    #[schema(example = "Windows 10")]
     pub os: Option<String>,
-    #[schema(example = "NT 10.0")]
     pub os_version: Option<String>,
 }
 

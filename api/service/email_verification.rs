@@ -16,8 +16,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::accounts::{self, email_taken, normalise_email};
 use super::audit::{self, AuditAction};
@@ -71,10 +69,9 @@ impl Purpose {
 }
 
 /// A verification email on its way.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct VerificationSent {
     /// The address the code and link went to.
-    #[schema(example = "ada@example.com")]
     pub sent_to: String,
     /// When the code and link stop working.
     pub expires_at: DateTime<Utc>,
@@ -83,10 +80,9 @@ pub struct VerificationSent {
 }
 
 /// A proven address.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct EmailVerified {
     /// The account's address, proven (for a change: the new one).
-    #[schema(example = "ada@example.com")]
     pub email: String,
     pub email_verified_at: DateTime<Utc>,
 }

@@ -2,24 +2,18 @@
 //! or a failure of the server's own. Nothing here knows HTTP: `http::error` maps it to a
 //! status and a problem document, in one place.
 
-use serde::Serialize;
-use utoipa::ToSchema;
-
 use crate::error_code::ErrorCode;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// A validation message about one field of the request.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The field, as named in the request body (`email`, `password`…).
-    #[schema(example = "password")]
     pub field: String,
     /// Stable machine code of the failure.
-    #[schema(example = "too_short")]
     pub code: String,
     /// Human-readable explanation.
-    #[schema(example = "must be at least 8 characters")]
     pub message: String,
 }
 

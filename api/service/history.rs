@@ -2,8 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::client::Location;
 use super::context::Tx;
@@ -17,27 +15,22 @@ use crate::db::schema::login_events;
 use crate::db::{DbConnection, from_db, to_db};
 
 /// One login attempt.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct LoginEvent {
     pub id: String,
     /// When the attempt happened (UTC).
     pub occurred_at: DateTime<Utc>,
     /// How the user signed in: `password`, `sso` or `api_key` (more may be added).
-    #[schema(example = "password")]
     pub method: String,
     /// `succeeded` or `failed`.
-    #[schema(example = "failed")]
     pub outcome: String,
     /// Why it failed: `invalid_credentials`, `too_many_attempts`, `email_not_verified` (the
     /// password was right; the server signs in only proven addresses), … (null on success).
-    #[schema(example = "invalid_credentials")]
     pub failure_reason: Option<String>,
     /// The second factor used, if any: `totp`, `recovery_code`, `sms`, `whatsapp`, `hardware_token`.
     pub mfa_method: Option<String>,
-    #[schema(example = "203.0.113.7")]
     pub ip: Option<String>,
     pub user_agent: Option<String>,
-    #[serde(flatten)]
     pub device: DeviceInfo,
     pub location: Option<Location>,
 }

@@ -4,8 +4,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::accounts::{self, normalise_email};
 use super::audit::{self, AuditAction};
@@ -75,9 +73,8 @@ pub fn authenticate(cx: &mut Context<'_>, token: &Secret) -> Result<Operator> {
 }
 
 /// An account as support sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct AccountRecord {
-    #[schema(value_type = String)]
     pub id: AccountId,
     pub email: String,
     pub display_name: Option<String>,

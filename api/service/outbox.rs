@@ -10,7 +10,6 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::context::{Context, Tx};
 use super::error::{Error, Result};
@@ -28,8 +27,7 @@ const CLAIM: Duration = Duration::minutes(2);
 const MAX_BACKOFF: Duration = Duration::hours(1);
 
 /// How a message travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
     Email,
     Sms,
@@ -60,8 +58,7 @@ impl Channel {
 }
 
 /// Where a message stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Pending,
     Delivered,
@@ -284,14 +281,13 @@ pub fn record(tx: &mut Tx<'_>, id: &str, attempts_before: i32, outcome: Outcome)
 }
 
 /// A message as operators see it: never its content.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct OutboxEntry {
     pub id: String,
     pub channel: Channel,
     /// The email address, phone number (masked) or webhook URL.
     pub recipient: String,
     /// What the message is, e.g. `password_reset` or a webhook event type.
-    #[schema(example = "password_reset")]
     pub kind: String,
     pub status: Status,
     pub attempts: i32,

@@ -4,7 +4,6 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::Serialize;
 
 use super::error::{Error, Result};
 use crate::error_code::ErrorCode;
@@ -83,7 +82,7 @@ impl PageRequest {
 
 /// One page of a list, newest first. The HTTP layer names a schema per item type (see
 /// `http::page_types`), so generated SDKs get `SessionPage`, `LoginEventPage`, … with referenced items.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; null on the last page.

@@ -2,8 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::accounts::Account;
 use super::activity::SessionActivity;
@@ -28,8 +26,7 @@ use crate::error_code::ErrorCode;
 pub const TOKEN_PREFIX: &str = "tss_";
 
 /// Authenticator assurance level (NIST SP 800-63B).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Aal {
     /// The password alone.
     Aal1,
@@ -63,45 +60,35 @@ pub fn methods_of(first: LoginMethod, second_factor: Option<SecondFactor>) -> Ve
 }
 
 /// A session as its owner sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Session {
-    #[schema(value_type = String, example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
     pub id: SessionId,
     /// Authenticator assurance level: `aal1` (password) or `aal2` (password and a second factor).
-    #[schema(value_type = String, example = "aal1")]
     pub aal: Aal,
     /// Methods used to sign in, e.g. `["password"]`, `["password", "totp"]`, or `["sso"]` for
     /// a sign-in at the organisation's identity provider.
-    #[schema(example = json!(["password"]))]
     pub methods: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub last_active_at: DateTime<Utc>,
     /// When the session ends unless used before: the earlier of the idle and absolute ends.
     pub expires_at: DateTime<Utc>,
-    #[schema(example = "203.0.113.7")]
     pub ip: Option<String>,
     pub user_agent: Option<String>,
-    #[serde(flatten)]
     pub device: DeviceInfo,
     pub location: Option<Location>,
     /// Set when the account must turn on MFA (an organisation requires it) and was signed in
     /// within the grace period: enrolment is forced at login after this time. As of sign-in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     pub mfa_enrollment_deadline: Option<DateTime<Utc>>,
     /// For a sign-in at the organisation's identity provider (`methods` has `sso`): the
     /// provider's own authentication methods (`amr`, RFC 8176), as it sent them.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false, example = json!(["pwd", "mfa"]))]
     pub idp_amr: Option<Vec<String>>,
 }
 
 /// A session in the owner's list of sessions.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct SessionListItem {
     /// True for the session making this request.
     pub current: bool,
-    #[serde(flatten)]
     pub session: Session,
 }
 

@@ -11,8 +11,6 @@ use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::error::{Error, Result};
 use crate::crypto::sealing::Sealer;
@@ -28,27 +26,20 @@ pub const REFRESH: Duration = Duration::seconds(60);
 const LEEWAY: Duration = Duration::seconds(60);
 
 /// A public key as the JWKS publishes it (RFC 8037 `OKP` key).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct PublicJwk {
     /// The key id: the RFC 7638 thumbprint; JWTs name it in their `kid` header.
-    #[schema(example = "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k")]
     pub kid: String,
-    #[schema(example = "OKP")]
     pub kty: &'static str,
-    #[schema(example = "Ed25519")]
     pub crv: &'static str,
     /// The public key, base64url.
-    #[schema(example = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo")]
     pub x: String,
-    #[schema(example = "EdDSA")]
     pub alg: &'static str,
-    #[serde(rename = "use")]
-    #[schema(rename = "use", example = "sig")]
     pub key_use: &'static str,
 }
 
 /// The JSON Web Key Set (RFC 7517) that verifies Tessera's access tokens.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Jwks {
     pub keys: Vec<PublicJwk>,
 }

@@ -11,8 +11,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::sent_codes::{self, Purpose, SentCode};
 use super::tickets;
@@ -39,8 +37,7 @@ pub const LIFETIME_MINUTES: i64 = 5;
 pub const MAX_WRONG_CODES: i32 = 5;
 
 /// A challenge's id: a random token that stands for a verified password, so a secret.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone)]
 pub struct ChallengeId(Secret);
 
 impl ChallengeId {
@@ -60,16 +57,20 @@ impl From<String> for ChallengeId {
     }
 }
 
+impl From<ChallengeId> for Secret {
+    fn from(id: ChallengeId) -> Self {
+        id.0
+    }
+}
+
 /// The second step of a login.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct LoginChallenge {
     /// Pass to `POST /v1/auth/challenges/{id}/verify`. Keep it secret: it stands for a
     /// verified password.
-    #[schema(value_type = String, example = "tsc_8Zq0…")]
     pub id: ChallengeId,
     pub expires_at: DateTime<Utc>,
     /// Methods the code may be given with: `totp`, `recovery_code` (more may be added).
-    #[schema(example = json!(["totp", "recovery_code"]))]
     pub methods: Vec<String>,
 }
 

@@ -10,9 +10,7 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::Serialize;
 use serde_json::json;
-use utoipa::ToSchema;
 
 use super::factors::Factor;
 use super::recovery_codes::{self, RecoveryCodes};
@@ -44,30 +42,22 @@ pub const PENDING_LIFETIME_MINUTES: i64 = 10;
 pub const MAX_WRONG_ACTIVATION_CODES: i32 = 5;
 
 /// What the user needs to add the account to an authenticator app.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug)]
 pub struct TotpEnrolment {
     /// Pass to the activate call with the first code the app shows.
-    #[schema(value_type = String)]
     pub factor_id: FactorId,
     /// The secret for manual entry: base32, no padding, 160 bits.
-    #[schema(value_type = String, example = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")]
     pub secret: Secret,
-    #[schema(
-        value_type = String,
-        example = "otpauth://totp/Tessera:ada%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Tessera&algorithm=SHA1&digits=6&period=30"
-    )]
     pub otpauth_uri: Secret,
     /// The `otpauth_uri` as an SVG QR code.
-    #[schema(value_type = String)]
     pub qr_svg: Secret,
     /// The same QR code as a `data:image/png;base64,…` URI.
-    #[schema(value_type = String)]
     pub qr_png: Secret,
     /// The pending factor is discarded if not activated by then.
     pub expires_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug)]
 pub struct Activation {
     pub factor: Factor,
     /// A fresh set of recovery codes when this is the account's first factor; shown only here.
@@ -218,16 +208,12 @@ pub fn start_totp(
 }
 
 /// A pending SMS or WhatsApp factor, its first code on its way.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug)]
 pub struct SentCodeEnrolment {
     /// Pass to the activate call with the code that arrives.
-    #[schema(value_type = String)]
     pub factor_id: FactorId,
     /// `sms` or `whatsapp`.
-    #[serde(rename = "type")]
-    #[schema(example = "sms")]
     pub kind: &'static str,
-    #[serde(flatten)]
     pub code: SentCode,
 }
 

@@ -3,9 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
 use serde_json::json;
-use utoipa::ToSchema;
 
 use super::FactorState;
 use super::recovery_codes::{self, RecoveryCodeSummary, RecoveryCodes};
@@ -23,13 +21,10 @@ use crate::service::secret::Secret;
 use crate::service::sessions::Caller;
 
 /// A second factor of the account.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug)]
 pub struct Factor {
-    #[schema(value_type = String)]
     pub id: FactorId,
     /// `totp`, `hardware_token`, `sms` or `whatsapp` (more types may be added).
-    #[serde(rename = "type")]
-    #[schema(example = "totp")]
     pub kind: String,
     pub created_at: DateTime<Utc>,
     pub activated_at: Option<DateTime<Utc>>,
@@ -48,7 +43,7 @@ impl From<MfaFactorRow> for Factor {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug)]
 pub struct MfaStatus {
     /// True when at least one factor is active: login asks for a second factor.
     pub enabled: bool,

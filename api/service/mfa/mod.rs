@@ -24,10 +24,9 @@ use crate::db::schema::recovery_codes as recovery_code_rows;
 use crate::db::{DbConnection, to_db};
 use crate::service::sealed::MFA_FACTOR;
 
-/// A kind of second factor, as stored.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+/// A kind of second factor, as stored. Serialized by its name into audit details
+/// (`org.updated`'s `allowed_methods`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FactorType {
     /// An authenticator app.
@@ -104,8 +103,7 @@ impl FactorState {
 }
 
 /// A second-factor method a code can be checked against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecondFactor {
     Totp,
     HardwareToken,

@@ -4,8 +4,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use zeroize::Zeroizing;
 
@@ -26,20 +24,17 @@ const CODE_CHARS: usize = 10;
 const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
 /// A freshly generated set: the only time all codes are shown.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct RecoveryCodes {
     /// Single-use codes, `xxxxx-xxxxx`. Store them somewhere safe; they are not shown again.
-    #[schema(value_type = Vec<String>, example = json!(["7hx3k-q9m2d", "c4rt8-v1nzp"]))]
     pub codes: Vec<Secret>,
     pub generated_at: DateTime<Utc>,
 }
 
 /// How many codes of the current set are left.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct RecoveryCodeSummary {
-    #[schema(example = 7)]
     pub remaining: i64,
-    #[schema(example = 8)]
     pub total: i64,
     pub generated_at: DateTime<Utc>,
 }

@@ -4,8 +4,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::{FactorType, open_secret, send_budget};
 use crate::crypto::tokens::random_bytes;
@@ -65,10 +63,9 @@ impl Purpose {
 }
 
 /// A code on its way.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct SentCode {
     /// The phone number, masked.
-    #[schema(example = "+1•••••0123")]
     pub sent_to: String,
     /// When the code stops working.
     pub expires_at: DateTime<Utc>,

@@ -5,8 +5,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::crypto::tokens::{random_token, token_digest};
 use crate::db::schema::enrollment_tickets;
@@ -26,19 +24,17 @@ pub const TOKEN_PREFIX: &str = "tse_";
 pub const LIFETIME_MINUTES: i64 = 15;
 
 /// What login answers when enrolment is forced.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug)]
 pub struct Enrollment {
     /// Send as `Authorization: Bearer` to the enrolment calls (`POST /v1/me/mfa/totp`,
     /// `POST /v1/me/mfa/factors/{id}/activate`); nothing else accepts it. Activation uses it
     /// up and answers with the session.
-    #[schema(value_type = String, example = "tse_Qm9…")]
     pub ticket: Secret,
     pub expires_at: DateTime<Utc>,
     /// The factors this ticket may enrol, and nothing else: `totp`; `hardware_token` when
     /// one of your organisations has tokens no one holds (`GET /v1/me/mfa/hardware-tokens`
     /// lists them); `sms` and `whatsapp` when this server sends codes that way (more may be
     /// added).
-    #[schema(example = json!(["totp", "hardware_token"]))]
     pub methods: Vec<String>,
 }
 

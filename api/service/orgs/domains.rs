@@ -10,8 +10,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::{admin, not_found};
 use crate::crypto::tokens::random_token;
@@ -33,31 +31,24 @@ pub const VALUE_PREFIX: &str = "tessera-domain-verification=";
 pub const MAX_DOMAINS: i64 = 50;
 
 /// The DNS record that proves a claim.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct TxtRecord {
     /// Where to publish it.
-    #[schema(example = "_tessera-challenge.acme.com")]
     pub name: String,
     /// The TXT record's value, exactly.
-    #[schema(example = "tessera-domain-verification=Yp3kN6f0cW2hQ9rT1uV7xA")]
     pub value: String,
 }
 
 /// A domain the organisation claims.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Domain {
     /// Lower-case, internationalised names in their ASCII (punycode) form.
-    #[schema(example = "acme.com")]
     pub domain: String,
     /// Proven: it routes SSO sign-ins and provisions accounts, and the organisation's
     /// provider is trusted for emails at it.
     pub verified: bool,
     /// `dns` or `operator` (more may be added); absent until verified.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false, example = "dns")]
     pub verified_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     pub verified_at: Option<DateTime<Utc>>,
     /// Whether the organisation's single sign-on signs in emails at this domain (its
     /// settings' `email_domains`).

@@ -4,8 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use serde::Deserialize;
 
 use super::{admin, not_found};
 use crate::crypto::totp::{Algorithm, TotpParams};
@@ -35,7 +34,7 @@ pub struct NewToken {
 }
 
 /// A registered token, as the organisation's admins see it. Never its secret.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct HardwareToken {
     pub id: String,
     pub name: String,
@@ -52,9 +51,8 @@ pub struct HardwareToken {
 }
 
 /// Who holds a token.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Holder {
-    #[schema(value_type = String)]
     pub account_id: AccountId,
     pub email: String,
     pub assigned_at: DateTime<Utc>,
@@ -444,10 +442,9 @@ pub fn list(
 }
 
 /// A token no one holds yet, as a member choosing one to bind sees it: never its secret.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct FreeToken {
     pub id: String,
-    #[schema(value_type = String)]
     pub org_id: OrgId,
     /// The organisation's name.
     pub org_name: String,

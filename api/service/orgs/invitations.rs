@@ -9,8 +9,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::{Role, admin, may_assign, member_row, org_row, role_of, with_proof};
 use crate::crypto::tokens::{random_token, token_digest};
@@ -69,19 +67,15 @@ fn within_sending_caps(cx: &mut Context<'_>, inviter: &AccountId, email: &str) -
 }
 
 /// An invitation, as the organisation's admins see it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Invitation {
-    #[schema(example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
     pub id: String,
-    #[schema(example = "grace@example.com")]
     pub email: String,
     /// `owner`, `admin` or `member` (more may be added).
-    #[schema(value_type = String, example = "member")]
     pub role: Role,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     /// `pending`, `accepted`, `revoked` or `expired` (more may be added).
-    #[schema(example = "pending")]
     pub status: String,
     pub accepted_at: Option<DateTime<Utc>>,
 }
@@ -394,12 +388,10 @@ fn join(cx: &mut Tx<'_>, row: &InvitationRow, account_id: &AccountId) -> Result<
 }
 
 /// The organisation an accepted invitation joined, as the new member sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Joined {
-    #[schema(value_type = String)]
     pub org_id: OrgId,
     pub name: String,
-    #[schema(value_type = String, example = "member")]
     pub role: Role,
 }
 

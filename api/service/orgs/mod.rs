@@ -16,8 +16,6 @@ pub mod policy;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use self::policy::MemberMfa;
 use super::accounts::{self, normalise_email};
@@ -44,8 +42,7 @@ pub struct OrgLimits {
 }
 
 /// A member's role in an organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Owner,
     Admin,
@@ -75,40 +72,32 @@ impl Role {
 }
 
 /// An organisation, as one of its members sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Org {
-    #[schema(value_type = String, example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
     pub id: OrgId,
-    #[schema(example = "Acme")]
     pub name: String,
     /// The caller's role in it.
-    #[schema(value_type = String, example = "owner")]
     pub role: Role,
     /// Every member must turn on MFA, within `enforcement_delay_days` of this being set (or
     /// of joining).
     pub require_mfa: bool,
     /// The grace period members get, in days (0: enrolment is forced at the next login).
-    #[schema(example = 7)]
     pub enforcement_delay_days: i32,
     /// The second factors that meet the requirement. A member whose factors are all of other
     /// types is treated as having none: enrolment (offering only these) is forced at login
     /// once the deadline passes, after the member's own factor is proven.
-    #[schema(example = json!(["totp", "hardware_token"]))]
     pub allowed_methods: Vec<FactorType>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 /// A member, as the organisation's admins see them.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Member {
-    #[schema(value_type = String)]
     pub account_id: AccountId,
-    #[schema(example = "ada@example.com")]
     pub email: String,
     pub display_name: Option<String>,
     /// `owner`, `admin` or `member` (more may be added).
-    #[schema(value_type = String, example = "member")]
     pub role: Role,
     pub added_at: DateTime<Utc>,
     pub mfa: MemberMfa,
@@ -751,14 +740,11 @@ pub fn reset_member_mfa(
 }
 
 /// One of the account's organisations, as the account sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Membership {
-    #[schema(value_type = String, example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
     pub org_id: OrgId,
-    #[schema(example = "Acme")]
     pub name: String,
     /// `owner`, `admin` or `member` (more may be added).
-    #[schema(value_type = String, example = "member")]
     pub role: Role,
     pub joined_at: DateTime<Utc>,
     /// True when this organisation manages the account (it created it): it may reset the
@@ -802,11 +788,9 @@ pub fn my_orgs(
 }
 
 /// The organisation that manages an account.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct ManagedBy {
-    #[schema(value_type = String, example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
     pub org_id: OrgId,
-    #[schema(example = "Acme")]
     pub name: String,
 }
 

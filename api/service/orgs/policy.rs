@@ -6,8 +6,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::db::models::{MfaFactorRow, OrgMemberRow, OrgRow};
 use crate::db::schema::{
@@ -33,8 +31,7 @@ pub fn check_delay(days: i32) -> Result<()> {
 }
 
 /// Where a member's requirement comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     Org,
     Member,
@@ -202,11 +199,9 @@ pub fn enrollable_methods(
 }
 
 /// A factor as an admin sees it: what, since when, last used.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct FactorSummary {
     /// `totp` (more types may be added).
-    #[serde(rename = "type")]
-    #[schema(example = "totp")]
     pub kind: String,
     pub created_at: DateTime<Utc>,
     /// Shown only for accounts the organisation manages (null for personal members: their
@@ -215,33 +210,28 @@ pub struct FactorSummary {
 }
 
 /// Who last turned a member's MFA off.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct DisabledBy {
     /// `member` (the member turned it off) or `admin` (an admin reset it; more may be added).
-    #[schema(example = "admin")]
     pub kind: &'static str,
     /// Who, when they belong to this organisation (or are the member); null for an admin of
     /// another organisation that manages the member.
-    #[schema(example = "01936f6e-8a5c-7d2b-9a41-3c2d1e0f9b7a")]
     pub account_id: Option<String>,
-    #[schema(example = "it@acme.example")]
     pub email: Option<String>,
 }
 
 /// A member's MFA, as the organisation's admins see it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct MemberMfa {
     /// True when a requirement applies.
     pub required: bool,
     /// `org` (the organisation requires MFA of everyone) or `member` (set for this member);
     /// null when nothing is required.
-    #[schema(value_type = Option<String>, example = "member")]
     pub source: Option<Source>,
     /// When enrolment is forced at login, if a requirement applies.
     pub deadline: Option<DateTime<Utc>>,
     /// `not_required`, `pending` (required, no factor yet), `active` or `disabled` (turned
     /// off, nothing requires it) — more may be added.
-    #[schema(example = "pending")]
     pub status: String,
     pub activated_at: Option<DateTime<Utc>>,
     /// When MFA was first turned on; kept after it is turned off or reset, so the view never

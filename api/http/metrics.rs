@@ -11,8 +11,7 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use prometheus::{Encoder, TextEncoder};
 
-use crate::http;
-use crate::http::error::ApiError;
+use super::error::ApiError;
 
 /// The middleware that counts the API's requests; it answers `/metrics` itself only when
 /// the metrics are served on the API port.
@@ -38,10 +37,10 @@ pub fn metrics_listener(
         App::new()
             .app_data(web::Data::new(metrics.clone()))
             .route("/metrics", web::get().to(exposition))
-            .default_service(web::to(http::not_found))
-            .wrap(from_fn(http::middleware::head_as_get))
-            .wrap(from_fn(http::middleware::security_headers))
-            .wrap(from_fn(http::middleware::request_context))
+            .default_service(web::to(super::not_found))
+            .wrap(from_fn(super::middleware::head_as_get))
+            .wrap(from_fn(super::middleware::security_headers))
+            .wrap(from_fn(super::middleware::request_context))
     })
     .workers(1)
     .shutdown_timeout(5)
